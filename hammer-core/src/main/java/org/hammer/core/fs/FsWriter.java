@@ -1,0 +1,404 @@
+package org.hammer.core.fs;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.hammer.core.btree.DirEntry;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+import org.hammer.core.store.StoreWriter;
+import org.hammer.core.tid.Tid;
+
+/**
+ * POSIX-like changes to one PFS inside one write transaction. Every change adds records at the
+ * transaction's TID and deletes the versions it replaces; nothing is overwritten, except a
+ * record this same transaction created.
+ */
+public final class FsWriter extends FsReader {
+    private static final long XATTR_MAX = 64 * 1024;
+
+    private final StoreWriter w;
+    private final long tid;
+    private final long nowNs;
+
+    public FsWriter(StoreWriter writer, int pfs) {
+        super(writer, pfs, Tid.MAX);
+        this.w = writer;
+        this.tid = writer.tid();
+        this.nowNs = writer.nowMicros() * 1000;
+    }
+
+    public long tid() {
+        return tid;
+    }
+
+    public long nowNs() {
+        return nowNs;
+    }
+
+    // ---- record primitives ----
+
+    void put(long obj, RecordType type, long key, byte[] data) {
+        drop(obj, type, key);
+        w.insert(Record.live(new RecordKey(pfs, obj, type, key, tid), w.nowMicros(), data));
+    }
+
+    void drop(long obj, RecordType type, long key) {
+        Record cur = visible(obj, type, key);
+        if (cur != null) {
+            dropRecord(cur);
+        }
+    }
+
+    private void dropRecord(Record cur) {
+        if (cur.key().createTid() == tid) {
+            w.destroy(cur.key());
+        } else {
+            w.setDelete(cur.key(), tid, w.nowMicros());
+        }
+    }
+
+    void putInode(long ino, Inode i) {
+        put(ino, RecordType.INODE, 0, i.encode());
+    }
+
+    /** Creates the root directory of a new PFS. */
+    public void makeRoot(int mode, int uid, int gid) {
+        putInode(ROOT, new Inode(Inode.S_IFDIR | (mode & 07777), uid, gid, 2, 0, 0, nowNs, nowNs, nowNs, ROOT));
+    }
+
+    // ---- namespace ----
+
+    static void checkName(String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf('\0') >= 0) {
+            throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name");
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+            throw new FsException(Errno.ENAMETOOLONG, name + ": file name too long");
+        }
+    }
+
+    private void addEntry(long dir, String name, long child, int fileType) {
+        long h = DirEntry.hashKey(name);
+        long[] slot = {h};
+        scanVisible(dir, RecordType.DIRENTRY, h, h + 0x10000, false, rec -> {
+            if (rec.key().key() != slot[0]) {
+                return false;
+            }
+            slot[0]++;
+            return true;
+        });
+        if (slot[0] >= h + 0x10000) {
+            throw new FsException(Errno.ENOSPC, name + ": too many names with the same hash");
+        }
+        put(dir, RecordType.DIRENTRY, slot[0], new DirEntry(child, fileType, name).encode());
+    }
+
+    private void touchDir(long dir, int nlinkDelta) {
+        Inode d = getattr(dir);
+        putInode(dir, d.withNlink(d.nlink() + nlinkDelta).withTimes(d.atimeNs(), nowNs, nowNs));
+    }
+
+    private long newObject(long dir, String name, Inode inode) {
+        checkName(name);
+        dir(dir);
+        if (entryRecord(dir, name) != null) {
+            throw new FsException(Errno.EEXIST, name + ": file exists");
+        }
+        long ino = Math.max(w.maxObj(pfs), ROOT) + 1;
+        putInode(ino, inode);
+        addEntry(dir, name, ino, inode.fileType());
+        touchDir(dir, inode.isDir() ? 1 : 0);
+        return ino;
+    }
+
+    /** Creates a regular file, fifo, socket or device node. */
+    public long mknod(long dir, String name, int mode, int uid, int gid, long rdev) {
+        int type = mode & Inode.S_IFMT;
+        if (type == 0) {
+            mode |= Inode.S_IFREG;
+        } else if (type == Inode.S_IFDIR || type == Inode.S_IFLNK) {
+            throw new FsException(Errno.EINVAL, name + ": mknod cannot make a directory or symlink");
+        }
+        return newObject(dir, name, new Inode(mode, uid, gid, 1, 0, rdev, nowNs, nowNs, nowNs, dir));
+    }
+
+    public long mkdir(long dir, String name, int mode, int uid, int gid) {
+        return newObject(dir, name,
+                new Inode(Inode.S_IFDIR | (mode & 07777), uid, gid, 2, 0, 0, nowNs, nowNs, nowNs, dir));
+    }
+
+    public long symlink(long dir, String name, String target, int uid, int gid) {
+        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        if (t.length == 0 || t.length > 4095) {
+            throw new FsException(Errno.EINVAL, name + ": symlink target length " + t.length);
+        }
+        long ino = newObject(dir, name,
+                new Inode(Inode.S_IFLNK | 0777, uid, gid, 1, t.length, 0, nowNs, nowNs, nowNs, dir));
+        put(ino, RecordType.SYMLINK, 0, t);
+        return ino;
+    }
+
+    /** Adds a hard link {@code dir/name} to {@code ino}. */
+    public void link(long ino, long dir, String name) {
+        checkName(name);
+        Inode i = getattr(ino);
+        if (i.isDir()) {
+            throw new FsException(Errno.EPERM, name + ": cannot hard-link a directory");
+        }
+        dir(dir);
+        if (entryRecord(dir, name) != null) {
+            throw new FsException(Errno.EEXIST, name + ": file exists");
+        }
+        addEntry(dir, name, ino, i.fileType());
+        putInode(ino, i.withNlink(i.nlink() + 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+        touchDir(dir, 0);
+    }
+
+    /** Removes a non-directory name; the object goes when its last link does. */
+    public void unlink(long dir, String name) {
+        Record e = existingEntry(dir, name);
+        long child = DirEntry.decode(e.data()).child();
+        Inode i = getattr(child);
+        if (i.isDir()) {
+            throw new FsException(Errno.EISDIR, name + ": is a directory");
+        }
+        dropRecord(e);
+        touchDir(dir, 0);
+        releaseLink(child, i);
+    }
+
+    public void rmdir(long dir, String name) {
+        if (name.equals(".")) {
+            throw new FsException(Errno.EINVAL, name + ": cannot remove '.'");
+        }
+        Record e = existingEntry(dir, name);
+        long child = DirEntry.decode(e.data()).child();
+        Inode i = getattr(child);
+        if (!i.isDir()) {
+            throw new FsException(Errno.ENOTDIR, name + ": not a directory");
+        }
+        if (!isEmptyDir(child)) {
+            throw new FsException(Errno.ENOTEMPTY, name + ": directory not empty");
+        }
+        dropRecord(e);
+        touchDir(dir, -1);
+        destroyObject(child);
+    }
+
+    private Record existingEntry(long dir, String name) {
+        dir(dir);
+        Record e = entryRecord(dir, name);
+        if (e == null) {
+            throw new FsException(Errno.ENOENT, name + ": no such file or directory");
+        }
+        return e;
+    }
+
+    private void releaseLink(long ino, Inode i) {
+        if (i.nlink() <= 1) {
+            destroyObject(ino);
+        } else {
+            putInode(ino, i.withNlink(i.nlink() - 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+        }
+    }
+
+    /** Deletes every live record of an object (its history stays until pruned). */
+    void destroyObject(long ino) {
+        for (Record rec : allVisible(ino)) {
+            dropRecord(rec);
+        }
+    }
+
+    /** Renames atomically, replacing an existing target as rename(2) does. */
+    public void rename(long srcDir, String srcName, long dstDir, String dstName) {
+        checkName(dstName);
+        Record se = existingEntry(srcDir, srcName);
+        DirEntry src = DirEntry.decode(se.data());
+        dir(dstDir);
+        Inode si = getattr(src.child());
+        if (si.isDir()) {
+            for (long p = dstDir; ; ) {
+                if (p == src.child()) {
+                    throw new FsException(Errno.EINVAL, srcName + ": cannot move a directory into itself");
+                }
+                long up = getattr(p).parent();
+                if (p == ROOT || up == p || up == 0) {
+                    break;
+                }
+                p = up;
+            }
+        }
+        Record de = entryRecord(dstDir, dstName);
+        if (de != null) {
+            DirEntry dst = DirEntry.decode(de.data());
+            if (dst.child() == src.child()) {
+                return;
+            }
+            Inode di = getattr(dst.child());
+            if (si.isDir() && !di.isDir()) {
+                throw new FsException(Errno.ENOTDIR, dstName + ": not a directory");
+            }
+            if (!si.isDir() && di.isDir()) {
+                throw new FsException(Errno.EISDIR, dstName + ": is a directory");
+            }
+            if (di.isDir() && !isEmptyDir(dst.child())) {
+                throw new FsException(Errno.ENOTEMPTY, dstName + ": directory not empty");
+            }
+            dropRecord(de);
+            if (di.isDir()) {
+                touchDir(dstDir, -1);
+                destroyObject(dst.child());
+            } else {
+                releaseLink(dst.child(), di);
+            }
+        }
+        dropRecord(entryRecord(srcDir, srcName));
+        addEntry(dstDir, dstName, src.child(), src.fileType());
+        boolean moveDir = si.isDir() && srcDir != dstDir;
+        touchDir(srcDir, moveDir ? -1 : 0);
+        if (dstDir != srcDir) {
+            touchDir(dstDir, moveDir ? 1 : 0);
+        }
+        Inode cur = getattr(src.child());
+        putInode(src.child(), (si.isDir() ? cur.withParent(dstDir) : cur)
+                .withTimes(cur.atimeNs(), cur.mtimeNs(), nowNs));
+    }
+
+    // ---- attributes ----
+
+    public void chmod(long ino, int mode) {
+        Inode i = getattr(ino);
+        putInode(ino, i.withMode(mode).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+    }
+
+    /** Changes owner and group; -1 leaves one unchanged, as chown(2). */
+    public void chown(long ino, int uid, int gid) {
+        Inode i = getattr(ino);
+        putInode(ino, i.withOwner(uid == -1 ? i.uid() : uid, gid == -1 ? i.gid() : gid)
+                .withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+    }
+
+    /** Sets access and modification times in nanoseconds; -1 leaves one unchanged. */
+    public void utimens(long ino, long atimeNs, long mtimeNs) {
+        Inode i = getattr(ino);
+        putInode(ino, i.withTimes(atimeNs == -1 ? i.atimeNs() : atimeNs, mtimeNs == -1 ? i.mtimeNs() : mtimeNs,
+                nowNs));
+    }
+
+    /** Replaces the whole inode's permission, owner and times at once (cpdup). */
+    public void setAttrs(long ino, int mode, int uid, int gid, long atimeNs, long mtimeNs) {
+        Inode i = getattr(ino);
+        putInode(ino, i.withMode(mode).withOwner(uid, gid).withTimes(atimeNs, mtimeNs, nowNs));
+    }
+
+    // ---- data ----
+
+    /** Writes {@code len} bytes at {@code offset}, copying on write the blocks it touches partly. */
+    public int write(long ino, long offset, byte[] src, int srcOff, int len) {
+        Inode i = regular(ino);
+        if (offset < 0 || offset + len < 0) {
+            throw new FsException(Errno.EFBIG, "offset " + offset + ": file too large");
+        }
+        long pos = offset;
+        long end = offset + len;
+        while (pos < end) {
+            long bs = Blocks.start(pos);
+            int within = (int) (pos - bs);
+            int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
+            int from = srcOff + (int) (pos - offset);
+            Record cur = visible(ino, RecordType.DATA, bs);
+            byte[] block;
+            if (within == 0 && (cur == null || cur.data().length <= chunk)) {
+                block = java.util.Arrays.copyOfRange(src, from, from + chunk);
+            } else {
+                int old = cur == null ? 0 : cur.data().length;
+                block = new byte[Math.max(old, within + chunk)];
+                if (cur != null) {
+                    System.arraycopy(cur.data(), 0, block, 0, old);
+                }
+                System.arraycopy(src, from, block, within, chunk);
+            }
+            put(ino, RecordType.DATA, bs, block);
+            pos += chunk;
+        }
+        putInode(ino, i.withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), nowNs, nowNs));
+        return len;
+    }
+
+    private Inode regular(long ino) {
+        Inode i = getattr(ino);
+        if (i.isDir()) {
+            throw new FsException(Errno.EISDIR, "object " + String.format("%016x", ino) + ": is a directory");
+        }
+        return i;
+    }
+
+    public void truncate(long ino, long size) {
+        Inode i = regular(ino);
+        if (size < 0) {
+            throw new FsException(Errno.EINVAL, "size " + size + ": negative");
+        }
+        if (size < i.size()) {
+            long first = Blocks.start(size);
+            List<Record> blocks = new ArrayList<>();
+            scanVisible(ino, RecordType.DATA, first, -1L, false, blocks::add);
+            for (Record b : blocks) {
+                long bs = b.key().key();
+                if (bs >= size) {
+                    dropRecord(b);
+                } else {
+                    Record full = visible(ino, RecordType.DATA, bs);
+                    int keep = (int) (size - bs);
+                    if (full.data().length > keep) {
+                        put(ino, RecordType.DATA, bs, java.util.Arrays.copyOf(full.data(), keep));
+                    }
+                }
+            }
+        }
+        putInode(ino, i.withSize(size).withTimes(i.atimeNs(), nowNs, nowNs));
+    }
+
+    // ---- extended attributes ----
+
+    public void setxattr(long ino, String name, byte[] value) {
+        getattr(ino);
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        if (n.length == 0 || n.length > 255) {
+            throw new FsException(Errno.ERANGE, name + ": bad attribute name length");
+        }
+        if (value.length > XATTR_MAX) {
+            throw new FsException(Errno.ERANGE, name + ": attribute value too large");
+        }
+        byte[] data = ByteBuffer.allocate(2 + n.length + value.length).putShort((short) n.length).put(n).put(value)
+                .array();
+        Record cur = xattrRecord(ino, name);
+        if (cur != null) {
+            put(ino, RecordType.XATTR, cur.key().key(), data);
+            return;
+        }
+        long h = DirEntry.hashKey(name);
+        long[] slot = {h};
+        scanVisible(ino, RecordType.XATTR, h, h + 0x10000, false, rec -> {
+            if (rec.key().key() != slot[0]) {
+                return false;
+            }
+            slot[0]++;
+            return true;
+        });
+        put(ino, RecordType.XATTR, slot[0], data);
+    }
+
+    public void removexattr(long ino, String name) {
+        getattr(ino);
+        Record cur = xattrRecord(ino, name);
+        if (cur == null) {
+            throw new FsException(Errno.ENODATA, name + ": no such attribute");
+        }
+        dropRecord(cur);
+    }
+}

@@ -1,0 +1,192 @@
+package org.hammer.core.pfs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.store.Store;
+import org.hammer.core.tid.Tid;
+
+/**
+ * A command-line path resolved to a place in a store: which PFS, as of which TID, which object,
+ * and which trailing names do not exist yet. Paths may go through an unmounted store directory
+ * ({@code STORE/pfs/test/a}), a mount of the store, PFS links ({@code @@PFS00001},
+ * {@code @@-1:00001}, {@code @@0x<tid>:00001}) and {@code name@@0x<tid>} as-of names
+ * (HAMMER.md §2.2). It owns the opened store.
+ */
+public final class PfsPath implements AutoCloseable {
+    private static final Pattern PFS_LINK = Pattern.compile("@@(?:PFS|-1:|0x([0-9a-fA-F]{16}):)(\\d{5})");
+    private static final Pattern AS_OF = Pattern.compile("(.*)@@(?:0x([0-9a-fA-F]{16})|-1)");
+
+    private final String arg;
+    private final Store store;
+    private int pfs;
+    private long asOf;
+    private boolean asOfExplicit;
+    private long ino = FsReader.ROOT;
+    private long parent = FsReader.ROOT;
+    private final List<String> missing = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+
+    private PfsPath(String arg, Store store, int pfs) {
+        this.arg = arg;
+        this.store = store;
+        this.pfs = pfs;
+    }
+
+    /** Resolves {@code arg}; fails with NOT_FOUND when it is neither in a store nor in a mount. */
+    public static PfsPath resolve(String arg) {
+        Path abs = Path.of(arg).toAbsolutePath().normalize();
+        MountTable.Mount m = MountTable.find(abs);
+        Path storeDir;
+        int startPfs;
+        Path rest;
+        if (m != null) {
+            storeDir = m.storeDir();
+            startPfs = m.pfs();
+            rest = m.mountPoint().relativize(abs);
+        } else {
+            Path dir = abs;
+            while (dir != null && !Store.isStore(dir)) {
+                dir = dir.getParent();
+            }
+            if (dir == null) {
+                throw HammerException.notFound(arg + ": not inside a hammer store or mount");
+            }
+            storeDir = dir;
+            startPfs = 0;
+            rest = dir.relativize(abs);
+        }
+        Store store = Store.open(storeDir);
+        try {
+            PfsPath p = new PfsPath(arg, store, startPfs);
+            p.walk(rest);
+            return p;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private void walk(Path rest) {
+        store.read(r -> {
+            enter(r, pfs, -1);
+            for (Path part : rest) {
+                String name = part.toString();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (!missing.isEmpty()) {
+                    missing.add(name);
+                    continue;
+                }
+                Matcher link = PFS_LINK.matcher(name);
+                if (link.matches()) {
+                    enter(r, Integer.parseInt(link.group(2)), link.group(1) == null ? -1 : Tid.parseHex(link.group(1)));
+                    continue;
+                }
+                long at = 0;
+                Matcher asOfName = AS_OF.matcher(name);
+                if (asOfName.matches()) {
+                    name = asOfName.group(1);
+                    at = asOfName.group(2) == null ? 0 : Tid.parseHex(asOfName.group(2));
+                }
+                FsReader fs = new FsReader(r, pfs, asOf);
+                long child = name.isEmpty() || name.equals(".") ? ino : fs.exists(ino) ? fs.find(ino, name) : 0;
+                if (child == 0) {
+                    missing.add(name);
+                    continue;
+                }
+                if (at != 0) {
+                    asOf = at;
+                    asOfExplicit = true;
+                    fs = new FsReader(r, pfs, asOf);
+                    if (!fs.exists(child)) {
+                        throw HammerException.notFound(arg + ": " + name + " did not exist at " + Tid.format(at));
+                    }
+                }
+                Inode i = fs.getattr(child);
+                if (i.isSymlink() && pfs == 0) {
+                    Matcher target = PFS_LINK.matcher(fs.readlink(child));
+                    if (target.matches()) {
+                        enter(r, Integer.parseInt(target.group(2)), at != 0 ? at : -1);
+                        continue;
+                    }
+                }
+                parent = ino;
+                ino = child;
+                names.add(name);
+            }
+            return null;
+        });
+    }
+
+    private void enter(org.hammer.core.store.StoreReader r, int id, long tid) {
+        PfsConfig c = PfsTable.get(r, id);
+        pfs = id;
+        asOf = tid == -1 ? PfsTable.readTid(c) : tid;
+        asOfExplicit = tid != -1;
+        ino = FsReader.ROOT;
+        parent = FsReader.ROOT;
+        names.clear();
+    }
+
+    public String arg() {
+        return arg;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public int pfs() {
+        return pfs;
+    }
+
+    /** The TID reads are served at (Tid.MAX for the current state of a master). */
+    public long asOf() {
+        return asOf;
+    }
+
+    /** True when the path names an older state ({@code @@0x<tid>}): read-only. */
+    public boolean historical() {
+        return asOfExplicit;
+    }
+
+    /** The object the path names; meaningful only when {@link #exists()}. */
+    public long ino() {
+        return ino;
+    }
+
+    /** The directory holding the last existing object. */
+    public long parentIno() {
+        return parent;
+    }
+
+    public boolean exists() {
+        return missing.isEmpty();
+    }
+
+    /** Names after the last existing directory that do not exist (yet). */
+    public List<String> missing() {
+        return List.copyOf(missing);
+    }
+
+    /** True when the path is the root of its PFS. */
+    public boolean isPfsRoot() {
+        return missing.isEmpty() && ino == FsReader.ROOT;
+    }
+
+    public PfsConfig config() {
+        return store.read(r -> PfsTable.get(r, pfs));
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,42 @@
+package org.hammer.core.store;
+
+import java.nio.file.Path;
+import org.hammer.core.HammerException;
+import org.lmdbjava.Env;
+import org.lmdbjava.LmdbNativeException;
+
+/** Translates LMDB failures into {@link HammerException}s, in this one place. */
+final class LmdbErrors {
+    private static final int ENOSPC = 28;
+    private static final int EACCES = 13;
+    private static final int EROFS = 30;
+
+    private LmdbErrors() {
+    }
+
+    static HammerException translate(Path dir, String op, RuntimeException e) {
+        if (e instanceof HammerException he) {
+            return he;
+        }
+        if (e instanceof Env.MapFullException) {
+            return new HammerException(HammerException.Kind.FAILURE,
+                    dir + ": store is full (its size limit is reached); nothing of this change was written", e);
+        }
+        if (e instanceof LmdbNativeException ne) {
+            int rc = ne.getResultCode();
+            if (rc == ENOSPC) {
+                return new HammerException(HammerException.Kind.FAILURE,
+                        dir + ": no space left on device; nothing of this change was written", e);
+            }
+            if (rc == EACCES || rc == EROFS) {
+                return new HammerException(HammerException.Kind.FAILURE, dir + ": permission denied", e);
+            }
+            return new HammerException(HammerException.Kind.FAILURE,
+                    dir + ": " + op + " failed: " + ne.getMessage(), e);
+        }
+        if (e instanceof org.lmdbjava.LmdbException) {
+            return new HammerException(HammerException.Kind.FAILURE, dir + ": " + op + " failed: " + e.getMessage(), e);
+        }
+        return new HammerException(HammerException.Kind.INTERNAL, dir + ": " + op + " failed: " + e, e);
+    }
+}

@@ -1,0 +1,58 @@
+package org.hammer.core.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * A HAMMER filesystem: a directory holding a header and one LMDB environment with the records,
+ * the change index and the metadata of every PFS. Several processes may open one store at once.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Default upper bound of a store's size; the map is reserved, not allocated. */
+    long DEFAULT_MAX_SIZE = 1L << 40;
+
+    static Store create(Path dir, String label, long maxSize) {
+        return LmdbStore.create(dir, label, maxSize);
+    }
+
+    static Store open(Path dir) {
+        return LmdbStore.open(dir);
+    }
+
+    /** True when {@code dir} holds a store header. */
+    static boolean isStore(Path dir) {
+        return Files.isRegularFile(dir.resolve(StoreHeader.FILE_NAME));
+    }
+
+    Path dir();
+
+    StoreHeader header();
+
+    /** Runs {@code work} in a read transaction: a consistent snapshot of the newest commit. */
+    <T> T read(Function<StoreReader, T> work);
+
+    /** Runs {@code work} in a write transaction committed durably at one new TID. */
+    <T> T write(Function<StoreWriter, T> work);
+
+    /** Runs {@code work} in a write transaction that lays down received records and takes no new TID. */
+    <T> T apply(Function<StoreWriter, T> work);
+
+    /** The newest committed TID of the store. */
+    long lastTid();
+
+    /** Forces every commit to stable storage. */
+    void sync();
+
+    /** Bytes used by the environment's pages. */
+    long usedBytes();
+
+    @Override
+    void close();
+
+    static UUID randomUuid() {
+        return UUID.randomUUID();
+    }
+}

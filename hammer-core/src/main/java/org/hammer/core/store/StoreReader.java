@@ -1,0 +1,47 @@
+package org.hammer.core.store;
+
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+
+/** Reads of one consistent snapshot of a store; valid only inside {@link Store#read}. */
+public interface StoreReader {
+
+    /** The newest TID committed when this snapshot was taken (or the TID being written). */
+    long lastTid();
+
+    /** The record with exactly this key, or null. */
+    Record get(RecordKey key);
+
+    /**
+     * The version of {@code (pfs, obj, type, key)} visible as of {@code asOf}, or null. At most one
+     * version is visible at any TID because a change deletes the version it replaces.
+     */
+    Record visible(int pfs, long obj, RecordType type, long key, long asOf);
+
+    /**
+     * Visits every version with {@code from <= key < toExclusive} in key order; with
+     * {@code withData} false the records carry no data. The visitor returns false to stop.
+     */
+    void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor);
+
+    /**
+     * Visits the change index of {@code pfs} in (tid, key) order, strictly after
+     * {@code (afterTid, afterKey)} (a null key means the start of {@code afterTid + 1}) and up to
+     * {@code toTid} inclusive. The visitor gets each changed record's key; it returns false to stop.
+     */
+    void scanChanges(int pfs, long afterTid, RecordKey afterKey, long toTid, BiPredicate<Long, RecordKey> visitor);
+
+    /** The largest object id with any record in {@code pfs}, or 0. */
+    long maxObj(int pfs);
+
+    /** Whether {@code pfs} has any record at all. */
+    boolean hasRecords(int pfs);
+
+    byte[] meta(String key);
+
+    /** Visits metadata entries whose key starts with {@code prefix}, in key order. */
+    void scanMeta(String prefix, BiPredicate<String, byte[]> visitor);
+}

@@ -1,0 +1,33 @@
+package org.hammer.core.store;
+
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+
+/**
+ * Changes inside one write transaction. Nothing is overwritten: a change inserts records and
+ * sets the delete TID of the ones it replaces; the change index follows every step.
+ */
+public interface StoreWriter extends StoreReader {
+
+    /** The TID this transaction commits at; {@link Store#apply} transactions have none. */
+    long tid();
+
+    /** Wall-clock time of the transaction in microseconds, for create_ts/delete_ts. */
+    long nowMicros();
+
+    /** Inserts a record (replacing one with the same key), indexing its create and delete TIDs. */
+    void insert(Record record);
+
+    /** Sets or clears the delete TID of an existing record, moving its change entry. */
+    void setDelete(RecordKey key, long deleteTid, long deleteTs);
+
+    /** Physically removes a record and its change entries (prune, rollback, destroy). */
+    void destroy(RecordKey key);
+
+    void putMeta(String key, byte[] value);
+
+    void deleteMeta(String key);
+
+    /** Raises the store's TID counter to at least {@code tid} (records laid down by mirror-write). */
+    void raiseTid(long tid);
+}
