@@ -1,0 +1,7 @@
+/**
+ * The {@code hammer} command line: {@link org.hammer.cli.Main} maps errors to exit codes once
+ * (DESIGN.md §7), and each subcommand is one {@code Callable<Integer>} class named after it
+ * ({@code MirrorReadCommand} is {@code mirror-read}). Commands print through
+ * {@code spec.commandLine().getOut()/getErr()} so that tests can capture them in-process.
+ */
+package org.hammer.cli;

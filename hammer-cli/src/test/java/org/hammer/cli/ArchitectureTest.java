@@ -1,0 +1,31 @@
+package org.hammer.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The module and package rules of DESIGN.md §2, checked on the production classes. */
+@AnalyzeClasses(packages = "org.hammer", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule coreNeverDependsOnTheCli = noClasses()
+            .that().resideInAPackage("org.hammer.core..")
+            .should().dependOnClassesThat().resideInAPackage("org.hammer.cli..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule onlyTheStoreTouchesLmdb = noClasses()
+            .that().resideOutsideOfPackage("org.hammer.core.store..")
+            .should().dependOnClassesThat().resideInAPackage("org.lmdbjava..")
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule onlyTheMirrorSeesProtobuf = noClasses()
+            .that().resideOutsideOfPackages("org.hammer.core.mirror..", "org.hammer.proto..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "org.hammer.proto..")
+            .allowEmptyShould(true);
+}

@@ -1,0 +1,101 @@
+package org.hammer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import org.hammer.core.HammerException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        static RuntimeException next;
+
+        @Override
+        public Integer call() {
+            throw next;
+        }
+    }
+
+    private int run(String... args) {
+        PrintWriter outWriter = new PrintWriter(out, true);
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine cmd = Main.commandLine(outWriter, errWriter).addSubcommand(new Boom());
+        // setOut/setErr reach only subcommands that exist when they are called.
+        return cmd.setOut(outWriter).setErr(errWriter).execute(args);
+    }
+
+    @Test
+    void versionNamesHammerAndItsVersion() {
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--version");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).startsWith("hammer ").doesNotContain("unknown");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void helpListsTheVerboseOption() {
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Usage: hammer", "--verbose");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithUsageOnStderr() {
+        int code = run("--no-such-option");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("hammer: Unknown option").contains("Usage: hammer");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("missing command");
+    }
+
+    @Test
+    void hammerExceptionMapsToItsKindsExitCodeWithoutStackTrace() {
+        Boom.next = HammerException.notFound("pfs /tmp/x: no such PFS");
+
+        int code = run("boom");
+
+        assertThat(code).isEqualTo(4);
+        assertThat(err.toString()).isEqualTo("hammer: boom pfs /tmp/x: no such PFS" + System.lineSeparator());
+    }
+
+    @Test
+    void otherExceptionsAreInternalErrorsWithStackTraceOnlyWhenVerbose() {
+        Boom.next = new IllegalStateException("bug");
+
+        int quiet = run("boom");
+        String quietErr = err.toString();
+        err.getBuffer().setLength(0);
+        int loud = run("-v", "boom");
+
+        assertThat(quiet).isEqualTo(70);
+        assertThat(quietErr).isEqualTo(
+                "hammer: boom: internal error: java.lang.IllegalStateException: bug" + System.lineSeparator());
+        assertThat(loud).isEqualTo(70);
+        assertThat(err.toString()).contains("internal error", "\tat ");
+    }
+
+    @Test
+    void verboseIsAcceptedAfterTheSubcommandToo() {
+        Boom.next = HammerException.corrupt("stream: bad magic");
+
+        assertThat(run("boom", "-vv")).isEqualTo(5);
+        assertThat(err.toString()).contains("hammer: boom stream: bad magic", "\tat ");
+    }
+}

@@ -1,0 +1,22 @@
+package org.hammer.core.mirror;
+
+/**
+ * The frame layout: {@code magic u32 "HMR1" | type u8 | flags u8 | reserved u16 | seq u32 |
+ * length u32 | crc u32}, then {@code length} payload bytes. The CRC32C covers header bytes 4..16
+ * and the payload as sent; the sequence number starts at 0 in each direction, so a dropped,
+ * repeated or reordered frame is caught at once.
+ */
+final class Frames {
+    static final int MAGIC = 0x484d5231;
+    static final int HEADER = 20;
+    /** Largest payload, compressed or not: 1 MiB, plus room for one 64 KiB block's framing. */
+    static final int MAX_PAYLOAD = (1 << 20) + (64 << 10);
+    static final int FLAG_ZSTD = 1;
+    static final int VERSION = 1;
+    static final int MIN_VERSION = 1;
+    static final String FEATURE_ZSTD = "zstd";
+    static final String FEATURE_CRC32C = "crc32c";
+
+    private Frames() {
+    }
+}

@@ -1,0 +1,265 @@
+package org.hammer.core.mirror;
+
+import com.google.protobuf.ByteString;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.store.Store;
+import org.hammer.core.tid.Tid;
+import org.hammer.proto.Batch;
+import org.hammer.proto.Idle;
+import org.hammer.proto.Pfsd;
+import org.hammer.proto.Rec;
+import org.hammer.proto.Records;
+import org.hammer.proto.Sync;
+import org.hammer.proto.Term;
+import org.hammer.proto.Update;
+
+/**
+ * mirror-read: sends the changes of a PFS between the target's sync point and the source's
+ * sync-end-tid, read from the change index, in batches that each end in SYNC (DESIGN.md §6.2).
+ * Reads happen in short read transactions, one frame's worth at a time, so a slow or stalled
+ * target never pins old pages of the store.
+ */
+public final class MirrorSource {
+    private static final int FRAME_TARGET = 512 * 1024;
+
+    private final Store store;
+    private final int pfs;
+    private final String path;
+    private final MirrorOptions opts;
+    private final long started = System.nanoTime();
+    private Handshake handshake;
+    private FrameWriter out;
+    private FrameReader in;
+    private long batches;
+    private long records;
+    private long dataBytes;
+    private long synced;
+
+    public MirrorSource(Store store, int pfs, String path, MirrorOptions opts) {
+        this.store = store;
+        this.pfs = pfs;
+        this.path = path;
+        this.opts = opts;
+    }
+
+    /** Sends one mirror (everything up to the current sync-end-tid) and TERM. */
+    public MirrorStats run(InputStream fromTarget, OutputStream toTarget) {
+        return run(fromTarget, toTarget, null);
+    }
+
+    /**
+     * Sends batches; with {@code waitForMore} non-null (mirror-stream) keeps going, calling it
+     * between rounds until it returns false.
+     */
+    public MirrorStats run(InputStream fromTarget, OutputStream toTarget, BooleanSupplier waitForMore) {
+        out = new FrameWriter(opts.bandwidth() > 0 ? new ThrottledOutputStream(toTarget, opts.bandwidth()) : toTarget,
+                opts.zstdLevel());
+        in = opts.twoWay() ? new FrameReader(fromTarget, "mirror-read " + path + ": stream from target") : null;
+        try {
+            return session(waitForMore);
+        } catch (HammerException e) {
+            if (e.kind() == HammerException.Kind.REFUSED || e.kind() == HammerException.Kind.CORRUPT) {
+                Handshake.sendError(out, e);
+            }
+            throw e;
+        }
+    }
+
+    private MirrorStats session(BooleanSupplier waitForMore) {
+        PfsConfig cfg = store.read(r -> PfsTable.get(r, pfs));
+        long end = currentEnd();
+        handshake = new Handshake(out, in, "mirror-read " + path);
+        handshake.sendHello(opts.zstdLevel() > 0);
+        out.write(FrameType.PFSD, Codec.pfsd(cfg, end, path, true).toByteArray());
+        out.flush();
+        long beg;
+        ResumePoint resume = null;
+        if (opts.twoWay()) {
+            handshake.expectHello();
+            Pfsd target = handshake.expectPfsd();
+            Handshake.checkPair(cfg, end, path, target, true);
+            beg = target.getSyncEndTid();
+            if (target.getCursorTid() != 0 && Long.compareUnsigned(target.getCursorTid(), beg) > 0) {
+                resume = new ResumePoint(target.getCursorTid(), Codec.key(target.getCursorKey(), "target"));
+            }
+        } else {
+            beg = opts.beginTid() != null ? opts.beginTid() : cfg.syncBegTid();
+        }
+        synced = beg;
+        while (true) {
+            end = currentEnd();
+            if (Long.compareUnsigned(beg, end) >= 0) {
+                out.write(FrameType.IDLE, Idle.newBuilder().setTid(beg).build().toByteArray());
+                out.flush();
+            }
+            while (Long.compareUnsigned(beg, end) < 0) {
+                if (timedOut()) {
+                    return stop(true, "timeout of " + opts.timeoutSeconds() + " s reached");
+                }
+                long reached = sendBatch(beg, resume, end, cfg.syncBegTid());
+                resume = null;
+                if (reached == 0) {
+                    return stop(true, "timeout of " + opts.timeoutSeconds() + " s reached");
+                }
+                beg = reached;
+            }
+            if (waitForMore == null || !waitForMore.getAsBoolean()) {
+                return stop(false, "");
+            }
+        }
+    }
+
+    /** The newest durable TID the source can send: a master's newest commit, a slave's sync point. */
+    private long currentEnd() {
+        return store.read(r -> {
+            PfsConfig c = PfsTable.get(r, pfs);
+            return PfsTable.syncEndTid(r, c);
+        });
+    }
+
+    private boolean timedOut() {
+        return opts.timeoutSeconds() > 0 && System.nanoTime() - started > opts.timeoutSeconds() * 1_000_000_000L;
+    }
+
+    private MirrorStats stop(boolean interrupted, String reason) {
+        out.write(FrameType.TERM, Term.newBuilder().setInterrupted(interrupted).setReason(reason).build().toByteArray());
+        out.flush();
+        if (interrupted && !opts.quiet()) {
+            opts.log().println("Mirror-read " + path + " interrupted: " + reason + "; the next run resumes here");
+        }
+        return stats(interrupted);
+    }
+
+    MirrorStats stats(boolean interrupted) {
+        return new MirrorStats(batches, records, dataBytes, out.bytes(), synced, interrupted);
+    }
+
+    private record ResumePoint(long tid, RecordKey key) {
+    }
+
+    /** Sends one batch starting after {@code beg} (or the resume point); returns its end TID, 0 on timeout. */
+    private long sendBatch(long beg, ResumePoint resume, long end, long sourceBeg) {
+        Batch.Builder b = Batch.newBuilder().setBegTid(beg).setEndTid(end).setSourceBegTid(sourceBeg);
+        if (resume != null) {
+            b.setResumeTid(resume.tid()).setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
+        }
+        out.write(FrameType.BATCH, b.build().toByteArray());
+        CRC32C crc = new CRC32C();
+        long posTid = resume == null ? beg : resume.tid();
+        RecordKey posKey = resume == null ? null : resume.key();
+        long batchBytes = 0;
+        long batchRecords = 0;
+        long lastTid = beg;
+        long t0 = System.nanoTime();
+        while (true) {
+            Chunk chunk = readChunk(posTid, posKey, end, batchBytes);
+            if (!chunk.recs().isEmpty()) {
+                byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
+                crc.update(payload, 0, payload.length);
+                out.write(FrameType.RECORDS, payload);
+                batchBytes += payload.length;
+                batchRecords += chunk.recs().size();
+                dataBytes += chunk.dataBytes();
+            }
+            lastTid = chunk.lastTid();
+            posTid = chunk.lastTid();
+            posKey = chunk.lastKey();
+            if (chunk.done() || chunk.cut()) {
+                long batchEnd = chunk.done() ? end : lastTid;
+                out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
+                        .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
+                out.flush();
+                if (opts.twoWay()) {
+                    Update u = handshake.expectUpdate();
+                    if (u.getTid() != batchEnd) {
+                        throw HammerException.corrupt("mirror-read " + path + ": target acknowledged "
+                                + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
+                    }
+                }
+                batches++;
+                records += batchRecords;
+                synced = batchEnd;
+                report(beg, batchEnd, batchRecords, batchBytes, t0);
+                return batchEnd;
+            }
+            if (timedOut()) {
+                return 0;
+            }
+        }
+    }
+
+    private void report(long beg, long batchEnd, long n, long bytes, long t0) {
+        if (opts.verbose() > 0 && !opts.quiet()) {
+            double secs = Math.max(1e-3, (System.nanoTime() - t0) / 1e9);
+            opts.log().printf("Mirror-read %s: batch %s..%s: %d records, %d bytes, %.1f MB/s%n", path,
+                    Tid.format(beg), Tid.format(batchEnd), n, bytes, bytes / secs / 1e6);
+        }
+    }
+
+    private record Chunk(List<Rec> recs, long dataBytes, long lastTid, RecordKey lastKey, boolean done,
+            boolean cut) {
+    }
+
+    /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
+    private Chunk readChunk(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
+        return store.read(r -> {
+            List<Rec> recs = new java.util.ArrayList<>();
+            long[] size = {0, 0};
+            long[] last = {posTid};
+            RecordKey[] lastKey = {posKey};
+            boolean[] stopped = {false, false};
+            r.scanChanges(pfs, posTid, posKey, end, (t, k) -> {
+                if (t != last[0] && batchBytesSoFar + size[0] >= opts.batchBytes()) {
+                    stopped[1] = true;
+                    return false;
+                }
+                if (size[0] >= FRAME_TARGET) {
+                    stopped[0] = true;
+                    return false;
+                }
+                last[0] = t;
+                lastKey[0] = k;
+                if (!k.type().mirrored()) {
+                    return true;
+                }
+                Record rec = r.get(k);
+                if (rec == null) {
+                    return true;
+                }
+                Rec m = toRec(rec, t, end);
+                recs.add(m);
+                size[0] += m.getSerializedSize() + 4;
+                size[1] += m.getData().size();
+                return true;
+            });
+            boolean cut = stopped[1];
+            boolean done = !stopped[0] && !stopped[1];
+            return new Chunk(recs, size[1], last[0], lastKey[0], done, cut);
+        });
+    }
+
+    /** A create event carries the data; any other event only the delete TID (a pass record). */
+    private static Rec toRec(Record rec, long changeTid, long end) {
+        long delete = rec.deleteTid();
+        if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
+            delete = 0;
+        }
+        Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(rec.key().toBytes())).setChangeTid(changeTid)
+                .setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
+        if (changeTid == rec.key().createTid()) {
+            m.setData(ByteString.copyFrom(rec.data())).setDataCrc(rec.crc());
+        } else {
+            m.setPass(true);
+        }
+        return m.build();
+    }
+}

@@ -1,0 +1,148 @@
+package org.hammer.man;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hammer.cli.Main;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * Writes {@code hammer.8} (troff, man(7) macros) and {@code hammer_completion} (bash) from the
+ * picocli model of {@link Main}, so the documentation cannot drift from the commands.
+ */
+public final class ManPage {
+
+    /** The exit codes of DESIGN.md §7, mapped in {@code Main}. */
+    private static final String[][] EXIT_CODES = {
+        {"0", "success"},
+        {"1", "failure"},
+        {"2", "usage error: bad options or arguments"},
+        {"3", "refused: wrong PFS mode, shared UUID mismatch, divergence"},
+        {"4", "not found: no such store, PFS, path or TID"},
+        {"5", "corrupt input: a damaged store record or mirror stream"},
+        {"70", "internal error (a bug); rerun with \\-v for a stack trace"},
+    };
+
+    private ManPage() {
+    }
+
+    /** Arguments: output directory, overview file, version, date (yyyy-MM-dd). */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: ManPage OUTDIR OVERVIEW VERSION DATE");
+        }
+        Path outDir = Files.createDirectories(Path.of(args[0]));
+        String overview = Files.readString(Path.of(args[1]), StandardCharsets.UTF_8);
+        CommandLine hammer = new CommandLine(new Main());
+        Files.writeString(outDir.resolve("hammer.8"),
+                render(hammer.getCommandSpec(), overview, args[2], args[3]), StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("hammer_completion"),
+                AutoComplete.bash("hammer", hammer), StandardCharsets.UTF_8);
+    }
+
+    /** The whole man page for {@code spec}. */
+    public static String render(CommandSpec spec, String overview, String version, String date) {
+        Troff t = new Troff();
+        t.macro("TH", "HAMMER", "8", date, "hammer " + version, "System Manager's Manual");
+        t.macro("SH", "NAME");
+        t.text(spec.name() + " - " + firstSentence(spec));
+        t.macro("SH", "SYNOPSIS");
+        synopsis(t, spec);
+        for (CommandLine sub : spec.subcommands().values()) {
+            synopsis(t, sub.getCommandSpec());
+        }
+        t.macro("SH", "DESCRIPTION");
+        for (String line : spec.usageMessage().description()) {
+            t.paragraph(line);
+        }
+        for (String paragraph : overview.strip().split("\\R\\s*\\R")) {
+            t.paragraph(paragraph.replaceAll("\\s*\\R\\s*", " "));
+        }
+        t.macro("SH", "OPTIONS");
+        arguments(t, spec);
+        if (!spec.subcommands().isEmpty()) {
+            t.macro("SH", "COMMANDS");
+            commands(t, spec);
+        }
+        t.macro("SH", "EXIT STATUS");
+        for (String[] code : EXIT_CODES) {
+            t.macro("TP");
+            t.bold(code[0]);
+            t.raw(code[1]);
+        }
+        t.macro("SH", "DIAGNOSTICS");
+        t.text("Errors are printed on standard error as");
+        t.raw(".RS\n.B hammer: \\fIcommand object\\fB: \\fIwhat failed\\fR[: \\fIcause\\fR]\n.RE");
+        t.text("naming the path, PFS or TID concerned. Stack traces are printed only with -v.");
+        t.macro("SH", "SEE ALSO");
+        t.raw(".BR cpdup (1);\n.BR hammer (5)\nand\n.BR hammer (8)\nof DragonFly BSD");
+        return t.toString();
+    }
+
+    private static void synopsis(Troff t, CommandSpec spec) {
+        String line = new Help(spec, Help.defaultColorScheme(Help.Ansi.OFF)).synopsis(0).strip();
+        t.raw(".HP 4\n.B " + Troff.escape(spec.qualifiedName()));
+        t.text(line.substring(Math.min(line.length(), spec.qualifiedName().length())).strip());
+        t.macro("br");
+    }
+
+    private static void commands(Troff t, CommandSpec parent) {
+        for (CommandLine sub : parent.subcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.usageMessage().hidden()) {
+                continue;
+            }
+            t.macro("SS", spec.qualifiedName().substring(parent.root().name().length()).strip());
+            for (String line : spec.usageMessage().description()) {
+                t.paragraph(line);
+            }
+            arguments(t, spec);
+            commands(t, spec);
+        }
+    }
+
+    private static void arguments(Troff t, CommandSpec spec) {
+        for (PositionalParamSpec param : spec.positionalParameters()) {
+            if (!param.hidden()) {
+                item(t, param.paramLabel(), param);
+            }
+        }
+        for (OptionSpec option : spec.options()) {
+            if (option.hidden() || (option.inherited() && spec.parent() != null)) {
+                continue;
+            }
+            String label = String.join(", ", option.names());
+            if (option.arity().max() > 0 && !option.type().equals(boolean.class)
+                    && !option.type().equals(boolean[].class)) {
+                label += " " + option.paramLabel();
+            }
+            item(t, label, option);
+        }
+    }
+
+    private static void item(Troff t, String label, ArgSpec arg) {
+        t.macro("TP");
+        t.bold(label);
+        List<String> lines = new ArrayList<>(List.of(arg.description()));
+        t.text(String.join(" ", lines).replace("${DEFAULT-VALUE}", String.valueOf(arg.defaultValue())));
+    }
+
+    private static String firstSentence(CommandSpec spec) {
+        String[] description = spec.usageMessage().description();
+        if (description.length == 0) {
+            return "HAMMER-style pseudo-filesystems and mirroring";
+        }
+        String first = description[0];
+        int dot = first.indexOf(". ");
+        return dot < 0 ? first.replaceAll("\\.$", "") : first.substring(0, dot);
+    }
+}
