@@ -37,7 +37,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
         },
-        subcommands = {})
+        subcommands = {
+            MirrorReadCommand.class,
+            MirrorWriteCommand.class,
+            MirrorCopyCommand.class,
+            MirrorDumpCommand.class,
+        })
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;

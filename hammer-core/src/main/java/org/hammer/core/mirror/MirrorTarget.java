@@ -129,6 +129,9 @@ public final class MirrorTarget {
                 case TERM -> {
                     Term t = Codec.parse(f, Term::parseFrom, who);
                     flush();
+                    if (out == null && in.next() != null) {
+                        throw HammerException.corrupt(who + ": data after the termination record");
+                    }
                     return new MirrorStats(batches, records, dataBytes, in.bytes(), synced, t.getInterrupted());
                 }
                 case ERROR -> throw Handshake.peerError(f, who);
