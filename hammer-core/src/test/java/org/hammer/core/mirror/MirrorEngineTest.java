@@ -131,4 +131,57 @@ class MirrorEngineTest {
         assertThatThrownBy(() -> copy(MirrorOptions.defaults()))
                 .hasMessageContaining("is a master");
     }
+
+    /** Destroys every deleted record of the master and raises its sync-beg-tid, as prune-everything. */
+    void pruneEverything() {
+        a.apply(w -> {
+            java.util.List<org.hammer.core.btree.RecordKey> dead = new java.util.ArrayList<>();
+            w.scan(new org.hammer.core.btree.RecordKey(master.id(), 0, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    new org.hammer.core.btree.RecordKey(master.id(), -1L, org.hammer.core.btree.RecordType.CONFIG,
+                            -1L, -1L), false, r -> {
+                        if (r.deleteTid() != 0) {
+                            dead.add(r.key());
+                        }
+                        return true;
+                    });
+            dead.forEach(w::destroy);
+            PfsConfig c = PfsTable.get(w, master.id());
+            PfsTable.put(w, c.withSync(w.lastTid(), c.syncEndTid()));
+            return null;
+        });
+    }
+
+    @Test
+    void staleSlaveConvergesThroughAReconciliationBatchAfterPruning() {
+        write("keep", "kept");
+        write("gone", "to be deleted");
+        write("changed", "old");
+        copy(MirrorOptions.defaults());
+        write("changed", "new content");
+        write("added", "added later");
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "gone");
+            return null;
+        });
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+        var names = b.read(r -> Pfses.reader(r, slaveId()).list(FsReader.ROOT).stream()
+                .map(org.hammer.core.fs.Entry::name).sorted().toList());
+        assertThat(names).containsExactly("added", "changed", "keep");
+        write("after", "incremental again");
+        MirrorStats s = copy(MirrorOptions.defaults());
+        assertThat(s.records()).isLessThan(10);
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void freshSlaveOfAPrunedMasterGetsEveryLiveRecord() {
+        write("a", "1");
+        write("a", "2");
+        write("b", "3");
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+    }
 }
