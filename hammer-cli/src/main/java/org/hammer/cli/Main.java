@@ -37,7 +37,18 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
         },
-        subcommands = {})
+        subcommands = {
+            NewfsCommand.class,
+            InfoCommand.class,
+            SynctidCommand.class,
+            PfsMasterCommand.class,
+            PfsSlaveCommand.class,
+            PfsStatusCommand.class,
+            PfsUpdateCommand.class,
+            PfsUpgradeCommand.class,
+            PfsDowngradeCommand.class,
+            PfsDestroyCommand.class,
+        })
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
@@ -71,7 +82,8 @@ public final class Main implements Runnable {
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            CommandLine cmd = commandLine(out, err);
+            return cmd.execute(LeadingOptions.reorder(args, cmd.getSubcommands().keySet()));
         } finally {
             out.flush();
             err.flush();
