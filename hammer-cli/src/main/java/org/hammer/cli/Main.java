@@ -52,6 +52,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorWriteCommand.class,
             MirrorCopyCommand.class,
             MirrorDumpCommand.class,
+            MirrorVerifyCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.TreeDigest;
 import org.hammer.core.fs.FsWriter;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
@@ -67,8 +68,8 @@ class MirrorEngineTest {
 
     void assertSlaveEqualsMaster() {
         long end = b.read(r -> PfsTable.get(r, slaveId()).syncEndTid());
-        var m = a.read(r -> Trees.of(new FsReader(r, master.id(), end)));
-        var s = b.read(r -> Trees.of(Pfses.reader(r, slaveId())));
+        var m = a.read(r -> TreeDigest.of(new FsReader(r, master.id(), end)));
+        var s = b.read(r -> TreeDigest.of(Pfses.reader(r, slaveId())));
         assertThat(s).isEqualTo(m).isNotEmpty();
     }
 
