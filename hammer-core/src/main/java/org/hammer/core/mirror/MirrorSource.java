@@ -63,7 +63,7 @@ public final class MirrorSource {
     public MirrorStats run(InputStream fromTarget, OutputStream toTarget, BooleanSupplier waitForMore) {
         out = new FrameWriter(opts.bandwidth() > 0 ? new ThrottledOutputStream(toTarget, opts.bandwidth()) : toTarget,
                 opts.zstdLevel());
-        in = opts.twoWay() ? new FrameReader(fromTarget, "mirror-read " + path + ": stream from target") : null;
+        in = opts.twoWay() ? new FrameReader(fromTarget, path + ": stream from target") : null;
         try {
             return session(waitForMore);
         } catch (HammerException e) {
@@ -77,7 +77,7 @@ public final class MirrorSource {
     private MirrorStats session(BooleanSupplier waitForMore) {
         PfsConfig cfg = store.read(r -> PfsTable.get(r, pfs));
         long end = currentEnd();
-        handshake = new Handshake(out, in, "mirror-read " + path);
+        handshake = new Handshake(out, in, path);
         handshake.sendHello(opts.zstdLevel() > 0);
         out.write(FrameType.PFSD, Codec.pfsd(cfg, end, path, true).toByteArray());
         out.flush();
@@ -285,7 +285,7 @@ public final class MirrorSource {
         if (opts.twoWay()) {
             Update u = handshake.expectUpdate();
             if (u.getTid() != batchEnd) {
-                throw HammerException.corrupt("mirror-read " + path + ": target acknowledged "
+                throw HammerException.corrupt(path + ": target acknowledged "
                         + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
             }
         }
