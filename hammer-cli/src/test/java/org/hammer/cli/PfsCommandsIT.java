@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.pfs.ResumeCursor;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.fixtures.CliResult;
@@ -81,11 +85,22 @@ class PfsCommandsIT {
         assertThat(link("pfs", "test")).isEqualTo("@@PFS00001");
         assertThat(link("pfs", "slave")).isEqualTo("@@PFS00002");
 
+        setCursor(2, new ResumeCursor(0x100000005L, new RecordKey(1, 1, RecordType.INODE, 0, 0x100000005L)));
         CliResult status = ok("pfs-status", "s/pfs/test", "s/pfs/slave");
         assertThat(status.stdout())
                 .startsWith("s/pfs/test\tPFS#1 {\n    sync-beg-tid=0x0000000000000001\n")
-                .contains("}\ns/pfs/slave\tPFS#2 {\n", "    lag=", "behind master PFS#1")
-                .endsWith("}\n");
+                .contains("}\ns/pfs/slave\tPFS#2 {\n", "    resume-cursor=0x0000000100000005\n")
+                .containsPattern("\n    lag=[1-9][0-9]* changes? behind master PFS#1, oldest [0-9]+s ago\n}\n$");
+    }
+
+    /** What an interrupted mirror-write leaves in a slave's record. */
+    private void setCursor(int pfs, ResumeCursor cursor) {
+        try (Store store = Store.open(tmp.resolve("s"))) {
+            store.apply(w -> {
+                PfsTable.put(w, PfsTable.get(w, pfs).withCursor(cursor));
+                return null;
+            });
+        }
     }
 
     @Test
