@@ -48,6 +48,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
             PfsUpgradeCommand.class,
             PfsDowngradeCommand.class,
             PfsDestroyCommand.class,
+            MirrorReadCommand.class,
+            MirrorWriteCommand.class,
+            MirrorCopyCommand.class,
+            MirrorDumpCommand.class,
+            MirrorVerifyCommand.class,
         })
 public final class Main implements Runnable {
 
