@@ -1,14 +1,15 @@
 package org.hammer.core.cpdup;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
@@ -21,7 +22,7 @@ final class LocalTarget implements TargetTree<Path> {
     private final Path dest;
     private final boolean root = isRoot();
     private Path writing;
-    private RandomAccessFile file;
+    private FileChannel channel;
 
     LocalTarget(Path dest) {
         this.dest = dest.toAbsolutePath().normalize();
@@ -138,20 +139,23 @@ final class LocalTarget implements TargetTree<Path> {
     @Override
     public Path create(Path dir, String name, Meta want) {
         Path p = dir.resolve(name);
+        doneWriting(writing);
         try {
-            return Files.createFile(p);
+            channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            writing = p;
+            return p;
         } catch (IOException e) {
             throw LocalFiles.failure(p, "cannot create", e);
         }
     }
 
-    private RandomAccessFile open(Path p) throws IOException {
+    private FileChannel open(Path p) throws IOException {
         if (!p.equals(writing)) {
             doneWriting(writing);
-            file = new RandomAccessFile(p.toFile(), "rw");
+            channel = FileChannel.open(p, StandardOpenOption.WRITE);
             writing = p;
         }
-        return file;
+        return channel;
     }
 
     @Override
@@ -160,21 +164,23 @@ final class LocalTarget implements TargetTree<Path> {
             ByteBuffer b = ByteBuffer.wrap(src, srcOff, len);
             long at = offset;
             while (b.hasRemaining()) {
-                at += open(p).getChannel().write(b, at);
+                at += open(p).write(b, at);
             }
         } catch (IOException e) {
             throw LocalFiles.failure(p, "cannot write", e);
         }
     }
 
+    /** Truncates, or extends by writing the last byte (the gap stays a hole). */
     @Override
     public void setSize(Path p, long size) {
         try {
-            if (size != 0 || p.equals(writing)) {
-                RandomAccessFile f = open(p);
-                if (f.length() != size) {
-                    f.setLength(size);
-                }
+            FileChannel c = open(p);
+            long have = c.size();
+            if (have > size) {
+                c.truncate(size);
+            } else if (have < size) {
+                c.write(ByteBuffer.wrap(new byte[1]), size - 1);
             }
         } catch (IOException e) {
             throw LocalFiles.failure(p, "cannot set the size", e);
@@ -183,13 +189,13 @@ final class LocalTarget implements TargetTree<Path> {
 
     @Override
     public void doneWriting(Path p) {
-        if (file != null && (p == null || p.equals(writing))) {
+        if (channel != null && (p == null || p.equals(writing))) {
             try {
-                file.close();
+                channel.close();
             } catch (IOException e) {
                 throw LocalFiles.failure(writing, "cannot close", e);
             } finally {
-                file = null;
+                channel = null;
                 writing = null;
             }
         }

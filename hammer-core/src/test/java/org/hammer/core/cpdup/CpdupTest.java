@@ -205,18 +205,18 @@ class CpdupTest {
     void commitsLargeTreesAndFilesInSeveralBatches() throws IOException {
         Path many = tmp.resolve("many");
         Files.createDirectories(many);
-        for (int i = 0; i < 2500; i++) {
+        for (int i = 0; i < 2100; i++) {
             write(many.resolve("f" + i), "file " + i);
         }
-        byte[] big = new byte[20 << 20];
+        byte[] big = new byte[12 << 20];
         new Random(1).nextBytes(big);
         Files.write(many.resolve("big"), big);
         long before = lastTid();
 
         CpdupStats stats = Cpdup.copy(many.toString(), pfs(), null);
 
-        assertThat(stats.copied()).isEqualTo(2501);
-        assertThat(lastTid() - before).isGreaterThanOrEqualTo(4);
+        assertThat(stats.copied()).isEqualTo(2101);
+        assertThat(lastTid() - before).isGreaterThanOrEqualTo(3);
         Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
         assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(many));
     }
