@@ -54,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorDumpCommand.class,
             MirrorVerifyCommand.class,
         })
+        subcommands = {CpdupCommand.class})
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
