@@ -81,6 +81,9 @@ public final class RootRecords {
                 return live;
             });
         }
+        if (store.read(r -> r.visible(pfs, FsReader.ROOT, type, key, Tid.MAX)) == null) {
+            return false;
+        }
         return store.write(w -> {
             Record cur = w.visible(pfs, FsReader.ROOT, type, key, Tid.MAX);
             if (cur == null) {
