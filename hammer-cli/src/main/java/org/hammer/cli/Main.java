@@ -37,7 +37,19 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
         },
-        subcommands = {})
+        subcommands = {
+            HistoryCommand.class,
+            UndoCommand.class,
+            SnapshotCommand.class,
+            SnapCommand.class,
+            SnaplsCommand.class,
+            SnaprmCommand.class,
+            PruneCommand.class,
+            PruneEverythingCommand.class,
+            CleanupCommand.class,
+            ConfigCommand.class,
+            ViconfigCommand.class
+        })
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
