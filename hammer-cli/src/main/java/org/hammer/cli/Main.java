@@ -53,6 +53,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorCopyCommand.class,
             MirrorDumpCommand.class,
             MirrorVerifyCommand.class,
+            HistoryCommand.class,
+            UndoCommand.class,
+            SnapshotCommand.class,
+            SnapCommand.class,
+            SnaplsCommand.class,
+            SnaprmCommand.class,
+            PruneCommand.class,
+            PruneEverythingCommand.class,
+            CleanupCommand.class,
+            ConfigCommand.class,
+            ViconfigCommand.class
         })
         subcommands = {CpdupCommand.class})
 public final class Main implements Runnable {
