@@ -63,9 +63,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             PruneEverythingCommand.class,
             CleanupCommand.class,
             ConfigCommand.class,
-            ViconfigCommand.class
+            ViconfigCommand.class,
+            CpdupCommand.class,
         })
-        subcommands = {CpdupCommand.class})
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
