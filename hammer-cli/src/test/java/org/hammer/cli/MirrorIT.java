@@ -171,6 +171,32 @@ class MirrorIT {
         assertThat(stream).isNotEmpty();
     }
 
+    @Test
+    void mirrorCopyWhileAnotherProcessWritesEndsOnAConsistentTid() throws Exception {
+        fill(master, "big", 24, 1 << 20, 12);
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        // Another process keeps changing the master: cpdup of a directory whose files change every round.
+        Process writer = new ProcessBuilder("bash", "-c", "for i in $(seq 1 400); do echo $i > '" + src
+                + "'/n$((i % 7)); date +%N > '" + src + "'/stamp; '" + hammer.launcher() + "' cpdup -q '" + src
+                + "' '" + master + "'/live || exit 1; done").redirectErrorStream(true).start();
+        try {
+            Thread.sleep(1500);
+            ok(hammer.run("mirror-copy", "-y", "-S", "2m", master, slave));
+            ok(hammer.run("mirror-verify", master, slave));
+        } finally {
+            writer.descendants().forEach(ProcessHandle::destroy);
+            writer.destroy();
+            waitFor(writer);
+        }
+        CliResult second = ok(hammer.run("mirror-copy", master, slave));
+        assertThat(second.stderr()).contains("succeeded");
+        ok(hammer.run("mirror-verify", master, slave));
+        String endMaster = ok(hammer.run("synctid", master)).stdout().trim();
+        String status = ok(hammer.run("pfs-status", slave)).stdout();
+        assertThat(status).contains("sync-end-tid=" + endMaster);
+    }
+
     /** One frame as the stream lays it out: magic, type, flags, seq 0, length, CRC32C, payload. */
     static byte[] frame(int type, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
