@@ -195,6 +195,7 @@ final class FsModel {
             }
         }
         Long d = node(dstDir).entries.get(dstName);
+        boolean replacesFile = d != null && !node(d).isDir();
         if (d != null) {
             if (d.equals(s)) {
                 return null;
@@ -218,7 +219,7 @@ final class FsModel {
         node(dstDir).entries.put(dstName, s);
         node(srcDir).mtime = now;
         node(dstDir).mtime = now;
-        if (d != null && !node(d).isDir()) {
+        if (replacesFile) {
             release(d);
         }
         if (src.isDir()) {

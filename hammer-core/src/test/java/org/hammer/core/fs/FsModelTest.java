@@ -32,7 +32,6 @@ class FsModelTest {
     @TempDir
     Path tmp;
 
-    static final Map<String, Integer> STATS = new TreeMap<>();
     private Random rnd;
     private FsModel model;
     private FsWriter fs;
@@ -50,8 +49,9 @@ class FsModelTest {
     @Tag("slow")
     @Test
     void manyLongRunsMatchTheModel() {
-        for (int i = 0; i < 6; i++) {
-            run(seed(), 3000);
+        long seed = seed();
+        for (int i = 0; i < 4; i++) {
+            run(seed + i, 1000);
         }
     }
 
@@ -80,14 +80,12 @@ class FsModelTest {
                 states.add(model.describe());
                 done += group;
             }
-            long t1 = System.nanoTime();
             for (int i = 0; i < tids.size(); i++) {
                 long tid = tids.get(i);
                 Map<String, String> have = store.read(r -> describe(new FsReader(r, pfs, tid)));
                 assertThat(have).as("PFS as of %s (commit %d, seed %d)", Tid.format(tid), i, seed)
                         .isEqualTo(states.get(i));
             }
-            System.out.println("DBG verify ms " + (System.nanoTime() - t1) / 1000000 + " stats " + STATS + " last " + states.get(states.size() - 1).size() + " tids " + tids.size());
             Map<String, String> now = store.read(r -> describe(new FsReader(r, pfs, Tid.MAX)));
             assertThat(now).isEqualTo(states.get(states.size() - 1));
         }
@@ -304,7 +302,6 @@ class FsModelTest {
     private void both(Runnable pfsOp, ModelOp modelOp) {
         Errno have = errno(pfsOp);
         Errno want = modelOp.apply();
-        STATS.merge(String.valueOf(want), 1, Integer::sum);
         assertThat(have).isEqualTo(want);
     }
 
