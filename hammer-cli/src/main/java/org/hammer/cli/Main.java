@@ -37,7 +37,35 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
         },
-        subcommands = {CpdupCommand.class})
+        subcommands = {
+            NewfsCommand.class,
+            InfoCommand.class,
+            SynctidCommand.class,
+            PfsMasterCommand.class,
+            PfsSlaveCommand.class,
+            PfsStatusCommand.class,
+            PfsUpdateCommand.class,
+            PfsUpgradeCommand.class,
+            PfsDowngradeCommand.class,
+            PfsDestroyCommand.class,
+            MirrorReadCommand.class,
+            MirrorWriteCommand.class,
+            MirrorCopyCommand.class,
+            MirrorDumpCommand.class,
+            MirrorVerifyCommand.class,
+            HistoryCommand.class,
+            UndoCommand.class,
+            SnapshotCommand.class,
+            SnapCommand.class,
+            SnaplsCommand.class,
+            SnaprmCommand.class,
+            PruneCommand.class,
+            PruneEverythingCommand.class,
+            CleanupCommand.class,
+            ConfigCommand.class,
+            ViconfigCommand.class,
+            CpdupCommand.class,
+        })
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
@@ -71,7 +99,8 @@ public final class Main implements Runnable {
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            CommandLine cmd = commandLine(out, err);
+            return cmd.execute(LeadingOptions.reorder(args, cmd.getSubcommands().keySet()));
         } finally {
             out.flush();
             err.flush();
