@@ -63,7 +63,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             PruneEverythingCommand.class,
             CleanupCommand.class,
             ConfigCommand.class,
-            ViconfigCommand.class
+            ViconfigCommand.class,
+            CpdupCommand.class,
         })
 public final class Main implements Runnable {
 
