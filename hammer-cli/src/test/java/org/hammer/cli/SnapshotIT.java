@@ -89,4 +89,26 @@ class SnapshotIT {
         assertThat(again.stderr()).contains("no snapshot in PFS#1");
         assertThat(b).isEqualTo(pfs + "/b");
     }
+
+    @Test
+    void cpdupCopiesASnapshotOutAsItWas() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/sub"));
+        Files.writeString(src.resolve("a"), "first");
+        ok(hammer.run("cpdup", "-q", tmp.resolve("src").toString(), pfs.toString()));
+        String link = ok(hammer.run("snapshot", pfs.toString(), snaps.toString())).stdout().strip();
+        Files.writeString(src.resolve("a"), "second");
+        Files.writeString(src.resolve("b"), "new");
+        ok(hammer.run("cpdup", "-q", tmp.resolve("src").toString(), pfs.toString()));
+
+        String target = Files.readSymbolicLink(Path.of(link)).toString();
+        Path out1 = tmp.resolve("out1");
+        Path out2 = tmp.resolve("out2");
+        ok(hammer.run("cpdup", "-q", pfs + "@@" + tidOf(target), out1.toString()));
+        ok(hammer.run("cpdup", "-q", target, out2.toString()));
+        for (Path out : new Path[] {out1, out2}) {
+            assertThat(Files.readString(out.resolve("sub/a"))).isEqualTo("first");
+            assertThat(out.resolve("sub/b")).doesNotExist();
+            assertThat(out.resolve("file")).as("removed by the first cpdup").doesNotExist();
+        }
+    }
 }
