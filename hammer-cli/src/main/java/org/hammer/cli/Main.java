@@ -42,6 +42,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorWriteCommand.class,
             MirrorCopyCommand.class,
             MirrorDumpCommand.class,
+            MirrorStreamCommand.class,
+            MirrorReadStreamCommand.class,
+            SshRemoteCommand.class,
         })
 public final class Main implements Runnable {
 
