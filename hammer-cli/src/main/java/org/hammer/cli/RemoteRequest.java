@@ -54,7 +54,8 @@ final class RemoteRequest {
         List<String> args = new ArrayList<>(words.subList(1, words.size()));
         ParseResult top;
         try {
-            top = parser.get().parseArgs(args.toArray(String[]::new));
+            CommandLine cl = parser.get();
+            top = cl.parseArgs(LeadingOptions.reorder(args.toArray(String[]::new), cl.getSubcommands().keySet()));
         } catch (CommandLine.ParameterException e) {
             throw HammerException.refused("request does not match restricted command: " + e.getMessage());
         }

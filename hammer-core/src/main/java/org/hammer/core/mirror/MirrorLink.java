@@ -157,27 +157,28 @@ public final class MirrorLink {
         return out;
     }
 
-    /** The arguments of the remote hammer, in the order the current CLI parses them. */
+    /**
+     * The arguments of the remote hammer in hammer(8)'s order, options before the command
+     * ({@code hammer -2 mirror-write PATH}); only our own long option follows the command.
+     */
     static final class RemoteArgs {
         private RemoteArgs() {
         }
 
         static List<String> target(MirrorOptions o, Endpoint e) {
-            List<String> a = new ArrayList<>(List.of("mirror-write", "-2"));
+            List<String> a = new ArrayList<>(List.of("-2"));
             if (o.createSlave()) {
                 a.add("-y");
             }
             common(o, a);
+            a.add("mirror-write");
             a.add(e.path());
             return a;
         }
 
         static List<String> source(MirrorOptions o, Endpoint e, Duration streamDelay) {
-            List<String> a = new ArrayList<>(List.of(streamDelay == null ? "mirror-read" : "mirror-read-stream", "-2"));
-            if (o.zstdLevel() > 0) {
-                a.add("--zstd-level");
-                a.add(Integer.toString(o.zstdLevel()));
-            }
+            List<String> a = new ArrayList<>(List.of("-2"));
+            common(o, a);
             if (o.bandwidth() > 0) {
                 a.add("-b");
                 a.add(Long.toString(o.bandwidth()));
@@ -194,7 +195,11 @@ public final class MirrorLink {
                 a.add("-i");
                 a.add(seconds(streamDelay));
             }
-            common(o, a);
+            a.add(streamDelay == null ? "mirror-read" : "mirror-read-stream");
+            if (o.zstdLevel() > 0) {
+                a.add("--zstd-level");
+                a.add(Integer.toString(o.zstdLevel()));
+            }
             a.add(e.path());
             return a;
         }

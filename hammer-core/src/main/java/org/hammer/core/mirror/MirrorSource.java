@@ -88,13 +88,27 @@ public final class MirrorSource {
             Pfsd target = handshake.expectPfsd();
             Handshake.checkPair(cfg, end, path, target, true);
             beg = target.getSyncEndTid();
-            if (target.getCursorTid() != 0 && Long.compareUnsigned(target.getCursorTid(), beg) > 0) {
+            if (!target.getCursorKey().isEmpty() && (target.getCursorTid() == 0
+                    || Long.compareUnsigned(target.getCursorTid(), beg) > 0)) {
                 resume = new ResumePoint(target.getCursorTid(), Codec.key(target.getCursorKey(), "target"));
             }
         } else {
-            beg = opts.beginTid() != null ? opts.beginTid() : cfg.syncBegTid();
+            beg = opts.beginTid() != null ? opts.beginTid() : Tid.INITIAL_SYNC;
         }
         synced = beg;
+        if (Long.compareUnsigned(beg, cfg.syncBegTid()) < 0 || resume != null && resume.tid() == 0) {
+            end = currentEnd();
+            if (!opts.quiet() && opts.verbose() > 0) {
+                opts.log().println("Mirror-read " + path + ": target at " + Tid.format(beg)
+                        + " is older than the retained history (" + Tid.format(cfg.syncBegTid())
+                        + "); reconciling by key");
+            }
+            beg = reconcile(beg, resume, end, cfg.syncBegTid());
+            resume = null;
+            if (beg == 0) {
+                return stop(true, "timeout of " + opts.timeoutSeconds() + " s reached");
+            }
+        }
         while (true) {
             end = currentEnd();
             if (Long.compareUnsigned(beg, end) >= 0) {
@@ -116,6 +130,87 @@ public final class MirrorSource {
                 return stop(false, "");
             }
         }
+    }
+
+    /**
+     * Sends a reconciliation batch: every record the target may still hold live, in key order
+     * (DESIGN.md §6.5). Returns its end TID, 0 on timeout.
+     */
+    private long reconcile(long targetEnd, ResumePoint resume, long end, long sourceBeg) {
+        Batch.Builder b = Batch.newBuilder().setBegTid(targetEnd).setEndTid(end).setSourceBegTid(sourceBeg)
+                .setReconcile(true);
+        if (resume != null && resume.tid() == 0) {
+            b.setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
+        }
+        out.write(FrameType.BATCH, b.build().toByteArray());
+        CRC32C crc = new CRC32C();
+        RecordKey pos = resume != null && resume.tid() == 0 ? resume.key() : null;
+        long bytes = 0;
+        long n = 0;
+        long t0 = System.nanoTime();
+        while (true) {
+            KeyChunk chunk = readKeyChunk(pos, targetEnd, end);
+            if (!chunk.recs().isEmpty()) {
+                byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
+                crc.update(payload, 0, payload.length);
+                out.write(FrameType.RECORDS, payload);
+                bytes += payload.length;
+                n += chunk.recs().size();
+                dataBytes += chunk.dataBytes();
+                pos = chunk.last();
+            }
+            if (chunk.done()) {
+                break;
+            }
+            if (timedOut()) {
+                return 0;
+            }
+        }
+        return finishBatch(targetEnd, end, crc, n, bytes, t0);
+    }
+
+    private record KeyChunk(List<Rec> recs, long dataBytes, RecordKey last, boolean done) {
+    }
+
+    /** One frame's worth of the records after {@code after} that the target may hold live. */
+    private KeyChunk readKeyChunk(RecordKey after, long targetEnd, long end) {
+        return store.read(r -> {
+            List<Rec> recs = new java.util.ArrayList<>();
+            long[] size = {0, 0};
+            RecordKey[] last = {after};
+            boolean[] full = {false};
+            RecordKey from = after == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+                    : new RecordKey(pfs, after.obj(), after.type(), after.key(), after.createTid() + 1);
+            RecordKey to = new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L);
+            r.scan(from, to, false, head -> {
+                if (size[0] >= FRAME_TARGET) {
+                    full[0] = true;
+                    return false;
+                }
+                RecordKey k = head.key();
+                last[0] = k;
+                boolean live = head.deleteTid() == 0 || Long.compareUnsigned(head.deleteTid(), targetEnd) > 0;
+                if (!k.type().mirrored() || !live || Long.compareUnsigned(k.createTid(), end) > 0) {
+                    return true;
+                }
+                long delete = head.deleteTid() != 0 && Long.compareUnsigned(head.deleteTid(), end) <= 0
+                        ? head.deleteTid() : 0;
+                Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(k.toBytes())).setDeleteTid(delete)
+                        .setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
+                if (Long.compareUnsigned(k.createTid(), targetEnd) > 0) {
+                    Record full2 = r.get(k);
+                    m.setData(ByteString.copyFrom(full2.data())).setDataCrc(full2.crc());
+                    size[1] += full2.data().length;
+                } else {
+                    m.setPass(true);
+                }
+                Rec rec = m.build();
+                recs.add(rec);
+                size[0] += rec.getSerializedSize() + 4;
+                return true;
+            });
+            return new KeyChunk(recs, size[1], last[0], !full[0]);
+        });
     }
 
     /** The TID the target has acknowledged so far in this run: where a streaming round starts. */
@@ -179,27 +274,31 @@ public final class MirrorSource {
             posTid = chunk.lastTid();
             posKey = chunk.lastKey();
             if (chunk.done() || chunk.cut()) {
-                long batchEnd = chunk.done() ? end : lastTid;
-                out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
-                        .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
-                out.flush();
-                if (opts.twoWay()) {
-                    Update u = handshake.expectUpdate();
-                    if (u.getTid() != batchEnd) {
-                        throw HammerException.corrupt("mirror-read " + path + ": target acknowledged "
-                                + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
-                    }
-                }
-                batches++;
-                records += batchRecords;
-                synced = batchEnd;
-                report(beg, batchEnd, batchRecords, batchBytes, t0);
-                return batchEnd;
+                return finishBatch(beg, chunk.done() ? end : lastTid, crc, batchRecords, batchBytes, t0);
             }
             if (timedOut()) {
                 return 0;
             }
         }
+    }
+
+    /** Ends a batch with SYNC and, two-way, waits for the target's UPDATE. */
+    private long finishBatch(long beg, long batchEnd, CRC32C crc, long batchRecords, long batchBytes, long t0) {
+        out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
+                .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
+        out.flush();
+        if (opts.twoWay()) {
+            Update u = handshake.expectUpdate();
+            if (u.getTid() != batchEnd) {
+                throw HammerException.corrupt("mirror-read " + path + ": target acknowledged "
+                        + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
+            }
+        }
+        batches++;
+        records += batchRecords;
+        synced = batchEnd;
+        report(beg, batchEnd, batchRecords, batchBytes, t0);
+        return batchEnd;
     }
 
     private void report(long beg, long batchEnd, long n, long bytes, long t0) {

@@ -61,6 +61,8 @@ public final class MirrorTarget {
     private CRC32C batchCrc;
     private RecordKey lastKey;
     private long lastTid;
+    /** In a reconciliation batch: the last key (of the target's PFS) the delete-to pass reached. */
+    private RecordKey reconciled;
 
     public MirrorTarget(Opener opener, String name, MirrorOptions opts) {
         this.opener = opener;
@@ -154,8 +156,13 @@ public final class MirrorTarget {
         }
         batch = b;
         batchCrc = new CRC32C();
+        boolean resumed = !b.getResumeKey().isEmpty();
         lastTid = b.getResumeTid() != 0 ? b.getResumeTid() : b.getBegTid();
-        lastKey = b.getResumeTid() != 0 ? Codec.key(b.getResumeKey(), who) : null;
+        lastKey = resumed ? Codec.key(b.getResumeKey(), who) : null;
+        if (b.getReconcile()) {
+            lastTid = 0;
+            reconciled = resumed ? lastKey.withPfs(pfs) : null;
+        }
     }
 
     private void records(Frame f) {
@@ -178,7 +185,8 @@ public final class MirrorTarget {
     private void check(Rec rec) {
         RecordKey k = Codec.key(rec.getKey(), who);
         long t = rec.getChangeTid();
-        if (Long.compareUnsigned(t, batch.getBegTid()) <= 0 || Long.compareUnsigned(t, batch.getEndTid()) > 0) {
+        if (batch.getReconcile() ? t != 0 || Long.compareUnsigned(k.createTid(), batch.getEndTid()) > 0
+                : Long.compareUnsigned(t, batch.getBegTid()) <= 0 || Long.compareUnsigned(t, batch.getEndTid()) > 0) {
             throw HammerException.corrupt(who + ": record " + k + " changed at " + Tid.format(t)
                     + ", outside the batch");
         }
@@ -205,6 +213,11 @@ public final class MirrorTarget {
         store.apply(w -> {
             long maxTid = 0;
             for (Rec rec : recs) {
+                if (batch != null && batch.getReconcile()) {
+                    RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
+                    deleteTo(w, k, batch.getEndTid());
+                    reconciled = k;
+                }
                 maxTid = Math.max(maxTid, apply(w, rec));
             }
             w.raiseTid(maxTid);
@@ -219,6 +232,26 @@ public final class MirrorTarget {
         records += recs.size();
         pending.clear();
         pendingBytes = 0;
+    }
+
+    /**
+     * HAMMER's delete-to: marks deleted at {@code end} every live record of the target after the
+     * last reconciled key and before {@code upTo}, which the batch therefore did not mention.
+     * Records created at or after {@code end} (an aborted earlier batch) are left alone.
+     */
+    private void deleteTo(StoreWriter w, RecordKey upTo, long end) {
+        RecordKey from = reconciled == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+                : new RecordKey(pfs, reconciled.obj(), reconciled.type(), reconciled.key(), reconciled.createTid() + 1);
+        List<RecordKey> stale = new ArrayList<>();
+        w.scan(from, upTo, false, r -> {
+            if (r.deleteTid() == 0 && r.key().type().mirrored() && Long.compareUnsigned(r.key().createTid(), end) < 0) {
+                stale.add(r.key());
+            }
+            return true;
+        });
+        for (RecordKey k : stale) {
+            w.setDelete(k, end, w.nowMicros());
+        }
     }
 
     /** Lays down one record idempotently; returns the highest TID it carries. */
@@ -251,8 +284,12 @@ public final class MirrorTarget {
             throw HammerException.corrupt(who + ": SYNC at " + Tid.format(end) + " outside its batch");
         }
         flush();
+        boolean reconcile = batch.getReconcile();
         List<org.hammer.core.pfs.LineageSegment> lineage = Pfses.clip(Codec.lineage(source, who), end);
         store.apply(w -> {
+            if (reconcile) {
+                deleteTo(w, new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L), end);
+            }
             PfsConfig c = PfsTable.get(w, pfs);
             long beg = Long.compareUnsigned(c.syncEndTid(), end) > 0 ? c.syncEndTid() : end;
             PfsTable.put(w, c.withSync(c.syncBegTid(), beg).withCursor(null).withLineage(lineage));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.TreeDigest;
 import org.hammer.core.fs.FsWriter;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
@@ -74,8 +75,8 @@ public final class CorruptionRun {
                 }
                 long end = b.read(r -> PfsTable.get(r, slave).syncEndTid());
                 if (end > 1) {
-                    Map<String, String> want = a.read(r -> Trees.of(new FsReader(r, m.id(), end)));
-                    Map<String, String> got = b.read(r -> Trees.of(Pfses.reader(r, slave)));
+                    Map<String, String> want = a.read(r -> TreeDigest.of(new FsReader(r, m.id(), end)));
+                    Map<String, String> got = b.read(r -> TreeDigest.of(Pfses.reader(r, slave)));
                     if (!want.equals(got)) {
                         System.out.println("SLAVE DIFFERS after mutation " + i + " (" + what[0] + ")");
                         System.exit(1);

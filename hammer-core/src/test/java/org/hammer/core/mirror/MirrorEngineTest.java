@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.TreeDigest;
 import org.hammer.core.fs.FsWriter;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
@@ -67,8 +68,8 @@ class MirrorEngineTest {
 
     void assertSlaveEqualsMaster() {
         long end = b.read(r -> PfsTable.get(r, slaveId()).syncEndTid());
-        var m = a.read(r -> Trees.of(new FsReader(r, master.id(), end)));
-        var s = b.read(r -> Trees.of(Pfses.reader(r, slaveId())));
+        var m = a.read(r -> TreeDigest.of(new FsReader(r, master.id(), end)));
+        var s = b.read(r -> TreeDigest.of(Pfses.reader(r, slaveId())));
         assertThat(s).isEqualTo(m).isNotEmpty();
     }
 
@@ -130,5 +131,58 @@ class MirrorEngineTest {
         Pfses.create(b, FsReader.ROOT, "test", PfsMode.MASTER, master.sharedUuid());
         assertThatThrownBy(() -> copy(MirrorOptions.defaults()))
                 .hasMessageContaining("is a master");
+    }
+
+    /** Destroys every deleted record of the master and raises its sync-beg-tid, as prune-everything. */
+    void pruneEverything() {
+        a.apply(w -> {
+            java.util.List<org.hammer.core.btree.RecordKey> dead = new java.util.ArrayList<>();
+            w.scan(new org.hammer.core.btree.RecordKey(master.id(), 0, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    new org.hammer.core.btree.RecordKey(master.id(), -1L, org.hammer.core.btree.RecordType.CONFIG,
+                            -1L, -1L), false, r -> {
+                        if (r.deleteTid() != 0) {
+                            dead.add(r.key());
+                        }
+                        return true;
+                    });
+            dead.forEach(w::destroy);
+            PfsConfig c = PfsTable.get(w, master.id());
+            PfsTable.put(w, c.withSync(w.lastTid(), c.syncEndTid()));
+            return null;
+        });
+    }
+
+    @Test
+    void staleSlaveConvergesThroughAReconciliationBatchAfterPruning() {
+        write("keep", "kept");
+        write("gone", "to be deleted");
+        write("changed", "old");
+        copy(MirrorOptions.defaults());
+        write("changed", "new content");
+        write("added", "added later");
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "gone");
+            return null;
+        });
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+        var names = b.read(r -> Pfses.reader(r, slaveId()).list(FsReader.ROOT).stream()
+                .map(org.hammer.core.fs.Entry::name).sorted().toList());
+        assertThat(names).containsExactly("added", "changed", "keep");
+        write("after", "incremental again");
+        MirrorStats s = copy(MirrorOptions.defaults());
+        assertThat(s.records()).isLessThan(10);
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void freshSlaveOfAPrunedMasterGetsEveryLiveRecord() {
+        write("a", "1");
+        write("a", "2");
+        write("b", "3");
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
     }
 }

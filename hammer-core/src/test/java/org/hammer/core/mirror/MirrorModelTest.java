@@ -15,6 +15,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.TreeDigest;
 import org.hammer.core.fs.FsWriter;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
@@ -67,13 +68,13 @@ class MirrorModelTest {
             long endB = b.read(r -> PfsTable.get(r, slaveId(b)).syncEndTid());
             long endC = c.read(r -> PfsTable.get(r, slaveId(c)).syncEndTid());
             assertThat(endC).isEqualTo(endB);
-            Map<String, String> master = a.read(r -> Trees.of(new FsReader(r, m.id(), endB)));
-            Map<String, String> chained = c.read(r -> Trees.of(Pfses.reader(r, slaveId(c))));
+            Map<String, String> master = a.read(r -> TreeDigest.of(new FsReader(r, m.id(), endB)));
+            Map<String, String> chained = c.read(r -> TreeDigest.of(Pfses.reader(r, slaveId(c))));
             assertThat(chained).isEqualTo(master);
             for (int i = 0; i < 10; i++) {
                 long t = org.hammer.core.tid.Tid.FIRST + (long) (rnd.nextDouble() * (endB - org.hammer.core.tid.Tid.FIRST));
-                Map<String, String> atMaster = a.read(r -> Trees.of(new FsReader(r, m.id(), t)));
-                Map<String, String> atSlave = b.read(r -> Trees.of(new FsReader(r, slaveId(b), t)));
+                Map<String, String> atMaster = a.read(r -> TreeDigest.of(new FsReader(r, m.id(), t)));
+                Map<String, String> atSlave = b.read(r -> TreeDigest.of(new FsReader(r, slaveId(b), t)));
                 assertThat(atSlave).as("slave history as of " + t).isEqualTo(atMaster);
             }
             System.out.println("MirrorModelTest cuts=" + cuts + " mirrors=" + mirrors);
@@ -106,8 +107,8 @@ class MirrorModelTest {
         if (slave != 0) {
             long end = dst.read(r -> PfsTable.get(r, slave).syncEndTid());
             if (end > 1) {
-                Map<String, String> expected = src.read(r -> Trees.of(new FsReader(r, srcPfs, end)));
-                Map<String, String> actual = dst.read(r -> Trees.of(Pfses.reader(r, slave)));
+                Map<String, String> expected = src.read(r -> TreeDigest.of(new FsReader(r, srcPfs, end)));
+                Map<String, String> actual = dst.read(r -> TreeDigest.of(Pfses.reader(r, slave)));
                 assertThat(actual).as(dstName + " at sync point").isEqualTo(expected);
             }
         }
