@@ -90,8 +90,9 @@ public final class RemoteProcess implements AutoCloseable {
 
     /**
      * The failure a non-zero exit status stands for (null for 0). ssh's own failures (255) and
-     * deaths by signal are transient; a remote hammer's usage, refusal or not-found codes keep
-     * their kind, so a caller that retries lost links stops on them.
+     * deaths by signal (128 + n, as the JDK reports a process killed by signal n) are transient;
+     * a remote hammer's usage, refusal or not-found codes keep their kind, so a caller that
+     * retries lost links stops on them.
      */
     public HammerException exitFailure(int code) {
         String who = endpoint.destination();
@@ -104,7 +105,9 @@ public final class RemoteProcess implements AutoCloseable {
             case 3 -> HammerException.refused(who + ": the remote hammer refused the request (exit 3)");
             case 4 -> HammerException.notFound(who + ": the remote hammer did not find " + endpoint.path() + " (exit 4)");
             case 5 -> HammerException.corrupt(who + ": the remote hammer received a corrupt stream (exit 5)");
-            default -> HammerException.failure(who + ": the remote hammer exited with status " + code);
+            default -> code > 128 && code < 160
+                    ? HammerException.failure(who + ": the remote shell was ended by signal " + (code - 128))
+                    : HammerException.failure(who + ": the remote hammer exited with status " + code);
         };
     }
 
