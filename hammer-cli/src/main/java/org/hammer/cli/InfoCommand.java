@@ -20,12 +20,13 @@ import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer info}: what a store is and which PFSes it holds (HAMMER.md §1.10). */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info",
         description = {"Print what a store is and which PFSes it holds.",
             "For the store each PATH lies in: label, fs uuid, format version, used bytes, newest TID, and a "
                     + "table of its PFSes with mode, number of snapshots and mount points."})
@@ -35,6 +36,9 @@ final class InfoCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(arity = "0..*", paramLabel = "PATH",
             description = "Paths in stores or mounts. Default: every mounted store, else the current directory.")

@@ -8,13 +8,14 @@ import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer newfs}: creates a store (newfs_hammer) with its PFS #0. */
-@Command(name = "newfs", mixinStandardHelpOptions = true,
+@Command(name = "newfs",
         description = {"Create a new store (a HAMMER filesystem).",
             "The directory must be empty or missing. The store starts with PFS #0, a master, as its root "
                     + "filesystem."})
@@ -22,6 +23,9 @@ final class NewfsCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Option(names = {"-L", "--label"}, paramLabel = "LABEL",
             description = "Label of the store and of its PFS #0. Defaults to the directory's name.")

@@ -14,13 +14,14 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-destroy}: removes a PFS, all its data and its link, after asking (HAMMER.md §1.6). */
-@Command(name = "pfs-destroy", mixinStandardHelpOptions = true,
+@Command(name = "pfs-destroy",
         description = {"Destroy a PFS and all its data.",
             "Removes every record of the PFS whose link or mount point DIRPATH is, its configuration and its "
                     + "link in PFS #0. Asks twice for a master, once for a slave, on the terminal."})
@@ -34,6 +35,9 @@ final class PfsDestroyCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Option(names = "-y", description = "Destroy without asking (unlike hammer(8), which always asks).")
     private boolean yes;

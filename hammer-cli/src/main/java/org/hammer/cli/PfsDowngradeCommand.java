@@ -6,12 +6,13 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-downgrade}: makes a master a slave (HAMMER.md §1.5, §2.4). */
-@Command(name = "pfs-downgrade", mixinStandardHelpOptions = true,
+@Command(name = "pfs-downgrade",
         description = {"Make a master PFS a slave.",
             "The PFS is frozen at its newest TID: it takes no more local writes and can then receive mirror "
                     + "streams of the same shared-uuid."})
@@ -19,6 +20,9 @@ final class PfsDowngradeCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(paramLabel = "DIRPATH", description = "A path in the master PFS, usually its link.")
     private String path;

@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hammer.core.pfs.PfsMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-master}: creates a master PFS and its link (HAMMER.md §1.2). */
-@Command(name = "pfs-master", mixinStandardHelpOptions = true,
+@Command(name = "pfs-master",
         description = {"Create a master PFS.",
             "Creates the PFS and its link DIRPATH in PFS #0, and prints its status block. Its shared-uuid is "
                     + "what slaves are paired with."})
@@ -18,6 +19,9 @@ final class PfsMasterCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "DIRPATH",
             description = "Path of the new PFS link; it must not exist and must lie in PFS #0. "

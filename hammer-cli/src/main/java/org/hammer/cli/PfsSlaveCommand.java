@@ -5,12 +5,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hammer.core.pfs.PfsMode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-slave}: creates a slave PFS and its link (HAMMER.md §1.2). */
-@Command(name = "pfs-slave", mixinStandardHelpOptions = true,
+@Command(name = "pfs-slave",
         description = {"Create a slave PFS.",
             "Creates the PFS and its link DIRPATH in PFS #0, and prints its status block. A slave is read-only "
                     + "and empty until its first mirror-write; pair it with its master by giving the master's "
@@ -19,6 +20,9 @@ final class PfsSlaveCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "DIRPATH",
             description = "Path of the new PFS link; it must not exist and must lie in PFS #0. "

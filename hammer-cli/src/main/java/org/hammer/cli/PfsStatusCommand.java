@@ -9,12 +9,13 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-status}: prints the status block of PFSes (HAMMER.md §1.3). */
-@Command(name = "pfs-status", mixinStandardHelpOptions = true,
+@Command(name = "pfs-status",
         description = {"Print the status of PFSes.",
             "Prints the status block of the PFS each DIRPATH lies in: its sync TIDs, uuids, label, snapshots "
                     + "directory, prune-min and mode. For a slave, also the resume cursor of an interrupted "
@@ -24,6 +25,9 @@ final class PfsStatusCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(arity = "0..*", paramLabel = "DIRPATH",
             description = "Paths in the PFSes to report on. Default: the current directory.")

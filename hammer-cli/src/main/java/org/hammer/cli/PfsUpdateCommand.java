@@ -9,12 +9,13 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.PfsUpdate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-update}: changes fields of a PFS record (HAMMER.md §1.4). */
-@Command(name = "pfs-update", mixinStandardHelpOptions = true,
+@Command(name = "pfs-update",
         description = {"Change the configuration of a PFS.",
             "Changes the PFS that DIRPATH lies in, then prints its status block. Every option is checked "
                     + "before anything is changed."})
@@ -22,6 +23,9 @@ final class PfsUpdateCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "DIRPATH", description = "A path in the PFS to change, usually its link.")
     private String path;

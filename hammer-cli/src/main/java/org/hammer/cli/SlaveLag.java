@@ -53,7 +53,8 @@ final class SlaveLag {
         }
         String count = lag.changes() >= COUNT_CAP ? COUNT_CAP + "+" : Long.toString(lag.changes());
         long ageSeconds = Math.max(0, (System.currentTimeMillis() * 1000 - lag.oldestMicros()) / 1_000_000);
-        return "lag=" + count + (lag.changes() == 1 ? " change" : " changes") + " behind " + master + ", oldest " + ageSeconds + "s ago";
+        String changes = lag.changes() == 1 ? " change" : " changes";
+        return "lag=" + count + changes + " behind " + master + ", oldest " + ageSeconds + "s ago";
     }
 
     /** The lag behind the master of {@code slave} in {@code store}, or null when it holds none. */

@@ -7,20 +7,24 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code hammer synctid}: makes the store durable and prints the PFS's sync-end-tid (HAMMER.md §1.10). */
-@Command(name = "synctid", mixinStandardHelpOptions = true,
+@Command(name = "synctid",
         description = {"Make the store durable and print a PFS's sync-end-tid.",
-            "Prints the sync-end-tid of the PFS that PATH lies in, as 0x%%016x: a master's newest committed TID, "
-                    + "a slave's sync point. It does not create a snapshot; the TID stays usable for as-of "
-                    + "access for the PFS's prune-min window."})
+            "Prints the sync-end-tid of the PFS that PATH lies in, as 0x and 16 hex digits: a master's newest "
+                    + "committed TID, a slave's sync point. It does not create a snapshot; the TID stays usable "
+                    + "for as-of access for the PFS's prune-min window."})
 final class SynctidCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "A path in the PFS.")
     private String path;

@@ -67,7 +67,7 @@ public final class MirrorTarget {
     public MirrorTarget(Opener opener, String name, MirrorOptions opts) {
         this.opener = opener;
         this.opts = opts;
-        this.who = "mirror-write " + name;
+        this.who = name;
     }
 
     public MirrorStats run(InputStream fromSource, OutputStream toSource) {
