@@ -65,6 +65,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ConfigCommand.class,
             ViconfigCommand.class,
             CpdupCommand.class,
+            MirrorStreamCommand.class,
+            MirrorReadStreamCommand.class,
+            SshRemoteCommand.class,
         })
 public final class Main implements Runnable {
 
