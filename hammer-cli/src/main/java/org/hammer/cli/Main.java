@@ -37,7 +37,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
         },
-        subcommands = {})
+        subcommands = {
+            org.hammer.cli.fuse.MountCommand.class,
+            org.hammer.cli.fuse.UmountCommand.class
+        })
 public final class Main implements Runnable {
 
     static final int EXIT_USAGE = 2;
