@@ -29,14 +29,29 @@ class WalkthroughIT {
 
     @Test
     void theSeedWalkthroughPassesWithoutFuse() throws Exception {
+        walkthrough("--no-fuse");
+    }
+
+    @Test
+    void theSeedWalkthroughPassesWithFuse() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse");
+        assumeTrue(Stream.of("/usr/bin/fusermount3", "/bin/fusermount3").anyMatch(f -> Files.exists(Path.of(f))),
+                "no fusermount3 (package fuse3)");
+        walkthrough();
+    }
+
+    void walkthrough(String... args) throws Exception {
         Path launcher = CliRunner.create().launcher();
         Path script = script(launcher.getParent());
         assumeTrue(script != null, "no ../shared/acceptance/walkthrough.sh beside the project");
 
-        ProcessBuilder b = new ProcessBuilder("bash", script.toString(), "--no-fuse").redirectErrorStream(true);
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", script.toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
         b.environment().put("HAMMER", launcher.toString());
         b.environment().put("JAVA_HOME", System.getProperty("java.home"));
         b.environment().put("TMPDIR", tmp.toString());
+        b.environment().put("HAMMER_RUN_DIR", tmp.resolve("run").toString());
         Process p = b.start();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
