@@ -68,6 +68,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorStreamCommand.class,
             MirrorReadStreamCommand.class,
             SshRemoteCommand.class,
+            org.hammer.cli.fuse.MountCommand.class,
+            org.hammer.cli.fuse.UmountCommand.class
         })
 public final class Main implements Runnable {
 
