@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.hammer.core.HammerException;
+import org.hammer.core.pfs.HostLinks;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.transport.ByteMeter;
 import org.hammer.core.transport.Endpoint;
@@ -44,8 +45,8 @@ public final class MirrorLink {
      */
     public MirrorLink(Endpoint src, Endpoint dst, MirrorOptions opts, RemoteShell shell, Predicate<String> confirm,
             Streaming streaming) {
-        this.src = src;
-        this.dst = dst;
+        this.src = src.remote() ? src : Endpoint.local(HostLinks.follow(src.path()));
+        this.dst = dst.remote() ? dst : Endpoint.local(HostLinks.follow(dst.path()));
         this.opts = opts.withTwoWay(true);
         this.shell = shell;
         this.confirm = confirm;
