@@ -24,6 +24,7 @@ import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.tid.Tid;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,5 +220,36 @@ class CpdupTest {
         assertThat(lastTid() - before).isGreaterThanOrEqualTo(3);
         Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
         assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(many));
+    }
+
+    @Tag("slow")
+    @Test
+    void aSparseFileOfFiveGibGoesInAndOutWithoutFillingTheStore() throws IOException {
+        Path big = tmp.resolve("big");
+        Files.createDirectories(big);
+        long far = 5L << 30;
+        try (var f = new java.io.RandomAccessFile(big.resolve("sparse").toFile(), "rw")) {
+            f.write("head".getBytes(StandardCharsets.UTF_8));
+            f.seek(far);
+            f.write("tail".getBytes(StandardCharsets.UTF_8));
+        }
+
+        Cpdup.copy(big.toString(), pfs(), null);
+        Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+
+        Path back = tmp.resolve("out/sparse");
+        assertThat(Files.size(back)).isEqualTo(far + 4);
+        try (var f = new java.io.RandomAccessFile(back.toFile(), "r")) {
+            byte[] b = new byte[4];
+            f.readFully(b);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("head");
+            f.seek(far);
+            f.readFully(b);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("tail");
+        }
+        assertThat((Long) Files.getAttribute(back, "unix:size")).isEqualTo(far + 4);
+        try (Store s = Store.open(store)) {
+            assertThat(s.usedBytes()).isLessThan(64L << 20);
+        }
     }
 }
