@@ -197,6 +197,24 @@ class MirrorIT {
         assertThat(status).contains("sync-end-tid=" + endMaster);
     }
 
+    @Test
+    void timeLimitedBandwidthLimitedCopyStopsCleanlyAndTheNextRunResumes() {
+        fill(master, "f", 16, 1 << 20, 13);
+        CliResult limited = ok(hammer.run("mirror-copy", "-y", "-b", "1m", "-t", "2", "-S", "1m", master, slave));
+        assertThat(limited.stderr()).contains("interrupted");
+        String status = ok(hammer.run("pfs-status", slave)).stdout();
+        assertThat(status.contains("resume-cursor=0x") || !status.contains("sync-end-tid=0x0000000000000001"))
+                .as("the interrupted copy kept its progress: " + status).isTrue();
+        CliResult rest = ok(hammer.run("mirror-copy", master, slave));
+        assertThat(rest.stderr()).contains("succeeded");
+        ok(hammer.run("mirror-verify", master, slave));
+        assertThat(sent(rest)).isLessThan(16L << 20);
+    }
+
+    static long sent(CliResult r) {
+        return Long.parseLong(r.stderr().replaceAll("(?s).* records, (\\d+) bytes.*", "$1"));
+    }
+
     /** One frame as the stream lays it out: magic, type, flags, seq 0, length, CRC32C, payload. */
     static byte[] frame(int type, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
