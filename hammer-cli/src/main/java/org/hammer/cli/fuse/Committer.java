@@ -28,6 +28,7 @@ final class Committer implements AutoCloseable {
     static final long MAX_DELAY_MS = 50;
     static final long MAX_BYTES = 32L << 20;
 
+    private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
     private final Store store;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -136,15 +137,20 @@ final class Committer implements AutoCloseable {
     /** One write transaction: {@code first} and whatever follows within the delay and size limits. */
     private void transaction(Task<?> first) throws InterruptedException {
         Task<?>[] last = {null};
+        long[] dbg = new long[4];
+        dbg[0] = System.nanoTime();
         try {
             store.write(w -> {
+                dbg[1] = System.nanoTime();
                 Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w));
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS);
                 long bytes = 0;
                 Task<?> t = first;
                 while (true) {
+                    dbg[3]++;
                     if (t.kind == Kind.SYNC || t == stop) {
                         last[0] = t;
+                        dbg[2] = System.nanoTime();
                         return null;
                     }
                     if (t.kind == Kind.WRITE) {
@@ -154,6 +160,7 @@ final class Committer implements AutoCloseable {
                     run(t, ctx);
                     long wait = deadline - System.nanoTime();
                     if (bytes >= MAX_BYTES || wait <= 0) {
+                        dbg[2] = System.nanoTime();
                         return null;
                     }
                     try {
@@ -163,6 +170,7 @@ final class Committer implements AutoCloseable {
                         return null;
                     }
                     if (t == null) {
+                        dbg[2] = System.nanoTime();
                         return null;
                     }
                 }
@@ -172,6 +180,11 @@ final class Committer implements AutoCloseable {
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
         }
         dirty = false;
+        if (DEBUG) {
+            long e = System.nanoTime();
+            System.err.printf("txn: begin %.1f ms, body %.1f ms, commit %.1f ms, %d tasks%n", (dbg[1] - dbg[0]) / 1e6,
+                    (dbg[2] - dbg[1]) / 1e6, (e - dbg[2]) / 1e6, dbg[3]);
+        }
         if (last[0] == stop) {
             queue.add(stop);
         } else if (last[0] != null) {

@@ -46,6 +46,11 @@ final class HammerFs extends FuseStubFS {
         this.attrs = new Attributes(new InodeNumbers(root));
     }
 
+    /** The callback table to hand to libfuse. */
+    ru.serce.jnrfuse.struct.FuseOperations operations() {
+        return fuseOperations;
+    }
+
     // ---- attributes ----
 
     @Override
