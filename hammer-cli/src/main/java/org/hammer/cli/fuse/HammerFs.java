@@ -46,9 +46,28 @@ final class HammerFs extends FuseStubFS {
         this.attrs = new Attributes(new InodeNumbers(root));
     }
 
-    /** The callback table to hand to libfuse. */
+    /**
+     * The callback table to hand to libfuse, with {@code flag_utime_omit_ok} set (bit 2 of the
+     * flags word after {@code bmap}): without it libfuse2 drops a utimensat that sets only one of
+     * the two times (tar sets mtime with atime UTIME_OMIT).
+     */
     ru.serce.jnrfuse.struct.FuseOperations operations() {
+        jnr.ffi.Pointer mem = jnr.ffi.Struct.getMemory(fuseOperations);
+        long at = flagsOffset();
+        mem.putInt(at, mem.getInt(at) | 1 << 2);
         return fuseOperations;
+    }
+
+    /** Where the flags word lies: after the 38 callbacks up to bmap on LP64 (jnr hides offset()). */
+    private long flagsOffset() {
+        try {
+            Object flags = fuseOperations.flag_nullpath_ok;
+            java.lang.reflect.Method m = flags.getClass().getSuperclass().getDeclaredMethod("offset");
+            m.setAccessible(true);
+            return (Long) m.invoke(flags);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return 38L * 8;
+        }
     }
 
     // ---- attributes ----
@@ -355,8 +374,18 @@ final class HammerFs extends FuseStubFS {
 
     // ---- extended attributes ----
 
+    /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
+    private static final int EOPNOTSUPP = 95;
+
+    private static boolean isAcl(String name) {
+        return name.startsWith("system.posix_acl_");
+    }
+
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
+        if (isAcl(name)) {
+            return -EOPNOTSUPP;
+        }
         return call(() -> {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, v.length);
@@ -367,6 +396,9 @@ final class HammerFs extends FuseStubFS {
 
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
+        if (isAcl(name)) {
+            return -EOPNOTSUPP;
+        }
         return call(() -> answer(ns.getxattr(path, name), value, size));
     }
 
@@ -395,6 +427,9 @@ final class HammerFs extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
+        if (isAcl(name)) {
+            return -EOPNOTSUPP;
+        }
         return call(() -> {
             ns.removexattr(path, name);
             return 0;
