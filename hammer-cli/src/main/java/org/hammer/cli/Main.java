@@ -38,6 +38,36 @@ import picocli.CommandLine.UnmatchedArgumentException;
                     + "from masters to slaves."
         },
         subcommands = {
+            NewfsCommand.class,
+            InfoCommand.class,
+            SynctidCommand.class,
+            PfsMasterCommand.class,
+            PfsSlaveCommand.class,
+            PfsStatusCommand.class,
+            PfsUpdateCommand.class,
+            PfsUpgradeCommand.class,
+            PfsDowngradeCommand.class,
+            PfsDestroyCommand.class,
+            MirrorReadCommand.class,
+            MirrorWriteCommand.class,
+            MirrorCopyCommand.class,
+            MirrorDumpCommand.class,
+            MirrorVerifyCommand.class,
+            HistoryCommand.class,
+            UndoCommand.class,
+            SnapshotCommand.class,
+            SnapCommand.class,
+            SnaplsCommand.class,
+            SnaprmCommand.class,
+            PruneCommand.class,
+            PruneEverythingCommand.class,
+            CleanupCommand.class,
+            ConfigCommand.class,
+            ViconfigCommand.class,
+            CpdupCommand.class,
+            MirrorStreamCommand.class,
+            MirrorReadStreamCommand.class,
+            SshRemoteCommand.class,
             org.hammer.cli.fuse.MountCommand.class,
             org.hammer.cli.fuse.UmountCommand.class
         })
@@ -74,7 +104,8 @@ public final class Main implements Runnable {
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            CommandLine cmd = commandLine(out, err);
+            return cmd.execute(LeadingOptions.reorder(args, cmd.getSubcommands().keySet()));
         } finally {
             out.flush();
             err.flush();

@@ -11,6 +11,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.pfs.LineageSegment;
 import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsMode;
 import org.hammer.proto.Lineage;
 import org.hammer.proto.Pfsd;
 
@@ -75,5 +76,12 @@ final class Codec {
             out.add(new LineageSegment(uuid(l.getProducer(), peer), l.getFirst(), l.getLast()));
         }
         return out;
+    }
+
+    /** A peer's PFS header as a PfsConfig, for checks and printing. */
+    static PfsConfig config(Pfsd p, String peer) {
+        return new PfsConfig(p.getPfsId() & 0xFFFF, p.getSlave() ? PfsMode.SLAVE : PfsMode.MASTER,
+                p.getSyncBegTid(), p.getSyncEndTid(), uuid(p.getSharedUuid(), peer), uuid(p.getUniqueUuid(), peer),
+                p.getLabel(), null, 0, null, lineage(p, peer));
     }
 }

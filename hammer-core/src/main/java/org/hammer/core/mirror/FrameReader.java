@@ -4,7 +4,6 @@ import com.github.luben.zstd.Zstd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
@@ -109,7 +108,7 @@ final class FrameReader {
         } catch (EOFException e) {
             throw corrupt("stream truncated inside frame " + seq);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new HammerException(HammerException.Kind.FAILURE, name + ": lost link: " + e.getMessage(), e);
         }
         return done;
     }

@@ -3,7 +3,7 @@ package org.hammer.core.mirror;
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import org.hammer.core.HammerException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -45,7 +45,7 @@ final class FrameWriter {
             out.write(header);
             out.write(body);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw lost(e);
         }
         seq++;
         bytes += Frames.HEADER + body.length;
@@ -55,8 +55,12 @@ final class FrameWriter {
         try {
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw lost(e);
         }
+    }
+
+    private static HammerException lost(IOException e) {
+        return new HammerException(HammerException.Kind.FAILURE, "lost link to the peer: " + e.getMessage(), e);
     }
 
     /** Bytes written so far, headers included (after compression). */

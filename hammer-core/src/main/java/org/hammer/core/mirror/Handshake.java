@@ -52,7 +52,8 @@ final class Handshake {
     Frame expect(FrameType type) {
         Frame f = in.next();
         if (f == null) {
-            throw HammerException.failure(who + ": the peer closed the stream before " + type);
+            String what = who + ": the stream ended before " + type;
+            throw out == null ? HammerException.corrupt(what) : HammerException.failure(what);
         }
         if (f.type() == FrameType.ERROR) {
             throw peerError(f, who);

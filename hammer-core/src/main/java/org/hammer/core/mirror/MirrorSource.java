@@ -3,11 +3,9 @@ package org.hammer.core.mirror;
 import com.google.protobuf.ByteString;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
-import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
@@ -16,7 +14,6 @@ import org.hammer.core.tid.Tid;
 import org.hammer.proto.Batch;
 import org.hammer.proto.Idle;
 import org.hammer.proto.Pfsd;
-import org.hammer.proto.Rec;
 import org.hammer.proto.Records;
 import org.hammer.proto.Sync;
 import org.hammer.proto.Term;
@@ -29,13 +26,12 @@ import org.hammer.proto.Update;
  * target never pins old pages of the store.
  */
 public final class MirrorSource {
-    private static final int FRAME_TARGET = 512 * 1024;
-
     private final Store store;
     private final int pfs;
     private final String path;
     private final MirrorOptions opts;
     private final long started = System.nanoTime();
+    private final ChangeReader reader;
     private Handshake handshake;
     private FrameWriter out;
     private FrameReader in;
@@ -43,12 +39,14 @@ public final class MirrorSource {
     private long records;
     private long dataBytes;
     private long synced;
+    private long lastProgress = System.nanoTime();
 
     public MirrorSource(Store store, int pfs, String path, MirrorOptions opts) {
         this.store = store;
         this.pfs = pfs;
         this.path = path;
         this.opts = opts;
+        this.reader = new ChangeReader(store, pfs, opts.batchBytes());
     }
 
     /** Sends one mirror (everything up to the current sync-end-tid) and TERM. */
@@ -63,7 +61,7 @@ public final class MirrorSource {
     public MirrorStats run(InputStream fromTarget, OutputStream toTarget, BooleanSupplier waitForMore) {
         out = new FrameWriter(opts.bandwidth() > 0 ? new ThrottledOutputStream(toTarget, opts.bandwidth()) : toTarget,
                 opts.zstdLevel());
-        in = opts.twoWay() ? new FrameReader(fromTarget, "mirror-read " + path + ": stream from target") : null;
+        in = opts.twoWay() ? new FrameReader(fromTarget, path + ": stream from target") : null;
         try {
             return session(waitForMore);
         } catch (HammerException e) {
@@ -77,7 +75,7 @@ public final class MirrorSource {
     private MirrorStats session(BooleanSupplier waitForMore) {
         PfsConfig cfg = store.read(r -> PfsTable.get(r, pfs));
         long end = currentEnd();
-        handshake = new Handshake(out, in, "mirror-read " + path);
+        handshake = new Handshake(out, in, path);
         handshake.sendHello(opts.zstdLevel() > 0);
         out.write(FrameType.PFSD, Codec.pfsd(cfg, end, path, true).toByteArray());
         out.flush();
@@ -88,13 +86,27 @@ public final class MirrorSource {
             Pfsd target = handshake.expectPfsd();
             Handshake.checkPair(cfg, end, path, target, true);
             beg = target.getSyncEndTid();
-            if (target.getCursorTid() != 0 && Long.compareUnsigned(target.getCursorTid(), beg) > 0) {
+            if (!target.getCursorKey().isEmpty() && (target.getCursorTid() == 0
+                    || Long.compareUnsigned(target.getCursorTid(), beg) > 0)) {
                 resume = new ResumePoint(target.getCursorTid(), Codec.key(target.getCursorKey(), "target"));
             }
         } else {
-            beg = opts.beginTid() != null ? opts.beginTid() : cfg.syncBegTid();
+            beg = opts.beginTid() != null ? opts.beginTid() : Tid.INITIAL_SYNC;
         }
         synced = beg;
+        if (Long.compareUnsigned(beg, cfg.syncBegTid()) < 0 || resume != null && resume.tid() == 0) {
+            end = currentEnd();
+            if (!opts.quiet() && opts.verbose() > 0) {
+                opts.log().println("Mirror-read " + path + ": target at " + Tid.format(beg)
+                        + " is older than the retained history (" + Tid.format(cfg.syncBegTid())
+                        + "); reconciling by key");
+            }
+            beg = reconcile(beg, resume, end, cfg.syncBegTid());
+            resume = null;
+            if (beg == 0) {
+                return stop(true, "timeout of " + opts.timeoutSeconds() + " s reached");
+            }
+        }
         while (true) {
             end = currentEnd();
             if (Long.compareUnsigned(beg, end) >= 0) {
@@ -116,6 +128,48 @@ public final class MirrorSource {
                 return stop(false, "");
             }
         }
+    }
+
+    /**
+     * Sends a reconciliation batch: every record the target may still hold live, in key order
+     * (DESIGN.md §6.5). Returns its end TID, 0 on timeout.
+     */
+    private long reconcile(long targetEnd, ResumePoint resume, long end, long sourceBeg) {
+        Batch.Builder b = Batch.newBuilder().setBegTid(targetEnd).setEndTid(end).setSourceBegTid(sourceBeg)
+                .setReconcile(true);
+        if (resume != null && resume.tid() == 0) {
+            b.setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
+        }
+        out.write(FrameType.BATCH, b.build().toByteArray());
+        CRC32C crc = new CRC32C();
+        RecordKey pos = resume != null && resume.tid() == 0 ? resume.key() : null;
+        long bytes = 0;
+        long n = 0;
+        long t0 = System.nanoTime();
+        while (true) {
+            ChangeReader.KeyChunk chunk = reader.keys(pos, targetEnd, end);
+            if (!chunk.recs().isEmpty()) {
+                byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
+                crc.update(payload, 0, payload.length);
+                out.write(FrameType.RECORDS, payload);
+                bytes += payload.length;
+                n += chunk.recs().size();
+                dataBytes += chunk.dataBytes();
+                pos = chunk.last();
+            }
+            if (chunk.done()) {
+                break;
+            }
+            if (timedOut()) {
+                return 0;
+            }
+        }
+        return finishBatch(targetEnd, end, crc, n, bytes, t0);
+    }
+
+    /** The TID the target has acknowledged so far in this run: where a streaming round starts. */
+    public long sentTid() {
+        return synced;
     }
 
     /** The newest durable TID the source can send: a master's newest commit, a slave's sync point. */
@@ -161,7 +215,7 @@ public final class MirrorSource {
         long lastTid = beg;
         long t0 = System.nanoTime();
         while (true) {
-            Chunk chunk = readChunk(posTid, posKey, end, batchBytes);
+            ChangeReader.Chunk chunk = reader.changes(posTid, posKey, end, batchBytes);
             if (!chunk.recs().isEmpty()) {
                 byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
                 crc.update(payload, 0, payload.length);
@@ -169,32 +223,55 @@ public final class MirrorSource {
                 batchBytes += payload.length;
                 batchRecords += chunk.recs().size();
                 dataBytes += chunk.dataBytes();
+                progress(beg, end, chunk.lastTid(), records + batchRecords);
             }
             lastTid = chunk.lastTid();
             posTid = chunk.lastTid();
             posKey = chunk.lastKey();
             if (chunk.done() || chunk.cut()) {
-                long batchEnd = chunk.done() ? end : lastTid;
-                out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
-                        .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
-                out.flush();
-                if (opts.twoWay()) {
-                    Update u = handshake.expectUpdate();
-                    if (u.getTid() != batchEnd) {
-                        throw HammerException.corrupt("mirror-read " + path + ": target acknowledged "
-                                + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
-                    }
-                }
-                batches++;
-                records += batchRecords;
-                synced = batchEnd;
-                report(beg, batchEnd, batchRecords, batchBytes, t0);
-                return batchEnd;
+                return finishBatch(beg, chunk.done() ? end : lastTid, crc, batchRecords, batchBytes, t0);
             }
             if (timedOut()) {
                 return 0;
             }
         }
+    }
+
+    /** Ends a batch with SYNC and, two-way, waits for the target's UPDATE. */
+    private long finishBatch(long beg, long batchEnd, CRC32C crc, long batchRecords, long batchBytes, long t0) {
+        out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
+                .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
+        out.flush();
+        if (opts.twoWay()) {
+            Update u = handshake.expectUpdate();
+            if (u.getTid() != batchEnd) {
+                throw HammerException.corrupt(path + ": target acknowledged "
+                        + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
+            }
+        }
+        batches++;
+        records += batchRecords;
+        synced = batchEnd;
+        report(beg, batchEnd, batchRecords, batchBytes, t0);
+        return batchEnd;
+    }
+
+    /**
+     * With -v, about once a second: how far through the TID range the copy is, what it sent, the
+     * rate and the time left at that rate. TIDs stand in for bytes, so the estimate is rough when
+     * commits differ much in size.
+     */
+    private void progress(long beg, long end, long at, long recordsSoFar) {
+        long now = System.nanoTime();
+        if (opts.verbose() == 0 || opts.quiet() || now - lastProgress < 1_000_000_000L) {
+            return;
+        }
+        lastProgress = now;
+        double done = Math.max(1e-6, Math.min(1.0, (double) (at - beg) / Math.max(1, end - beg)));
+        double secs = Math.max(1e-3, (now - started) / 1e9);
+        double rate = out.bytes() / secs;
+        opts.log().printf("Mirror-read %s: %.0f%% (at %s), %d records, %.1f MB sent, %.1f MB/s, ETA %.0f s%n", path,
+                done * 100, Tid.format(at), recordsSoFar, out.bytes() / 1e6, rate / 1e6, secs / done - secs);
     }
 
     private void report(long beg, long batchEnd, long n, long bytes, long t0) {
@@ -205,61 +282,5 @@ public final class MirrorSource {
         }
     }
 
-    private record Chunk(List<Rec> recs, long dataBytes, long lastTid, RecordKey lastKey, boolean done,
-            boolean cut) {
-    }
 
-    /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
-    private Chunk readChunk(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
-        return store.read(r -> {
-            List<Rec> recs = new java.util.ArrayList<>();
-            long[] size = {0, 0};
-            long[] last = {posTid};
-            RecordKey[] lastKey = {posKey};
-            boolean[] stopped = {false, false};
-            r.scanChanges(pfs, posTid, posKey, end, (t, k) -> {
-                if (t != last[0] && batchBytesSoFar + size[0] >= opts.batchBytes()) {
-                    stopped[1] = true;
-                    return false;
-                }
-                if (size[0] >= FRAME_TARGET) {
-                    stopped[0] = true;
-                    return false;
-                }
-                last[0] = t;
-                lastKey[0] = k;
-                if (!k.type().mirrored()) {
-                    return true;
-                }
-                Record rec = r.get(k);
-                if (rec == null) {
-                    return true;
-                }
-                Rec m = toRec(rec, t, end);
-                recs.add(m);
-                size[0] += m.getSerializedSize() + 4;
-                size[1] += m.getData().size();
-                return true;
-            });
-            boolean cut = stopped[1];
-            boolean done = !stopped[0] && !stopped[1];
-            return new Chunk(recs, size[1], last[0], lastKey[0], done, cut);
-        });
-    }
-
-    /** A create event carries the data; any other event only the delete TID (a pass record). */
-    private static Rec toRec(Record rec, long changeTid, long end) {
-        long delete = rec.deleteTid();
-        if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
-            delete = 0;
-        }
-        Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(rec.key().toBytes())).setChangeTid(changeTid)
-                .setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
-        if (changeTid == rec.key().createTid()) {
-            m.setData(ByteString.copyFrom(rec.data())).setDataCrc(rec.crc());
-        } else {
-            m.setPass(true);
-        }
-        return m.build();
-    }
 }

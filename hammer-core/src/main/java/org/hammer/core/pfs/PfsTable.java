@@ -18,6 +18,18 @@ public final class PfsTable {
         return String.format(PREFIX + "%05d", id);
     }
 
+    /**
+     * The metadata key of a PFS's own bookkeeping entry {@code name} (never mirrored, removed with
+     * the PFS), under {@code pfsdata/NNNNN/}.
+     */
+    public static String dataKey(int id, String name) {
+        return dataPrefix(id) + name;
+    }
+
+    static String dataPrefix(int id) {
+        return String.format("pfsdata/%05d/", id);
+    }
+
     /** The PFS record of {@code id}, or null. */
     public static PfsConfig find(StoreReader r, int id) {
         byte[] v = r.meta(key(id));

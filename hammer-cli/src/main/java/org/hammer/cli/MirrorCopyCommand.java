@@ -1,0 +1,51 @@
+package org.hammer.cli;
+
+import java.util.concurrent.Callable;
+import org.hammer.core.mirror.MirrorLink;
+import org.hammer.core.mirror.MirrorOptions;
+import org.hammer.core.mirror.MirrorStats;
+import org.hammer.core.tid.Tid;
+import org.hammer.core.transport.RemoteShell;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mirror-copy}: brings a slave up to date with its source, two-way, in one run. */
+@Command(name = "mirror-copy", description = {
+    "Bring the slave DST up to date with SRC: the changes since the slave's sync point, in batches that "
+            + "each advance it. An interrupted copy resumes where it stopped. Exits non-zero on any failure."})
+final class MirrorCopyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MirrorOptionsMixin options;
+
+    @Mixin
+    RemoteOptionsMixin remote;
+
+    @Parameters(index = "0", paramLabel = "SRC",
+            description = "The source PFS (master or slave), local or [user@]host:path.")
+    String src;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
+    String dst;
+
+    @Override
+    public Integer call() {
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
+                .withTwoWay(true);
+        long t0 = System.nanoTime();
+        MirrorStats s = new MirrorLink(remote.endpoint(src), remote.endpoint(dst), o, RemoteShell.fromEnvironment(),
+                q -> MirrorWriteCommand.confirm(o, q), null).run();
+        if (!o.quiet()) {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.err.printf("Mirror-copy %s to %s %s: %d batches, %d records, %d bytes in %.2f s, slave at %s%n",
+                    src, dst, s.interrupted() ? "interrupted (resumable)" : "succeeded", s.batches(), s.records(),
+                    s.wireBytes(), secs, s.syncedTid() == 0 ? "the remote's sync point" : Tid.format(s.syncedTid()));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+package org.hammer.cli;
+
+import java.util.concurrent.Callable;
+import org.hammer.core.HammerException;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsPath;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.tid.Tid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code hammer synctid}: makes the store durable and prints the PFS's sync-end-tid (HAMMER.md §1.10). */
+@Command(name = "synctid",
+        description = {"Make the store durable and print a PFS's sync-end-tid.",
+            "Prints the sync-end-tid of the PFS that PATH lies in, as 0x and 16 hex digits: a master's newest "
+                    + "committed TID, a slave's sync point. It does not create a snapshot; the TID stays usable "
+                    + "for as-of access for the PFS's prune-min window."})
+final class SynctidCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "A path in the PFS.")
+    private String path;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "quick",
+            description = "Accepted for compatibility with hammer(8); one flush is all a store needs.")
+    private String quick;
+
+    @Override
+    public Integer call() {
+        if (quick != null && !quick.equals("quick")) {
+            throw HammerException.usage(path + ": unexpected argument '" + quick + "', expected 'quick' or nothing");
+        }
+        try (PfsPath p = PfsTarget.existing(path)) {
+            p.store().sync();
+            long tid = p.store().read(r -> {
+                PfsConfig c = PfsTable.get(r, p.pfs());
+                return PfsTable.syncEndTid(r, c);
+            });
+            spec.commandLine().getOut().println(Tid.format(tid));
+        } catch (HammerException e) {
+            throw Failure.about(path, e);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,107 @@
+package org.hammer.core.cpdup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+
+/** A local directory tree as the source of a copy. */
+final class LocalSource implements SourceTree<Path> {
+    private final Path root;
+    private Path reading;
+    private FileChannel channel;
+
+    LocalSource(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void session(Runnable body) {
+        try {
+            body.run();
+        } finally {
+            doneReading(reading);
+        }
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Meta stat(Path node) {
+        try {
+            return LocalFiles.stat(node);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw LocalFiles.failure(node, "cannot stat", e);
+        }
+    }
+
+    @Override
+    public List<String> list(Path dir) {
+        return LocalFiles.list(dir);
+    }
+
+    @Override
+    public Path child(Path dir, String name) {
+        return dir.resolve(name);
+    }
+
+    @Override
+    public String readlink(Path node) {
+        return LocalFiles.readlink(node);
+    }
+
+    @Override
+    public SortedMap<String, byte[]> xattrs(Path node, Meta meta) {
+        return meta.isRegular() || meta.isDir() ? LocalFiles.xattrs(node) : Collections.emptySortedMap();
+    }
+
+    @Override
+    public int read(Path node, long offset, byte[] dst, int len) {
+        try {
+            if (!node.equals(reading)) {
+                doneReading(reading);
+                channel = FileChannel.open(node, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                reading = node;
+            }
+            ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
+            while (b.hasRemaining()) {
+                int k = channel.read(b, offset + b.position());
+                if (k < 0) {
+                    break;
+                }
+            }
+            return b.position();
+        } catch (IOException e) {
+            throw LocalFiles.failure(node, "cannot read", e);
+        }
+    }
+
+    @Override
+    public void doneReading(Path node) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Nothing was written through it; a failed close loses nothing.
+            }
+            channel = null;
+            reading = null;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return root.toString();
+    }
+}

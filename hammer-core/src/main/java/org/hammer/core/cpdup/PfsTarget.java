@@ -1,0 +1,238 @@
+package org.hammer.core.cpdup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Entry;
+import org.hammer.core.fs.FsWriter;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
+
+/**
+ * A PFS as the target of a copy. The walk runs in write transactions of about {@link #BATCH_BYTES}
+ * of data or {@link #BATCH_OBJECTS} created or removed objects each (every commit costs an fsync);
+ * a batch that changed nothing is rolled back, so an up-to-date tree adds no TID.
+ */
+final class PfsTarget implements TargetTree<Long> {
+    static final long BATCH_BYTES = 8L << 20;
+    static final int BATCH_OBJECTS = 2000;
+    /** Bounds how long an unchanged stretch of tree holds the store's write lock. */
+    static final int BATCH_STEPS = 20_000;
+
+    private final Store store;
+    private final int pfs;
+    private final long dir;
+    private final String name;
+    private final List<String> missing;
+    private final String describe;
+    private FsWriter fs;
+    private long bytes;
+    private int objects;
+    private boolean dirty;
+    private long commits;
+
+    /** Unwinds a batch that changed nothing; the store then aborts its transaction. */
+    private static final class Unchanged extends HammerException {
+        Unchanged() {
+            super(Kind.INTERNAL, "nothing changed");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * The destination is {@code name} in directory {@code dir}, or {@code dir} itself when name is
+     * null; {@code missing} names directories to create below {@code dir} first (the last one is
+     * the destination).
+     */
+    PfsTarget(Store store, int pfs, long dir, String name, List<String> missing, String describe) {
+        this.store = store;
+        this.pfs = pfs;
+        this.dir = dir;
+        this.name = name;
+        this.missing = List.copyOf(missing);
+        this.describe = describe;
+    }
+
+    long commits() {
+        return commits;
+    }
+
+    @Override
+    public void run(BooleanSupplier step) {
+        boolean[] more = {true};
+        while (more[0]) {
+            try {
+                store.write(w -> {
+                    fs = Pfses.writer(w, pfs);
+                    bytes = 0;
+                    objects = 0;
+                    dirty = false;
+                    for (int steps = 0; bytes < BATCH_BYTES && objects < BATCH_OBJECTS && steps < BATCH_STEPS;
+                            steps++) {
+                        if (!step.getAsBoolean()) {
+                            more[0] = false;
+                            break;
+                        }
+                    }
+                    if (!dirty) {
+                        throw new Unchanged();
+                    }
+                    return null;
+                });
+                commits++;
+            } catch (Unchanged e) {
+                // rolled back: the batch only looked
+            } finally {
+                fs = null;
+            }
+        }
+    }
+
+    private FsWriter change(int newObjects) {
+        dirty = true;
+        objects += newObjects;
+        return fs;
+    }
+
+    @Override
+    public Long prepare() {
+        long d = dir;
+        for (int i = 0; i < missing.size() - 1; i++) {
+            d = change(1).mkdir(d, missing.get(i), 0755, 0, 0);
+        }
+        return d;
+    }
+
+    @Override
+    public String destName() {
+        return missing.isEmpty() ? name : missing.get(missing.size() - 1);
+    }
+
+    @Override
+    public Found<Long> lookup(Long d, String n) {
+        long c = fs.find(d, n);
+        return c == 0 ? null : new Found<>(c, stat(c));
+    }
+
+    @Override
+    public Meta stat(Long node) {
+        return Meta.of(node, fs.getattr(node));
+    }
+
+    @Override
+    public List<String> list(Long d) {
+        List<String> names = new ArrayList<>();
+        for (Entry e : fs.list(d)) {
+            names.add(e.name());
+        }
+        return names;
+    }
+
+    @Override
+    public String readlink(Long node) {
+        return fs.readlink(node);
+    }
+
+    @Override
+    public long remove(Long d, String n) {
+        long c = fs.lookup(d, n);
+        long count = 1;
+        if (fs.getattr(c).isDir()) {
+            for (Entry e : fs.list(c)) {
+                count += remove(c, e.name());
+            }
+            change(1).rmdir(d, n);
+        } else {
+            change(1).unlink(d, n);
+        }
+        return count;
+    }
+
+    @Override
+    public Long mkdir(Long d, String n, Meta want) {
+        return change(1).mkdir(d, n, want.perm(), want.uid(), want.gid());
+    }
+
+    @Override
+    public Long create(Long d, String n, Meta want) {
+        return change(1).mknod(d, n, want.perm(), want.uid(), want.gid(), 0);
+    }
+
+    @Override
+    public void write(Long file, long offset, byte[] src, int srcOff, int len) {
+        bytes += len;
+        change(0).write(file, offset, src, srcOff, len);
+    }
+
+    @Override
+    public void setSize(Long file, long size) {
+        if (fs.getattr(file).size() != size) {
+            change(0).truncate(file, size);
+        }
+    }
+
+    @Override
+    public Long symlink(Long d, String n, String target, Meta want) {
+        return change(1).symlink(d, n, target, want.uid(), want.gid());
+    }
+
+    @Override
+    public Long mknod(Long d, String n, Meta want) {
+        return change(1).mknod(d, n, want.mode(), want.uid(), want.gid(), want.rdev());
+    }
+
+    @Override
+    public void link(Long existing, Long d, String n) {
+        change(1).link(existing, d, n);
+    }
+
+    @Override
+    public FileId id(Long node) {
+        return new FileId(0, node);
+    }
+
+    @Override
+    public boolean sameAttrs(Meta want, Meta have) {
+        return (want.isSymlink() || want.perm() == have.perm()) && want.uid() == have.uid()
+                && want.gid() == have.gid() && want.mtimeNs() == have.mtimeNs();
+    }
+
+    @Override
+    public void setAttrs(Long node, Meta want) {
+        Inode i = fs.getattr(node);
+        int perm = want.isSymlink() ? i.mode() & 07777 : want.perm();
+        change(0).setAttrs(node, perm, want.uid(), want.gid(), want.atimeNs(), want.mtimeNs());
+    }
+
+    @Override
+    public SortedMap<String, byte[]> xattrs(Long node, Meta meta) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        for (String n : fs.listxattr(node)) {
+            out.put(n, fs.getxattr(node, n));
+        }
+        return out;
+    }
+
+    @Override
+    public void setXattr(Long node, String n, byte[] value) {
+        change(0).setxattr(node, n, value);
+    }
+
+    @Override
+    public void removeXattr(Long node, String n) {
+        change(0).removexattr(node, n);
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+}

@@ -1,0 +1,128 @@
+package org.hammer.core.mirror;
+
+import com.google.protobuf.ByteString;
+import java.util.List;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.store.Store;
+import org.hammer.proto.Rec;
+
+/**
+ * Reads what a mirror sends, one frame's worth per short read transaction: the changes of a PFS
+ * in change-index order, or (for a reconciliation batch) its records in key order.
+ */
+final class ChangeReader {
+    static final int FRAME_TARGET = 512 * 1024;
+
+    private final Store store;
+    private final int pfs;
+    private final long batchBytes;
+
+    ChangeReader(Store store, int pfs, long batchBytes) {
+        this.store = store;
+        this.pfs = pfs;
+        this.batchBytes = batchBytes;
+    }
+
+    record Chunk(List<Rec> recs, long dataBytes, long lastTid, RecordKey lastKey, boolean done,
+            boolean cut) {
+    }
+
+    /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
+    Chunk changes(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
+        return store.read(r -> {
+            List<Rec> recs = new java.util.ArrayList<>();
+            long[] size = {0, 0};
+            long[] last = {posTid};
+            RecordKey[] lastKey = {posKey};
+            boolean[] stopped = {false, false};
+            r.scanChanges(pfs, posTid, posKey, end, (t, k) -> {
+                if (t != last[0] && batchBytesSoFar + size[0] >= batchBytes) {
+                    stopped[1] = true;
+                    return false;
+                }
+                if (size[0] >= FRAME_TARGET) {
+                    stopped[0] = true;
+                    return false;
+                }
+                last[0] = t;
+                lastKey[0] = k;
+                if (!k.type().mirrored()) {
+                    return true;
+                }
+                Record rec = r.get(k);
+                if (rec == null) {
+                    return true;
+                }
+                Rec m = toRec(rec, t, end);
+                recs.add(m);
+                size[0] += m.getSerializedSize() + 4;
+                size[1] += m.getData().size();
+                return true;
+            });
+            boolean cut = stopped[1];
+            boolean done = !stopped[0] && !stopped[1];
+            return new Chunk(recs, size[1], last[0], lastKey[0], done, cut);
+        });
+    }
+
+    /** A create event carries the data; any other event only the delete TID (a pass record). */
+    private static Rec toRec(Record rec, long changeTid, long end) {
+        long delete = rec.deleteTid();
+        if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
+            delete = 0;
+        }
+        Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(rec.key().toBytes())).setChangeTid(changeTid)
+                .setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
+        if (changeTid == rec.key().createTid()) {
+            m.setData(ByteString.copyFrom(rec.data())).setDataCrc(rec.crc());
+        } else {
+            m.setPass(true);
+        }
+        return m.build();
+    }
+
+    record KeyChunk(List<Rec> recs, long dataBytes, RecordKey last, boolean done) {
+    }
+
+    /** One frame's worth of the records after {@code after} that the target may hold live. */
+    KeyChunk keys(RecordKey after, long targetEnd, long end) {
+        return store.read(r -> {
+            List<Rec> recs = new java.util.ArrayList<>();
+            long[] size = {0, 0};
+            RecordKey[] last = {after};
+            boolean[] full = {false};
+            RecordKey from = after == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+                    : new RecordKey(pfs, after.obj(), after.type(), after.key(), after.createTid() + 1);
+            RecordKey to = new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L);
+            r.scan(from, to, false, head -> {
+                if (size[0] >= FRAME_TARGET) {
+                    full[0] = true;
+                    return false;
+                }
+                RecordKey k = head.key();
+                last[0] = k;
+                boolean live = head.deleteTid() == 0 || Long.compareUnsigned(head.deleteTid(), targetEnd) > 0;
+                if (!k.type().mirrored() || !live || Long.compareUnsigned(k.createTid(), end) > 0) {
+                    return true;
+                }
+                long delete = head.deleteTid() != 0 && Long.compareUnsigned(head.deleteTid(), end) <= 0
+                        ? head.deleteTid() : 0;
+                Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(k.toBytes())).setDeleteTid(delete)
+                        .setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
+                if (Long.compareUnsigned(k.createTid(), targetEnd) > 0) {
+                    Record full2 = r.get(k);
+                    m.setData(ByteString.copyFrom(full2.data())).setDataCrc(full2.crc());
+                    size[1] += full2.data().length;
+                } else {
+                    m.setPass(true);
+                }
+                Rec rec = m.build();
+                recs.add(rec);
+                size[0] += rec.getSerializedSize() + 4;
+                return true;
+            });
+            return new KeyChunk(recs, size[1], last[0], !full[0]);
+        });
+    }
+}

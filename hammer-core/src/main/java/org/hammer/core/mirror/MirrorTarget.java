@@ -1,0 +1,312 @@
+package org.hammer.core.mirror;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.pfs.ResumeCursor;
+import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreWriter;
+import org.hammer.core.tid.Tid;
+import org.hammer.proto.Batch;
+import org.hammer.proto.Idle;
+import org.hammer.proto.Pfsd;
+import org.hammer.proto.Rec;
+import org.hammer.proto.Records;
+import org.hammer.proto.Sync;
+import org.hammer.proto.Term;
+import org.hammer.proto.Update;
+
+/**
+ * mirror-write: applies a stream to a slave PFS (DESIGN.md §6.3). Records keep their original
+ * TIDs and land above the slave's sync-end-tid, where nobody sees them until the batch's SYNC
+ * moves the sync point. Applied records are committed every {@link MirrorOptions#CHUNK} bytes
+ * together with the resume cursor, so an interruption costs at most one chunk.
+ */
+public final class MirrorTarget {
+
+    /** Finds or creates the slave once the source's header is known. */
+    public interface Opener {
+        /** The open store and PFS id of the target, creating the slave if allowed; may refuse. */
+        Resolved open(Pfsd source);
+    }
+
+    /** The target, once resolved: its store (owned by the caller), PFS id, and how to name it. */
+    public record Resolved(Store store, int pfs, String path, boolean exists) {
+    }
+
+    private final Opener opener;
+    private final MirrorOptions opts;
+    private final String who;
+    private Store store;
+    private int pfs;
+    private String path;
+    private FrameReader in;
+    private FrameWriter out;
+    private Pfsd source;
+    private final List<Rec> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long batches;
+    private long records;
+    private long dataBytes;
+    private long synced;
+    private Batch batch;
+    private CRC32C batchCrc;
+    private RecordKey lastKey;
+    private long lastTid;
+    /** In a reconciliation batch: the last key (of the target's PFS) the delete-to pass reached. */
+    private RecordKey reconciled;
+
+    public MirrorTarget(Opener opener, String name, MirrorOptions opts) {
+        this.opener = opener;
+        this.opts = opts;
+        this.who = name;
+    }
+
+    public MirrorStats run(InputStream fromSource, OutputStream toSource) {
+        in = new FrameReader(fromSource, who + ": stream from source");
+        out = opts.twoWay() ? new FrameWriter(toSource, 0) : null;
+        try {
+            return session();
+        } catch (HammerException e) {
+            salvage(e);
+            if (out != null && (e.kind() == HammerException.Kind.REFUSED || e.kind() == HammerException.Kind.CORRUPT
+                    || e.kind() == HammerException.Kind.NOT_FOUND)) {
+                Handshake.sendError(out, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            salvage(e);
+            throw e;
+        }
+    }
+
+    /** Commits the records received intact before a failure, so a rerun need not send them again. */
+    private void salvage(RuntimeException cause) {
+        if (store != null && !pending.isEmpty()) {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private MirrorStats session() {
+        Handshake hs = new Handshake(out, in, who);
+        hs.expectHello();
+        source = hs.expectPfsd();
+        Resolved r = opener.open(source);
+        store = r.store();
+        pfs = r.pfs();
+        path = r.path();
+        PfsConfig cfg = store.read(rd -> PfsTable.get(rd, pfs));
+        long syncEnd = cfg.syncEndTid();
+        Pfsd mine = Codec.pfsd(cfg, syncEnd, path, true);
+        Handshake.checkPair(Codec.config(source, "source"), source.getSyncEndTid(), source.getPath(), mine, false);
+        synced = syncEnd;
+        if (out != null) {
+            hs.sendHello(false);
+            out.write(FrameType.PFSD, mine.toByteArray());
+            out.flush();
+        }
+        while (true) {
+            Frame f = in.next();
+            if (f == null) {
+                throw HammerException.corrupt(who + ": stream ended without a termination record"
+                        + " (applied records are kept; the next run resumes after them)");
+            }
+            switch (f.type()) {
+                case BATCH -> startBatch(Codec.parse(f, Batch::parseFrom, who));
+                case RECORDS -> records(f);
+                case SYNC -> sync(Codec.parse(f, Sync::parseFrom, who));
+                case IDLE -> Codec.parse(f, Idle::parseFrom, who);
+                case TERM -> {
+                    Term t = Codec.parse(f, Term::parseFrom, who);
+                    flush();
+                    if (out == null && in.next() != null) {
+                        throw HammerException.corrupt(who + ": data after the termination record");
+                    }
+                    return new MirrorStats(batches, records, dataBytes, in.bytes(), synced, t.getInterrupted());
+                }
+                case ERROR -> throw Handshake.peerError(f, who);
+                default -> throw HammerException.corrupt(who + ": unexpected " + f.type() + " frame " + f.seq());
+            }
+        }
+    }
+
+    private void startBatch(Batch b) {
+        if (batch != null) {
+            throw HammerException.corrupt(who + ": a batch began inside another batch");
+        }
+        if (Long.compareUnsigned(b.getBegTid(), synced) > 0) {
+            throw HammerException.refused(who + ": the stream starts after " + Tid.format(b.getBegTid())
+                    + " but target " + path + " is only at " + Tid.format(synced)
+                    + "; applying it would leave a gap (mirror from " + Tid.format(synced) + " instead)");
+        }
+        if (Long.compareUnsigned(b.getEndTid(), b.getBegTid()) < 0) {
+            throw HammerException.corrupt(who + ": batch ends before it begins");
+        }
+        batch = b;
+        batchCrc = new CRC32C();
+        boolean resumed = !b.getResumeKey().isEmpty();
+        lastTid = b.getResumeTid() != 0 ? b.getResumeTid() : b.getBegTid();
+        lastKey = resumed ? Codec.key(b.getResumeKey(), who) : null;
+        if (b.getReconcile()) {
+            lastTid = 0;
+            reconciled = resumed ? lastKey.withPfs(pfs) : null;
+        }
+    }
+
+    private void records(Frame f) {
+        if (batch == null) {
+            throw HammerException.corrupt(who + ": records outside a batch (frame " + f.seq() + ")");
+        }
+        batchCrc.update(f.payload(), 0, f.payload().length);
+        Records rs = Codec.parse(f, Records::parseFrom, who);
+        for (Rec rec : rs.getRecsList()) {
+            check(rec);
+            pending.add(rec);
+            pendingBytes += rec.getData().size() + 64;
+        }
+        if (pendingBytes >= MirrorOptions.CHUNK) {
+            flush();
+        }
+    }
+
+    /** Refuses a record that cannot belong to this batch; data is checked against its CRC. */
+    private void check(Rec rec) {
+        RecordKey k = Codec.key(rec.getKey(), who);
+        long t = rec.getChangeTid();
+        if (batch.getReconcile() ? t != 0 || Long.compareUnsigned(k.createTid(), batch.getEndTid()) > 0
+                : Long.compareUnsigned(t, batch.getBegTid()) <= 0 || Long.compareUnsigned(t, batch.getEndTid()) > 0) {
+            throw HammerException.corrupt(who + ": record " + k + " changed at " + Tid.format(t)
+                    + ", outside the batch");
+        }
+        int order = Long.compareUnsigned(t, lastTid);
+        if (order < 0 || order == 0 && lastKey != null && k.compareTo(lastKey) <= 0) {
+            throw HammerException.corrupt(who + ": record " + k + " out of order");
+        }
+        if (!rec.getPass() && Record.crc(rec.getData().toByteArray()) != rec.getDataCrc()) {
+            throw HammerException.corrupt(who + ": record " + k + ": data CRC mismatch");
+        }
+        if (rec.getDeleteTid() != 0 && rec.getDeleteTid() == k.createTid()) {
+            throw HammerException.corrupt(who + ": record " + k + " deleted at its own create TID");
+        }
+        lastTid = t;
+        lastKey = k;
+    }
+
+    /** Applies pending records in one transaction, with the resume cursor after the last of them. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Rec> recs = new ArrayList<>(pending);
+        store.apply(w -> {
+            long maxTid = 0;
+            for (Rec rec : recs) {
+                if (batch != null && batch.getReconcile()) {
+                    RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
+                    deleteTo(w, k, batch.getEndTid());
+                    reconciled = k;
+                }
+                maxTid = Math.max(maxTid, apply(w, rec));
+            }
+            w.raiseTid(maxTid);
+            Rec last = recs.get(recs.size() - 1);
+            PfsConfig c = PfsTable.get(w, pfs);
+            PfsTable.put(w, c.withCursor(new ResumeCursor(last.getChangeTid(), Codec.key(last.getKey(), who))));
+            return null;
+        });
+        for (Rec rec : recs) {
+            dataBytes += rec.getData().size();
+        }
+        records += recs.size();
+        pending.clear();
+        pendingBytes = 0;
+    }
+
+    /**
+     * HAMMER's delete-to: marks deleted at {@code end} every live record of the target after the
+     * last reconciled key and before {@code upTo}, which the batch therefore did not mention.
+     * Records created at or after {@code end} (an aborted earlier batch) are left alone.
+     */
+    private void deleteTo(StoreWriter w, RecordKey upTo, long end) {
+        RecordKey from = reconciled == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+                : new RecordKey(pfs, reconciled.obj(), reconciled.type(), reconciled.key(), reconciled.createTid() + 1);
+        List<RecordKey> stale = new ArrayList<>();
+        w.scan(from, upTo, false, r -> {
+            if (r.deleteTid() == 0 && r.key().type().mirrored() && Long.compareUnsigned(r.key().createTid(), end) < 0) {
+                stale.add(r.key());
+            }
+            return true;
+        });
+        for (RecordKey k : stale) {
+            w.setDelete(k, end, w.nowMicros());
+        }
+    }
+
+    /** Lays down one record idempotently; returns the highest TID it carries. */
+    private long apply(StoreWriter w, Rec rec) {
+        RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
+        if (!k.type().mirrored()) {
+            return 0;
+        }
+        Record have = w.get(k);
+        if (have == null) {
+            if (!rec.getPass()) {
+                w.insert(new Record(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(),
+                        rec.getData().toByteArray()));
+            }
+        } else if (rec.getDeleteTid() != 0 && rec.getDeleteTid() != have.deleteTid()) {
+            w.setDelete(k, rec.getDeleteTid(), rec.getDeleteTs());
+        }
+        return Math.max(k.createTid(), rec.getDeleteTid());
+    }
+
+    private void sync(Sync s) {
+        if (batch == null) {
+            throw HammerException.corrupt(who + ": SYNC outside a batch");
+        }
+        if ((int) batchCrc.getValue() != s.getStreamCrc()) {
+            throw HammerException.corrupt(who + ": batch checksum mismatch at SYNC " + Tid.format(s.getEndTid()));
+        }
+        long end = s.getEndTid();
+        if (Long.compareUnsigned(end, batch.getEndTid()) > 0 || Long.compareUnsigned(end, lastTid) < 0) {
+            throw HammerException.corrupt(who + ": SYNC at " + Tid.format(end) + " outside its batch");
+        }
+        flush();
+        boolean reconcile = batch.getReconcile();
+        List<org.hammer.core.pfs.LineageSegment> lineage = Pfses.clip(Codec.lineage(source, who), end);
+        store.apply(w -> {
+            if (reconcile) {
+                deleteTo(w, new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L), end);
+            }
+            PfsConfig c = PfsTable.get(w, pfs);
+            boolean ahead = Long.compareUnsigned(c.syncEndTid(), end) > 0;
+            // An old stream applied to a slave that is further along moves nothing back.
+            PfsTable.put(w, ahead ? c.withCursor(null)
+                    : c.withSync(c.syncBegTid(), end).withCursor(null).withLineage(lineage));
+            w.raiseTid(end);
+            return null;
+        });
+        synced = Long.compareUnsigned(synced, end) > 0 ? synced : end;
+        batches++;
+        batch = null;
+        if (out != null) {
+            out.write(FrameType.UPDATE, Update.newBuilder().setTid(end).build().toByteArray());
+            out.flush();
+        }
+        if (opts.verbose() > 1 && !opts.quiet()) {
+            opts.log().println("Mirror-write " + path + ": synced to " + Tid.format(end));
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package org.hammer.core.cpdup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.hammer.core.HammerException;
+import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.PfsMode;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
+import org.hammer.core.tid.Tid;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CpdupTest {
+    @TempDir
+    Path tmp;
+    Path store;
+    Path src;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        store = tmp.resolve("disk.hammer");
+        newStore(store);
+        src = tmp.resolve("src");
+        fixture(src);
+    }
+
+    /** A store with PFS #0, a master at pfs/test and a slave at pfs/slave. */
+    static void newStore(Path dir) {
+        try (Store s = Store.create(dir, "TEST", 1L << 30)) {
+            Pfses.format(s, "TEST");
+            long pfsDir = s.write(w -> Pfses.writer(w, 0).mkdir(FsReader.ROOT, "pfs", 0755, 0, 0));
+            Pfses.create(s, pfsDir, "test", PfsMode.MASTER, null);
+            Pfses.create(s, pfsDir, "slave", PfsMode.SLAVE, null);
+        }
+    }
+
+    /*
+     * src/                 0755
+     * ├── a.txt            0640 1001:1002  user.color=blue
+     * ├── big.bin          3 MiB of random bytes (several pieces, 64 KiB blocks)
+     * ├── sparse.bin       5 MiB, data at 0 and 4 MiB only
+     * ├── empty
+     * ├── run.sh           0755
+     * ├── dir/             0700  user.kind=dir
+     * │   ├── nested/deep.txt
+     * │   └── hard2        ─┐ one file, two names
+     * ├── hard1            ─┘
+     * ├── link -> a.txt
+     * ├── dangling -> nowhere
+     * └── fifo
+     */
+    static void fixture(Path root) throws IOException {
+        Files.createDirectories(root.resolve("dir/nested"));
+        write(root.resolve("a.txt"), "hello, world\n");
+        Files.setAttribute(root.resolve("a.txt"), "unix:mode", 0640);
+        Files.setAttribute(root.resolve("a.txt"), "unix:uid", 1001);
+        Files.setAttribute(root.resolve("a.txt"), "unix:gid", 1002);
+        xattr(root.resolve("a.txt"), "color", "blue");
+        byte[] big = new byte[3 << 20];
+        new Random(7).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        try (var f = new java.io.RandomAccessFile(root.resolve("sparse.bin").toFile(), "rw")) {
+            f.write("start".getBytes(StandardCharsets.UTF_8));
+            f.seek(4 << 20);
+            f.write("middle".getBytes(StandardCharsets.UTF_8));
+            f.setLength(5 << 20);
+        }
+        Files.createFile(root.resolve("empty"));
+        write(root.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+        Files.setAttribute(root.resolve("run.sh"), "unix:mode", 0755);
+        write(root.resolve("dir/nested/deep.txt"), "deep\n");
+        write(root.resolve("hard1"), "linked\n");
+        Files.createLink(root.resolve("dir/hard2"), root.resolve("hard1"));
+        Files.createSymbolicLink(root.resolve("link"), Path.of("a.txt"));
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("nowhere"));
+        SpecialFiles.make(root.resolve("fifo"), new Meta(0010644, 0, 0, 0, 0, 0, 0, 1, 0, 0));
+        xattr(root.resolve("dir"), "kind", "dir");
+        Files.setAttribute(root.resolve("dir"), "unix:mode", 0700);
+        long ns = 1_600_000_000_123_456_789L;
+        try (var all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                ns += 1_000_001_001L;
+                if (Files.isSymbolicLink(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                            .setTimes(LocalFiles.time(ns), LocalFiles.time(ns), null);
+                }
+            }
+        }
+    }
+
+    static void write(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    static void xattr(Path p, String name, String value) throws IOException {
+        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class)
+                .write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    String pfs() {
+        return store.resolve("pfs/test").toString();
+    }
+
+    long lastTid() {
+        try (Store s = Store.open(store)) {
+            return s.lastTid();
+        }
+    }
+
+    @Test
+    void copiesATreeIntoAPfsAndBackUnchanged() {
+        Map<String, String> before = Trees.describe(src);
+        List<String> log = new ArrayList<>();
+
+        CpdupStats in = Cpdup.copy(src.toString(), pfs(), log::add);
+        CpdupStats out = Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+
+        assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(before);
+        assertThat(in.copied()).isEqualTo(before.size() - 1);
+        assertThat(in.bytes()).isEqualTo((3 << 20) + (5 << 20) + 13 + 18 + 5 + 7);
+        assertThat(out.copied()).as("the export also makes its root").isEqualTo(in.copied() + 1);
+        assertThat(log).contains("a.txt copy-ok", "dir mkdir-ok", "hard1 link-ok");
+    }
+
+    @Test
+    void aSecondRunCopiesOnlyWhatChangedAndRemovesWhatIsGone() throws IOException {
+        Cpdup.copy(src.toString(), pfs(), null);
+        write(src.resolve("a.txt"), "hello, changed world\n");
+        Files.delete(src.resolve("dir/nested/deep.txt"));
+        write(src.resolve("new.txt"), "new\n");
+        List<String> log = new ArrayList<>();
+
+        CpdupStats again = Cpdup.copy(src.toString(), pfs(), log::add);
+        Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+
+        assertThat(again.copied()).isEqualTo(2);
+        assertThat(again.removed()).isEqualTo(1);
+        assertThat(log).contains("a.txt copy-ok", "new.txt copy-ok", "dir/nested/deep.txt removed");
+        assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    }
+
+    @Test
+    void anUpToDateTreeAddsNoTid() {
+        Cpdup.copy(src.toString(), pfs(), null);
+        long tid = lastTid();
+
+        CpdupStats again = Cpdup.copy(src.toString(), pfs(), null);
+
+        assertThat(again.copied()).isZero();
+        assertThat(again.updated()).isZero();
+        assertThat(lastTid()).isEqualTo(tid);
+    }
+
+    @Test
+    void exportsAnOlderStateOfThePfs() throws IOException {
+        Map<String, String> first = Trees.describe(src);
+        Cpdup.copy(src.toString(), pfs(), null);
+        long tid = lastTid();
+        write(src.resolve("a.txt"), "second version\n");
+        Files.delete(src.resolve("big.bin"));
+        Cpdup.copy(src.toString(), pfs(), null);
+
+        Cpdup.copy(pfs() + "@@" + Tid.format(tid), tmp.resolve("old").toString(), null);
+
+        assertThat(Trees.describe(tmp.resolve("old"))).isEqualTo(first);
+    }
+
+    @Test
+    void createsMissingDirectoriesAboveTheDestination() {
+        Cpdup.copy(src.toString(), pfs() + "/x/y/copy", null);
+        Cpdup.copy(pfs() + "/x/y/copy", tmp.resolve("a/b/out").toString(), null);
+
+        assertThat(Trees.describe(tmp.resolve("a/b/out"))).isEqualTo(Trees.describe(src));
+    }
+
+    @Test
+    void refusesToWriteIntoASlave() {
+        assertThatThrownBy(() -> Cpdup.copy(src.toString(), store.resolve("pfs/slave").toString(), null))
+                .isInstanceOfSatisfying(FsException.class, e -> {
+                    assertThat(e.errno()).isEqualTo(Errno.EROFS);
+                    assertThat(e.kind()).isEqualTo(HammerException.Kind.REFUSED);
+                })
+                .hasMessageContaining("slave");
+    }
+
+    @Test
+    void commitsLargeTreesAndFilesInSeveralBatches() throws IOException {
+        Path many = tmp.resolve("many");
+        Files.createDirectories(many);
+        for (int i = 0; i < 2100; i++) {
+            write(many.resolve("f" + i), "file " + i);
+        }
+        byte[] big = new byte[12 << 20];
+        new Random(1).nextBytes(big);
+        Files.write(many.resolve("big"), big);
+        long before = lastTid();
+
+        CpdupStats stats = Cpdup.copy(many.toString(), pfs(), null);
+
+        assertThat(stats.copied()).isEqualTo(2101);
+        assertThat(lastTid() - before).isGreaterThanOrEqualTo(3);
+        Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+        assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(many));
+    }
+}

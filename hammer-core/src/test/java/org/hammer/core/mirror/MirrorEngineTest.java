@@ -1,0 +1,208 @@
+package org.hammer.core.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.hammer.core.HammerException;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.TreeDigest;
+import org.hammer.core.fs.FsWriter;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsMode;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MirrorEngineTest {
+    @TempDir
+    Path tmp;
+    Store a;
+    Store b;
+    PfsConfig master;
+
+    @BeforeEach
+    void stores() {
+        a = Store.create(tmp.resolve("a"), "A", 1L << 32);
+        b = Store.create(tmp.resolve("b"), "B", 1L << 32);
+        Pfses.format(a, "A");
+        Pfses.format(b, "B");
+        master = Pfses.create(a, FsReader.ROOT, "test", PfsMode.MASTER, null);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    void write(String name, String content) {
+        a.write(w -> {
+            FsWriter f = Pfses.writer(w, master.id());
+            long ino = f.find(FsReader.ROOT, name);
+            if (ino == 0) {
+                ino = f.mknod(FsReader.ROOT, name, 0644, 0, 0, 0);
+            }
+            byte[] d = content.getBytes(StandardCharsets.UTF_8);
+            f.truncate(ino, 0);
+            f.write(ino, 0, d, 0, d.length);
+            return null;
+        });
+    }
+
+    MirrorStats copy(MirrorOptions o) {
+        try (LocalTarget t = new LocalTarget(tmp.resolve("b").resolve("test").toString(), q -> true)) {
+            return MirrorCopy.run(
+                    (in, out) -> new MirrorSource(a, master.id(), "a/test", o.withTwoWay(true)).run(in, out),
+                    (in, out) -> new MirrorTarget(t, "b/test", o.withTwoWay(true)).run(in, out));
+        }
+    }
+
+    void assertSlaveEqualsMaster() {
+        long end = b.read(r -> PfsTable.get(r, slaveId()).syncEndTid());
+        var m = a.read(r -> TreeDigest.of(new FsReader(r, master.id(), end)));
+        var s = b.read(r -> TreeDigest.of(Pfses.reader(r, slaveId())));
+        assertThat(s).isEqualTo(m).isNotEmpty();
+    }
+
+    int slaveId() {
+        return b.read(r -> PfsTable.list(r).stream().filter(PfsConfig::isSlave).findFirst().orElseThrow().id());
+    }
+
+    @Test
+    void mirrorCopyCreatesTheSlaveAndCarriesEveryChange() {
+        write("one", "first");
+        write("two", "second");
+        MirrorStats s = copy(MirrorOptions.defaults());
+        assertThat(s.records()).isPositive();
+        assertSlaveEqualsMaster();
+        write("one", "rewritten");
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "two");
+            return null;
+        });
+        MirrorStats again = copy(MirrorOptions.defaults());
+        assertThat(again.records()).isLessThan(20);
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void smallBatchesEachAdvanceTheSlave() {
+        for (int i = 0; i < 50; i++) {
+            write("f" + i, "x".repeat(1000 * i));
+        }
+        MirrorStats s = copy(MirrorOptions.defaults().withBatchBytes(8000));
+        assertThat(s.batches()).isGreaterThan(5);
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void oneWayStreamAppliesFromAFile() {
+        write("one", "first");
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        new MirrorSource(a, master.id(), "a/test", MirrorOptions.defaults()).run(null, stream);
+        try (LocalTarget t = new LocalTarget(tmp.resolve("b").resolve("test").toString(), q -> true)) {
+            new MirrorTarget(t, "b/test", MirrorOptions.defaults())
+                    .run(new ByteArrayInputStream(stream.toByteArray()), null);
+        }
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void foreignSharedUuidIsRefused() {
+        Pfses.create(b, FsReader.ROOT, "test", PfsMode.SLAVE, UUID.randomUUID());
+        write("one", "first");
+        assertThatThrownBy(() -> copy(MirrorOptions.defaults()))
+                .isInstanceOf(HammerException.class)
+                .hasMessageContaining("different shared-uuids")
+                .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+    }
+
+    @Test
+    void masterAsTargetIsRefused() {
+        Pfses.create(b, FsReader.ROOT, "test", PfsMode.MASTER, master.sharedUuid());
+        assertThatThrownBy(() -> copy(MirrorOptions.defaults()))
+                .hasMessageContaining("is a master");
+    }
+
+    /** Destroys every deleted record of the master and raises its sync-beg-tid, as prune-everything. */
+    void pruneEverything() {
+        a.apply(w -> {
+            java.util.List<org.hammer.core.btree.RecordKey> dead = new java.util.ArrayList<>();
+            w.scan(new org.hammer.core.btree.RecordKey(master.id(), 0, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    new org.hammer.core.btree.RecordKey(master.id(), -1L, org.hammer.core.btree.RecordType.CONFIG,
+                            -1L, -1L), false, r -> {
+                        if (r.deleteTid() != 0) {
+                            dead.add(r.key());
+                        }
+                        return true;
+                    });
+            dead.forEach(w::destroy);
+            PfsConfig c = PfsTable.get(w, master.id());
+            PfsTable.put(w, c.withSync(w.lastTid(), c.syncEndTid()));
+            return null;
+        });
+    }
+
+    @Test
+    void staleSlaveConvergesThroughAReconciliationBatchAfterPruning() {
+        write("keep", "kept");
+        write("gone", "to be deleted");
+        write("changed", "old");
+        copy(MirrorOptions.defaults());
+        write("changed", "new content");
+        write("added", "added later");
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "gone");
+            return null;
+        });
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+        var names = b.read(r -> Pfses.reader(r, slaveId()).list(FsReader.ROOT).stream()
+                .map(org.hammer.core.fs.Entry::name).sorted().toList());
+        assertThat(names).containsExactly("added", "changed", "keep");
+        write("after", "incremental again");
+        MirrorStats s = copy(MirrorOptions.defaults());
+        assertThat(s.records()).isLessThan(10);
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void freshSlaveOfAPrunedMasterGetsEveryLiveRecord() {
+        write("a", "1");
+        write("a", "2");
+        write("b", "3");
+        pruneEverything();
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+    }
+
+    @Test
+    void oneMasterFeedsManySlavesIndependently() {
+        write("one", "first");
+        copy(MirrorOptions.defaults());
+        String second = tmp.resolve("b").resolve("second").toString();
+        try (LocalTarget t = new LocalTarget(second, q -> true)) {
+            MirrorCopy.run((in, out) -> new MirrorSource(a, master.id(), "a/test", MirrorOptions.defaults()
+                            .withTwoWay(true)).run(in, out),
+                    (in, out) -> new MirrorTarget(t, "b/second", MirrorOptions.defaults().withTwoWay(true))
+                            .run(in, out));
+        }
+        write("two", "second");
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+        var slaves = b.read(r -> PfsTable.list(r).stream().filter(PfsConfig::isSlave).map(PfsConfig::syncEndTid)
+                .toList());
+        assertThat(slaves).hasSize(2);
+        assertThat(slaves.get(0)).isGreaterThan(slaves.get(1));
+    }
+}

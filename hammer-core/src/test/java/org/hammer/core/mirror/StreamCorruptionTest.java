@@ -1,0 +1,48 @@
+package org.hammer.core.mirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A thousand seeded mutations of a valid stream, each rejected, in a JVM with a 64 MiB heap. */
+class StreamCorruptionTest {
+
+    @Test
+    void everyMutationIsRejectedAndTheSlaveStaysConsistentUnderA64MiBHeap() throws IOException,
+            InterruptedException {
+        long seed = Long.getLong("corruption.seed", System.nanoTime());
+        System.out.println("StreamCorruptionTest seed=" + seed);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx64m");
+        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CorruptionRun.class.getName());
+        cmd.add(Long.toString(seed));
+        cmd.add("1000");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        boolean done = p.waitFor(240, TimeUnit.SECONDS);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        System.out.println(output);
+        assertThat(done).as("finished in time").isTrue();
+        assertThat(output).contains("OK ").doesNotContain("OutOfMemoryError");
+        assertThat(p.exitValue()).isZero();
+        int rejected = Integer.parseInt(output.substring(output.indexOf("OK ") + 3).split(" ")[0]);
+        assertThat(rejected).isGreaterThanOrEqualTo(990);
+    }
+}
