@@ -41,6 +41,7 @@ final class MirrorReadCommand implements Callable<Integer> {
             o = o.withBeginTid(Tid.parseAuto(beginTid));
         }
         try (PfsPath p = PfsPath.resolve(path)) {
+            org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
             OutputStream out = StdStreams.out();
             MirrorStats s = new MirrorSource(p.store(), p.pfs(), path, o).run(o.twoWay() ? StdStreams.in() : null, out);
             if (!o.quiet() && o.verbose() > 0) {

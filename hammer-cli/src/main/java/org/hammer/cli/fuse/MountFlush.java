@@ -16,6 +16,22 @@ public final class MountFlush {
     private MountFlush() {
     }
 
+    /**
+     * Flushes every mount that shows the store in {@code storeDir}, whichever PFS it shows: a
+     * command about to read that store sees every write the mounts acknowledged.
+     */
+    public static void flushStore(Path storeDir) {
+        for (MountTable.Mount m : MountTable.read()) {
+            if (m.storeDir().equals(storeDir)) {
+                try (FileChannel dir = FileChannel.open(m.mountPoint(), StandardOpenOption.READ)) {
+                    dir.force(true);
+                } catch (IOException e) {
+                    // a stale or busy mount: its daemon is gone or will commit on its own
+                }
+            }
+        }
+    }
+
     /** Flushes the mount holding {@code path}, if any; returns whether there was one. */
     public static boolean flush(Path path) {
         MountTable.Mount m = MountTable.find(path.toAbsolutePath().normalize());
