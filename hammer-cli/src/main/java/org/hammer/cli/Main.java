@@ -6,6 +6,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.io.OutputStreamWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.hammer.core.HammerException;
 import picocli.CommandLine;
@@ -36,8 +39,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {
             "Manage HAMMER-style stores and pseudo-filesystems (PFSes), and mirror PFSes "
                     + "from masters to slaves."
-        },
-        subcommands = {
+        })
+public final class Main implements Runnable {
+
+    /**
+     * Every command, in the order help lists them. Only the one named on the command line is
+     * modelled for a run (picocli reflects over each command it is given, which costs start-up
+     * time); help, usage errors, completion and the man page get them all.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
             NewfsCommand.class,
             InfoCommand.class,
             SynctidCommand.class,
@@ -69,9 +79,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             MirrorReadStreamCommand.class,
             SshRemoteCommand.class,
             org.hammer.cli.fuse.MountCommand.class,
-            org.hammer.cli.fuse.UmountCommand.class
-        })
-public final class Main implements Runnable {
+            org.hammer.cli.fuse.UmountCommand.class);
 
     static final int EXIT_USAGE = 2;
     static final int EXIT_INTERNAL = 70;
@@ -104,17 +112,48 @@ public final class Main implements Runnable {
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            CommandLine cmd = commandLine(out, err);
-            return cmd.execute(LeadingOptions.reorder(args, cmd.getSubcommands().keySet()));
+            Map<String, Class<?>> names = commandNames();
+            String[] reordered = LeadingOptions.reorder(args, names.keySet());
+            Class<?> only = null;
+            for (String a : reordered) {
+                if (!a.startsWith("-")) {
+                    only = names.get(a);
+                    break;
+                }
+            }
+            CommandLine cmd = commandLine(out, err, only == null ? COMMANDS : List.of(only));
+            return cmd.execute(reordered);
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    /** The configured command line, with handlers installed; tests may add subcommands to it. */
+    /** The full model of hammer and every command, for help, completion and the man page. */
+    public static CommandLine model() {
+        return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), COMMANDS);
+    }
+
+    /** Command name to class, read from each command's annotation (without modelling it). */
+    static Map<String, Class<?>> commandNames() {
+        Map<String, Class<?>> names = new LinkedHashMap<>();
+        for (Class<?> c : COMMANDS) {
+            names.put(c.getAnnotation(Command.class).name(), c);
+        }
+        return names;
+    }
+
+    /** The configured command line with every command; tests may add subcommands to it. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return new CommandLine(new Main())
+        return commandLine(out, err, COMMANDS);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> commands) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : commands) {
+            cl.addSubcommand(c);
+        }
+        return cl
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(new UsageErrors())

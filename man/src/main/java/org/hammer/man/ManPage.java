@@ -42,7 +42,7 @@ public final class ManPage {
         }
         Path outDir = Files.createDirectories(Path.of(args[0]));
         String overview = Files.readString(Path.of(args[1]), StandardCharsets.UTF_8);
-        CommandLine hammer = new CommandLine(new Main());
+        CommandLine hammer = Main.model();
         Files.writeString(outDir.resolve("hammer.8"),
                 render(hammer.getCommandSpec(), overview, args[2], args[3]), StandardCharsets.UTF_8);
         Files.writeString(outDir.resolve("hammer_completion"),

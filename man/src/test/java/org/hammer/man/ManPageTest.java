@@ -13,7 +13,7 @@ class ManPageTest {
 
     @Test
     void pageHasTheManSectionsTheOverviewAndTheGlobalOptions() {
-        String page = ManPage.render(new CommandLine(new Main()).getCommandSpec(),
+        String page = ManPage.render(Main.model().getCommandSpec(),
                 "First paragraph\nwraps here.\n\n.Second starts with a dot.", "1.2.3", "2026-01-02");
 
         assertThat(page).startsWith(".TH HAMMER 8 2026\\-01\\-02 \"hammer 1.2.3\"")
@@ -48,7 +48,7 @@ class ManPageTest {
 
     @Test
     void subcommandsGetASynopsisLineAndASectionWithTheirArguments() {
-        CommandLine hammer = new CommandLine(new Main()).addSubcommand(new PfsStatus());
+        CommandLine hammer = Main.model().addSubcommand(new PfsStatus());
 
         String page = ManPage.render(hammer.getCommandSpec(), "Overview.", "1.0", "2026-01-02");
 
