@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.fixtures.CliResult;
 import org.hammer.fixtures.CliRunner;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorKillIT {
     /** What one kill may cost: the target's commit chunk, a frame, and the pipes' buffers. */
-    static final long PER_KILL = (4L << 20) + (2L << 20);
+    static final long PER_KILL = MirrorOptions.CHUNK + (2L << 20);
 
     @TempDir
     Path tmp;

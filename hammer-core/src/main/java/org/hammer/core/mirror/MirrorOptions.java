@@ -13,7 +13,7 @@ public record MirrorOptions(boolean twoWay, boolean createSlave, int zstdLevel, 
 
     public static final long DEFAULT_BATCH = 256L << 20;
     /** The target commits its applied records and resume cursor at least this often. */
-    public static final long CHUNK = 4L << 20;
+    public static final long CHUNK = 16L << 20;
 
     public MirrorOptions {
         if (zstdLevel < 0 || zstdLevel > 19) {

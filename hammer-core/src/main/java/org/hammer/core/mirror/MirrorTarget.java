@@ -194,7 +194,7 @@ public final class MirrorTarget {
         if (order < 0 || order == 0 && lastKey != null && k.compareTo(lastKey) <= 0) {
             throw HammerException.corrupt(who + ": record " + k + " out of order");
         }
-        if (!rec.getPass() && Record.crc(rec.getData().toByteArray()) != rec.getDataCrc()) {
+        if (!rec.getPass() && crc(rec.getData()) != rec.getDataCrc()) {
             throw HammerException.corrupt(who + ": record " + k + ": data CRC mismatch");
         }
         if (rec.getDeleteTid() != 0 && rec.getDeleteTid() == k.createTid()) {
@@ -202,6 +202,12 @@ public final class MirrorTarget {
         }
         lastTid = t;
         lastKey = k;
+    }
+
+    private static int crc(com.google.protobuf.ByteString data) {
+        CRC32C c = new CRC32C();
+        c.update(data.asReadOnlyByteBuffer());
+        return (int) c.getValue();
     }
 
     /** Applies pending records in one transaction, with the resume cursor after the last of them. */
