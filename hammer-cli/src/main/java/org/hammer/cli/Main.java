@@ -65,6 +65,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ConfigCommand.class,
             ViconfigCommand.class,
             CpdupCommand.class,
+            MirrorStreamCommand.class,
+            MirrorReadStreamCommand.class,
+            SshRemoteCommand.class,
+            org.hammer.cli.fuse.MountCommand.class,
+            org.hammer.cli.fuse.UmountCommand.class
         })
 public final class Main implements Runnable {
 

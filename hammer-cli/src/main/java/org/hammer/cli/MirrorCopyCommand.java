@@ -1,14 +1,11 @@
 package org.hammer.cli;
 
 import java.util.concurrent.Callable;
-import org.hammer.core.mirror.LocalTarget;
-import org.hammer.core.mirror.MirrorCopy;
+import org.hammer.core.mirror.MirrorLink;
 import org.hammer.core.mirror.MirrorOptions;
-import org.hammer.core.mirror.MirrorSource;
 import org.hammer.core.mirror.MirrorStats;
-import org.hammer.core.mirror.MirrorTarget;
-import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
+import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +23,14 @@ final class MirrorCopyCommand implements Callable<Integer> {
     @Mixin
     MirrorOptionsMixin options;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "The source PFS (master or slave).")
+    @Mixin
+    RemoteOptionsMixin remote;
+
+    @Parameters(index = "0", paramLabel = "SRC",
+            description = "The source PFS (master or slave), local or [user@]host:path.")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS.")
+    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
     String dst;
 
     @Override
@@ -37,17 +38,13 @@ final class MirrorCopyCommand implements Callable<Integer> {
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
                 .withTwoWay(true);
         long t0 = System.nanoTime();
-        MirrorStats s;
-        try (PfsPath source = PfsPath.resolve(src); LocalTarget target = new LocalTarget(dst,
-                q -> MirrorWriteCommand.confirm(o, q))) {
-            s = MirrorCopy.run((in, out) -> new MirrorSource(source.store(), source.pfs(), src, o).run(in, out),
-                    (in, out) -> new MirrorTarget(target, dst, o).run(in, out));
-        }
+        MirrorStats s = new MirrorLink(remote.endpoint(src), remote.endpoint(dst), o, RemoteShell.fromEnvironment(),
+                q -> MirrorWriteCommand.confirm(o, q), null).run();
         if (!o.quiet()) {
             double secs = (System.nanoTime() - t0) / 1e9;
             System.err.printf("Mirror-copy %s to %s %s: %d batches, %d records, %d bytes in %.2f s, slave at %s%n",
                     src, dst, s.interrupted() ? "interrupted (resumable)" : "succeeded", s.batches(), s.records(),
-                    s.wireBytes(), secs, Tid.format(s.syncedTid()));
+                    s.wireBytes(), secs, s.syncedTid() == 0 ? "the remote's sync point" : Tid.format(s.syncedTid()));
         }
         return 0;
     }

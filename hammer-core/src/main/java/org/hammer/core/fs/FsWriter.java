@@ -53,7 +53,7 @@ public final class FsWriter extends FsReader {
         }
     }
 
-    private void dropRecord(Record cur) {
+    void dropRecord(Record cur) {
         if (cur.key().createTid() == tid) {
             w.destroy(cur.key());
         } else {
@@ -83,9 +83,15 @@ public final class FsWriter extends FsReader {
     }
 
     private void addEntry(long dir, String name, long child, int fileType) {
+        put(dir, RecordType.DIRENTRY, freeSlot(dir, RecordType.DIRENTRY, name), new DirEntry(child, fileType, name)
+                .encode());
+    }
+
+    /** The first key of the name's hash range that no live record of {@code (obj, type)} uses. */
+    private long freeSlot(long obj, RecordType type, String name) {
         long h = DirEntry.hashKey(name);
         long[] slot = {h};
-        scanVisible(dir, RecordType.DIRENTRY, h, h + 0x10000, false, rec -> {
+        scanVisible(obj, type, h, h + 0x10000, false, rec -> {
             if (rec.key().key() != slot[0]) {
                 return false;
             }
@@ -95,7 +101,7 @@ public final class FsWriter extends FsReader {
         if (slot[0] >= h + 0x10000) {
             throw new FsException(Errno.ENOSPC, name + ": too many names with the same hash");
         }
-        put(dir, RecordType.DIRENTRY, slot[0], new DirEntry(child, fileType, name).encode());
+        return slot[0];
     }
 
     private void touchDir(long dir, int nlinkDelta) {
@@ -296,74 +302,16 @@ public final class FsWriter extends FsReader {
         putInode(ino, i.withMode(mode).withOwner(uid, gid).withTimes(atimeNs, mtimeNs, nowNs));
     }
 
-    // ---- data ----
+    // ---- data and extended attributes ----
 
     /** Writes {@code len} bytes at {@code offset}, copying on write the blocks it touches partly. */
     public int write(long ino, long offset, byte[] src, int srcOff, int len) {
-        Inode i = regular(ino);
-        if (offset < 0 || offset + len < 0) {
-            throw new FsException(Errno.EFBIG, "offset " + offset + ": file too large");
-        }
-        long pos = offset;
-        long end = offset + len;
-        while (pos < end) {
-            long bs = Blocks.start(pos);
-            int within = (int) (pos - bs);
-            int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
-            int from = srcOff + (int) (pos - offset);
-            Record cur = visible(ino, RecordType.DATA, bs);
-            byte[] block;
-            if (within == 0 && (cur == null || cur.data().length <= chunk)) {
-                block = java.util.Arrays.copyOfRange(src, from, from + chunk);
-            } else {
-                int old = cur == null ? 0 : cur.data().length;
-                block = new byte[Math.max(old, within + chunk)];
-                if (cur != null) {
-                    System.arraycopy(cur.data(), 0, block, 0, old);
-                }
-                System.arraycopy(src, from, block, within, chunk);
-            }
-            put(ino, RecordType.DATA, bs, block);
-            pos += chunk;
-        }
-        putInode(ino, i.withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), nowNs, nowNs));
-        return len;
-    }
-
-    private Inode regular(long ino) {
-        Inode i = getattr(ino);
-        if (i.isDir()) {
-            throw new FsException(Errno.EISDIR, "object " + String.format("%016x", ino) + ": is a directory");
-        }
-        return i;
+        return new FileData(this).write(ino, offset, src, srcOff, len);
     }
 
     public void truncate(long ino, long size) {
-        Inode i = regular(ino);
-        if (size < 0) {
-            throw new FsException(Errno.EINVAL, "size " + size + ": negative");
-        }
-        if (size < i.size()) {
-            long first = Blocks.start(size);
-            List<Record> blocks = new ArrayList<>();
-            scanVisible(ino, RecordType.DATA, first, -1L, false, blocks::add);
-            for (Record b : blocks) {
-                long bs = b.key().key();
-                if (bs >= size) {
-                    dropRecord(b);
-                } else {
-                    Record full = visible(ino, RecordType.DATA, bs);
-                    int keep = (int) (size - bs);
-                    if (full.data().length > keep) {
-                        put(ino, RecordType.DATA, bs, java.util.Arrays.copyOf(full.data(), keep));
-                    }
-                }
-            }
-        }
-        putInode(ino, i.withSize(size).withTimes(i.atimeNs(), nowNs, nowNs));
+        new FileData(this).truncate(ino, size);
     }
-
-    // ---- extended attributes ----
 
     public void setxattr(long ino, String name, byte[] value) {
         getattr(ino);
@@ -377,20 +325,7 @@ public final class FsWriter extends FsReader {
         byte[] data = ByteBuffer.allocate(2 + n.length + value.length).putShort((short) n.length).put(n).put(value)
                 .array();
         Record cur = xattrRecord(ino, name);
-        if (cur != null) {
-            put(ino, RecordType.XATTR, cur.key().key(), data);
-            return;
-        }
-        long h = DirEntry.hashKey(name);
-        long[] slot = {h};
-        scanVisible(ino, RecordType.XATTR, h, h + 0x10000, false, rec -> {
-            if (rec.key().key() != slot[0]) {
-                return false;
-            }
-            slot[0]++;
-            return true;
-        });
-        put(ino, RecordType.XATTR, slot[0], data);
+        put(ino, RecordType.XATTR, cur != null ? cur.key().key() : freeSlot(ino, RecordType.XATTR, name), data);
     }
 
     public void removexattr(long ino, String name) {

@@ -39,7 +39,7 @@ public final class LocalTarget implements MirrorTarget.Opener, AutoCloseable {
             java.util.UUID shared = Codec.uuid(source.getSharedUuid(), "source");
             long dir = path.store().write(w -> {
                 FsWriter f = Pfses.writer(w, 0);
-                long d = path.parentIno() == 0 ? path.ino() : path.ino();
+                long d = path.ino();
                 for (String name : missing.subList(0, missing.size() - 1)) {
                     long next = f.find(d, name);
                     d = next != 0 ? next : f.mkdir(d, name, 0755, 0, 0);

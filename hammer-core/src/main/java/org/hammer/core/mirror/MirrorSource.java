@@ -167,6 +167,11 @@ public final class MirrorSource {
         return finishBatch(targetEnd, end, crc, n, bytes, t0);
     }
 
+    /** The TID the target has acknowledged so far in this run: where a streaming round starts. */
+    public long sentTid() {
+        return synced;
+    }
+
     /** The newest durable TID the source can send: a master's newest commit, a slave's sync point. */
     private long currentEnd() {
         return store.read(r -> {

@@ -291,8 +291,10 @@ public final class MirrorTarget {
                 deleteTo(w, new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L), end);
             }
             PfsConfig c = PfsTable.get(w, pfs);
-            long beg = Long.compareUnsigned(c.syncEndTid(), end) > 0 ? c.syncEndTid() : end;
-            PfsTable.put(w, c.withSync(c.syncBegTid(), beg).withCursor(null).withLineage(lineage));
+            boolean ahead = Long.compareUnsigned(c.syncEndTid(), end) > 0;
+            // An old stream applied to a slave that is further along moves nothing back.
+            PfsTable.put(w, ahead ? c.withCursor(null)
+                    : c.withSync(c.syncBegTid(), end).withCursor(null).withLineage(lineage));
             w.raiseTid(end);
             return null;
         });

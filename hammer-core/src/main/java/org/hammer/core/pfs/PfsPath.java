@@ -24,6 +24,8 @@ public final class PfsPath implements AutoCloseable {
 
     private final String arg;
     private final Store store;
+    /** The mount point or store directory the walk starts from, to resolve symbolic links against. */
+    private Path base;
     private int pfs;
     private long asOf;
     private boolean asOfExplicit;
@@ -38,9 +40,35 @@ public final class PfsPath implements AutoCloseable {
         this.pfs = pfs;
     }
 
+    /** Symbolic links followed in one resolution before giving up, as the kernel's ELOOP. */
+    private static final int MAX_LINKS = 40;
+
+    /** Thrown inside a walk that met a symbolic link: resolve {@code target} instead. */
+    private static final class Redirect extends RuntimeException {
+        final Path target;
+
+        Redirect(Path target) {
+            super(null, null, false, false);
+            this.target = target;
+        }
+    }
+
     /** Resolves {@code arg}; fails with NOT_FOUND when it is neither in a store nor in a mount. */
     public static PfsPath resolve(String arg) {
         Path abs = Path.of(arg).toAbsolutePath().normalize();
+        for (int links = 0; ; links++) {
+            try {
+                return resolve(arg, abs);
+            } catch (Redirect r) {
+                if (links >= MAX_LINKS) {
+                    throw HammerException.failure(arg + ": too many levels of symbolic links");
+                }
+                abs = r.target;
+            }
+        }
+    }
+
+    private static PfsPath resolve(String arg, Path abs) {
         MountTable.Mount m = MountTable.find(abs);
         Path storeDir;
         int startPfs;
@@ -55,6 +83,10 @@ public final class PfsPath implements AutoCloseable {
                 dir = dir.getParent();
             }
             if (dir == null) {
+                Path real = realPrefix(abs);
+                if (!real.equals(abs)) {
+                    throw new Redirect(real);
+                }
                 throw HammerException.notFound(arg + ": not inside a hammer store or mount");
             }
             storeDir = dir;
@@ -64,6 +96,7 @@ public final class PfsPath implements AutoCloseable {
         Store store = Store.open(storeDir);
         try {
             PfsPath p = new PfsPath(arg, store, startPfs);
+            p.base = m != null ? m.mountPoint() : storeDir;
             p.walk(rest);
             return p;
         } catch (RuntimeException e) {
@@ -72,11 +105,27 @@ public final class PfsPath implements AutoCloseable {
         }
     }
 
+    /** {@code abs} with the symbolic links of its longest existing prefix resolved. */
+    private static Path realPrefix(Path abs) {
+        Path existing = abs;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        } catch (java.io.IOException e) {
+            return abs;
+        }
+    }
+
     private void walk(Path rest) {
-        store.read(r -> {
+        Path redirect = store.read(r -> {
             enter(r, pfs, -1);
-            for (Path part : rest) {
-                String name = part.toString();
+            for (int idx = 0; idx < rest.getNameCount(); idx++) {
+                String name = rest.getName(idx).toString();
                 if (name.isEmpty()) {
                     continue;
                 }
@@ -117,12 +166,23 @@ public final class PfsPath implements AutoCloseable {
                         continue;
                     }
                 }
+                if (i.isSymlink() && at == 0) {
+                    Path linkDir = idx == 0 ? base : base.resolve(rest.subpath(0, idx));
+                    Path target = linkDir.resolve(fs.readlink(child));
+                    if (idx + 1 < rest.getNameCount()) {
+                        target = target.resolve(rest.subpath(idx + 1, rest.getNameCount()));
+                    }
+                    return target.normalize();
+                }
                 parent = ino;
                 ino = child;
                 names.add(name);
             }
             return null;
         });
+        if (redirect != null) {
+            throw new Redirect(redirect);
+        }
     }
 
     private void enter(org.hammer.core.store.StoreReader r, int id, long tid) {

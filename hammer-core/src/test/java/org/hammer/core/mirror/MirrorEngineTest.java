@@ -185,4 +185,24 @@ class MirrorEngineTest {
         copy(MirrorOptions.defaults());
         assertSlaveEqualsMaster();
     }
+
+    @Test
+    void oneMasterFeedsManySlavesIndependently() {
+        write("one", "first");
+        copy(MirrorOptions.defaults());
+        String second = tmp.resolve("b").resolve("second").toString();
+        try (LocalTarget t = new LocalTarget(second, q -> true)) {
+            MirrorCopy.run((in, out) -> new MirrorSource(a, master.id(), "a/test", MirrorOptions.defaults()
+                            .withTwoWay(true)).run(in, out),
+                    (in, out) -> new MirrorTarget(t, "b/second", MirrorOptions.defaults().withTwoWay(true))
+                            .run(in, out));
+        }
+        write("two", "second");
+        copy(MirrorOptions.defaults());
+        assertSlaveEqualsMaster();
+        var slaves = b.read(r -> PfsTable.list(r).stream().filter(PfsConfig::isSlave).map(PfsConfig::syncEndTid)
+                .toList());
+        assertThat(slaves).hasSize(2);
+        assertThat(slaves.get(0)).isGreaterThan(slaves.get(1));
+    }
 }

@@ -199,4 +199,25 @@ class SnapshotsTest {
         assertThat(all.destroyed()).isPositive();
         assertThat(read(b, id, end)).isEqualTo("v9");
     }
+
+    @Test
+    void aSlaveBehindAPrunedMasterConvergesAndKeepsItsConfig() {
+        write("v0");
+        mirror();
+        int id = slave();
+        ConfigRecord.write(b, id, "snapshots 0d 60d\n");
+        for (int i = 1; i < 6; i++) {
+            write("v" + i);
+        }
+        Snapshots.take(a, master.id(), "");
+        write("v6");
+        long before = a.read(r -> PfsTable.get(r, master.id()).syncBegTid());
+        assertThat(new Pruner(a, master.id()).prune(Long.MAX_VALUE / 2, Long.MAX_VALUE).destroyed()).isPositive();
+        long after = a.read(r -> PfsTable.get(r, master.id()).syncBegTid());
+        assertThat(Long.compareUnsigned(after, before)).isPositive();
+        mirror();
+        long end = b.read(r -> PfsTable.get(r, id).syncEndTid());
+        assertThat(read(b, id, end)).isEqualTo("v6");
+        assertThat(config(b, id)).isEqualTo("snapshots 0d 60d\n");
+    }
 }

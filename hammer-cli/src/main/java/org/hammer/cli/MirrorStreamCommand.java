@@ -1,0 +1,106 @@
+package org.hammer.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.hammer.core.mirror.MirrorOptions;
+import org.hammer.core.mirror.MirrorStream;
+import org.hammer.core.mirror.StreamOptions;
+import org.hammer.core.tid.Tid;
+import org.hammer.core.transport.RemoteShell;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mirror-stream}: keeps a slave up to date continuously, reconnecting lost links. */
+@Command(name = "mirror-stream", description = {
+    "Keep the slave DST up to date with SRC until stopped (SIGTERM or SIGINT end it cleanly): new TIDs "
+            + "on the source, written by any process or, for a slave source, by its own upstream mirror, are "
+            + "sent as they become durable, at most one round of batches per -i DELAY. A lost link (peer, ssh "
+            + "or network) is logged in one line and retried after --retry plus -i seconds, resuming where the "
+            + "slave stands; a refusal (uuid mismatch, divergence, a master as target), a missing PFS or a usage "
+            + "error ends it with a non-zero exit. Meant to start once at boot, e.g. from cron: "
+            + "@reboot root hammer mirror-stream /Backup1/test /Backup2/test"})
+final class MirrorStreamCommand implements Callable<Integer> {
+    /** How long a stop request waits for the current round to end before cutting the link. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MirrorOptionsMixin options;
+
+    @Mixin
+    RemoteOptionsMixin remote;
+
+    @Option(names = "-i", paramLabel = "DELAY", description = "Least seconds between two rounds of batches "
+            + "(default 1; HAMMER's is 5). 0 sends each change as soon as it is durable.")
+    String delay;
+
+    @Option(names = "--retry", paramLabel = "SECONDS",
+            description = "Pause before reconnecting a lost link, plus -i (default 15, as HAMMER).")
+    String retry;
+
+    @Option(names = "-e", paramLabel = "FILE", description = "Keep a one-line status in FILE, rewritten in place: "
+            + "Running, Waiting, Reconnecting, Stopped or Failed, the slave's TID, and the last error.")
+    Path scoreboard;
+
+    @Parameters(index = "0", paramLabel = "SRC",
+            description = "The source PFS (master or slave), local or [user@]host:path.")
+    String src;
+
+    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
+    String dst;
+
+    @Override
+    public Integer call() {
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
+                .withTwoWay(true);
+        StreamOptions so = new StreamOptions(
+                delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
+                retry == null ? StreamOptions.DEFAULT_RETRY : StreamOptions.seconds("--retry", retry),
+                StreamOptions.DEFAULT_HEARTBEAT, scoreboard);
+        MirrorStream stream = new MirrorStream(remote.endpoint(src), remote.endpoint(dst), o, so,
+                RemoteShell.fromEnvironment(), q -> MirrorWriteCommand.confirm(o, q));
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stream.stop();
+            if (!await(done, STOP_GRACE)) {
+                stream.abort();
+                await(done, STOP_GRACE);
+            }
+        }, "mirror-stream stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            MirrorStream.Summary s = stream.run();
+            if (!o.quiet()) {
+                System.err.printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src,
+                        dst, s.sessions(), s.bytes(), s.syncedTid() == 0 ? "its sync point" : Tid.format(s.syncedTid()));
+            }
+            return 0;
+        } finally {
+            System.err.flush();
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is what stopped us
+            }
+        }
+    }
+
+    private static boolean await(CountDownLatch latch, Duration d) {
+        try {
+            return latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

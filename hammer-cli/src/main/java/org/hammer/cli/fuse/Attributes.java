@@ -1,0 +1,91 @@
+package org.hammer.cli.fuse;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
+import ru.serce.jnrfuse.struct.FileStat;
+
+/**
+ * What stat(2) and readlink(2) show of a node, including HAMMER's rewriting of PFS links in
+ * PFS #0 (HAMMER.md §2.2): {@code @@PFS%05d} reads as {@code @@-1:%05d} for a master and
+ * {@code @@0x<sync-end-tid>:%05d} for a slave.
+ */
+final class Attributes {
+    private static final Pattern STORED_LINK = Pattern.compile("@@PFS(\\d{5})");
+    private static final int BLOCK_SIZE = 64 * 1024;
+
+    private final InodeNumbers inodes;
+
+    Attributes(InodeNumbers inodes) {
+        this.inodes = inodes;
+    }
+
+    /** A node's attributes with the size a rewritten PFS link reads as. */
+    record Stat(Node node, Inode inode, long size) {
+    }
+
+    Stat stat(Ctx ctx, Node n) {
+        Inode i = ctx.getattr(n);
+        long size = i.size();
+        if (i.isSymlink() && size == 10 && isLinkView(n)) {
+            size = linkText(ctx, n, i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        return new Stat(n, i, size);
+    }
+
+    /** The text readlink returns for a symlink node. */
+    String readlink(Ctx ctx, Node n) {
+        return linkText(ctx, n, ctx.getattr(n));
+    }
+
+    private String linkText(Ctx ctx, Node n, Inode i) {
+        String raw = ctx.reader(n.view()).readlink(n.ino());
+        if (!isLinkView(n) || i.size() != 10) {
+            return raw;
+        }
+        Matcher m = STORED_LINK.matcher(raw);
+        if (!m.matches()) {
+            return raw;
+        }
+        int id = Integer.parseInt(m.group(1));
+        PfsConfig c = PfsTable.find(ctx.store(), id);
+        if (c == null) {
+            return raw;
+        }
+        return c.isSlave() ? String.format("@@0x%016x:%05d", c.syncEndTid(), id) : String.format("@@-1:%05d", id);
+    }
+
+    /** Only the current state of PFS #0 rewrites links, as HAMMER's readlink does. */
+    private static boolean isLinkView(Node n) {
+        return n.view().pfs() == 0 && !n.view().isPinned();
+    }
+
+    void fill(FileStat st, Stat s) {
+        Inode i = s.inode();
+        st.st_mode.set(i.mode());
+        st.st_ino.set(inodes.of(s.node()));
+        st.st_nlink.set(i.nlink());
+        st.st_uid.set(i.uid());
+        st.st_gid.set(i.gid());
+        st.st_rdev.set(i.rdev());
+        st.st_size.set(s.size());
+        st.st_blksize.set(BLOCK_SIZE);
+        st.st_blocks.set((s.size() + 511) / 512);
+        time(st.st_atim, i.atimeNs());
+        time(st.st_mtim, i.mtimeNs());
+        time(st.st_ctim, i.ctimeNs());
+    }
+
+    /** The type and inode number of a directory entry, for readdir. */
+    void fillEntry(FileStat st, Node n, int fileType) {
+        st.st_mode.set(fileType);
+        st.st_ino.set(inodes.of(n));
+    }
+
+    private static void time(ru.serce.jnrfuse.struct.Timespec t, long ns) {
+        t.tv_sec.set(Math.floorDiv(ns, 1_000_000_000L));
+        t.tv_nsec.set(Math.floorMod(ns, 1_000_000_000L));
+    }
+}

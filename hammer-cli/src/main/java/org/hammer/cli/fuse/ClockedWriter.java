@@ -1,0 +1,108 @@
+package org.hammer.cli.fuse;
+
+import java.time.Instant;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+import org.hammer.core.store.StoreWriter;
+
+/**
+ * A store write transaction whose clock keeps running: the mount groups many operations into one
+ * transaction, and each must stamp its own mtime/ctime, not the transaction's start.
+ */
+final class ClockedWriter implements StoreWriter {
+    private final StoreWriter w;
+
+    ClockedWriter(StoreWriter w) {
+        this.w = w;
+    }
+
+    @Override
+    public long nowMicros() {
+        Instant now = Instant.now();
+        return Math.max(w.nowMicros(), now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+    }
+
+    @Override
+    public long tid() {
+        return w.tid();
+    }
+
+    @Override
+    public void insert(Record record) {
+        w.insert(record);
+    }
+
+    @Override
+    public void setDelete(RecordKey key, long deleteTid, long deleteTs) {
+        w.setDelete(key, deleteTid, deleteTs);
+    }
+
+    @Override
+    public void destroy(RecordKey key) {
+        w.destroy(key);
+    }
+
+    @Override
+    public void putMeta(String key, byte[] value) {
+        w.putMeta(key, value);
+    }
+
+    @Override
+    public void deleteMeta(String key) {
+        w.deleteMeta(key);
+    }
+
+    @Override
+    public void raiseTid(long tid) {
+        w.raiseTid(tid);
+    }
+
+    @Override
+    public long lastTid() {
+        return w.lastTid();
+    }
+
+    @Override
+    public Record get(RecordKey key) {
+        return w.get(key);
+    }
+
+    @Override
+    public Record visible(int pfs, long obj, RecordType type, long key, long asOf) {
+        return w.visible(pfs, obj, type, key, asOf);
+    }
+
+    @Override
+    public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
+        w.scan(from, toExclusive, withData, visitor);
+    }
+
+    @Override
+    public void scanChanges(int pfs, long afterTid, RecordKey afterKey, long toTid,
+            BiPredicate<Long, RecordKey> visitor) {
+        w.scanChanges(pfs, afterTid, afterKey, toTid, visitor);
+    }
+
+    @Override
+    public long maxObj(int pfs) {
+        return w.maxObj(pfs);
+    }
+
+    @Override
+    public boolean hasRecords(int pfs) {
+        return w.hasRecords(pfs);
+    }
+
+    @Override
+    public byte[] meta(String key) {
+        return w.meta(key);
+    }
+
+    @Override
+    public void scanMeta(String prefix, BiPredicate<String, byte[]> visitor) {
+        w.scanMeta(prefix, visitor);
+    }
+}

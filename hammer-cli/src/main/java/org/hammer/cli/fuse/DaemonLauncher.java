@@ -1,0 +1,99 @@
+package org.hammer.cli.fuse;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.hammer.core.HammerException;
+
+/**
+ * Starts the mount daemon as a child JVM in its own session (same java, class path and JVM
+ * flags, minus the launcher's start-up tuning: the daemon wants the full JIT), with its output in
+ * a log file under {@code $HAMMER_RUN_DIR}, and waits until the mount point shows the mount.
+ */
+final class DaemonLauncher {
+    static final long WAIT_MS = 15_000;
+
+    private DaemonLauncher() {
+    }
+
+    static void start(MountTarget target, Path mountPoint, List<String> options) {
+        Path log = RunFiles.log(mountPoint);
+        long before = Fusermount.device(mountPoint);
+        Process child;
+        try {
+            Files.createDirectories(log.getParent());
+            Files.writeString(log, "hammer mount " + target.storeDir() + " " + mountPoint + "\n",
+                    StandardCharsets.UTF_8);
+            ProcessBuilder pb = new ProcessBuilder(command(target, mountPoint, options))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectErrorStream(true);
+            child = pb.start();
+        } catch (IOException e) {
+            throw HammerException.failure(mountPoint + ": cannot start the mount daemon: " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!child.isAlive()) {
+                throw HammerException.failure(mountPoint + ": mount failed: " + tail(log));
+            }
+            long now = Fusermount.device(mountPoint);
+            if (now != -1 && now != before) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        child.destroyForcibly();
+        throw HammerException.failure(mountPoint + ": the mount did not come up within " + WAIT_MS / 1000
+                + " s; see " + log);
+    }
+
+    private static List<String> command(MountTarget target, Path mountPoint, List<String> options) {
+        List<String> cmd = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
+            cmd.add("setsid");
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:ArchiveClassesAtExit")
+                    && !a.startsWith("-XX:SharedArchiveFile")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.hammer.cli.Main");
+        cmd.add("mount");
+        cmd.add("-f");
+        cmd.add("--resolved=" + target.spec());
+        for (String o : options) {
+            cmd.add("-o");
+            cmd.add(o);
+        }
+        cmd.add(target.storeDir().toString());
+        cmd.add(mountPoint.toString());
+        return cmd;
+    }
+
+    /** The last lines of the daemon's log, for the error message. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> last = lines.subList(Math.max(1, lines.size() - 5), lines.size());
+            return last.isEmpty() ? "the daemon exited (log " + log + ")" : String.join("; ", last).trim();
+        } catch (IOException e) {
+            return "the daemon exited (log " + log + ")";
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.hammer.cli.fuse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Unmounting through fusermount3, else fusermount (libfuse2), and telling a stale mount point. */
+final class Fusermount {
+    private static final String[] TOOLS = {"fusermount3", "fusermount"};
+
+    private Fusermount() {
+    }
+
+    /** The outcome of an unmount: ok, or the tool's complaint. */
+    record Result(boolean ok, String message) {
+    }
+
+    /** {@code fusermount3 -u[z] mountPoint}, falling back to {@code fusermount}. */
+    static Result unmount(Path mountPoint, boolean lazy) {
+        String last = "neither fusermount3 nor fusermount is installed";
+        for (String tool : TOOLS) {
+            List<String> cmd = new ArrayList<>(List.of(tool, lazy ? "-uz" : "-u", mountPoint.toString()));
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    last = tool + " timed out";
+                    continue;
+                }
+                if (p.exitValue() == 0) {
+                    return new Result(true, "");
+                }
+                last = out.isEmpty() ? tool + " exited with " + p.exitValue() : out;
+            } catch (IOException e) {
+                // Not installed: try the next one.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Result(false, "interrupted");
+            }
+        }
+        return new Result(false, last);
+    }
+
+    /** True when the mount point's daemon is gone: stat fails with "Transport endpoint is not connected". */
+    static boolean isStale(Path mountPoint) {
+        try {
+            Files.readAttributes(mountPoint, "unix:dev");
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (FileSystemException e) {
+            String r = e.getReason();
+            return r != null && r.contains("not connected");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The device id of a path (changes when something is mounted on it), or -1. */
+    static long device(Path p) {
+        try {
+            return ((Number) Files.getAttribute(p, "unix:dev")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+}

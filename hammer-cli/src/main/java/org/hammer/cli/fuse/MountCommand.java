@@ -1,0 +1,81 @@
+package org.hammer.cli.fuse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.hammer.core.HammerException;
+import org.hammer.core.pfs.MountTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hammer mount}: shows a PFS as a directory tree through FUSE (mount_hammer and the null mount). */
+@Command(name = "mount",
+        description = {
+            "Mount PFS #0 of a store, or the PFS a path names (STORE/pfs/NAME, or a PFS link inside a mount), "
+                    + "on MOUNTPOINT through FUSE. A master is read-write; a slave is read-only and shows its "
+                    + "state as of its sync-end-tid, moving forward after each mirror. Without -f the command "
+                    + "returns once the mount is usable; the daemon logs to $HAMMER_RUN_DIR."
+        })
+public final class MountCommand implements Callable<Integer> {
+
+    @Option(names = "-o", paramLabel = "OPTION", split = ",",
+            description = "Mount options, comma-separated: ro mounts read-only; others go to FUSE as they are.")
+    private List<String> options = new ArrayList<>();
+
+    @Option(names = "-f", description = "Stay in the foreground until unmounted (Ctrl-C unmounts).")
+    private boolean foreground;
+
+    @Option(names = "--resolved", hidden = true, paramLabel = "PFS:TID",
+            description = "Internal: the PFS and TID the parent process resolved; SOURCE is then the store.")
+    private String resolved;
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "A store directory or a path naming a PFS.")
+    private String source;
+
+    @Parameters(index = "1", paramLabel = "MOUNTPOINT", description = "An existing empty directory.")
+    private Path mountPoint;
+
+    @Override
+    public Integer call() {
+        Path mp = mountPoint.toAbsolutePath().normalize();
+        boolean readOnly = options.contains("ro");
+        List<String> extra = new ArrayList<>(options);
+        extra.removeIf(o -> o.equals("ro") || o.equals("rw") || o.isEmpty());
+        MountTarget target;
+        if (resolved != null) {
+            target = MountTarget.ofSpec(Path.of(source), resolved);
+        } else {
+            target = MountTarget.resolve(source);
+            prepare(mp);
+        }
+        if (foreground) {
+            new MountDaemon(target, mp, readOnly, extra).run();
+        } else {
+            DaemonLauncher.start(target, mp, options);
+        }
+        return 0;
+    }
+
+    /** Clears a stale mount left by a killed daemon, and refuses a mount point already in use. */
+    static void prepare(Path mp) {
+        if (Fusermount.isStale(mp)) {
+            Fusermount.Result r = Fusermount.unmount(mp, true);
+            if (!r.ok()) {
+                throw HammerException.failure(mp + ": stale mount (its daemon is gone) and it cannot be cleared: "
+                        + r.message() + "; run: fusermount3 -uz " + mp);
+            }
+            RunFiles.update(() -> MountTable.remove(mp));
+            RunFiles.deletePid(mp);
+        }
+        if (!Files.isDirectory(mp)) {
+            throw HammerException.notFound(mp + ": no such directory");
+        }
+        Path parent = mp.getParent();
+        if (parent != null && Fusermount.device(mp) != Fusermount.device(parent)) {
+            throw HammerException.refused(mp + ": already a mount point (hammer umount " + mp + " first)");
+        }
+    }
+}

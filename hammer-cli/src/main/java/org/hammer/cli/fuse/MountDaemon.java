@@ -1,0 +1,90 @@
+package org.hammer.cli.fuse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.hammer.core.HammerException;
+import org.hammer.core.pfs.MountTable;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.store.Store;
+
+/**
+ * One mount, run in the foreground until it is unmounted: opens the store, registers the mount,
+ * serves FUSE requests, and on unmount or SIGTERM commits, syncs and closes everything.
+ */
+final class MountDaemon {
+    private final MountTarget target;
+    private final Path mountPoint;
+    private final boolean readOnly;
+    private final List<String> extraOptions;
+
+    MountDaemon(MountTarget target, Path mountPoint, boolean readOnly, List<String> extraOptions) {
+        this.target = target;
+        this.mountPoint = mountPoint;
+        this.readOnly = readOnly;
+        this.extraOptions = List.copyOf(extraOptions);
+    }
+
+    /** Mounts, blocks until unmounted, cleans up. */
+    void run() {
+        Store store = Store.open(target.storeDir());
+        Committer committer = new Committer(store);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            committer.close();
+            try {
+                done.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "hammer-mount-shutdown");
+        try {
+            PfsConfig config = store.read(r -> PfsTable.get(r, target.pfs()));
+            HammerFs fs = new HammerFs(target.storeDir(), committer, target.view());
+            RunFiles.update(() -> MountTable.add(new MountTable.Mount(mountPoint, target.storeDir(), target.pfs())));
+            RunFiles.writePid(mountPoint);
+            Runtime.getRuntime().addShutdownHook(hook);
+            fs.mount(mountPoint, true, false, options(config).toArray(String[]::new));
+        } catch (ru.serce.jnrfuse.FuseException e) {
+            throw HammerException.failure(mountPoint + ": cannot mount: " + e.getMessage()
+                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+        } finally {
+            committer.close();
+            store.close();
+            RunFiles.update(() -> MountTable.remove(mountPoint));
+            RunFiles.deletePid(mountPoint);
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running.
+            }
+        }
+    }
+
+    /** libfuse2 options: inode numbers, kernel permission checks, 128 KiB writes, and caching. */
+    private List<String> options(PfsConfig config) {
+        List<String> o = new ArrayList<>();
+        String name = target.storeDir() + (target.pfs() == 0 ? "" : "#" + target.pfs());
+        o.add("-o");
+        o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
+        o.add("-o");
+        o.add("use_ino,default_permissions,allow_other,big_writes,max_write=131072,auto_cache");
+        // A slave moves forward under the mount: let the kernel cache little.
+        double ttl = config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+        o.add("-o");
+        o.add("attr_timeout=" + ttl + ",entry_timeout=" + ttl);
+        if (readOnly || target.pinned() != 0) {
+            o.add("-o");
+            o.add("ro");
+        }
+        for (String x : extraOptions) {
+            o.add("-o");
+            o.add(x);
+        }
+        return o;
+    }
+}

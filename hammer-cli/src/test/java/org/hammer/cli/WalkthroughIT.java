@@ -1,0 +1,63 @@
+package org.hammer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.hammer.fixtures.CliRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed walkthrough, {@code shared/acceptance/walkthrough.sh --no-fuse}, run against the built
+ * launcher. The script lives beside the project ({@code ../shared}), not in it; the test is
+ * skipped where it is absent.
+ */
+class WalkthroughIT {
+    @TempDir
+    Path tmp;
+
+    static Path script(Path root) {
+        return Stream.of(root.resolveSibling("shared"), root.getParent().resolveSibling("shared"))
+                .map(d -> d.resolve("acceptance/walkthrough.sh")).filter(Files::isRegularFile).findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void theSeedWalkthroughPassesWithoutFuse() throws Exception {
+        walkthrough("--no-fuse");
+    }
+
+    @Test
+    void theSeedWalkthroughPassesWithFuse() throws Exception {
+        assumeTrue(Files.exists(Path.of("/dev/fuse")), "no /dev/fuse");
+        assumeTrue(Stream.of("/usr/bin/fusermount3", "/bin/fusermount3").anyMatch(f -> Files.exists(Path.of(f))),
+                "no fusermount3 (package fuse3)");
+        walkthrough();
+    }
+
+    void walkthrough(String... args) throws Exception {
+        Path launcher = CliRunner.create().launcher();
+        Path script = script(launcher.getParent());
+        assumeTrue(script != null, "no ../shared/acceptance/walkthrough.sh beside the project");
+
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("bash", script.toString()));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+        b.environment().put("HAMMER", launcher.toString());
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        b.environment().put("TMPDIR", tmp.toString());
+        b.environment().put("HAMMER_RUN_DIR", tmp.resolve("run").toString());
+        Process p = b.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+
+        assertThat(p.exitValue()).as(text).isZero();
+        assertThat(text).contains("WALKTHROUGH PASSED");
+    }
+}

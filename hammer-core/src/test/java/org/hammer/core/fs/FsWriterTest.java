@@ -1,0 +1,209 @@
+package org.hammer.core.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
+import org.hammer.core.tid.Tid;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Large sparse files, truncate, and the POSIX errors of {@link FsWriter}, on PFS #0 of a fresh store. */
+class FsWriterTest {
+    private static final long ROOT = FsReader.ROOT;
+
+    @TempDir
+    Path tmp;
+    Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.create(tmp.resolve("s"), "T", 1L << 30);
+        Pfses.format(store, "T");
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    <T> T write(Function<FsWriter, T> work) {
+        return store.write(w -> work.apply(Pfses.writer(w, 0)));
+    }
+
+    void change(Consumer<FsWriter> work) {
+        write(f -> {
+            work.accept(f);
+            return null;
+        });
+    }
+
+    <T> T read(long asOf, Function<FsReader, T> work) {
+        return store.read(r -> work.apply(new FsReader(r, 0, asOf)));
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] readAll(FsReader r, long ino, long off, int len) {
+        byte[] b = new byte[len];
+        int k = r.read(ino, off, b, 0, len);
+        return Arrays.copyOf(b, k);
+    }
+
+    @Test
+    void aSparseFileBeyondFiveGibReadsBackWithHolesAsZeros() {
+        long far = 5L << 30;
+        long ino = write(f -> {
+            long i = f.mknod(ROOT, "big", 0644, 0, 0, 0);
+            f.write(i, 0, bytes("head"), 0, 4);
+            f.write(i, far, bytes("tail"), 0, 4);
+            f.write(i, (4L << 30) - 2, bytes("4GiB"), 0, 4);
+            return i;
+        });
+
+        read(Tid.MAX, r -> {
+            assertThat(r.getattr(ino).size()).isEqualTo(far + 4);
+            assertThat(readAll(r, ino, 0, 4)).isEqualTo(bytes("head"));
+            assertThat(readAll(r, ino, far - 2, 100)).isEqualTo(new byte[] {0, 0, 't', 'a', 'i', 'l'});
+            assertThat(readAll(r, ino, (4L << 30) - 4, 8)).isEqualTo(new byte[] {0, 0, '4', 'G', 'i', 'B', 0, 0});
+            assertThat(readAll(r, ino, 3L << 30, 70_000)).isEqualTo(new byte[70_000]);
+            assertThat(readAll(r, ino, far + 4, 10)).isEmpty();
+            return null;
+        });
+        assertThat(store.usedBytes()).as("holes take no space").isLessThan(4L << 20);
+    }
+
+    @Test
+    void truncateCutsGrowsWithZerosAndKeepsHistory() {
+        byte[] data = new byte[100_000];
+        new Random(3).nextBytes(data);
+        long ino = write(f -> {
+            long i = f.mknod(ROOT, "f", 0644, 0, 0, 0);
+            f.write(i, 0, data, 0, data.length);
+            return i;
+        });
+        long full = store.lastTid();
+
+        change(f -> f.truncate(ino, 50_001));
+        long cut = store.lastTid();
+        change(f -> f.truncate(ino, (1L << 20) + 5));
+        change(f -> f.write(ino, 1L << 20, bytes("x"), 0, 1));
+
+        read(Tid.MAX, r -> {
+            assertThat(r.getattr(ino).size()).isEqualTo((1L << 20) + 5);
+            assertThat(readAll(r, ino, 0, 50_001)).isEqualTo(Arrays.copyOf(data, 50_001));
+            assertThat(readAll(r, ino, 50_001, 60_000)).as("cut bytes do not come back").isEqualTo(new byte[60_000]);
+            assertThat(readAll(r, ino, 1L << 20, 10)).isEqualTo(new byte[] {'x', 0, 0, 0, 0});
+            return null;
+        });
+        read(full, r -> assertThat(readAll(r, ino, 0, 200_000)).isEqualTo(data));
+        read(cut, r -> assertThat(r.getattr(ino).size()).isEqualTo(50_001));
+        change(f -> f.truncate(ino, 0));
+        byte[] none = read(Tid.MAX, r -> readAll(r, ino, 0, 10));
+        assertThat(none).isEmpty();
+        assertThatThrownBy(() -> change(f -> f.truncate(ino, -1))).satisfies(errno(Errno.EINVAL));
+    }
+
+    static Consumer<Throwable> errno(Errno e) {
+        return t -> assertThat(t).isInstanceOfSatisfying(FsException.class, fe -> assertThat(fe.errno()).isEqualTo(e));
+    }
+
+    /*
+     * /
+     * ├── d/
+     * │   └── sub/
+     * │       └── inner
+     * ├── empty/
+     * ├── file
+     * └── link -> file
+     */
+    long[] tree() {
+        return write(f -> {
+            long d = f.mkdir(ROOT, "d", 0755, 0, 0);
+            long sub = f.mkdir(d, "sub", 0755, 0, 0);
+            f.mknod(sub, "inner", 0644, 0, 0, 0);
+            f.mkdir(ROOT, "empty", 0755, 0, 0);
+            long file = f.mknod(ROOT, "file", 0644, 0, 0, 0);
+            f.symlink(ROOT, "link", "file", 0, 0);
+            return new long[] {d, sub, file};
+        });
+    }
+
+    @Test
+    void missingNamesAndObjectsAreEnoent() {
+        tree();
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.lookup(ROOT, "nope"))).satisfies(errno(Errno.ENOENT));
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.getattr(9999))).satisfies(errno(Errno.ENOENT));
+        assertThatThrownBy(() -> change(f -> f.unlink(ROOT, "nope"))).satisfies(errno(Errno.ENOENT));
+        assertThatThrownBy(() -> change(f -> f.rmdir(ROOT, "nope"))).satisfies(errno(Errno.ENOENT));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "nope", ROOT, "x"))).satisfies(errno(Errno.ENOENT));
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.getxattr(ROOT, "user.none"))).satisfies(errno(Errno.ENODATA));
+    }
+
+    @Test
+    void existingNamesAreEexist() {
+        long[] t = tree();
+        assertThatThrownBy(() -> change(f -> f.mkdir(ROOT, "d", 0755, 0, 0))).satisfies(errno(Errno.EEXIST));
+        assertThatThrownBy(() -> change(f -> f.mknod(ROOT, "empty", 0644, 0, 0, 0))).satisfies(errno(Errno.EEXIST));
+        assertThatThrownBy(() -> change(f -> f.symlink(ROOT, "file", "x", 0, 0))).satisfies(errno(Errno.EEXIST));
+        assertThatThrownBy(() -> change(f -> f.link(t[2], ROOT, "link"))).satisfies(errno(Errno.EEXIST));
+    }
+
+    @Test
+    void nonEmptyDirectoriesAreEnotempty() {
+        tree();
+        assertThatThrownBy(() -> change(f -> f.rmdir(ROOT, "d"))).satisfies(errno(Errno.ENOTEMPTY));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "empty", ROOT, "d"))).satisfies(errno(Errno.ENOTEMPTY));
+    }
+
+    @Test
+    void directoriesWhereFilesAreExpectedAreEisdir() {
+        long[] t = tree();
+        assertThatThrownBy(() -> change(f -> f.unlink(ROOT, "d"))).satisfies(errno(Errno.EISDIR));
+        assertThatThrownBy(() -> change(f -> f.write(t[0], 0, new byte[1], 0, 1))).satisfies(errno(Errno.EISDIR));
+        assertThatThrownBy(() -> change(f -> f.truncate(t[0], 0))).satisfies(errno(Errno.EISDIR));
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.read(t[0], 0, new byte[1], 0, 1))).satisfies(errno(Errno.EISDIR));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "file", ROOT, "empty"))).satisfies(errno(Errno.EISDIR));
+    }
+
+    @Test
+    void filesWhereDirectoriesAreExpectedAreEnotdir() {
+        long[] t = tree();
+        assertThatThrownBy(() -> change(f -> f.rmdir(ROOT, "file"))).satisfies(errno(Errno.ENOTDIR));
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.lookup(t[2], "x"))).satisfies(errno(Errno.ENOTDIR));
+        assertThatThrownBy(() -> change(f -> f.mkdir(t[2], "x", 0755, 0, 0))).satisfies(errno(Errno.ENOTDIR));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "empty", ROOT, "file"))).satisfies(errno(Errno.ENOTDIR));
+    }
+
+    @Test
+    void movingADirectoryIntoItselfIsEinval() {
+        long[] t = tree();
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[0], "x"))).satisfies(errno(Errno.EINVAL));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[1], "x"))).satisfies(errno(Errno.EINVAL));
+        for (String bad : new String[] {"", ".", "..", "a/b"}) {
+            assertThatThrownBy(() -> change(f -> f.mknod(ROOT, bad, 0644, 0, 0, 0))).satisfies(errno(Errno.EINVAL));
+        }
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.readlink(t[2]))).satisfies(errno(Errno.EINVAL));
+        read(Tid.MAX, r -> assertThat(r.lookup(t[1], "inner")).isPositive());
+    }
+
+    @Test
+    void namesLongerThan255BytesAreEnametoolong() {
+        change(f -> f.mknod(ROOT, "n".repeat(255), 0644, 0, 0, 0));
+        assertThatThrownBy(() -> change(f -> f.mknod(ROOT, "n".repeat(256), 0644, 0, 0, 0)))
+                .satisfies(errno(Errno.ENAMETOOLONG));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, "n".repeat(255), ROOT, "é".repeat(128))))
+                .satisfies(errno(Errno.ENAMETOOLONG));
+    }
+}
