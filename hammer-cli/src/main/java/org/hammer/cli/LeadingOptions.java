@@ -14,8 +14,12 @@ import java.util.Set;
  */
 final class LeadingOptions {
 
-    /** hammer(8)'s options that take a value as the next argument (getopt's {@code b:c:e:i:p:R:S:t:T:}, and -z). */
-    static final Set<String> WITH_VALUE = Set.of("-b", "-S", "-i", "-t", "-p", "-e", "-z", "-c", "-R", "-T");
+    /**
+     * Options that take a value as the next argument: hammer(8)'s getopt {@code b:c:e:i:p:R:S:t:T:}
+     * and this hammer's long ones. {@code -z} is a flag here ({@code --zstd-level N} sets a level).
+     */
+    static final Set<String> WITH_VALUE =
+            Set.of("-b", "-S", "-i", "-t", "-p", "-e", "-c", "-R", "-T", "--zstd-level", "--retry");
 
     private static final Set<String> STAY = Set.of("-h", "--help", "-V", "--version");
 

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.hammer.core.mirror.MirrorLink;
 import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.core.mirror.MirrorStats;
+import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
 import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
@@ -38,7 +39,13 @@ final class MirrorCopyCommand implements Callable<Integer> {
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
                 .withTwoWay(true);
         long t0 = System.nanoTime();
-        MirrorStats s = new MirrorLink(remote.endpoint(src), remote.endpoint(dst), o, RemoteShell.fromEnvironment(),
+        org.hammer.core.transport.Endpoint from = remote.endpoint(src);
+        if (!from.remote()) {
+            try (PfsPath p = PfsPath.resolve(from.path())) {
+                org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
+            }
+        }
+        MirrorStats s = new MirrorLink(from, remote.endpoint(dst), o, RemoteShell.fromEnvironment(),
                 q -> MirrorWriteCommand.confirm(o, q), null).run();
         if (!o.quiet()) {
             double secs = (System.nanoTime() - t0) / 1e9;

@@ -38,10 +38,10 @@ final class MirrorReadCommand implements Callable<Integer> {
         PrintStream log = System.err;
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), log);
         if (beginTid != null) {
-            o = new MirrorOptions(o.twoWay(), o.createSlave(), o.zstdLevel(), o.bandwidth(), o.timeoutSeconds(),
-                    o.batchBytes(), Tid.parseAuto(beginTid), o.verbose(), o.quiet(), o.log());
+            o = o.withBeginTid(Tid.parseAuto(beginTid));
         }
         try (PfsPath p = PfsPath.resolve(path)) {
+            org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
             OutputStream out = StdStreams.out();
             MirrorStats s = new MirrorSource(p.store(), p.pfs(), path, o).run(o.twoWay() ? StdStreams.in() : null, out);
             if (!o.quiet() && o.verbose() > 0) {

@@ -46,8 +46,7 @@ final class MirrorReadStreamCommand implements Callable<Integer> {
     public Integer call() {
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err);
         if (beginTid != null) {
-            o = new MirrorOptions(o.twoWay(), o.createSlave(), o.zstdLevel(), o.bandwidth(), o.timeoutSeconds(),
-                    o.batchBytes(), Tid.parseAuto(beginTid), o.verbose(), o.quiet(), o.log());
+            o = o.withBeginTid(Tid.parseAuto(beginTid));
         }
         Duration d = delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay);
         StopSignal stop = new StopSignal();

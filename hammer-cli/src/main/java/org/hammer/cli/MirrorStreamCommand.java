@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mirror-stream}: keeps a slave up to date continuously, reconnecting lost links. */
 @Command(name = "mirror-stream", description = {
-    "Keep the slave DST up to date with SRC until stopped (SIGTERM or SIGINT end it cleanly): new TIDs "
-            + "on the source, written by any process or, for a slave source, by its own upstream mirror, are "
+    "Keep the slave DST up to date with SRC continuously, reconnecting lost links, until stopped.",
+    "SIGTERM or SIGINT end it cleanly. New TIDs on the source, written by any process or, for a slave source, by its own upstream mirror, are "
             + "sent as they become durable, at most one round of batches per -i DELAY. A lost link (peer, ssh "
             + "or network) is logged in one line and retried after --retry plus -i seconds, resuming where the "
             + "slave stands; a refusal (uuid mismatch, divergence, a master as target), a missing PFS or a usage "

@@ -29,10 +29,15 @@ class LeadingOptionsTest {
 
     @Test
     void everyValueOptionOfHammerTakesItsValue() {
-        for (String option : new String[] {"-b", "-S", "-i", "-t", "-p", "-e", "-z", "-c", "-R", "-T"}) {
+        for (String option : new String[] {"-b", "-S", "-i", "-t", "-p", "-e", "-c", "-R", "-T", "--zstd-level"}) {
             assertThat(reorder(option, "info", "pfs-status")).as(option)
                     .containsExactly("pfs-status", option, "info");
         }
+    }
+
+    @Test
+    void compressionFlagTakesNoValue() {
+        assertThat(reorder("-z", "mirror-read", "/a")).containsExactly("mirror-read", "-z", "/a");
     }
 
     @Test

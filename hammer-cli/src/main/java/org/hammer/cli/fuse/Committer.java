@@ -28,6 +28,7 @@ final class Committer implements AutoCloseable {
     static final long MAX_DELAY_MS = 50;
     static final long MAX_BYTES = 32L << 20;
 
+    private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
     private final Store store;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -134,48 +135,70 @@ final class Committer implements AutoCloseable {
     }
 
     /** One write transaction: {@code first} and whatever follows within the delay and size limits. */
-    private void transaction(Task<?> first) throws InterruptedException {
-        Task<?>[] last = {null};
+    private void transaction(Task<?> first) {
+        Batch b = new Batch(first);
+        long start = System.nanoTime();
         try {
             store.write(w -> {
-                Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w));
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS);
-                long bytes = 0;
-                Task<?> t = first;
-                while (true) {
-                    if (t.kind == Kind.SYNC || t == stop) {
-                        last[0] = t;
-                        return null;
-                    }
-                    if (t.kind == Kind.WRITE) {
-                        dirty = true;
-                        bytes += t.bytes;
-                    }
-                    run(t, ctx);
-                    long wait = deadline - System.nanoTime();
-                    if (bytes >= MAX_BYTES || wait <= 0) {
-                        return null;
-                    }
-                    try {
-                        t = queue.poll(wait, TimeUnit.NANOSECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return null;
-                    }
-                    if (t == null) {
-                        return null;
-                    }
-                }
+                b.run(new Ctx(new ClockedWriter(w), new Txn(w)));
+                return null;
             });
         } catch (RuntimeException e) {
             lost = e;
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
         }
         dirty = false;
-        if (last[0] == stop) {
+        if (DEBUG) {
+            System.err.printf("txn: %d tasks, %d bytes, open %.1f ms, commit %.1f ms%n", b.tasks, b.bytes,
+                    (b.end - start) / 1e6, (System.nanoTime() - b.end) / 1e6);
+        }
+        if (b.last == stop) {
             queue.add(stop);
-        } else if (last[0] != null) {
-            finishSync(last[0]);
+        } else if (b.last != null) {
+            finishSync(b.last);
+        }
+    }
+
+    /** The tasks of one transaction, run on the writer thread inside it. */
+    private final class Batch {
+        private final Task<?> first;
+        /** The sync or stop that ended the batch, if one did. */
+        Task<?> last;
+        int tasks;
+        long bytes;
+        long end;
+
+        Batch(Task<?> first) {
+            this.first = first;
+        }
+
+        void run(Ctx ctx) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS);
+            Task<?> t = first;
+            while (t != null) {
+                if (t.kind == Kind.SYNC || t == stop) {
+                    last = t;
+                    break;
+                }
+                tasks++;
+                if (t.kind == Kind.WRITE) {
+                    dirty = true;
+                    bytes += t.bytes;
+                }
+                Committer.this.run(t, ctx);
+                long wait = deadline - System.nanoTime();
+                t = bytes >= MAX_BYTES || wait <= 0 ? null : next(wait);
+            }
+            end = System.nanoTime();
+        }
+
+        private Task<?> next(long waitNanos) {
+            try {
+                return queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import org.hammer.core.HammerException;
  * Starts the mount daemon as a child JVM in its own session (same java, class path and JVM
  * flags, minus the launcher's start-up tuning: the daemon wants the full JIT), with its output in
  * a log file under {@code $HAMMER_RUN_DIR}, and waits until the mount point shows the mount.
+ * {@code HAMMER_MOUNT_JAVA_OPTS} adds JVM options for the daemon alone (heap size, profiling).
  */
 final class DaemonLauncher {
     static final long WAIT_MS = 15_000;
@@ -70,6 +71,10 @@ final class DaemonLauncher {
                     && !a.startsWith("-XX:SharedArchiveFile")) {
                 cmd.add(a);
             }
+        }
+        String extra = System.getenv("HAMMER_MOUNT_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -7,43 +7,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.IntSupplier;
 import jnr.ffi.Pointer;
-import org.hammer.core.HammerException;
-import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Statvfs;
 import ru.serce.jnrfuse.struct.Timespec;
 
 /**
  * The libfuse2 high-level callbacks of a mount: each turns its path or handle into a
- * {@link Node}, runs on the {@link Committer}, and answers with 0, a count, or -errno.
+ * {@link Node}, runs on the {@link Committer}, and answers with 0, a count, or -errno. This class
+ * holds attributes and the namespace; {@link FileCallbacks} file data and xattrs.
  */
-final class HammerFs extends FuseStubFS {
+final class HammerFs extends FileCallbacks {
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
-    private static final int O_ACCMODE = 3;
     private static final int BLOCK = 4096;
 
     private final Path storeDir;
-    private final Committer committer;
-    private final Namespace ns;
-    private final Attributes attrs;
-    private final Handles handles = new Handles();
-    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
     HammerFs(Path storeDir, Committer committer, View root) {
+        super(committer, root);
         this.storeDir = storeDir;
-        this.committer = committer;
-        this.ns = new Namespace(committer, new Resolver(root));
-        this.attrs = new Attributes(new InodeNumbers(root));
+    }
+
+    /**
+     * The callback table to hand to libfuse, with {@code flag_utime_omit_ok} set (bit 2 of the
+     * flags word after {@code bmap}): without it libfuse2 drops a utimensat that sets only one of
+     * the two times (tar sets mtime with atime UTIME_OMIT).
+     */
+    ru.serce.jnrfuse.struct.FuseOperations operations() {
+        jnr.ffi.Pointer mem = jnr.ffi.Struct.getMemory(fuseOperations);
+        long at = flagsOffset();
+        mem.putInt(at, mem.getInt(at) | 1 << 2);
+        return fuseOperations;
+    }
+
+    /** Where the flags word lies: after the 38 callbacks up to bmap on LP64 (jnr hides offset()). */
+    private long flagsOffset() {
+        try {
+            Object flags = fuseOperations.flag_nullpath_ok;
+            java.lang.reflect.Method m = flags.getClass().getSuperclass().getDeclaredMethod("offset");
+            m.setAccessible(true);
+            return (Long) m.invoke(flags);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return 38L * 8;
+        }
     }
 
     // ---- attributes ----
@@ -263,162 +275,5 @@ final class HammerFs extends FuseStubFS {
             committer.sync();
             return 0;
         });
-    }
-
-    // ---- files ----
-
-    @Override
-    public int create(String path, long mode, FuseFileInfo fi) {
-        Namespace.Caller c = caller();
-        return call(() -> {
-            int m = (int) mode;
-            Node n = ns.mknod(path, (m & Inode.S_IFMT) == 0 ? m | Inode.S_IFREG : m, 0, c);
-            fi.fh.set(handles.open(n));
-            return 0;
-        });
-    }
-
-    @Override
-    public int open(String path, FuseFileInfo fi) {
-        boolean write = (fi.flags.get() & O_ACCMODE) != 0;
-        return call(() -> {
-            Node n = committer.read(ctx -> {
-                Node r = ns.resolveIn(ctx, path);
-                if (write && !ctx.writable(r.view())) {
-                    throw new FsException(Errno.EROFS, path + ": read-only");
-                }
-                return r;
-            });
-            fi.fh.set(handles.open(n));
-            return 0;
-        });
-    }
-
-    @Override
-    public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        return call(() -> {
-            Node n = node(path, fi);
-            byte[] b = buffer((int) size);
-            int count = committer.read(ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, (int) size));
-            buf.put(0, b, 0, count);
-            return count;
-        });
-    }
-
-    @Override
-    public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
-        return call(() -> {
-            Node n = node(path, fi);
-            byte[] b = buffer((int) size);
-            buf.get(0, b, 0, (int) size);
-            return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, (int) size), size);
-        });
-    }
-
-    private Node node(String path, FuseFileInfo fi) {
-        Node n = handles.get(fi.fh.get());
-        return n != null ? n : ns.resolve(path);
-    }
-
-    private byte[] buffer(int size) {
-        byte[] b = buffers.get();
-        if (b.length < size) {
-            b = new byte[size];
-            buffers.set(b);
-        }
-        return b;
-    }
-
-    @Override
-    public int flush(String path, FuseFileInfo fi) {
-        return 0;
-    }
-
-    @Override
-    public int release(String path, FuseFileInfo fi) {
-        handles.release(fi.fh.get());
-        return 0;
-    }
-
-    @Override
-    public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        return call(() -> {
-            committer.sync();
-            return 0;
-        });
-    }
-
-    // ---- extended attributes ----
-
-    @Override
-    public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        return call(() -> {
-            byte[] v = new byte[(int) size];
-            value.get(0, v, 0, v.length);
-            ns.setxattr(path, name, v, flags);
-            return 0;
-        });
-    }
-
-    @Override
-    public int getxattr(String path, String name, Pointer value, long size) {
-        return call(() -> answer(ns.getxattr(path, name), value, size));
-    }
-
-    @Override
-    public int listxattr(String path, Pointer list, long size) {
-        return call(() -> {
-            StringBuilder b = new StringBuilder();
-            for (String n : ns.listxattr(path)) {
-                b.append(n).append('\0');
-            }
-            return answer(b.toString().getBytes(StandardCharsets.UTF_8), list, size);
-        });
-    }
-
-    /** getxattr/listxattr protocol: size 0 asks for the length; too small a buffer is ERANGE. */
-    private static int answer(byte[] data, Pointer dst, long size) {
-        if (size == 0) {
-            return data.length;
-        }
-        if (data.length > size) {
-            return -Errno.ERANGE.code();
-        }
-        dst.put(0, data, 0, data.length);
-        return data.length;
-    }
-
-    @Override
-    public int removexattr(String path, String name) {
-        return call(() -> {
-            ns.removexattr(path, name);
-            return 0;
-        });
-    }
-
-    // ---- plumbing ----
-
-    private Namespace.Caller caller() {
-        FuseContext c = getContext();
-        return new Namespace.Caller((int) c.uid.get(), (int) c.gid.get());
-    }
-
-    /** Runs one callback: FsException is its errno, anything else is logged and EIO. */
-    private static int call(IntSupplier op) {
-        try {
-            return op.getAsInt();
-        } catch (FsException e) {
-            return -e.errno().code();
-        } catch (HammerException e) {
-            if (e.kind() == HammerException.Kind.NOT_FOUND) {
-                return -Errno.ENOENT.code();
-            }
-            System.err.println("hammer mount: " + e.getMessage());
-            return -Errno.EIO.code();
-        } catch (RuntimeException | Error e) {
-            System.err.println("hammer mount: internal error: " + e);
-            e.printStackTrace();
-            return -Errno.EIO.code();
-        }
     }
 }

@@ -16,6 +16,9 @@ import org.hammer.core.store.Store;
  * serves FUSE requests, and on unmount or SIGTERM commits, syncs and closes everything.
  */
 final class MountDaemon {
+    /** FUSE worker threads: enough that a slow fsync or a big truncate does not stall the mount. */
+    private static final int THREADS = Integer.getInteger("hammer.fuse.threads", 6);
+
     private final MountTarget target;
     private final Path mountPoint;
     private final boolean readOnly;
@@ -47,10 +50,11 @@ final class MountDaemon {
             RunFiles.update(() -> MountTable.add(new MountTable.Mount(mountPoint, target.storeDir(), target.pfs())));
             RunFiles.writePid(mountPoint);
             Runtime.getRuntime().addShutdownHook(hook);
-            fs.mount(mountPoint, true, false, options(config).toArray(String[]::new));
-        } catch (ru.serce.jnrfuse.FuseException e) {
-            throw HammerException.failure(mountPoint + ": cannot mount: " + e.getMessage()
-                    + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            List<String> args = new ArrayList<>();
+            args.add("hammer");
+            args.addAll(options(config));
+            args.add(mountPoint.toString());
+            FuseLoop.run(fs.operations(), args, THREADS);
         } finally {
             committer.close();
             store.close();
@@ -73,10 +77,12 @@ final class MountDaemon {
         o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
         o.add("-o");
         o.add("use_ino,default_permissions,allow_other,big_writes,max_write=131072,auto_cache");
-        // A slave moves forward under the mount: let the kernel cache little.
-        double ttl = config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+        // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
+        // cached attributes (size, nlink) of one name would go stale when the file changes
+        // through another. A slave moves forward under the mount: names are cached briefly too.
+        double entryTtl = config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
         o.add("-o");
-        o.add("attr_timeout=" + ttl + ",entry_timeout=" + ttl);
+        o.add("attr_timeout=0,entry_timeout=" + entryTtl + ",negative_timeout=0");
         if (readOnly || target.pinned() != 0) {
             o.add("-o");
             o.add("ro");

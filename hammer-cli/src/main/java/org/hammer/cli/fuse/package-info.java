@@ -11,6 +11,17 @@
  * <p>Changes are applied by one writer thread that groups them into store write transactions of
  * at most ~50 ms or 32 MiB ({@link org.hammer.cli.fuse.Committer}); the mount reads its own
  * uncommitted changes. {@code fsync} of any file or directory in the mount commits and syncs the
- * store, so a kill -9 of the daemon loses nothing that was fsynced.
+ * store, so a kill -9 of the daemon loses nothing that was fsynced; other processes see a change
+ * once committed, or at once after {@link org.hammer.cli.fuse.MountFlush#flush}.
+ *
+ * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
+ * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
+ * inode, so attributes are never cached by the kernel ({@code attr_timeout=0}) and stay right
+ * through every name. An unlinked open file is renamed to {@code .fuse_hiddenNNN} by libfuse until
+ * it is closed. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ *
+ * <p>Diagnostics: the daemon logs to {@code $HAMMER_RUN_DIR/mount-<hash>.log};
+ * {@code HAMMER_MOUNT_JAVA_OPTS} passes JVM options to the daemon alone, and
+ * {@code -Dhammer.debug=true} there logs every write transaction's size and commit time.
  */
 package org.hammer.cli.fuse;

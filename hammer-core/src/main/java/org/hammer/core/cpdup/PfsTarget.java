@@ -23,6 +23,8 @@ final class PfsTarget implements TargetTree<Long> {
     /** Bounds how long an unchanged stretch of tree holds the store's write lock. */
     static final int BATCH_STEPS = 20_000;
 
+    private static final java.util.regex.Pattern PFS_LINK = java.util.regex.Pattern.compile("@@PFS\\d{5}");
+
     private final Store store;
     private final int pfs;
     private final long dir;
@@ -141,17 +143,28 @@ final class PfsTarget implements TargetTree<Long> {
         return fs.readlink(node);
     }
 
+    /**
+     * Removes {@code d/n}, except a PFS's {@code @@PFS%05d} link in PFS #0: without it the PFS
+     * could no longer be reached by path (pfs-destroy is how a PFS goes).
+     */
     @Override
     public long remove(Long d, String n) {
         long c = fs.lookup(d, n);
-        long count = 1;
-        if (fs.getattr(c).isDir()) {
-            for (Entry e : fs.list(c)) {
-                count += remove(c, e.name());
-            }
-            change(1).rmdir(d, n);
-        } else {
+        Inode i = fs.getattr(c);
+        if (pfs == 0 && i.isSymlink() && PFS_LINK.matcher(fs.readlink(c)).matches()) {
+            return 0;
+        }
+        if (!i.isDir()) {
             change(1).unlink(d, n);
+            return 1;
+        }
+        long count = 0;
+        for (Entry e : fs.list(c)) {
+            count += remove(c, e.name());
+        }
+        if (fs.list(c).isEmpty()) {
+            change(1).rmdir(d, n);
+            count++;
         }
         return count;
     }

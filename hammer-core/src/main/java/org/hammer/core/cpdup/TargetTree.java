@@ -35,7 +35,10 @@ interface TargetTree<T> {
 
     String readlink(T node);
 
-    /** Removes {@code dir/name}, a whole tree if it is a directory; returns the objects removed. */
+    /**
+     * Removes {@code dir/name}, a whole tree if it is a directory; returns the objects removed
+     * (what the side keeps, such as a PFS link, stays, and so do the directories above it).
+     */
     long remove(T dir, String name);
 
     T mkdir(T dir, String name, Meta want);

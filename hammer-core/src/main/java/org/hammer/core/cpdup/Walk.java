@@ -230,7 +230,7 @@ final class Walk<S, T> {
     /** Removes what the copy replaces; only what was beneath it counts as removed. */
     private void replaced(TargetTree.Found<T> cur, T dir, String name) {
         if (cur != null) {
-            n.removed += dst.remove(dir, name) - 1;
+            n.removed += Math.max(0, dst.remove(dir, name) - 1);
         }
     }
 
@@ -245,8 +245,9 @@ final class Walk<S, T> {
             Set<String> keep = new HashSet<>(names);
             for (String x : dst.list(d)) {
                 if (!keep.contains(x)) {
-                    n.removed += dst.remove(d, x);
-                    log.accept(childPath(path, x) + " removed");
+                    long k = dst.remove(d, x);
+                    n.removed += k;
+                    log.accept(childPath(path, x) + (k > 0 ? " removed" : " kept: PFS links stay"));
                 }
             }
         }

@@ -46,6 +46,11 @@ public record MirrorOptions(boolean twoWay, boolean createSlave, int zstdLevel, 
                 quiet, log);
     }
 
+    public MirrorOptions withBeginTid(Long tid) {
+        return new MirrorOptions(twoWay, createSlave, zstdLevel, bandwidth, timeoutSeconds, batchBytes, tid, verbose,
+                quiet, log);
+    }
+
     /** Parses {@code N[k|m|g]} (powers of 1024), as hammer's -b and -S. */
     public static long parseSize(String option, String text) {
         String t = text.trim().toLowerCase();

@@ -174,10 +174,10 @@ public final class MirrorSource {
 
     /** The newest durable TID the source can send: a master's newest commit, a slave's sync point. */
     private long currentEnd() {
-        return store.read(r -> {
-            PfsConfig c = PfsTable.get(r, pfs);
-            return PfsTable.syncEndTid(r, c);
-        });
+        long end = store.read(r -> PfsTable.syncEndTid(r, PfsTable.get(r, pfs)));
+        // Only durable TIDs are sent: whatever committed up to end is flushed before it goes out.
+        store.sync();
+        return end;
     }
 
     private boolean timedOut() {

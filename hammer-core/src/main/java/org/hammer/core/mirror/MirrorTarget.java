@@ -298,6 +298,7 @@ public final class MirrorTarget {
             w.raiseTid(end);
             return null;
         });
+        store.sync();
         synced = Long.compareUnsigned(synced, end) > 0 ? synced : end;
         batches++;
         batch = null;

@@ -176,6 +176,9 @@ public final class Pfses {
         }
         store.write(w -> {
             PfsTable.remove(w, id);
+            List<String> data = new ArrayList<>();
+            w.scanMeta(PfsTable.dataPrefix(id), (k, v) -> data.add(k));
+            data.forEach(w::deleteMeta);
             FsWriter root = writer(w, 0);
             if (linkName != null && root.find(linkDir, linkName) != 0) {
                 root.unlink(linkDir, linkName);

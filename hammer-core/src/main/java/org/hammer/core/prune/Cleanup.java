@@ -87,7 +87,7 @@ public final class Cleanup {
             return;
         }
         long now = nowMicros();
-        String key = String.format("cleanup/%05d/prune", pfs);
+        String key = org.hammer.core.pfs.PfsTable.dataKey(pfs, "cleanup-prune");
         long last = store.read(r -> {
             byte[] v = r.meta(key);
             return v == null ? Long.MIN_VALUE : ByteBuffer.wrap(v).getLong();

@@ -29,6 +29,8 @@ final class LmdbStore implements Store {
     final Dbi<ByteBuffer> changes;
     final Dbi<ByteBuffer> meta;
     private volatile boolean closed;
+    /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
+    private volatile boolean unsynced;
 
     private LmdbStore(Path dir, StoreHeader header) {
         this.dir = dir;
@@ -38,7 +40,7 @@ final class LmdbStore implements Store {
                     .setMapSize(header.maxSize())
                     .setMaxDbs(4)
                     .setMaxReaders(1024)
-                    .open(dir.toFile(), EnvFlags.MDB_NOTLS);
+                    .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
             this.records = env.openDbi("records", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
             this.changes = env.openDbi("changes", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
             this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
@@ -117,6 +119,7 @@ final class LmdbStore implements Store {
             T result = work.apply(t);
             t.finish();
             txn.commit();
+            unsynced = true;
             return result;
         } catch (HammerException e) {
             throw e;
@@ -134,6 +137,7 @@ final class LmdbStore implements Store {
     public void sync() {
         checkOpen();
         try {
+            unsynced = false;
             env.sync(true);
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "sync", e);
@@ -155,8 +159,14 @@ final class LmdbStore implements Store {
     @Override
     public synchronized void close() {
         if (!closed) {
-            closed = true;
-            env.close();
+            try {
+                if (unsynced) {
+                    sync();
+                }
+            } finally {
+                closed = true;
+                env.close();
+            }
         }
     }
 

@@ -17,6 +17,33 @@ import org.lmdbjava.Txn;
 
 /** One LMDB transaction seen as a {@link StoreWriter} (read-only when not writable). */
 final class LmdbTxn implements StoreWriter {
+
+    /**
+     * Direct buffers for keys and values, one set per thread: allocating them per transaction
+     * costs more than a small read. A buffer is only used within one call (LMDB copies what it is
+     * given), so nested transactions on one thread may share them.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+        final ByteBuffer key = ByteBuffer.allocateDirect(512);
+        final ByteBuffer key2 = ByteBuffer.allocateDirect(64);
+        final ByteBuffer one = ByteBuffer.allocateDirect(1);
+        private ByteBuffer val = ByteBuffer.allocateDirect(16 * 1024);
+
+        static Scratch get() {
+            return PER_THREAD.get();
+        }
+
+        /** A cleared value buffer of at least {@code size} bytes. */
+        ByteBuffer value(int size) {
+            if (val.capacity() < size) {
+                val = ByteBuffer.allocateDirect(Math.max(size, val.capacity() * 2));
+            }
+            val.clear();
+            return val;
+        }
+    }
     private static final byte CHANGE_CREATE = 1;
     private static final byte CHANGE_DELETE = 2;
     private static final int CHANGE_KEY = 2 + 8 + RecordKey.BYTES;
@@ -28,10 +55,10 @@ final class LmdbTxn implements StoreWriter {
     private final long now;
     private long lastTid;
     private boolean tidDirty;
-    private final ByteBuffer key = ByteBuffer.allocateDirect(512);
-    private final ByteBuffer key2 = ByteBuffer.allocateDirect(64);
-    private ByteBuffer val = ByteBuffer.allocateDirect(64 * 1024 + 256);
-    private final ByteBuffer one = ByteBuffer.allocateDirect(1);
+    private final Scratch scratch = Scratch.get();
+    private final ByteBuffer key = scratch.key;
+    private final ByteBuffer key2 = scratch.key2;
+    private final ByteBuffer one = scratch.one;
 
     LmdbTxn(LmdbStore store, Txn<ByteBuffer> txn, boolean writable, boolean allocateTid) {
         this.store = store;
@@ -113,9 +140,8 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         byte[] to = toExclusive.toBytes();
-        ByteBuffer seek = ByteBuffer.allocateDirect(RecordKey.BYTES);
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            boolean ok = c.get(recordKey(seek, from), GetOp.MDB_SET_RANGE);
+            boolean ok = c.get(recordKey(key, from), GetOp.MDB_SET_RANGE);
             while (ok) {
                 ByteBuffer kb = c.key();
                 if (compare(kb, to) >= 0) {
@@ -154,7 +180,8 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void scanChanges(int pfs, long afterTid, RecordKey afterKey, long toTid,
             BiPredicate<Long, RecordKey> visitor) {
-        ByteBuffer seek = ByteBuffer.allocateDirect(CHANGE_KEY);
+        ByteBuffer seek = key;
+        seek.clear();
         seek.putShort((short) pfs);
         if (afterKey == null) {
             if (afterTid == -1L) {
@@ -240,7 +267,8 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void scanMeta(String prefix, BiPredicate<String, byte[]> visitor) {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer seek = ByteBuffer.allocateDirect(Math.max(1, p.length));
+        ByteBuffer seek = key;
+        seek.clear();
         seek.put(p).flip();
         try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
             boolean ok = p.length == 0 ? c.seek(SeekOp.MDB_FIRST) : c.get(seek, GetOp.MDB_SET_RANGE);
@@ -284,11 +312,7 @@ final class LmdbTxn implements StoreWriter {
     }
 
     private ByteBuffer value(Record r) {
-        int size = r.valueSize();
-        if (val.capacity() < size) {
-            val = ByteBuffer.allocateDirect(Math.max(size, val.capacity() * 2));
-        }
-        val.clear();
+        ByteBuffer val = scratch.value(r.valueSize());
         r.writeValue(val);
         return val.flip();
     }
@@ -361,8 +385,7 @@ final class LmdbTxn implements StoreWriter {
         checkWritable();
         key.clear();
         key.put(name.getBytes(StandardCharsets.UTF_8)).flip();
-        ByteBuffer v = value.length <= val.capacity() ? val : ByteBuffer.allocateDirect(value.length);
-        v.clear();
+        ByteBuffer v = scratch.value(value.length);
         v.put(value).flip();
         store.meta.put(txn, key, v);
     }

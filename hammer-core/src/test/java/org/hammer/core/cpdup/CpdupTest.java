@@ -24,6 +24,7 @@ import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.tid.Tid;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -192,6 +193,20 @@ class CpdupTest {
     }
 
     @Test
+    void copyingOverTheStoreRootKeepsThePfsLinks() {
+        List<String> log = new ArrayList<>();
+
+        CpdupStats stats = Cpdup.copy(src.toString(), store.toString(), log::add);
+
+        assertThat(log).contains("pfs kept: PFS links stay");
+        assertThat(stats.removed()).isZero();
+        assertThat(store.resolve("a.txt")).as("the copy went into PFS #0, not the directory").doesNotExist();
+        Cpdup.copy(src.toString(), pfs(), null);
+        Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+        assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(src));
+    }
+
+    @Test
     void refusesToWriteIntoASlave() {
         assertThatThrownBy(() -> Cpdup.copy(src.toString(), store.resolve("pfs/slave").toString(), null))
                 .isInstanceOfSatisfying(FsException.class, e -> {
@@ -216,8 +231,47 @@ class CpdupTest {
         CpdupStats stats = Cpdup.copy(many.toString(), pfs(), null);
 
         assertThat(stats.copied()).isEqualTo(2101);
-        assertThat(lastTid() - before).isGreaterThanOrEqualTo(3);
+        assertThat(lastTid() - before).as("commits").isGreaterThanOrEqualTo(3);
+        try (Store s = Store.open(store)) {
+            s.read(r -> {
+                FsReader fs = new FsReader(r, 1, Tid.MAX);
+                assertThat(fs.list(FsReader.ROOT)).hasSize(2101);
+                byte[] back = new byte[big.length];
+                assertThat(fs.read(fs.lookup(FsReader.ROOT, "big"), 0, back, 0, back.length)).isEqualTo(back.length);
+                assertThat(java.util.Arrays.equals(back, big)).isTrue();
+                return null;
+            });
+        }
+    }
+
+    @Tag("slow")
+    @Test
+    void aSparseFileOfFiveGibGoesInAndOutWithoutFillingTheStore() throws IOException {
+        Path big = tmp.resolve("big");
+        Files.createDirectories(big);
+        long far = 5L << 30;
+        try (var f = new java.io.RandomAccessFile(big.resolve("sparse").toFile(), "rw")) {
+            f.write("head".getBytes(StandardCharsets.UTF_8));
+            f.seek(far);
+            f.write("tail".getBytes(StandardCharsets.UTF_8));
+        }
+
+        Cpdup.copy(big.toString(), pfs(), null);
         Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
-        assertThat(Trees.describe(tmp.resolve("out"))).isEqualTo(Trees.describe(many));
+
+        Path back = tmp.resolve("out/sparse");
+        assertThat(Files.size(back)).isEqualTo(far + 4);
+        try (var f = new java.io.RandomAccessFile(back.toFile(), "r")) {
+            byte[] b = new byte[4];
+            f.readFully(b);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("head");
+            f.seek(far);
+            f.readFully(b);
+            assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("tail");
+        }
+        assertThat((Long) Files.getAttribute(back, "unix:size")).isEqualTo(far + 4);
+        try (Store s = Store.open(store)) {
+            assertThat(s.usedBytes()).isLessThan(64L << 20);
+        }
     }
 }

@@ -163,7 +163,7 @@ class FsModelTest {
         if (f == null) {
             return;
         }
-        long off = offset();
+        long off = rnd.nextInt(3) == 0 ? Math.max(0, f.size - 5000 + rnd.nextInt(25_000)) : offset();
         byte[] data = new byte[1 + (rnd.nextInt(5) == 0 ? rnd.nextInt(200_000) : rnd.nextInt(20_000))];
         if (rnd.nextInt(10) != 0) {
             rnd.nextBytes(data);
@@ -176,7 +176,12 @@ class FsModelTest {
         if (f == null) {
             return;
         }
-        long size = rnd.nextInt(3) == 0 ? rnd.nextInt(100) : offset();
+        long size = switch (rnd.nextInt(4)) {
+            case 0 -> rnd.nextInt(100);
+            case 1 -> Math.max(0, f.size - rnd.nextInt(20_000));
+            case 2 -> f.size + rnd.nextInt(20_000);
+            default -> offset();
+        };
         both(() -> fs.truncate(f.ino, size), () -> model.truncate(f.ino, size));
     }
 

@@ -14,8 +14,8 @@ import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 
 /**
- * A seeded churn workload on one PFS: files in two directories rewritten, renamed (sometimes over
- * another file) and deleted, one write transaction per round.
+ * A seeded churn workload on one PFS: about {@code files} files in each of two directories,
+ * rewritten, renamed (sometimes over another file) and deleted, one write transaction per round.
  */
 final class Churn {
     private final Store store;
@@ -42,9 +42,9 @@ final class Churn {
                 long d = dirs[random.nextInt(2)];
                 List<Entry> entries = f.list(d);
                 int op = random.nextInt(10);
-                if (entries.size() < files || op < 3) {
+                if (entries.size() < files) {
                     write(f, d, "f" + serial++);
-                } else if (op < 6) {
+                } else if (op < 5) {
                     Entry e = entries.get(random.nextInt(entries.size()));
                     write(f, d, e.name());
                 } else if (op < 8) {

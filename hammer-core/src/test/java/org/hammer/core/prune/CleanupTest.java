@@ -112,7 +112,22 @@ class CleanupTest {
         System.out.printf("churn %d cycles x %d rounds: usedBytes settled=%d max=%d end=%d%n", cycles, roundsPerCycle,
                 settled, max, store.usedBytes());
         assertThat(max).as("used bytes stay bounded").isLessThan(settled * 2);
+        long unpruned = withoutCleanup(cycles, roundsPerCycle);
+        System.out.printf("same churn without cleanup: usedBytes=%d%n", unpruned);
+        assertThat(unpruned).isGreaterThan(max);
         return max;
+    }
+
+    private long withoutCleanup(int cycles, int roundsPerCycle) {
+        try (Store other = Store.create(tmp.resolve("unpruned"), "U", 1L << 34)) {
+            Pfses.format(other, "U");
+            int id = Pfses.create(other, FsReader.ROOT, "test", PfsMode.MASTER, null).id();
+            Churn churn = new Churn(other, id, 99, 20, 30_000);
+            for (int i = 0; i < cycles * roundsPerCycle; i++) {
+                churn.round(10);
+            }
+            return other.usedBytes();
+        }
     }
 
     @Test

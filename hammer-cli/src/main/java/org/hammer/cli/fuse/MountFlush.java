@@ -1,0 +1,48 @@
+package org.hammer.cli.fuse;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.hammer.core.HammerException;
+import org.hammer.core.pfs.MountTable;
+
+/**
+ * Makes a mount's daemon commit and sync what it has acknowledged, from another process: an
+ * fsync of any directory of the mount does it. Commands that read a mounted store directly
+ * (synctid, mirror-read) call this first so they see every write made through the mount.
+ */
+public final class MountFlush {
+    private MountFlush() {
+    }
+
+    /**
+     * Flushes every mount that shows the store in {@code storeDir}, whichever PFS it shows: a
+     * command about to read that store sees every write the mounts acknowledged.
+     */
+    public static void flushStore(Path storeDir) {
+        for (MountTable.Mount m : MountTable.read()) {
+            if (m.storeDir().equals(storeDir)) {
+                try (FileChannel dir = FileChannel.open(m.mountPoint(), StandardOpenOption.READ)) {
+                    dir.force(true);
+                } catch (IOException e) {
+                    // a stale or busy mount: its daemon is gone or will commit on its own
+                }
+            }
+        }
+    }
+
+    /** Flushes the mount holding {@code path}, if any; returns whether there was one. */
+    public static boolean flush(Path path) {
+        MountTable.Mount m = MountTable.find(path.toAbsolutePath().normalize());
+        if (m == null) {
+            return false;
+        }
+        try (FileChannel dir = FileChannel.open(m.mountPoint(), StandardOpenOption.READ)) {
+            dir.force(true);
+            return true;
+        } catch (IOException e) {
+            throw HammerException.failure(m.mountPoint() + ": cannot flush the mount: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package org.hammer.cli.fuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hammer.cli.fuse.MountHarness.ok;
+import static org.hammer.cli.fuse.MountHarness.sh;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hammer.core.pfs.PfsMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Real FUSE mounts through the real launcher: POSIX behaviour with the errno of each failure,
+ * PFS links and read-only views, and a store left openable by a killed daemon.
+ *
+ * <pre>
+ * store (PFS #0)       mounted once at mnt/, each test in mnt/&lt;test name&gt;/
+ * ├── m  -> @@PFS00001  a master: reads as @@-1:00001
+ * ├── s  -> @@PFS00002  a slave with no root yet: reads as @@0x0000000000000001:00002
+ * └── dm -> @@PFS00003  a master that one test downgrades under the mount
+ * </pre>
+ */
+@Tag("fuse")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MountIT {
+    private MountHarness h;
+    private Path store;
+    private Path mnt;
+
+    private Path root;
+
+    @BeforeAll
+    void mountPfs0() throws IOException {
+        assumeTrue(MountHarness.available(), "needs root, /dev/fuse and fusermount");
+        h = new MountHarness();
+        store = h.store("disk.hammer", "m", PfsMode.MASTER, "s", PfsMode.SLAVE, "dm", PfsMode.MASTER);
+        root = h.mount(store.toString(), h.dir("mnt"));
+    }
+
+    /** Each test works in a directory of its own inside the one mount. */
+    @BeforeEach
+    void freshDirectory(TestInfo test) throws IOException {
+        mnt = Files.createDirectory(root.resolve(test.getTestMethod().orElseThrow().getName()));
+    }
+
+    @AfterAll
+    void unmount() throws IOException {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    /** The errno name each Python statement fails with in {@code cwd} ("OK" if none), run in order. */
+    private static List<String> errnos(Path cwd, String... statements) throws IOException {
+        Path script = Files.createTempFile("errnos", ".py");
+        StringBuilder b = new StringBuilder("import os, errno\n");
+        for (String st : statements) {
+            b.append("try:\n    ").append(st).append("\n    print('OK')\n")
+                    .append("except OSError as e:\n    print(errno.errorcode[e.errno])\n");
+        }
+        Files.writeString(script, b);
+        try {
+            return List.of(ok(cwd, "python3 " + script).split("\n"));
+        } finally {
+            Files.delete(script);
+        }
+    }
+
+    @Test
+    void filesAndDirectoriesFailWithTheErrnoOfALocalDisk() throws IOException {
+        Path d = Files.createDirectory(mnt.resolve("d"));
+        Path f = Files.writeString(d.resolve("f"), "hello\n");
+        ok(mnt, "mkdir e n n/m o p && touch e/x n/m/x");
+
+        assertThat(Files.readString(f)).isEqualTo("hello\n");
+        assertThat(errnos(mnt,
+                "os.stat('d/missing')",
+                "os.mkdir('d')",
+                "os.open('d/f', os.O_CREAT | os.O_EXCL | os.O_WRONLY)",
+                "os.rmdir('d')",
+                "os.open('d', os.O_WRONLY)",
+                "os.rmdir('d/f')",
+                "os.open('d/f/x', os.O_CREAT | os.O_WRONLY)",
+                "os.rename('o', 'e/x')",
+                "os.rename('e/x', 'o')",
+                "os.rename('p', 'n')",
+                "os.rename('n', 'n/m/inside')",
+                "os.rename('o', 'p')",
+                "os.link('d', 'hard')",
+                "os.link('d/f', 'e/x')",
+                "os.readlink('d/f')",
+                "os.getxattr('d/f', 'user.none')",
+                "os.open('x' * 256, os.O_CREAT | os.O_WRONLY)",
+                "os.unlink('d')")).containsExactly(
+                "ENOENT", "EEXIST", "EEXIST", "ENOTEMPTY", "EISDIR", "ENOTDIR", "ENOTDIR", "ENOTDIR", "EISDIR",
+                "ENOTEMPTY", "EINVAL", "OK", "EPERM", "EEXIST", "EINVAL", "ENODATA", "ENAMETOOLONG", "EISDIR");
+    }
+
+    @Test
+    void renameReplacesAtomicallyAndLinksCountTheirNames() throws IOException {
+        Path a = Files.writeString(mnt.resolve("a"), "new");
+        Files.createDirectories(mnt.resolve("x/y"));
+        Files.writeString(mnt.resolve("x/y/b"), "old");
+
+        Files.move(a, mnt.resolve("x/y/b"), StandardCopyOption.ATOMIC_MOVE);
+        assertThat(Files.readString(mnt.resolve("x/y/b"))).isEqualTo("new");
+        assertThat(Files.exists(a)).isFalse();
+
+        Path c = Files.createLink(mnt.resolve("c"), mnt.resolve("x/y/b"));
+        assertThat(Files.getAttribute(c, "unix:nlink")).isEqualTo(2);
+        assertThat(Files.getAttribute(c, "unix:ino")).isEqualTo(Files.getAttribute(mnt.resolve("x/y/b"), "unix:ino"));
+        Files.writeString(c, "shared");
+        assertThat(Files.readString(mnt.resolve("x/y/b"))).isEqualTo("shared");
+        Files.delete(mnt.resolve("x/y/b"));
+        assertThat(Files.getAttribute(c, "unix:nlink")).isEqualTo(1);
+        assertThat(Files.readString(c)).isEqualTo("shared");
+        assertThat(Files.getAttribute(mnt.resolve("x"), "unix:nlink")).isEqualTo(3);
+    }
+
+    @Test
+    void anUnlinkedOpenFileStaysReadableThroughItsHandle() throws IOException {
+        Path f = Files.writeString(mnt.resolve("f"), "still here");
+        try (InputStream in = Files.newInputStream(f)) {
+            Files.delete(f);
+            assertThat(Files.exists(f)).isFalse();
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("still here");
+        }
+        assertThat(ok(mnt, "ls -A")).doesNotContain("fuse_hidden");
+    }
+
+    @Test
+    void attributesTimesXattrsSymlinksAndFifosAreKept() throws IOException {
+        Path f = Files.writeString(mnt.resolve("f"), "0123456789");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        ok(mnt, "truncate -s 4 f && chown 65534:65534 f && touch -d '2001-02-03 04:05:06.123456789' f");
+        ok(mnt, "ln -s target sym && mkfifo fifo && mknod -m 600 sock p");
+        Files.setAttribute(f, "user:note", StandardCharsets.UTF_8.encode("v1"));
+
+        assertThat(ok(mnt, "stat -c '%A %u %g %s %y' f").trim())
+                .isEqualTo("-rw-r----- 65534 65534 4 2001-02-03 04:05:06.123456789 +0000");
+        assertThat(Files.readString(f)).isEqualTo("0123");
+        assertThat(Files.readSymbolicLink(mnt.resolve("sym"))).hasToString("target");
+        assertThat(ok(mnt, "stat -c %F fifo sock")).isEqualTo("fifo\nfifo\n");
+        assertThat(ok(mnt, "getfattr -n user.note --only-values f 2>/dev/null || "
+                + "python3 -c \"import os;print(os.getxattr('f','user.note').decode(),end='')\"")).isEqualTo("v1");
+        assertThat(ok(mnt, "python3 -c \"import os;print(os.listxattr('f'))\"")).contains("user.note");
+        ok(mnt, "python3 -c \"import os;os.removexattr('f','user.note')\"");
+        assertThat(sh(mnt, "python3 -c \"import os;os.getxattr('f','user.note')\"").out()).contains("No data");
+        assertThat(ok(mnt, "df -P . | tail -1")).contains(root.toString());
+    }
+
+    @Test
+    void aNonRootUserIsCheckedAgainstTheModes() throws IOException {
+        Files.createDirectory(mnt.resolve("root-only"));
+        Files.createDirectory(mnt.resolve("open"));
+        ok(mnt, "chmod 777 open");
+
+        assertThat(sh(mnt, "setpriv --reuid=65534 --regid=65534 --clear-groups touch root-only/x").out())
+                .contains("Permission denied");
+        ok(mnt, "setpriv --reuid=65534 --regid=65534 --clear-groups touch open/x");
+        assertThat(ok(mnt, "stat -c '%u %g' open/x").trim()).isEqualTo("65534 65534");
+        assertThat(sh(mnt, "setpriv --reuid=65534 --regid=65534 --clear-groups chmod 777 root-only").out())
+                .contains("Operation not permitted");
+    }
+
+    @Test
+    void pfsLinksLeadIntoMastersAndSlavesAreReadOnly() throws IOException {
+        assertThat(Files.readSymbolicLink(root.resolve("m"))).hasToString("@@-1:00001");
+        assertThat(Files.readSymbolicLink(root.resolve("s"))).hasToString("@@0x0000000000000001:00002");
+        assertThat(ok(root, "stat -c %s s").trim()).isEqualTo("26");
+
+        Files.writeString(root.resolve("m/file"), "in the master");
+        assertThat(Files.readString(mnt.resolve("@@-1:00001/file"))).as("any directory leads into a PFS")
+                .isEqualTo("in the master");
+        assertThat(ok(root, "ls -A s/")).isEmpty();
+        assertThat(sh(root, "touch s/x").out()).contains("Read-only file system");
+
+        Path m2 = h.mount(root.resolve("m").toString(), h.dir("m2"));
+        assertThat(Files.readString(m2.resolve("file"))).isEqualTo("in the master");
+        Files.writeString(m2.resolve("second"), "via the PFS mount");
+        ok(h.dir, "sync m2/second");
+        assertThat(Files.readString(root.resolve("m/second"))).isEqualTo("via the PFS mount");
+        assertThat(h.umount(m2).ok()).isTrue();
+    }
+
+    @Test
+    void aDowngradedMasterTurnsReadOnlyWithoutARemount() throws IOException {
+        Files.writeString(root.resolve("dm/file"), "before");
+        ok(root, "sync dm/file");
+        long end = h.downgrade(store, 3).syncEndTid();
+
+        String link = String.format("@@0x%016x:00003", end);
+        assertThat(Files.readSymbolicLink(root.resolve("dm"))).hasToString(link);
+        assertThat(Files.readString(root.resolve("dm/file"))).isEqualTo("before");
+        assertThat(sh(root, "echo after > dm/file").out()).contains("Read-only file system");
+        assertThat(sh(mnt, "touch @@-1:00003/x").out()).contains("Read-only file system");
+    }
+
+    @Test
+    void asOfNamesShowOlderStatesReadOnly() throws IOException {
+        Path f = Files.writeString(mnt.resolve("f"), "one");
+        ok(mnt, "sync f");
+        MountHarness.sleep(Committer.MAX_DELAY_MS * 3);
+        String tid = String.format("0x%016x", lastTid());
+        Files.writeString(f, "two");
+        ok(mnt, "sync f");
+
+        assertThat(Files.readString(mnt.resolve("f@@" + tid))).isEqualTo("one");
+        assertThat(Files.readString(mnt.resolve("@@" + tid + "/f"))).isEqualTo("one");
+        assertThat(Files.readString(f)).isEqualTo("two");
+        assertThat(sh(mnt, "echo three > 'f@@" + tid + "'").out()).contains("Read-only file system");
+        assertThat(ok(mnt, "cat \"f@@0x0000000000000002\" 2>&1; true")).contains("No such file");
+    }
+
+    private long lastTid() {
+        try (org.hammer.core.store.Store s = org.hammer.core.store.Store.open(store)) {
+            return s.lastTid();
+        }
+    }
+
+}

@@ -1,0 +1,101 @@
+package org.hammer.cli.fuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hammer.cli.fuse.MountHarness.ok;
+import static org.hammer.cli.fuse.MountHarness.sh;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.hammer.fixtures.CliResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The life of a mount: refusing a busy mount point, umount stopping the daemon, and a daemon
+ * killed with SIGKILL in the middle of a write workload losing nothing fsynced, its stale mount
+ * point cleared by the next {@code hammer mount}.
+ */
+@Tag("fuse")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class MountLifecycleIT {
+    private MountHarness h;
+    private Path store;
+    private Path mnt;
+
+    @BeforeEach
+    void mountPfs0() throws IOException {
+        assumeTrue(MountHarness.available(), "needs root, /dev/fuse and fusermount");
+        h = new MountHarness();
+        store = h.store("disk.hammer");
+        mnt = h.mount(store.toString(), h.dir("mnt"));
+    }
+
+    @AfterEach
+    void unmount() throws IOException {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void umountStopsTheDaemonAndAMountPointInUseIsRefused() throws IOException {
+        CliResult again = h.hammer.run("mount", store.toString(), mnt.toString());
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(3);
+        assertThat(again.stderr()).contains("already a mount point");
+        Files.writeString(mnt.resolve("kept"), "after umount");
+
+        long pid = h.daemonPid(mnt);
+        CliResult r = h.umount(mnt);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout() + r.stderr()).isEmpty();
+        assertThat(MountHarness.gone(pid)).isTrue();
+        assertThat(Files.readString(h.runDir.resolve("mounts"))).doesNotContain(mnt.toString());
+        assertThat(Files.exists(mnt.resolve("kept"))).isFalse();
+        h.mount(store.toString(), mnt);
+        assertThat(Files.readString(mnt.resolve("kept"))).isEqualTo("after umount");
+    }
+
+    @Test
+    void aKilledDaemonLosesNothingFsyncedAndTheMountComesBack() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Path dir = Files.createDirectories(mnt.resolve("r" + round));
+            Path log = h.dir.resolve("fsynced-" + round);
+            // Each file is fsynced before its name goes to the local log.
+            ProcessHandle writer = ProcessHandle.of(new ProcessBuilder("bash", "-c",
+                    "i=0; while :; do head -c $((i * 997 % 200000)) /dev/urandom > f$i && sync f$i && echo f$i >> '"
+                            + log + "' || exit; i=$((i+1)); done")
+                    .directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().pid()).orElseThrow();
+            MountHarness.sleep(700 + round * 400);
+            long pid = h.daemonPid(mnt);
+            ok(h.dir, "kill -9 " + pid);
+            writer.onExit().get(30, TimeUnit.SECONDS);
+            while (!MountHarness.gone(pid)) {
+                MountHarness.sleep(20);
+            }
+            assertThat(sh(h.dir, "ls mnt").out()).contains("not connected");
+
+            h.mount(store.toString(), mnt);
+            for (String name : Files.readAllLines(log)) {
+                int i = Integer.parseInt(name.substring(1));
+                assertThat(Files.size(dir.resolve(name))).as(name).isEqualTo((long) i * 997 % 200000);
+            }
+            assertThat(Files.readAllLines(log)).hasSizeGreaterThan(2);
+        }
+    }
+
+    @Test
+    void mountingAMissingPfsOrDirectoryFailsClearly() {
+        CliResult r = h.hammer.run("mount", mnt.resolve("nope").toString(), h.dir("x").toString());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stderr()).startsWith("hammer: mount ");
+        CliResult r2 = h.hammer.run("mount", store.toString(), h.dir.resolve("no-dir").toString());
+        assertThat(r2.exitCode()).as(r2.toString()).isEqualTo(4);
+    }
+}
