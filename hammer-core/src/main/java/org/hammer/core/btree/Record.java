@@ -34,10 +34,6 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
         return new Record(key, tid, createTs, tid == 0 ? 0 : ts, data);
     }
 
-    public Record withKey(RecordKey k) {
-        return new Record(k, deleteTid, createTs, deleteTs, data);
-    }
-
     public int crc() {
         return crc(data);
     }

@@ -320,9 +320,11 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void insert(Record r) {
         checkWritable();
-        Record old = get(r.key());
-        if (old != null && old.deleteTid() != 0 && old.deleteTid() != r.deleteTid()) {
-            change(r.key(), old.deleteTid(), false);
+        // Only the replaced record's delete TID matters here: read it without copying the data.
+        ByteBuffer old = store.records.get(txn, recordKey(key, r.key()));
+        long oldDelete = old == null ? 0 : old.getLong(old.position());
+        if (oldDelete != 0 && oldDelete != r.deleteTid()) {
+            change(r.key(), oldDelete, false);
         }
         store.records.put(txn, recordKey(key, r.key()), value(r));
         change(r.key(), r.key().createTid(), true);

@@ -2,7 +2,6 @@ package org.hammer.core.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -51,8 +50,4 @@ public interface Store extends AutoCloseable {
 
     @Override
     void close();
-
-    static UUID randomUuid() {
-        return UUID.randomUUID();
-    }
 }
