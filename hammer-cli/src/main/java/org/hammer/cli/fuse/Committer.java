@@ -1,12 +1,17 @@
 package org.hammer.cli.fuse;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.Errno;
@@ -19,26 +24,42 @@ import org.hammer.core.store.StoreWriter;
 /**
  * The mount's single writer: every change runs on its thread, grouped into store write
  * transactions that commit after {@value #MAX_DELAY_MS} ms, {@value #MAX_BYTES} bytes of data, or
- * an fsync — HAMMER's flusher in miniature. Changes are acknowledged before their commit, so
- * while some are uncommitted every read of the mount runs inside the open transaction too
- * (read-your-writes); otherwise reads run in parallel on snapshots. {@link #sync()} commits and
- * forces the store to disk: what it acknowledges survives a kill -9 of the daemon.
+ * an fsync — HAMMER's flusher in miniature. {@link #sync()} commits and forces the store to disk:
+ * what it acknowledges survives a kill -9 of the daemon.
+ *
+ * <p>Changes are acknowledged before their commit. Namespace and attribute changes run before
+ * they are acknowledged; file data is written back: {@link #writeBehind} queues a write and
+ * returns at once (up to {@value #MAX_QUEUED} bytes queued), so writers go on while a
+ * transaction commits, and an error it meets is kept on its handle for the next flush or fsync,
+ * as a local filesystem reports a failed write-back.
+ *
+ * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
+ * data or size ({@link #readData}) queues behind that object's written-back data while some is
+ * uncommitted; any other read runs on a snapshot in the caller's thread, or — while an
+ * acknowledged change is uncommitted — inside the open transaction, ahead of queued data.
  */
 final class Committer implements AutoCloseable {
     static final long MAX_DELAY_MS = 50;
     static final long MAX_BYTES = 32L << 20;
+    static final long MAX_QUEUED = 64L << 20;
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
     private final Store store;
-    private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    /** Tasks in order; reads that need not wait for queued data go in at the front. */
+    private final BlockingDeque<Task<?>> queue = new LinkedBlockingDeque<>();
     private final Thread thread;
     private final Task<Void> stop = new Task<>(Kind.STOP, null, 0);
+    /** An acknowledged namespace or attribute change is not committed yet. */
     private volatile boolean dirty;
+    /** Per object, its written-back data queued or uncommitted. */
+    private final ConcurrentHashMap<Node, AtomicInteger> unsettled = new ConcurrentHashMap<>();
+    /** Room for queued written-back data, in KiB. */
+    private final Semaphore budget = new Semaphore((int) (MAX_QUEUED >> 10));
     private volatile boolean closed;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
     private volatile RuntimeException lost;
 
-    private enum Kind { READ, WRITE, SYNC, STOP }
+    private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
     /** The open write transaction as the tasks see it. */
     static final class Txn {
@@ -63,11 +84,17 @@ final class Committer implements AutoCloseable {
         final Function<Ctx, T> work;
         final long bytes;
         final CompletableFuture<T> result = new CompletableFuture<>();
+        /** For written-back data: the handle its errors go to. */
+        Handles.Handle handle;
 
         Task(Kind kind, Function<Ctx, T> work, long bytes) {
             this.kind = kind;
             this.work = work;
             this.bytes = bytes;
+        }
+
+        boolean changes() {
+            return kind == Kind.WRITE || kind == Kind.BEHIND;
         }
     }
 
@@ -78,29 +105,79 @@ final class Committer implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs a read: on a snapshot, or inside the open transaction while changes are uncommitted. */
+    /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
     <T> T read(Function<Ctx, T> work) {
         if (!dirty) {
             return store.read(r -> work.apply(new Ctx(r, null)));
         }
-        return submit(new Task<>(Kind.READ, work, 0));
+        return submit(new Task<>(Kind.READ, work, 0), true);
+    }
+
+    /** Runs a read of {@code n}'s data or attributes: after its written-back data, if any is unsettled. */
+    <T> T readData(Node n, Function<Ctx, T> work) {
+        if (!unsettled(n)) {
+            return read(work);
+        }
+        return submit(new Task<>(Kind.READ, work, 0), false);
+    }
+
+    /** True while no object has written-back data queued or uncommitted. */
+    boolean settled() {
+        return unsettled.isEmpty();
+    }
+
+    private boolean unsettled(Node n) {
+        AtomicInteger c = unsettled.get(n);
+        return c != null && c.get() > 0;
     }
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
     <T> T write(Function<Ctx, T> work, long bytes) {
-        return submit(new Task<>(Kind.WRITE, work, bytes));
+        return submit(new Task<>(Kind.WRITE, work, bytes), false);
+    }
+
+    /**
+     * Queues a write of {@code bytes} of file data through handle {@code h} and returns without
+     * waiting for it, once the queue has room for it.
+     */
+    void writeBehind(Handles.Handle h, Function<Ctx, ?> work, int bytes) {
+        if (closed) {
+            throw new FsException(Errno.EIO, "the mount is closing");
+        }
+        budget.acquireUninterruptibly(permits(bytes));
+        Task<Object> t = new Task<>(Kind.BEHIND, work::apply, bytes);
+        t.handle = h;
+        h.queued.incrementAndGet();
+        unsettled.computeIfAbsent(h.node, k -> new AtomicInteger()).incrementAndGet();
+        queue.addLast(t);
+    }
+
+    private static int permits(long bytes) {
+        return (int) Math.min(MAX_QUEUED >> 10, (bytes + 1023) >> 10);
+    }
+
+    /** Waits until every write queued through {@code h} has run; returns (and clears) its error. */
+    FsException drain(Handles.Handle h) {
+        if (h.queued.get() > 0) {
+            submit(new Task<Void>(Kind.READ, ctx -> null, 0), false);
+        }
+        return h.takeError();
     }
 
     /** Commits what is pending and forces the store to stable storage; EIO if a commit was lost. */
     void sync() {
-        submit(new Task<Void>(Kind.SYNC, null, 0));
+        submit(new Task<Void>(Kind.SYNC, null, 0), false);
     }
 
-    private <T> T submit(Task<T> t) {
+    private <T> T submit(Task<T> t, boolean first) {
         if (closed) {
             throw new FsException(Errno.EIO, "the mount is closing");
         }
-        queue.add(t);
+        if (first) {
+            queue.addFirst(t);
+        } else {
+            queue.addLast(t);
+        }
         try {
             return t.result.join();
         } catch (CompletionException e) {
@@ -146,14 +223,17 @@ final class Committer implements AutoCloseable {
         } catch (RuntimeException e) {
             lost = e;
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
+            FsException eio = new FsException(Errno.EIO, "a commit failed: " + e.getMessage());
+            b.written.forEach(t -> t.handle.failed(eio));
         }
         dirty = false;
+        b.written.forEach(this::settle);
         if (DEBUG) {
-            System.err.printf("txn: %d tasks, %d bytes, open %.1f ms, commit %.1f ms%n", b.tasks, b.bytes,
-                    (b.end - start) / 1e6, (System.nanoTime() - b.end) / 1e6);
+            System.err.printf("txn: %d tasks, %d bytes, open %.1f ms (idle %.1f), commit %.1f ms%n", b.tasks,
+                    b.bytes, (b.end - start) / 1e6, b.idle / 1e6, (System.nanoTime() - b.end) / 1e6);
         }
         if (b.last == stop) {
-            queue.add(stop);
+            queue.addLast(stop);
         } else if (b.last != null) {
             finishSync(b.last);
         }
@@ -164,9 +244,13 @@ final class Committer implements AutoCloseable {
         private final Task<?> first;
         /** The sync or stop that ended the batch, if one did. */
         Task<?> last;
+        /** The written-back tasks this transaction holds. */
+        final List<Task<?>> written = new ArrayList<>();
         int tasks;
         long bytes;
         long end;
+        /** Time spent waiting for the next task. */
+        long idle;
 
         Batch(Task<?> first) {
             this.first = first;
@@ -183,6 +267,11 @@ final class Committer implements AutoCloseable {
                 tasks++;
                 if (t.kind == Kind.WRITE) {
                     dirty = true;
+                }
+                if (t.kind == Kind.BEHIND) {
+                    written.add(t);
+                }
+                if (t.changes()) {
                     bytes += t.bytes;
                 }
                 Committer.this.run(t, ctx);
@@ -193,11 +282,18 @@ final class Committer implements AutoCloseable {
         }
 
         private Task<?> next(long waitNanos) {
+            Task<?> t = queue.pollFirst();
+            if (t != null) {
+                return t;
+            }
+            long start = System.nanoTime();
             try {
-                return queue.poll(waitNanos, TimeUnit.NANOSECONDS);
+                return queue.pollFirst(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
+            } finally {
+                idle += System.nanoTime() - start;
             }
         }
     }
@@ -207,14 +303,32 @@ final class Committer implements AutoCloseable {
         try {
             t.result.complete(t.work.apply(ctx));
         } catch (FsException e) {
-            t.result.completeExceptionally(e);
+            failed(t, e);
         } catch (RuntimeException e) {
             t.result.completeExceptionally(e);
-            if (t.kind == Kind.WRITE) {
+            failed(t, new FsException(Errno.EIO, String.valueOf(e.getMessage())));
+            if (t.changes()) {
                 throw e;
+            }
+        } finally {
+            if (t.kind == Kind.BEHIND) {
+                t.handle.queued.decrementAndGet();
+                budget.release(permits(t.bytes));
             }
         }
         return null;
+    }
+
+    private static void failed(Task<?> t, FsException e) {
+        t.result.completeExceptionally(e);
+        if (t.handle != null) {
+            t.handle.failed(e);
+        }
+    }
+
+    /** Written-back data is committed (or lost): reads of its object need not queue behind it. */
+    private void settle(Task<?> t) {
+        unsettled.computeIfPresent(t.handle.node, (k, c) -> c.decrementAndGet() == 0 ? null : c);
     }
 
     private void finishSync(Task<?> t) {
@@ -234,7 +348,12 @@ final class Committer implements AutoCloseable {
     private void failAll(Throwable cause) {
         Task<?> t;
         while ((t = queue.poll()) != null) {
-            t.result.completeExceptionally(new FsException(Errno.EIO, "the writer thread failed: " + cause));
+            failed(t, new FsException(Errno.EIO, "the writer thread failed: " + cause));
+            if (t.kind == Kind.BEHIND) {
+                t.handle.queued.decrementAndGet();
+                budget.release(permits(t.bytes));
+                settle(t);
+            }
         }
     }
 
@@ -250,7 +369,7 @@ final class Committer implements AutoCloseable {
             System.err.println("hammer mount: final sync failed: " + e.getMessage());
         }
         closed = true;
-        queue.add(stop);
+        queue.addLast(stop);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -67,19 +67,32 @@ abstract class FileCallbacks extends FuseStubFS {
         return call(() -> {
             Node n = node(path, fi);
             byte[] b = buffer((int) size);
-            int count = committer.read(ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, (int) size));
+            int count = committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, (int) size));
             buf.put(0, b, 0, count);
             return count;
         });
     }
 
+    /**
+     * Writes through a handle are written back: the data is copied, queued on the committer and
+     * acknowledged at once; an error it meets later is the next flush's or fsync's.
+     */
     @Override
     public int write(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         return call(() -> {
-            Node n = node(path, fi);
-            byte[] b = buffer((int) size);
-            buf.get(0, b, 0, (int) size);
-            return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, (int) size), size);
+            int len = (int) size;
+            Handles.Handle h = handles.handle(fi.fh.get());
+            if (h == null) {
+                Node n = ns.resolve(path);
+                byte[] b = buffer(len);
+                buf.get(0, b, 0, len);
+                return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), size);
+            }
+            byte[] b = new byte[len];
+            buf.get(0, b, 0, len);
+            Node n = h.node;
+            committer.writeBehind(h, ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), len);
+            return len;
         });
     }
 
@@ -97,9 +110,17 @@ abstract class FileCallbacks extends FuseStubFS {
         return b;
     }
 
+    /** close(2): waits for the handle's queued writes and reports the first error they met. */
     @Override
     public int flush(String path, FuseFileInfo fi) {
-        return 0;
+        return call(() -> {
+            Handles.Handle h = handles.handle(fi.fh.get());
+            FsException e = h == null ? null : committer.drain(h);
+            if (e != null) {
+                throw e;
+            }
+            return 0;
+        });
     }
 
     @Override
@@ -112,6 +133,11 @@ abstract class FileCallbacks extends FuseStubFS {
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         return call(() -> {
             committer.sync();
+            Handles.Handle h = handles.handle(fi.fh.get());
+            FsException e = h == null ? null : h.takeError();
+            if (e != null) {
+                throw e;
+            }
             return 0;
         });
     }

@@ -63,7 +63,12 @@ final class HammerFs extends FileCallbacks {
     @Override
     public int getattr(String path, FileStat stat) {
         return call(() -> {
-            attrs.fill(stat, committer.read(ctx -> attrs.stat(ctx, ns.resolveIn(ctx, path))));
+            if (committer.settled()) {
+                attrs.fill(stat, committer.read(ctx -> attrs.stat(ctx, ns.resolveIn(ctx, path))));
+            } else {
+                Node n = ns.resolve(path);
+                attrs.fill(stat, committer.readData(n, ctx -> attrs.stat(ctx, n)));
+            }
             return 0;
         });
     }
@@ -75,7 +80,7 @@ final class HammerFs extends FileCallbacks {
             return getattr(path, stat);
         }
         return call(() -> {
-            attrs.fill(stat, committer.read(ctx -> attrs.stat(ctx, n)));
+            attrs.fill(stat, committer.readData(n, ctx -> attrs.stat(ctx, n)));
             return 0;
         });
     }

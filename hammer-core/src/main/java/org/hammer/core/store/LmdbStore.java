@@ -31,6 +31,8 @@ final class LmdbStore implements Store {
     private volatile boolean closed;
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
+    private final Preallocator preallocator;
+    private final long pageSize;
 
     private LmdbStore(Path dir, StoreHeader header) {
         this.dir = dir;
@@ -44,6 +46,8 @@ final class LmdbStore implements Store {
             this.records = env.openDbi("records", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
             this.changes = env.openDbi("changes", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
             this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
+            this.pageSize = env.stat().pageSize;
+            this.preallocator = new Preallocator(dir.resolve("data.mdb"));
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "open", e);
         }
@@ -120,6 +124,7 @@ final class LmdbStore implements Store {
             t.finish();
             txn.commit();
             unsynced = true;
+            preallocator.committed(usedBytes());
             return result;
         } catch (HammerException e) {
             throw e;
@@ -147,7 +152,7 @@ final class LmdbStore implements Store {
     @Override
     public long usedBytes() {
         EnvInfo info = env.info();
-        return (info.lastPageNumber + 1) * (long) env.stat().pageSize;
+        return (info.lastPageNumber + 1) * pageSize;
     }
 
     private void checkOpen() {
