@@ -7,6 +7,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.FsWriter;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -18,6 +19,9 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
  */
 abstract class FileCallbacks extends FuseStubFS {
     private static final int O_ACCMODE = 3;
+    private static final int O_TRUNC = 01000;
+    static final int S_ISGID = 02000;
+    private static final int S_IXGRP = 010;
     /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
     private static final int EOPNOTSUPP = 95;
 
@@ -37,7 +41,7 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int create(String path, long mode, FuseFileInfo fi) {
-        Namespace.Caller c = caller();
+        Caller c = caller();
         return call(() -> {
             int m = (int) mode;
             Node n = ns.mknod(path, (m & Inode.S_IFMT) == 0 ? m | Inode.S_IFREG : m, 0, c);
@@ -48,16 +52,33 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int open(String path, FuseFileInfo fi) {
-        boolean write = (fi.flags.get() & O_ACCMODE) != 0;
+        Caller c = caller();
+        int flags = fi.flags.get();
+        int access = (flags & O_ACCMODE) == 0 ? Caller.R : (flags & O_ACCMODE) == 1 ? Caller.W : Caller.R | Caller.W;
+        if ((flags & O_TRUNC) != 0) {
+            access |= Caller.W;
+        }
+        int mask = access;
         return call(() -> {
+            boolean[] dropSetGid = {false};
             Node n = committer.read(ctx -> {
-                Node r = ns.resolveIn(ctx, path);
-                if (write && !ctx.writable(r.view())) {
+                Node r = ns.resolveIn(ctx, path, c);
+                if ((mask & Caller.W) != 0 && !ctx.writable(r.view())) {
                     throw new FsException(Errno.EROFS, path + ": read-only");
+                }
+                if (!c.root()) {
+                    Inode i = ctx.getattr(r);
+                    c.check(i, mask, path);
+                    // The kernel drops set-group-id on a write only with group execute; a local
+                    // filesystem also when the writer is outside the file's group.
+                    dropSetGid[0] = (mask & Caller.W) != 0 && (i.mode() & (S_ISGID | S_IXGRP)) == S_ISGID
+                            && !c.inGroup(i.gid());
                 }
                 return r;
             });
-            fi.fh.set(handles.open(n));
+            long fh = handles.open(n);
+            handles.handle(fh).dropSetGid = dropSetGid[0];
+            fi.fh.set(fh);
             return 0;
         });
     }
@@ -83,7 +104,7 @@ abstract class FileCallbacks extends FuseStubFS {
             int len = (int) size;
             Handles.Handle h = handles.handle(fi.fh.get());
             if (h == null) {
-                Node n = ns.resolve(path);
+                Node n = ns.resolve(path, caller());
                 byte[] b = buffer(len);
                 buf.get(0, b, 0, len);
                 return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), size);
@@ -91,14 +112,26 @@ abstract class FileCallbacks extends FuseStubFS {
             byte[] b = new byte[len];
             buf.get(0, b, 0, len);
             Node n = h.node;
-            committer.writeBehind(h, ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), len);
+            boolean drop = h.dropSetGid;
+            h.dropSetGid = false;
+            committer.writeBehind(h, ctx -> {
+                FsWriter w = ctx.writer(n.view());
+                int count = w.write(n.ino(), offset, b, 0, len);
+                if (drop) {
+                    int mode = w.getattr(n.ino()).mode();
+                    if ((mode & S_ISGID) != 0) {
+                        w.chmod(n.ino(), mode & 07777 & ~S_ISGID);
+                    }
+                }
+                return count;
+            }, len);
             return len;
         });
     }
 
     Node node(String path, FuseFileInfo fi) {
         Node n = handles.get(fi.fh.get());
-        return n != null ? n : ns.resolve(path);
+        return n != null ? n : ns.resolve(path, caller());
     }
 
     private byte[] buffer(int size) {
@@ -153,10 +186,11 @@ abstract class FileCallbacks extends FuseStubFS {
         if (isAcl(name)) {
             return -EOPNOTSUPP;
         }
+        Caller c = caller();
         return call(() -> {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, v.length);
-            ns.setxattr(path, name, v, flags);
+            ns.setxattr(path, name, v, flags, c);
             return 0;
         });
     }
@@ -166,14 +200,16 @@ abstract class FileCallbacks extends FuseStubFS {
         if (isAcl(name)) {
             return -EOPNOTSUPP;
         }
-        return call(() -> answer(ns.getxattr(path, name), value, size));
+        Caller c = caller();
+        return call(() -> answer(ns.getxattr(path, name, c), value, size));
     }
 
     @Override
     public int listxattr(String path, Pointer list, long size) {
+        Caller c = caller();
         return call(() -> {
             StringBuilder b = new StringBuilder();
-            for (String n : ns.listxattr(path)) {
+            for (String n : ns.listxattr(path, c)) {
                 b.append(n).append('\0');
             }
             return answer(b.toString().getBytes(StandardCharsets.UTF_8), list, size);
@@ -197,17 +233,18 @@ abstract class FileCallbacks extends FuseStubFS {
         if (isAcl(name)) {
             return -EOPNOTSUPP;
         }
+        Caller c = caller();
         return call(() -> {
-            ns.removexattr(path, name);
+            ns.removexattr(path, name, c);
             return 0;
         });
     }
 
     // ---- plumbing ----
 
-    Namespace.Caller caller() {
+    Caller caller() {
         FuseContext c = getContext();
-        return new Namespace.Caller((int) c.uid.get(), (int) c.gid.get());
+        return new Caller((int) c.uid.get(), (int) c.gid.get(), (int) c.pid.get());
     }
 
     /** Runs one callback: FsException is its errno, anything else is logged and EIO. */

@@ -62,11 +62,12 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int getattr(String path, FileStat stat) {
+        Caller c = caller();
         return call(() -> {
             if (committer.settled()) {
-                attrs.fill(stat, committer.read(ctx -> attrs.stat(ctx, ns.resolveIn(ctx, path))));
+                attrs.fill(stat, committer.read(ctx -> attrs.stat(ctx, ns.resolveIn(ctx, path, c))));
             } else {
-                Node n = ns.resolve(path);
+                Node n = ns.resolve(path, c);
                 attrs.fill(stat, committer.readData(n, ctx -> attrs.stat(ctx, n)));
             }
             return 0;
@@ -87,8 +88,9 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int readlink(String path, Pointer buf, long size) {
+        Caller c = caller();
         return call(() -> {
-            String text = committer.read(ctx -> attrs.readlink(ctx, ns.resolveIn(ctx, path)));
+            String text = committer.read(ctx -> attrs.readlink(ctx, ns.resolveIn(ctx, path, c)));
             byte[] b = text.getBytes(StandardCharsets.UTF_8);
             int n = (int) Math.min(b.length, size - 1);
             buf.put(0, b, 0, n);
@@ -99,16 +101,18 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int chmod(String path, long mode) {
+        Caller c = caller();
         return call(() -> {
-            ns.chmod(path, (int) mode);
+            ns.chmod(path, (int) mode, c);
             return 0;
         });
     }
 
     @Override
     public int chown(String path, long uid, long gid) {
+        Caller c = caller();
         return call(() -> {
-            ns.chown(path, id(uid), id(gid));
+            ns.chown(path, id(uid), id(gid), c);
             return 0;
         });
     }
@@ -120,10 +124,18 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int utimens(String path, Timespec[] ts) {
+        Caller c = caller();
+        boolean explicit = explicit(ts[0]) || explicit(ts[1]);
         return call(() -> {
-            ns.utimens(path, nanos(ts[0]), nanos(ts[1]));
+            ns.utimens(path, nanos(ts[0]), nanos(ts[1]), explicit, c);
             return 0;
         });
+    }
+
+    /** A time given as such, not "now" or "leave it". */
+    private static boolean explicit(Timespec t) {
+        long ns = t.tv_nsec.longValue();
+        return ns != UTIME_NOW && ns != UTIME_OMIT;
     }
 
     private static long nanos(Timespec t) {
@@ -140,8 +152,9 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int truncate(String path, long size) {
+        Caller c = caller();
         return call(() -> {
-            ns.truncate(path, size);
+            ns.truncate(path, size, c);
             return 0;
         });
     }
@@ -183,7 +196,7 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int mknod(String path, long mode, long rdev) {
-        Namespace.Caller c = caller();
+        Caller c = caller();
         return call(() -> {
             ns.mknod(path, (int) mode, rdev, c);
             return 0;
@@ -192,7 +205,7 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int mkdir(String path, long mode) {
-        Namespace.Caller c = caller();
+        Caller c = caller();
         return call(() -> {
             ns.mkdir(path, (int) mode, c);
             return 0;
@@ -201,23 +214,25 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int unlink(String path) {
+        Caller c = caller();
         return call(() -> {
-            ns.unlink(path);
+            ns.unlink(path, c);
             return 0;
         });
     }
 
     @Override
     public int rmdir(String path) {
+        Caller c = caller();
         return call(() -> {
-            ns.rmdir(path);
+            ns.rmdir(path, c);
             return 0;
         });
     }
 
     @Override
     public int symlink(String target, String path) {
-        Namespace.Caller c = caller();
+        Caller c = caller();
         return call(() -> {
             ns.symlink(target, path, c);
             return 0;
@@ -226,24 +241,33 @@ final class HammerFs extends FileCallbacks {
 
     @Override
     public int rename(String from, String to) {
+        Caller c = caller();
         return call(() -> {
-            ns.rename(from, to);
+            ns.rename(from, to, c);
             return 0;
         });
     }
 
     @Override
     public int link(String from, String to) {
+        Caller c = caller();
         return call(() -> {
-            ns.link(from, to);
+            ns.link(from, to, c);
             return 0;
         });
     }
 
     @Override
     public int opendir(String path, FuseFileInfo fi) {
+        Caller c = caller();
         return call(() -> {
-            Node n = ns.resolve(path);
+            Node n = committer.read(ctx -> {
+                Node r = ns.resolveIn(ctx, path, c);
+                if (!c.root()) {
+                    c.check(ctx.getattr(r), Caller.R, path);
+                }
+                return r;
+            });
             fi.fh.set(handles.open(n));
             return 0;
         });
@@ -254,7 +278,7 @@ final class HammerFs extends FileCallbacks {
         return call(() -> {
             Node dir = handles.get(fi.fh.get());
             if (dir == null) {
-                dir = ns.resolve(path);
+                dir = ns.resolve(path, caller());
             }
             List<Entry> entries = ns.list(dir);
             FileStat st = new FileStat(jnr.ffi.Runtime.getSystemRuntime());
@@ -264,6 +288,16 @@ final class HammerFs extends FileCallbacks {
                     break;
                 }
             }
+            return 0;
+        });
+    }
+
+    /** access(2), and the kernel's check of chdir: without default_permissions it asks. */
+    @Override
+    public int access(String path, int mask) {
+        Caller c = caller();
+        return call(() -> {
+            ns.access(path, mask & 7, c);
             return 0;
         });
     }

@@ -18,6 +18,8 @@ final class Handles {
     static final class Handle {
         final Node node;
         final AtomicInteger queued = new AtomicInteger();
+        /** The first write through this handle drops the file's set-group-id bit. */
+        volatile boolean dropSetGid;
         private volatile FsException error;
 
         Handle(Node node) {

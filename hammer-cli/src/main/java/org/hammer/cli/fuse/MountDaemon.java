@@ -69,14 +69,16 @@ final class MountDaemon {
         }
     }
 
-    /** libfuse2 options: inode numbers, kernel permission checks, 128 KiB writes, and caching. */
+    /** libfuse2 options: inode numbers, other users, 128 KiB writes, and caching. */
     private List<String> options(PfsConfig config) {
         List<String> o = new ArrayList<>();
         String name = target.storeDir() + (target.pfs() == 0 ? "" : "#" + target.pfs());
         o.add("-o");
         o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
         o.add("-o");
-        o.add("use_ino,default_permissions,allow_other,big_writes,max_write=131072,auto_cache");
+        // No default_permissions: the mount checks permissions itself (Caller), so the kernel
+        // need not fetch the attributes of every directory on every path walk.
+        o.add("use_ino,allow_other,big_writes,max_write=131072,auto_cache");
         // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
         // cached attributes (size, nlink) of one name would go stale when the file changes
         // through another. A slave moves forward under the mount: names are cached briefly too.

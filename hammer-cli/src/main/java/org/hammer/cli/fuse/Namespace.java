@@ -1,5 +1,8 @@
 package org.hammer.cli.fuse;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Entry;
@@ -10,9 +13,17 @@ import org.hammer.core.fs.FsWriter;
 
 /** The path-based changes of a mount, each one task of the {@link Committer}. */
 final class Namespace {
+    private static final int S_ISUID = 04000;
     private static final int S_ISGID = 02000;
+    private static final int S_ISVTX = 01000;
     static final int XATTR_CREATE = 1;
     static final int XATTR_REPLACE = 2;
+
+    /**
+     * Linux's fs.protected_hardlinks, read once: whether only the owner (or someone who may read
+     * and write it) links to a file — the kernel cannot tell without default_permissions.
+     */
+    private static final boolean PROTECTED_HARDLINKS = protectedHardlinks();
 
     private final Committer committer;
     private final Resolver resolver;
@@ -22,59 +33,78 @@ final class Namespace {
         this.resolver = resolver;
     }
 
-    /** Who asks: the caller's uid and gid, from the FUSE request. */
-    record Caller(int uid, int gid) {
-    }
-
     /** A directory node and a name in it. */
     private record Parent(Node dir, String name) {
     }
 
-    private Parent parent(Ctx ctx, String path) {
+    /** The directory and name of {@code path}, searched by {@code c}. */
+    private Parent parent(Ctx ctx, String path, Caller c) {
         String[] p = Resolver.split(path);
-        Node dir = resolver.resolve(ctx, p[0]);
+        Node dir = resolver.resolve(ctx, p[0], c);
         if (Resolver.isSpecial(p[1])) {
             throw new FsException(Errno.EEXIST, p[1] + ": a name of the history, it cannot be made");
         }
         return new Parent(dir, p[1]);
     }
 
+    /** As {@link #parent}, where {@code c} adds or removes the name: write and search permission. */
+    private Parent changing(Ctx ctx, String path, Caller c) {
+        Parent p = parent(ctx, path, c);
+        if (!c.root()) {
+            c.check(ctx.getattr(p.dir()), Caller.W | Caller.X, Resolver.split(path)[0]);
+        }
+        return p;
+    }
+
+    /** As {@link #changing}, for removing or replacing the name (the sticky-directory rule too). */
+    private Parent removing(Ctx ctx, String path, Caller c) {
+        Parent p = changing(ctx, path, c);
+        if (!c.root()) {
+            Inode dir = ctx.getattr(p.dir());
+            if ((dir.mode() & S_ISVTX) != 0) {
+                FsReader r = ctx.reader(p.dir().view());
+                c.checkSticky(dir, r.getattr(r.lookup(p.dir().ino(), p.name())), path);
+            }
+        }
+        return p;
+    }
+
     /** The group a new object gets, and whether a new directory inherits set-group-id (BSD/SysV rule). */
     private static int group(Ctx ctx, Node dir, Caller c) {
         Inode d = ctx.getattr(dir);
-        return (d.mode() & S_ISGID) != 0 ? d.gid() : c.gid();
+        return (d.mode() & S_ISGID) != 0 ? d.gid() : c.gid;
     }
 
     /** Creates a file, fifo, socket or device; returns its node. */
     Node mknod(String path, int mode, long rdev, Caller c) {
         return committer.write(ctx -> {
-            Parent p = parent(ctx, path);
+            Parent p = changing(ctx, path, c);
             FsWriter w = ctx.writer(p.dir().view());
-            return new Node(p.dir().view(), w.mknod(p.dir().ino(), p.name(), mode, c.uid(), group(ctx, p.dir(), c), rdev));
+            return new Node(p.dir().view(), w.mknod(p.dir().ino(), p.name(), mode, c.uid, group(ctx, p.dir(), c), rdev));
         }, 0);
     }
 
     void mkdir(String path, int mode, Caller c) {
         committer.write(ctx -> {
-            Parent p = parent(ctx, path);
+            Parent p = changing(ctx, path, c);
             FsWriter w = ctx.writer(p.dir().view());
             boolean sgid = (ctx.getattr(p.dir()).mode() & S_ISGID) != 0;
-            w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? S_ISGID : 0), c.uid(), group(ctx, p.dir(), c));
+            w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? S_ISGID : 0), c.uid, group(ctx, p.dir(), c));
             return null;
         }, 0);
     }
 
-    void unlink(String path) {
+    void unlink(String path, Caller c) {
         committer.write(ctx -> {
-            Parent p = parent(ctx, path);
+            Parent p = removing(ctx, path, c);
             ctx.writer(p.dir().view()).unlink(p.dir().ino(), p.name());
             return null;
         }, 0);
     }
 
-    void rmdir(String path) {
+    void rmdir(String path, Caller c) {
         committer.write(ctx -> {
-            Parent p = parent(ctx, path);
+            Parent p = removing(ctx, path, c);
             ctx.writer(p.dir().view()).rmdir(p.dir().ino(), p.name());
             return null;
         }, 0);
@@ -82,30 +112,61 @@ final class Namespace {
 
     void symlink(String target, String path, Caller c) {
         committer.write(ctx -> {
-            Parent p = parent(ctx, path);
-            ctx.writer(p.dir().view()).symlink(p.dir().ino(), p.name(), target, c.uid(), group(ctx, p.dir(), c));
+            Parent p = changing(ctx, path, c);
+            ctx.writer(p.dir().view()).symlink(p.dir().ino(), p.name(), target, c.uid, group(ctx, p.dir(), c));
             return null;
         }, 0);
     }
 
-    void rename(String from, String to) {
+    void rename(String from, String to, Caller c) {
         committer.write(ctx -> {
-            Parent s = parent(ctx, from);
-            Parent d = parent(ctx, to);
+            Parent s = removing(ctx, from, c);
+            Parent d = changing(ctx, to, c);
             sameView(s.dir(), d.dir());
+            if (!c.root()) {
+                FsReader r = ctx.reader(s.dir().view());
+                Inode moved = r.getattr(r.lookup(s.dir().ino(), s.name()));
+                Inode dest = ctx.getattr(d.dir());
+                long replaced = lookupOrZero(r, d.dir().ino(), d.name());
+                if (replaced != 0) {
+                    c.checkSticky(dest, r.getattr(replaced), to);
+                }
+                if (moved.isDir() && s.dir().ino() != d.dir().ino()) {
+                    c.check(moved, Caller.W, from); // its ".." changes
+                }
+            }
             ctx.writer(s.dir().view()).rename(s.dir().ino(), s.name(), d.dir().ino(), d.name());
             return null;
         }, 0);
     }
 
-    void link(String from, String to) {
+    void link(String from, String to, Caller c) {
         committer.write(ctx -> {
-            Node src = resolver.resolve(ctx, from);
-            Parent d = parent(ctx, to);
+            Node src = resolver.resolve(ctx, from, c);
+            Parent d = changing(ctx, to, c);
+            if (!c.root() && PROTECTED_HARDLINKS) {
+                Inode i = ctx.getattr(src);
+                boolean safe = i.isRegular() && (i.mode() & S_ISUID) == 0 && (i.mode() & (S_ISGID | 010)) != (S_ISGID | 010)
+                        && c.may(i, Caller.R | Caller.W);
+                if (!safe && !c.owns(i)) {
+                    throw new FsException(Errno.EPERM, from + ": protected_hardlinks: not the owner");
+                }
+            }
             sameView(src, d.dir());
             ctx.writer(src.view()).link(src.ino(), d.dir().ino(), d.name());
             return null;
         }, 0);
+    }
+
+    private static long lookupOrZero(FsReader r, long dir, String name) {
+        try {
+            return r.lookup(dir, name);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     private static void sameView(Node a, Node b) {
@@ -114,16 +175,55 @@ final class Namespace {
         }
     }
 
-    void chmod(String path, int mode) {
-        change(path, (w, ino) -> w.chmod(ino, mode & 07777));
+    /**
+     * chmod: the owner's. Anyone who may write the file may drop its set-user-id and
+     * set-group-id bits (the kernel asks that on their behalf when they write or truncate it); an
+     * owner outside the file's group cannot set set-group-id.
+     */
+    void chmod(String path, int mode, Caller c) {
+        change(path, c, (w, n, i) -> {
+            int m = mode & 07777;
+            if (!c.root()) {
+                int old = i.mode() & 07777;
+                boolean dropsSetId = (m | S_ISUID | S_ISGID) == (old | S_ISUID | S_ISGID) && m != old && (m & ~old) == 0;
+                if (i.uid() != c.uid) {
+                    if (!dropsSetId || !c.may(i, Caller.W)) {
+                        throw new FsException(Errno.EPERM, path + ": not the owner");
+                    }
+                } else if ((m & S_ISGID) != 0 && !c.inGroup(i.gid())) {
+                    m &= ~S_ISGID;
+                }
+            }
+            w.chmod(n.ino(), m);
+        });
     }
 
-    void chown(String path, int uid, int gid) {
-        change(path, (w, ino) -> w.chown(ino, uid, gid));
+    /** chown: changing the owner is root's; the owner may change the group to one of its own. */
+    void chown(String path, int uid, int gid, Caller c) {
+        change(path, c, (w, n, i) -> {
+            if (!c.root()) {
+                if (uid != -1 && (i.uid() != c.uid || uid != i.uid())) {
+                    throw new FsException(Errno.EPERM, path + ": only root gives files away");
+                }
+                if (gid != -1 && (i.uid() != c.uid || gid != i.gid() && !c.inGroup(gid))) {
+                    throw new FsException(Errno.EPERM, path + ": not the owner or not a member of the group");
+                }
+            }
+            w.chown(n.ino(), uid, gid);
+        });
     }
 
-    void utimens(String path, long atimeNs, long mtimeNs) {
-        change(path, (w, ino) -> w.utimens(ino, atimeNs, mtimeNs));
+    /** utimens: explicit times are the owner's to set; "now" also anyone's who may write the file. */
+    void utimens(String path, long atimeNs, long mtimeNs, boolean explicit, Caller c) {
+        change(path, c, (w, n, i) -> {
+            if (!c.owns(i)) {
+                if (explicit) {
+                    throw new FsException(Errno.EPERM, path + ": not the owner");
+                }
+                c.check(i, Caller.W, path);
+            }
+            w.utimens(n.ino(), atimeNs, mtimeNs);
+        });
     }
 
     void truncate(Node n, long size) {
@@ -133,48 +233,70 @@ final class Namespace {
         }, 0);
     }
 
-    void truncate(String path, long size) {
-        change(path, (w, ino) -> w.truncate(ino, size));
+    void truncate(String path, long size, Caller c) {
+        change(path, c, (w, n, i) -> {
+            if (!c.root() && !i.isDir()) {
+                c.check(i, Caller.W, path);
+            }
+            w.truncate(n.ino(), size);
+        });
     }
 
-    void setxattr(String path, String name, byte[] value, int flags) {
-        change(path, (w, ino) -> {
-            boolean exists = w.listxattr(ino).contains(name);
+    void setxattr(String path, String name, byte[] value, int flags, Caller c) {
+        change(path, c, (w, n, i) -> {
+            checkXattr(c, i, name, Caller.W, path);
+            boolean exists = w.listxattr(n.ino()).contains(name);
             if ((flags & XATTR_CREATE) != 0 && exists) {
                 throw new FsException(Errno.EEXIST, name + ": attribute exists");
             }
             if ((flags & XATTR_REPLACE) != 0 && !exists) {
                 throw new FsException(Errno.ENODATA, name + ": no such attribute");
             }
-            w.setxattr(ino, name, value);
+            w.setxattr(n.ino(), name, value);
         });
     }
 
-    void removexattr(String path, String name) {
-        change(path, (w, ino) -> w.removexattr(ino, name));
+    void removexattr(String path, String name, Caller c) {
+        change(path, c, (w, n, i) -> {
+            checkXattr(c, i, name, Caller.W, path);
+            w.removexattr(n.ino(), name);
+        });
+    }
+
+    /**
+     * user.* attributes are read and written with the file's read and write permission; those of
+     * a sticky directory are its owner's to write.
+     */
+    private static void checkXattr(Caller c, Inode i, String name, int mask, String path) {
+        if (!c.root() && name.startsWith("user.")) {
+            if ((mask & Caller.W) != 0 && i.isDir() && (i.mode() & S_ISVTX) != 0) {
+                c.checkOwner(i, path);
+            }
+            c.check(i, mask, path);
+        }
     }
 
     private interface Change {
-        void apply(FsWriter w, long ino);
+        void apply(FsWriter w, Node n, Inode i);
     }
 
-    private void change(String path, Change c) {
+    private void change(String path, Caller c, Change change) {
         committer.write(ctx -> {
-            Node n = resolver.resolve(ctx, path);
-            c.apply(ctx.writer(n.view()), n.ino());
+            Node n = resolver.resolve(ctx, path, c);
+            change.apply(ctx.writer(n.view()), n, c.root() ? null : ctx.getattr(n));
             return null;
         }, 0);
     }
 
     // ---- reads ----
 
-    Node resolve(String path) {
-        return committer.read(ctx -> resolver.resolve(ctx, path));
+    Node resolve(String path, Caller c) {
+        return committer.read(ctx -> resolver.resolve(ctx, path, c));
     }
 
     /** Resolves inside an operation that already runs on the committer. */
-    Node resolveIn(Ctx ctx, String path) {
-        return resolver.resolve(ctx, path);
+    Node resolveIn(Ctx ctx, String path, Caller c) {
+        return resolver.resolve(ctx, path, c);
     }
 
     /** The entries of a directory ("." and ".." first); a PFS without a root yet lists as empty. */
@@ -197,17 +319,50 @@ final class Namespace {
         });
     }
 
-    byte[] getxattr(String path, String name) {
+    byte[] getxattr(String path, String name, Caller c) {
         return committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path);
+            Node n = resolver.resolve(ctx, path, c);
+            if (!c.root()) {
+                checkXattr(c, ctx.getattr(n), name, Caller.R, path);
+            }
             return ctx.reader(n.view()).getxattr(n.ino(), name);
         });
     }
 
-    List<String> listxattr(String path) {
+    /** The attribute names; trusted.* ones only to root, as a local filesystem lists them. */
+    List<String> listxattr(String path, Caller c) {
         return committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path);
-            return ctx.reader(n.view()).listxattr(n.ino());
+            Node n = resolver.resolve(ctx, path, c);
+            List<String> names = ctx.reader(n.view()).listxattr(n.ino());
+            if (!c.root()) {
+                names = names.stream().filter(x -> !x.startsWith("trusted.")).toList();
+            }
+            return names;
         });
+    }
+
+    /**
+     * access(2) and chdir: EACCES unless {@code c} may {@code mask} (R, W, X; 0 only checks that
+     * the path resolves); EROFS for write access to a read-only view.
+     */
+    void access(String path, int mask, Caller c) {
+        committer.read(ctx -> {
+            Node n = resolver.resolve(ctx, path, c);
+            if (mask != 0) {
+                c.check(ctx.getattr(n), mask, path);
+                if ((mask & Caller.W) != 0 && !ctx.writable(n.view())) {
+                    throw new FsException(Errno.EROFS, path + ": read-only");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean protectedHardlinks() {
+        try {
+            return Files.readString(Path.of("/proc/sys/fs/protected_hardlinks")).trim().equals("1");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

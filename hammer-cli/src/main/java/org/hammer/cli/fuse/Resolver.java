@@ -28,8 +28,8 @@ final class Resolver {
         return root;
     }
 
-    /** The node a path names, or ENOENT/ENOTDIR. */
-    Node resolve(Ctx ctx, String path) {
+    /** The node a path names, or ENOENT/ENOTDIR; EACCES where {@code c} may not search a directory. */
+    Node resolve(Ctx ctx, String path, Caller c) {
         Node n = new Node(root, FsReader.ROOT);
         int i = 0;
         int len = path.length();
@@ -39,6 +39,9 @@ final class Resolver {
                 j = len;
             }
             if (j > i) {
+                if (!c.root()) {
+                    c.check(ctx.getattr(n), Caller.X, i <= 1 ? "/" : path.substring(0, i - 1));
+                }
                 n = step(ctx, n, path.substring(i, j));
             }
             i = j + 1;

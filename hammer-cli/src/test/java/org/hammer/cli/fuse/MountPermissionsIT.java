@@ -338,10 +338,11 @@ class MountPermissionsIT {
     }
 
     /**
-     * Two operations tell the mount from the local disk at present: {@code write x/kp3} (the
-     * kernel's FUSE setattr drops S_ISGID on a write only when S_IXGRP is set too, where the VFS
-     * also drops it for a writer outside the file's group) and {@code listxattr x/tx} (the mount
-     * lists {@code trusted.*} names to an unprivileged user). They stay in the battery.
+     * The mount checks permissions itself (no default_permissions), so every rule is its own to
+     * get right: among them {@code write x/kp3} (set-group-id without group execute is dropped by
+     * a write from outside the file's group, which the kernel's FUSE code leaves to the
+     * filesystem), {@code listxattr x/tx} (trusted.* names are root's), protected hard links and
+     * the sticky-directory rules.
      */
     @Test
     void aNonRootUserGetsTheSameAnswersAsOnALocalDisk() {

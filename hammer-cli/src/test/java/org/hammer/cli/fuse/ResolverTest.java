@@ -57,7 +57,7 @@ class ResolverTest {
     }
 
     private Node resolve(String path) {
-        return store.read(r -> resolver.resolve(new Ctx(r, null), path));
+        return store.read(r -> resolver.resolve(new Ctx(r, null), path, Caller.ROOT));
     }
 
     private String read(Node n) {
