@@ -223,8 +223,8 @@ final class Committer implements AutoCloseable {
         } catch (RuntimeException e) {
             lost = e;
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
-            FsException eio = new FsException(Errno.EIO, "a commit failed: " + e.getMessage());
-            b.written.forEach(t -> t.handle.failed(eio));
+            FsException failure = failure(e);
+            b.written.forEach(t -> t.handle.failed(failure));
         }
         dirty = false;
         b.written.forEach(this::settle);
@@ -301,12 +301,16 @@ final class Committer implements AutoCloseable {
     /** Runs one task; a failure other than an errno aborts the whole transaction. */
     private <T> Void run(Task<T> t, Ctx ctx) {
         try {
+            if (t.handle != null && t.handle.hasError()) {
+                // After a failed write the file ends there: later ones would leave holes.
+                t.result.complete(null);
+                return null;
+            }
             t.result.complete(t.work.apply(ctx));
         } catch (FsException e) {
             failed(t, e);
         } catch (RuntimeException e) {
-            t.result.completeExceptionally(e);
-            failed(t, new FsException(Errno.EIO, String.valueOf(e.getMessage())));
+            failed(t, failure(e));
             if (t.changes()) {
                 throw e;
             }
@@ -317,6 +321,14 @@ final class Committer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The errno a failed change or commit shows: ENOSPC when the store or its disk is full, else EIO. */
+    private static FsException failure(RuntimeException e) {
+        if (Store.isOutOfSpace(e)) {
+            return new FsException(Errno.ENOSPC, "the store is full: " + e.getMessage());
+        }
+        return new FsException(Errno.EIO, String.valueOf(e.getMessage()));
     }
 
     private static void failed(Task<?> t, FsException e) {
@@ -337,7 +349,8 @@ final class Committer implements AutoCloseable {
             RuntimeException l = lost;
             lost = null;
             if (l != null) {
-                throw new FsException(Errno.EIO, "an earlier commit failed: " + l.getMessage());
+                FsException f = failure(l);
+                throw new FsException(f.errno(), "an earlier commit failed: " + l.getMessage());
             }
             t.result.complete(null);
         } catch (RuntimeException e) {

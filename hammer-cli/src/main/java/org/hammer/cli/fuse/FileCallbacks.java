@@ -109,6 +109,10 @@ abstract class FileCallbacks extends FuseStubFS {
                 buf.get(0, b, 0, len);
                 return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), size);
             }
+            FsException pending = h.error();
+            if (pending != null) {
+                throw pending; // kept for the flush or fsync too
+            }
             byte[] b = new byte[len];
             buf.get(0, b, 0, len);
             Node n = h.node;

@@ -32,6 +32,15 @@ final class Handles {
             }
         }
 
+        boolean hasError() {
+            return error != null;
+        }
+
+        /** The error a queued write met, not cleared; null if none. */
+        FsException error() {
+            return error;
+        }
+
         /** The error a queued write met since the last call, cleared; null if none. */
         FsException takeError() {
             FsException e = error;

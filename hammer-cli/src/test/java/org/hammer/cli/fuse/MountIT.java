@@ -135,6 +135,34 @@ class MountIT {
         assertThat(Files.getAttribute(mnt.resolve("x"), "unix:nlink")).isEqualTo(3);
     }
 
+    /** Written-back data: every read, stat and truncate after a write sees it, through any name. */
+    @Test
+    void whatIsWrittenIsReadBackAtOnceThroughEveryPath() throws IOException {
+        String out = ok(mnt, "/usr/bin/python3 - <<'EOF'\n"
+                + "import os\n"
+                + "chunk = 100000\n"
+                + "fd = os.open('f', os.O_CREAT | os.O_WRONLY, 0o644)\n"
+                + "os.link('f', 'g')\n"
+                + "for i in range(300):\n"
+                + "    data = bytes([i % 251]) * chunk\n"
+                + "    os.write(fd, data)\n"
+                + "    name = 'fg'[i % 2]\n"
+                + "    assert os.stat(name).st_size == (i + 1) * chunk, (i, os.stat(name).st_size)\n"
+                + "    assert os.fstat(fd).st_size == (i + 1) * chunk, i\n"
+                + "    with open(name, 'rb') as r:\n"
+                + "        r.seek(i * chunk)\n"
+                + "        assert r.read() == data, i\n"
+                + "    if i % 50 == 49:\n"
+                + "        os.ftruncate(fd, (i + 1) * chunk - 7)\n"
+                + "        assert os.stat('g').st_size == (i + 1) * chunk - 7, i\n"
+                + "        os.lseek(fd, 0, os.SEEK_END)\n"
+                + "        os.write(fd, data[:7])\n"
+                + "os.close(fd)\n"
+                + "print('checked', os.stat('f').st_size)\n"
+                + "EOF");
+        assertThat(out.trim()).isEqualTo("checked 30000000");
+    }
+
     @Test
     void anUnlinkedOpenFileStaysReadableThroughItsHandle() throws IOException {
         Path f = Files.writeString(mnt.resolve("f"), "still here");

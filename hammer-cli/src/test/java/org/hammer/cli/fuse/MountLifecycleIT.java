@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
 import org.hammer.fixtures.CliResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +90,42 @@ class MountLifecycleIT {
             }
             assertThat(Files.readAllLines(log)).hasSizeGreaterThan(2);
         }
+    }
+
+    @Test
+    void aFullStoreFailsWrittenBackDataWithEnospcAndKeepsWhatWasCommitted() throws IOException {
+        Path small = h.dir.resolve("small.hammer");
+        try (Store s = Store.create(small, "SMALL", 16L << 20)) {
+            Pfses.format(s, "SMALL");
+        }
+        Path m = h.mount(small.toString(), h.dir("small"));
+        Files.writeString(m.resolve("kept"), "committed before");
+        ok(m, "sync kept");
+
+        // Writes are acknowledged before they reach the store: the failure shows at close or fsync.
+        String out = ok(m, "/usr/bin/python3 - <<'EOF'\n"
+                + "import errno, os\n"
+                + "seen = []\n"
+                + "fd = os.open('big', os.O_CREAT | os.O_WRONLY, 0o644)\n"
+                + "for i in range(64):\n"
+                + "    try:\n"
+                + "        os.write(fd, os.urandom(1 << 20))\n"
+                + "    except OSError as e:\n"
+                + "        seen.append('write ' + errno.errorcode[e.errno]); break\n"
+                + "for what, call in (('fsync', os.fsync), ('close', os.close)):\n"
+                + "    try:\n"
+                + "        call(fd)\n"
+                + "    except OSError as e:\n"
+                + "        seen.append(what + ' ' + errno.errorcode[e.errno])\n"
+                + "print(seen)\n"
+                + "EOF");
+        assertThat(out).contains("ENOSPC");
+        assertThat(Files.readString(m.resolve("kept"))).isEqualTo("committed before");
+        assertThat(h.umount(m).ok()).isTrue();
+
+        Path back = h.mount(small.toString(), h.dir("small"));
+        assertThat(Files.readString(back.resolve("kept"))).isEqualTo("committed before");
+        assertThat(Files.size(back.resolve("big"))).as("what was committed of it").isLessThan(16L << 20);
     }
 
     @Test

@@ -14,6 +14,16 @@ final class LmdbErrors {
     private LmdbErrors() {
     }
 
+    static boolean isOutOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Env.MapFullException
+                    || t instanceof LmdbNativeException ne && ne.getResultCode() == ENOSPC) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static HammerException translate(Path dir, String op, RuntimeException e) {
         if (e instanceof HammerException he) {
             return he;

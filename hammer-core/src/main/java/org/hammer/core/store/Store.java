@@ -22,6 +22,11 @@ public interface Store extends AutoCloseable {
     }
 
     /** True when {@code dir} holds a store header. */
+    /** True when {@code e} (or a cause of it) is a store whose size limit, or disk, is full. */
+    static boolean isOutOfSpace(Throwable e) {
+        return LmdbErrors.isOutOfSpace(e);
+    }
+
     static boolean isStore(Path dir) {
         return Files.isRegularFile(dir.resolve(StoreHeader.FILE_NAME));
     }
