@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.Errno;
@@ -37,6 +38,12 @@ import org.hammer.core.store.StoreWriter;
  * data or size ({@link #readData}) queues behind that object's written-back data while some is
  * uncommitted; any other read runs on a snapshot in the caller's thread, or — while an
  * acknowledged change is uncommitted — inside the open transaction, ahead of queued data.
+ *
+ * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
+ * and changes that nothing queued precedes, in it directly on their own threads, one at a time
+ * under {@link #lock}, instead of handing them over: a file create then costs no thread switch.
+ * LMDB's rule of one thread per transaction at a time holds: the writer thread runs nothing in
+ * the transaction while it waits, and holds the lock from the end of the wait through the commit.
  */
 final class Committer implements AutoCloseable {
     static final long MAX_DELAY_MS = 50;
@@ -56,6 +63,11 @@ final class Committer implements AutoCloseable {
     /** Room for queued written-back data, in KiB. */
     private final Semaphore budget = new Semaphore((int) (MAX_QUEUED >> 10));
     private volatile boolean closed;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The open transaction, while the writer thread waits for tasks in it. Guarded by {@link #lock}. */
+    private Ctx current;
+    /** A change run directly in the open transaction failed: the transaction is abandoned. Guarded by {@link #lock}. */
+    private RuntimeException broken;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
     private volatile RuntimeException lost;
 
@@ -107,10 +119,18 @@ final class Committer implements AutoCloseable {
 
     /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
     <T> T read(Function<Ctx, T> work) {
-        if (!dirty) {
-            return store.read(r -> work.apply(new Ctx(r, null)));
+        if (dirty) {
+            lock.lock();
+            try {
+                if (current != null) {
+                    return work.apply(current);
+                }
+                // No transaction is open: the writer thread has committed (it clears dirty first).
+            } finally {
+                lock.unlock();
+            }
         }
-        return submit(new Task<>(Kind.READ, work, 0), true);
+        return store.read(r -> work.apply(new Ctx(r, null)));
     }
 
     /** Runs a read of {@code n}'s data or attributes: after its written-back data, if any is unsettled. */
@@ -133,6 +153,25 @@ final class Committer implements AutoCloseable {
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
     <T> T write(Function<Ctx, T> work, long bytes) {
+        if (bytes == 0) {
+            lock.lock();
+            try {
+                if (current != null && broken == null && queue.isEmpty()) {
+                    dirty = true;
+                    try {
+                        return work.apply(current);
+                    } catch (FsException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        broken = e;
+                        queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
+                        throw failure(e);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         return submit(new Task<>(Kind.WRITE, work, bytes), false);
     }
 
@@ -215,9 +254,19 @@ final class Committer implements AutoCloseable {
     private void transaction(Task<?> first) {
         Batch b = new Batch(first);
         long start = System.nanoTime();
+        lock.lock();
         try {
             store.write(w -> {
-                b.run(new Ctx(new ClockedWriter(w), new Txn(w)));
+                Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w));
+                current = ctx;
+                try {
+                    b.run(ctx);
+                } finally {
+                    current = null;
+                }
+                if (broken != null) {
+                    throw broken;
+                }
                 return null;
             });
         } catch (RuntimeException e) {
@@ -225,8 +274,11 @@ final class Committer implements AutoCloseable {
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
             FsException failure = failure(e);
             b.written.forEach(t -> t.handle.failed(failure));
+        } finally {
+            broken = null;
+            dirty = false;
+            lock.unlock();
         }
-        dirty = false;
         b.written.forEach(this::settle);
         if (DEBUG) {
             System.err.printf("txn: %d tasks, %d bytes, open %.1f ms (idle %.1f), commit %.1f ms%n", b.tasks,
@@ -276,7 +328,7 @@ final class Committer implements AutoCloseable {
                 }
                 Committer.this.run(t, ctx);
                 long wait = deadline - System.nanoTime();
-                t = bytes >= MAX_BYTES || wait <= 0 ? null : next(wait);
+                t = bytes >= MAX_BYTES || wait <= 0 || broken != null ? null : next(wait);
             }
             end = System.nanoTime();
         }
@@ -287,12 +339,14 @@ final class Committer implements AutoCloseable {
                 return t;
             }
             long start = System.nanoTime();
+            lock.unlock(); // callers may run in the transaction meanwhile
             try {
                 return queue.pollFirst(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
             } finally {
+                lock.lock();
                 idle += System.nanoTime() - start;
             }
         }
