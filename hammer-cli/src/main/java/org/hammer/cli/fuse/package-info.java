@@ -8,11 +8,18 @@
  * ({@code @@PFS%05d}) reads as {@code @@-1:%05d} (master) or {@code @@0x<sync-end-tid>:%05d}
  * (slave), and those names, looked up in any directory, lead to the root of that PFS.
  *
- * <p>Changes are applied by one writer thread that groups them into store write transactions of
- * at most ~50 ms or 32 MiB ({@link org.hammer.cli.fuse.Committer}); the mount reads its own
- * uncommitted changes. {@code fsync} of any file or directory in the mount commits and syncs the
- * store, so a kill -9 of the daemon loses nothing that was fsynced; other processes see a change
- * once committed, or at once after {@link org.hammer.cli.fuse.MountFlush#flush}.
+ * <p>Changes are grouped into store write transactions of at most ~50 ms or 32 MiB
+ * ({@link org.hammer.cli.fuse.Committer}); the mount reads its own uncommitted changes. File data
+ * is written back: a write is queued and acknowledged at once, and an error it meets later (a
+ * full store: ENOSPC) is reported by the next write, close or fsync of that file descriptor, as a
+ * local filesystem reports a failed write-back. {@code fsync} of any file or directory in the
+ * mount commits and syncs the store, so a kill -9 of the daemon loses nothing that was fsynced;
+ * other processes see a change once committed, or at once after
+ * {@link org.hammer.cli.fuse.MountFlush#flush}.
+ *
+ * <p>Permissions are checked by the mount ({@link org.hammer.cli.fuse.Caller}), not by the kernel's
+ * {@code default_permissions}, which would fetch the attributes of every directory of every path
+ * walked; a differential test holds the answers to those of a local disk for a non-root user.
  *
  * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
