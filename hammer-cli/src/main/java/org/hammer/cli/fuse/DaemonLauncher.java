@@ -67,8 +67,10 @@ final class DaemonLauncher {
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // The daemon runs long: full JIT, the default initial heap (its write-back queue lives
+            // there), and no class-data archive of the short-lived command.
             if (!a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:ArchiveClassesAtExit")
-                    && !a.startsWith("-XX:SharedArchiveFile")) {
+                    && !a.startsWith("-XX:SharedArchiveFile") && !a.startsWith("-Xms")) {
                 cmd.add(a);
             }
         }
