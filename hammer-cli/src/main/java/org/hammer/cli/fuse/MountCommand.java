@@ -16,7 +16,10 @@ import picocli.CommandLine.Parameters;
         description = {
             "Mount PFS #0 of a store, or the PFS a path names (STORE/pfs/NAME, or a PFS link inside a mount), "
                     + "on MOUNTPOINT through FUSE. A master is read-write; a slave is read-only and shows its "
-                    + "state as of its sync-end-tid, moving forward after each mirror. Without -f the command "
+                    + "state as of its sync-end-tid, moving forward after each mirror. Writes are grouped and "
+                    + "written back: fsync or sync makes them durable, and an error met after write returned "
+                    + "(ENOSPC when the store is full) is reported by the next write, close or fsync. "
+                    + "Permissions are checked as on a local disk for every user. Without -f the command "
                     + "returns once the mount is usable; the daemon logs to $HAMMER_RUN_DIR."
         })
 public final class MountCommand implements Callable<Integer> {
