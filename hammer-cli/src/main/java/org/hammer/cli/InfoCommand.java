@@ -20,7 +20,6 @@ import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,8 +36,6 @@ final class InfoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(arity = "0..*", paramLabel = "PATH",
             description = "Paths in stores or mounts. Default: every mounted store, else the current directory.")

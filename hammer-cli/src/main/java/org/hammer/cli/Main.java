@@ -151,7 +151,9 @@ public final class Main implements Runnable {
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> commands) {
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : commands) {
-            cl.addSubcommand(c);
+            CommandLine sub = new CommandLine(c);
+            sub.getCommandSpec().addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
+            cl.addSubcommand(sub);
         }
         return cl
                 .setOut(out)

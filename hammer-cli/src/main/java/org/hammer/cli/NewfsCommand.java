@@ -8,7 +8,6 @@ import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,8 +23,6 @@ final class NewfsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Option(names = {"-L", "--label"}, paramLabel = "LABEL",
             description = "Label of the store and of its PFS #0. Defaults to the directory's name.")

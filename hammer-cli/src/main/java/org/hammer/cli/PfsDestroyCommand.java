@@ -14,7 +14,6 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,8 +35,6 @@ final class PfsDestroyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Option(names = "-y", description = "Destroy without asking (unlike hammer(8), which always asks).")
     private boolean yes;

@@ -6,7 +6,6 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -21,8 +20,6 @@ final class PfsDowngradeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(paramLabel = "DIRPATH", description = "A path in the master PFS, usually its link.")
     private String path;

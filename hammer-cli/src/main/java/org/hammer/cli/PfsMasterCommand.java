@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hammer.core.pfs.PfsMode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,8 +19,6 @@ final class PfsMasterCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "DIRPATH",
             description = "Path of the new PFS link; it must not exist and must lie in PFS #0. "

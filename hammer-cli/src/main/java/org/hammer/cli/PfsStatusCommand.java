@@ -9,7 +9,6 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -26,8 +25,6 @@ final class PfsStatusCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(arity = "0..*", paramLabel = "DIRPATH",
             description = "Paths in the PFSes to report on. Default: the current directory.")

@@ -9,7 +9,6 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.PfsUpdate;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,8 +23,6 @@ final class PfsUpdateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "DIRPATH", description = "A path in the PFS to change, usually its link.")
     private String path;

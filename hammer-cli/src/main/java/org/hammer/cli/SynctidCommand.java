@@ -7,7 +7,6 @@ import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,8 +22,6 @@ final class SynctidCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Mixin
-    private HelpOption help;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "A path in the PFS.")
     private String path;

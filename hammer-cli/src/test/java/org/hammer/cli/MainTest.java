@@ -51,6 +51,18 @@ class MainTest {
     }
 
     @Test
+    void everyCommandAnswersHelpWithItsUsage() {
+        for (String name : Main.commandNames().keySet()) {
+            StringWriter o = new StringWriter();
+            StringWriter e = new StringWriter();
+            int code = Main.run(new PrintWriter(o, true), new PrintWriter(e, true), name, "--help");
+
+            assertThat(code).as(name + ": " + e).isZero();
+            assertThat(o.toString()).as(name).startsWith("Usage: hammer " + name).contains("-h, --help");
+        }
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithUsageOnStderr() {
         int code = run("--no-such-option");
 
