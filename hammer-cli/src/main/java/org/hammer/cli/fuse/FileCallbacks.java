@@ -53,12 +53,7 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         Caller c = caller();
-        int flags = fi.flags.get();
-        int access = (flags & O_ACCMODE) == 0 ? Caller.R : (flags & O_ACCMODE) == 1 ? Caller.W : Caller.R | Caller.W;
-        if ((flags & O_TRUNC) != 0) {
-            access |= Caller.W;
-        }
-        int mask = access;
+        int mask = accessMask(fi.flags.get());
         return call(() -> {
             boolean[] dropSetGid = {false};
             Node n = committer.read(ctx -> {
@@ -81,6 +76,16 @@ abstract class FileCallbacks extends FuseStubFS {
             fi.fh.set(fh);
             return 0;
         });
+    }
+
+    /** The permission an open needs: read, write or both by its access mode; write too with O_TRUNC. */
+    private static int accessMask(int flags) {
+        int mask = switch (flags & O_ACCMODE) {
+            case 0 -> Caller.R;
+            case 1 -> Caller.W;
+            default -> Caller.R | Caller.W;
+        };
+        return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
     }
 
     @Override
