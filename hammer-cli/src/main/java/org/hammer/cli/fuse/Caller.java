@@ -19,7 +19,6 @@ final class Caller {
     static final int R = 4;
     static final int W = 2;
     static final int X = 1;
-    private static final int S_ISVTX = 01000;
     /** The mount's own lookups, and tests. */
     static final Caller ROOT = new Caller(0, 0, 0);
 
@@ -84,7 +83,7 @@ final class Caller {
 
     /** The sticky-directory rule: only the owner of the entry or of the directory removes or renames it. */
     void checkSticky(Inode dir, Inode victim, String what) {
-        if ((dir.mode() & S_ISVTX) != 0 && !root() && dir.uid() != uid && victim.uid() != uid) {
+        if ((dir.mode() & Inode.S_ISVTX) != 0 && !root() && dir.uid() != uid && victim.uid() != uid) {
             throw new FsException(Errno.EPERM, what + ": sticky directory");
         }
     }

@@ -355,7 +355,7 @@ final class Committer implements AutoCloseable {
     /** Runs one task; a failure other than an errno aborts the whole transaction. */
     private <T> Void run(Task<T> t, Ctx ctx) {
         try {
-            if (t.handle != null && t.handle.hasError()) {
+            if (t.handle != null && t.handle.error() != null) {
                 // After a failed write the file ends there: later ones would leave holes.
                 t.result.complete(null);
                 return null;

@@ -20,8 +20,6 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
 abstract class FileCallbacks extends FuseStubFS {
     private static final int O_ACCMODE = 3;
     private static final int O_TRUNC = 01000;
-    static final int S_ISGID = 02000;
-    private static final int S_IXGRP = 010;
     /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
     private static final int EOPNOTSUPP = 95;
 
@@ -66,8 +64,8 @@ abstract class FileCallbacks extends FuseStubFS {
                     c.check(i, mask, path);
                     // The kernel drops set-group-id on a write only with group execute; a local
                     // filesystem also when the writer is outside the file's group.
-                    dropSetGid[0] = (mask & Caller.W) != 0 && (i.mode() & (S_ISGID | S_IXGRP)) == S_ISGID
-                            && !c.inGroup(i.gid());
+                    boolean setGidNoExec = (i.mode() & (Inode.S_ISGID | Inode.S_IXGRP)) == Inode.S_ISGID;
+                    dropSetGid[0] = (mask & Caller.W) != 0 && setGidNoExec && !c.inGroup(i.gid());
                 }
                 return r;
             });
@@ -128,8 +126,8 @@ abstract class FileCallbacks extends FuseStubFS {
                 int count = w.write(n.ino(), offset, b, 0, len);
                 if (drop) {
                     int mode = w.getattr(n.ino()).mode();
-                    if ((mode & S_ISGID) != 0) {
-                        w.chmod(n.ino(), mode & 07777 & ~S_ISGID);
+                    if ((mode & Inode.S_ISGID) != 0) {
+                        w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
                     }
                 }
                 return count;

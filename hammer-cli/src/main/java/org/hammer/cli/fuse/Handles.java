@@ -32,10 +32,6 @@ final class Handles {
             }
         }
 
-        boolean hasError() {
-            return error != null;
-        }
-
         /** The error a queued write met, not cleared; null if none. */
         FsException error() {
             return error;

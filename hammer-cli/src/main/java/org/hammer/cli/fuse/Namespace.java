@@ -13,9 +13,6 @@ import org.hammer.core.fs.FsWriter;
 
 /** The path-based changes of a mount, each one task of the {@link Committer}. */
 final class Namespace {
-    private static final int S_ISUID = 04000;
-    private static final int S_ISGID = 02000;
-    private static final int S_ISVTX = 01000;
     static final int XATTR_CREATE = 1;
     static final int XATTR_REPLACE = 2;
 
@@ -61,7 +58,7 @@ final class Namespace {
         Parent p = changing(ctx, path, c);
         if (!c.root()) {
             Inode dir = ctx.getattr(p.dir());
-            if ((dir.mode() & S_ISVTX) != 0) {
+            if ((dir.mode() & Inode.S_ISVTX) != 0) {
                 FsReader r = ctx.reader(p.dir().view());
                 c.checkSticky(dir, r.getattr(r.lookup(p.dir().ino(), p.name())), path);
             }
@@ -72,7 +69,7 @@ final class Namespace {
     /** The group a new object gets, and whether a new directory inherits set-group-id (BSD/SysV rule). */
     private static int group(Ctx ctx, Node dir, Caller c) {
         Inode d = ctx.getattr(dir);
-        return (d.mode() & S_ISGID) != 0 ? d.gid() : c.gid;
+        return (d.mode() & Inode.S_ISGID) != 0 ? d.gid() : c.gid;
     }
 
     /** Creates a file, fifo, socket or device; returns its node. */
@@ -80,7 +77,8 @@ final class Namespace {
         return committer.write(ctx -> {
             Parent p = changing(ctx, path, c);
             FsWriter w = ctx.writer(p.dir().view());
-            return new Node(p.dir().view(), w.mknod(p.dir().ino(), p.name(), mode, c.uid, group(ctx, p.dir(), c), rdev));
+            long ino = w.mknod(p.dir().ino(), p.name(), mode, c.uid, group(ctx, p.dir(), c), rdev);
+            return new Node(p.dir().view(), ino);
         }, 0);
     }
 
@@ -88,8 +86,8 @@ final class Namespace {
         committer.write(ctx -> {
             Parent p = changing(ctx, path, c);
             FsWriter w = ctx.writer(p.dir().view());
-            boolean sgid = (ctx.getattr(p.dir()).mode() & S_ISGID) != 0;
-            w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? S_ISGID : 0), c.uid, group(ctx, p.dir(), c));
+            boolean sgid = (ctx.getattr(p.dir()).mode() & Inode.S_ISGID) != 0;
+            w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? Inode.S_ISGID : 0), c.uid, group(ctx, p.dir(), c));
             return null;
         }, 0);
     }
@@ -127,7 +125,7 @@ final class Namespace {
                 FsReader r = ctx.reader(s.dir().view());
                 Inode moved = r.getattr(r.lookup(s.dir().ino(), s.name()));
                 Inode dest = ctx.getattr(d.dir());
-                long replaced = lookupOrZero(r, d.dir().ino(), d.name());
+                long replaced = r.find(d.dir().ino(), d.name());
                 if (replaced != 0) {
                     c.checkSticky(dest, r.getattr(replaced), to);
                 }
@@ -146,8 +144,9 @@ final class Namespace {
             Parent d = changing(ctx, to, c);
             if (!c.root() && PROTECTED_HARDLINKS) {
                 Inode i = ctx.getattr(src);
-                boolean safe = i.isRegular() && (i.mode() & S_ISUID) == 0 && (i.mode() & (S_ISGID | 010)) != (S_ISGID | 010)
-                        && c.may(i, Caller.R | Caller.W);
+                int setGidExec = Inode.S_ISGID | Inode.S_IXGRP;
+                boolean safe = i.isRegular() && (i.mode() & Inode.S_ISUID) == 0
+                        && (i.mode() & setGidExec) != setGidExec && c.may(i, Caller.R | Caller.W);
                 if (!safe && !c.owns(i)) {
                     throw new FsException(Errno.EPERM, from + ": protected_hardlinks: not the owner");
                 }
@@ -156,17 +155,6 @@ final class Namespace {
             ctx.writer(src.view()).link(src.ino(), d.dir().ino(), d.name());
             return null;
         }, 0);
-    }
-
-    private static long lookupOrZero(FsReader r, long dir, String name) {
-        try {
-            return r.lookup(dir, name);
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOENT) {
-                return 0;
-            }
-            throw e;
-        }
     }
 
     private static void sameView(Node a, Node b) {
@@ -185,13 +173,14 @@ final class Namespace {
             int m = mode & 07777;
             if (!c.root()) {
                 int old = i.mode() & 07777;
-                boolean dropsSetId = (m | S_ISUID | S_ISGID) == (old | S_ISUID | S_ISGID) && m != old && (m & ~old) == 0;
+                int setId = Inode.S_ISUID | Inode.S_ISGID;
+                boolean dropsSetId = (m | setId) == (old | setId) && m != old && (m & ~old) == 0;
                 if (i.uid() != c.uid) {
                     if (!dropsSetId || !c.may(i, Caller.W)) {
                         throw new FsException(Errno.EPERM, path + ": not the owner");
                     }
-                } else if ((m & S_ISGID) != 0 && !c.inGroup(i.gid())) {
-                    m &= ~S_ISGID;
+                } else if ((m & Inode.S_ISGID) != 0 && !c.inGroup(i.gid())) {
+                    m &= ~Inode.S_ISGID;
                 }
             }
             w.chmod(n.ino(), m);
@@ -269,7 +258,7 @@ final class Namespace {
      */
     private static void checkXattr(Caller c, Inode i, String name, int mask, String path) {
         if (!c.root() && name.startsWith("user.")) {
-            if ((mask & Caller.W) != 0 && i.isDir() && (i.mode() & S_ISVTX) != 0) {
+            if ((mask & Caller.W) != 0 && i.isDir() && (i.mode() & Inode.S_ISVTX) != 0) {
                 c.checkOwner(i, path);
             }
             c.check(i, mask, path);

@@ -19,6 +19,10 @@ public record Inode(int mode, int uid, int gid, int nlink, long size, long rdev,
     public static final int S_IFREG = 0100000;
     public static final int S_IFLNK = 0120000;
     public static final int S_IFSOCK = 0140000;
+    public static final int S_ISUID = 04000;
+    public static final int S_ISGID = 02000;
+    public static final int S_ISVTX = 01000;
+    public static final int S_IXGRP = 00010;
 
     private static final int VERSION = 1;
     private static final int BYTES = 1 + 4 * 4 + 8 * 6;
