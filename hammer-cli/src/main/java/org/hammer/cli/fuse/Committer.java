@@ -58,6 +58,11 @@ final class Committer implements AutoCloseable {
     private final Task<Void> stop = new Task<>(Kind.STOP, null, 0);
     /** An acknowledged namespace or attribute change is not committed yet. */
     private volatile boolean dirty;
+    /**
+     * Changes handed to the writer thread and not yet run. The writer may have taken one off the
+     * queue and not yet run it, so an empty queue does not mean nothing precedes a new change.
+     */
+    private final AtomicInteger pendingChanges = new AtomicInteger();
     /** Per object, its written-back data queued or uncommitted. */
     private final ConcurrentHashMap<Node, AtomicInteger> unsettled = new ConcurrentHashMap<>();
     /** Room for queued written-back data, in KiB. */
@@ -156,7 +161,7 @@ final class Committer implements AutoCloseable {
         if (bytes == 0) {
             lock.lock();
             try {
-                if (current != null && broken == null && queue.isEmpty()) {
+                if (current != null && broken == null && pendingChanges.get() == 0) {
                     dirty = true;
                     try {
                         return work.apply(current);
@@ -188,6 +193,7 @@ final class Committer implements AutoCloseable {
         t.handle = h;
         h.queued.incrementAndGet();
         unsettled.computeIfAbsent(h.node, k -> new AtomicInteger()).incrementAndGet();
+        pendingChanges.incrementAndGet();
         queue.addLast(t);
     }
 
@@ -211,6 +217,9 @@ final class Committer implements AutoCloseable {
     private <T> T submit(Task<T> t, boolean first) {
         if (closed) {
             throw new FsException(Errno.EIO, "the mount is closing");
+        }
+        if (t.changes()) {
+            pendingChanges.incrementAndGet();
         }
         if (first) {
             queue.addFirst(t);
@@ -369,6 +378,9 @@ final class Committer implements AutoCloseable {
                 throw e;
             }
         } finally {
+            if (t.changes()) {
+                pendingChanges.decrementAndGet();
+            }
             if (t.kind == Kind.BEHIND) {
                 t.handle.queued.decrementAndGet();
                 budget.release(permits(t.bytes));
@@ -416,6 +428,9 @@ final class Committer implements AutoCloseable {
         Task<?> t;
         while ((t = queue.poll()) != null) {
             failed(t, new FsException(Errno.EIO, "the writer thread failed: " + cause));
+            if (t.changes()) {
+                pendingChanges.decrementAndGet();
+            }
             if (t.kind == Kind.BEHIND) {
                 t.handle.queued.decrementAndGet();
                 budget.release(permits(t.bytes));
