@@ -40,7 +40,8 @@ import org.hammer.core.store.StoreWriter;
  * acknowledged change is uncommitted — inside the open transaction, ahead of queued data.
  *
  * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
- * and changes that nothing queued precedes, in it directly on their own threads, one at a time
+ * and changes that no queued change precedes (not even one the writer has taken off the queue
+ * and not run yet), in it directly on their own threads, one at a time
  * under {@link #lock}, instead of handing them over: a file create then costs no thread switch.
  * LMDB's rule of one thread per transaction at a time holds: the writer thread runs nothing in
  * the transaction while it waits, and holds the lock from the end of the wait through the commit.
