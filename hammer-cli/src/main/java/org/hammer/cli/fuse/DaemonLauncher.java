@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.hammer.core.HammerException;
 
 /**
@@ -59,6 +60,10 @@ final class DaemonLauncher {
                 + " s; see " + log);
     }
 
+    /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
+    private static final Pattern COMMAND_ONLY = Pattern.compile(
+            "-XX:(TieredStopAtLevel|ArchiveClassesAtExit|SharedArchiveFile|SurvivorRatio|TargetSurvivorRatio)=|-Xm[sn]");
+
     private static List<String> command(MountTarget target, Path mountPoint, List<String> options) {
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
@@ -67,10 +72,9 @@ final class DaemonLauncher {
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // The daemon runs long: full JIT, the default initial heap (its write-back queue lives
-            // there), and no class-data archive of the short-lived command.
-            if (!a.startsWith("-XX:TieredStopAtLevel") && !a.startsWith("-XX:ArchiveClassesAtExit")
-                    && !a.startsWith("-XX:SharedArchiveFile") && !a.startsWith("-Xms")) {
+            // The daemon runs long: full JIT, the default heap and generation sizes (its
+            // write-back queue lives there), and no class-data archive of the short-lived command.
+            if (!COMMAND_ONLY.matcher(a).lookingAt()) {
                 cmd.add(a);
             }
         }

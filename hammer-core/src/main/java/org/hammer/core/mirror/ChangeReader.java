@@ -1,6 +1,6 @@
 package org.hammer.core.mirror;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.List;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
@@ -72,10 +72,10 @@ final class ChangeReader {
         if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
             delete = 0;
         }
-        Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(rec.key().toBytes())).setChangeTid(changeTid)
+        Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(rec.key().toBytes())).setChangeTid(changeTid)
                 .setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
         if (changeTid == rec.key().createTid()) {
-            m.setData(ByteString.copyFrom(rec.data())).setDataCrc(rec.crc());
+            m.setData(UnsafeByteOperations.unsafeWrap(rec.data())).setDataCrc(rec.crc());
         } else {
             m.setPass(true);
         }
@@ -108,11 +108,11 @@ final class ChangeReader {
                 }
                 long delete = head.deleteTid() != 0 && Long.compareUnsigned(head.deleteTid(), end) <= 0
                         ? head.deleteTid() : 0;
-                Rec.Builder m = Rec.newBuilder().setKey(ByteString.copyFrom(k.toBytes())).setDeleteTid(delete)
+                Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(k.toBytes())).setDeleteTid(delete)
                         .setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
                 if (Long.compareUnsigned(k.createTid(), targetEnd) > 0) {
                     Record full2 = r.get(k);
-                    m.setData(ByteString.copyFrom(full2.data())).setDataCrc(full2.crc());
+                    m.setData(UnsafeByteOperations.unsafeWrap(full2.data())).setDataCrc(full2.crc());
                     size[1] += full2.data().length;
                 } else {
                     m.setPass(true);

@@ -1,6 +1,7 @@
 package org.hammer.core.mirror;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
 import org.hammer.proto.Lineage;
 import org.hammer.proto.Pfsd;
+import org.hammer.proto.Records;
 
 /** Conversions between stream messages and core values; every protobuf parse failure is CORRUPT. */
 final class Codec {
@@ -30,6 +32,16 @@ final class Codec {
         } catch (InvalidProtocolBufferException e) {
             throw HammerException.corrupt(peer + ": frame " + f.seq() + " (" + f.type() + "): malformed message");
         }
+    }
+
+    /**
+     * A RECORDS payload, its records' data read in place: the payload is a fresh array that
+     * nothing changes afterwards, so the data is not copied a second time.
+     */
+    static Records records(byte[] payload) throws InvalidProtocolBufferException {
+        CodedInputStream in = CodedInputStream.newInstance(payload);
+        in.enableAliasing(true);
+        return Records.parser().parseFrom(in);
     }
 
     static ByteString uuid(UUID u) {

@@ -170,7 +170,7 @@ public final class MirrorTarget {
             throw HammerException.corrupt(who + ": records outside a batch (frame " + f.seq() + ")");
         }
         batchCrc.update(f.payload(), 0, f.payload().length);
-        Records rs = Codec.parse(f, Records::parseFrom, who);
+        Records rs = Codec.parse(f, Codec::records, who);
         for (Rec rec : rs.getRecsList()) {
             check(rec);
             pending.add(rec);
