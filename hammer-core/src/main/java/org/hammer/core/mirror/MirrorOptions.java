@@ -12,8 +12,11 @@ public record MirrorOptions(boolean twoWay, boolean createSlave, int zstdLevel, 
         long batchBytes, Long beginTid, int verbose, boolean quiet, PrintStream log) {
 
     public static final long DEFAULT_BATCH = 256L << 20;
-    /** The target commits its applied records and resume cursor at least this often. */
-    public static final long CHUNK = 16L << 20;
+    /**
+     * The target commits its applied records and resume cursor at least this often. Two chunks
+     * are in memory at a time (one committing, one arriving) and a young collection copies them.
+     */
+    public static final long CHUNK = 8L << 20;
 
     public MirrorOptions {
         if (zstdLevel < 0 || zstdLevel > 19) {

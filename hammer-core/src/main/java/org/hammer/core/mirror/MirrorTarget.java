@@ -4,6 +4,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Record;
@@ -28,7 +32,9 @@ import org.hammer.proto.Update;
  * mirror-write: applies a stream to a slave PFS (DESIGN.md §6.3). Records keep their original
  * TIDs and land above the slave's sync-end-tid, where nobody sees them until the batch's SYNC
  * moves the sync point. Applied records are committed every {@link MirrorOptions#CHUNK} bytes
- * together with the resume cursor, so an interruption costs at most one chunk.
+ * together with the resume cursor, so an interruption costs at most two chunks: each chunk is
+ * committed on a second thread while the next one is received and checked, and a SYNC, TERM or
+ * failure waits for it.
  */
 public final class MirrorTarget {
 
@@ -63,6 +69,12 @@ public final class MirrorTarget {
     private long lastTid;
     /** In a reconciliation batch: the last key (of the target's PFS) the delete-to pass reached. */
     private RecordKey reconciled;
+    /** Commits chunks while the next one is received; created with the first chunk. */
+    private ExecutorService committer;
+    /** The chunk being committed, if one is. */
+    private Future<?> committing;
+    /** A chunk failed to commit: nothing after it may be. */
+    private boolean commitFailed;
 
     public MirrorTarget(Opener opener, String name, MirrorOptions opts) {
         this.opener = opener;
@@ -85,12 +97,22 @@ public final class MirrorTarget {
         } catch (RuntimeException e) {
             salvage(e);
             throw e;
+        } finally {
+            if (committer != null) {
+                committer.shutdown();
+            }
         }
     }
 
     /** Commits the records received intact before a failure, so a rerun need not send them again. */
     private void salvage(RuntimeException cause) {
-        if (store != null && !pending.isEmpty()) {
+        try {
+            awaitCommitted();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+        // After a chunk the store refused, committing the next would leave a gap before the cursor.
+        if (store != null && !commitFailed && !pending.isEmpty()) {
             try {
                 flush();
             } catch (RuntimeException e) {
@@ -177,7 +199,7 @@ public final class MirrorTarget {
             pendingBytes += rec.getData().size() + 64;
         }
         if (pendingBytes >= MirrorOptions.CHUNK) {
-            flush();
+            handOff();
         }
     }
 
@@ -210,18 +232,76 @@ public final class MirrorTarget {
         return (int) c.getValue();
     }
 
-    /** Applies pending records in one transaction, with the resume cursor after the last of them. */
+    /** Commits every record received so far, and waits until it is committed. */
     private void flush() {
+        handOff();
+        awaitCommitted();
+    }
+
+    /**
+     * Hands the pending records to the committing thread, once the chunk before them is
+     * committed, and returns: receiving the next chunk overlaps committing this one.
+     */
+    private void handOff() {
+        awaitCommitted();
         if (pending.isEmpty()) {
             return;
         }
         List<Rec> recs = new ArrayList<>(pending);
+        Batch b = batch;
+        pending.clear();
+        pendingBytes = 0;
+        if (committer == null) {
+            committer = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "mirror-commit");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        committing = committer.submit(() -> commit(recs, b));
+    }
+
+    /** Waits for the chunk being committed; its failure is this thread's. */
+    private void awaitCommitted() {
+        Future<?> f = committing;
+        if (f == null) {
+            return;
+        }
+        committing = null;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the commit runs on regardless: wait for its outcome
+                }
+            }
+        } catch (ExecutionException e) {
+            commitFailed = true;
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new HammerException(HammerException.Kind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Applies records in one transaction, with the resume cursor after the last of them. */
+    private void commit(List<Rec> recs, Batch of) {
         store.apply(w -> {
             long maxTid = 0;
             for (Rec rec : recs) {
-                if (batch != null && batch.getReconcile()) {
+                if (of != null && of.getReconcile()) {
                     RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
-                    deleteTo(w, k, batch.getEndTid());
+                    deleteTo(w, k, of.getEndTid());
                     reconciled = k;
                 }
                 maxTid = Math.max(maxTid, apply(w, rec));
@@ -236,8 +316,6 @@ public final class MirrorTarget {
             dataBytes += rec.getData().size();
         }
         records += recs.size();
-        pending.clear();
-        pendingBytes = 0;
     }
 
     /**

@@ -7,7 +7,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.fs.TreeDigest;
@@ -17,6 +19,9 @@ import org.hammer.core.pfs.PfsMode;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreHeader;
+import org.hammer.core.store.StoreReader;
+import org.hammer.core.store.StoreWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +106,41 @@ class MirrorEngineTest {
         }
         MirrorStats s = copy(MirrorOptions.defaults().withBatchBytes(8000));
         assertThat(s.batches()).isGreaterThan(5);
+        assertSlaveEqualsMaster();
+    }
+
+    /**
+     * Chunks are committed on a second thread while the next arrives: when the store refuses one,
+     * nothing received after it may be committed (its cursor would skip the refused records), and
+     * the next copy resumes from the last chunk that did commit.
+     */
+    @Test
+    void aChunkTheStoreRefusesStopsTheCopyWithoutAGap() {
+        byte[] block = new byte[1 << 20];
+        new Random(7).nextBytes(block);
+        long chunks = 4;
+        for (int i = 0; i < chunks * MirrorOptions.CHUNK / block.length; i++) {
+            int n = i;
+            a.write(w -> {
+                FsWriter f = Pfses.writer(w, master.id());
+                long ino = f.mknod(FsReader.ROOT, "f" + n, 0644, 0, 0, 0);
+                return f.write(ino, 0, block, 0, block.length);
+            });
+        }
+        PfsConfig slave = Pfses.create(b, FsReader.ROOT, "test", PfsMode.SLAVE, master.sharedUuid());
+        RefusingStore refusing = new RefusingStore(b, 2);
+        MirrorOptions o = MirrorOptions.defaults().withTwoWay(true);
+        assertThatThrownBy(() -> MirrorCopy.run(
+                (in, out) -> new MirrorSource(a, master.id(), "a/test", o).run(in, out),
+                (in, out) -> new MirrorTarget(src -> new MirrorTarget.Resolved(refusing, slave.id(), "b/test", true),
+                        "b/test", o).run(in, out)))
+                .hasMessageContaining("injected");
+        assertThat(refusing.applies).as("no chunk after the refused one was committed").isEqualTo(2);
+        PfsConfig after = b.read(r -> PfsTable.get(r, slave.id()));
+        assertThat(after.cursor()).as("the first chunk's resume cursor").isNotNull();
+
+        MirrorStats resumed = copy(MirrorOptions.defaults());
+        assertThat(resumed.dataBytes()).isLessThan(chunks * MirrorOptions.CHUNK);
         assertSlaveEqualsMaster();
     }
 
@@ -204,5 +244,65 @@ class MirrorEngineTest {
                 .toList());
         assertThat(slaves).hasSize(2);
         assertThat(slaves.get(0)).isGreaterThan(slaves.get(1));
+    }
+
+    /** A store whose {@code failing}-th apply fails, as a full disk would make it. */
+    private static final class RefusingStore implements Store {
+        private final Store store;
+        private final int failing;
+        int applies;
+
+        RefusingStore(Store store, int failing) {
+            this.store = store;
+            this.failing = failing;
+        }
+
+        @Override
+        public <T> T apply(Function<StoreWriter, T> work) {
+            if (++applies == failing) {
+                throw HammerException.failure(store.dir() + ": the store is full (injected)");
+            }
+            return store.apply(work);
+        }
+
+        @Override
+        public Path dir() {
+            return store.dir();
+        }
+
+        @Override
+        public StoreHeader header() {
+            return store.header();
+        }
+
+        @Override
+        public <T> T read(Function<StoreReader, T> work) {
+            return store.read(work);
+        }
+
+        @Override
+        public <T> T write(Function<StoreWriter, T> work) {
+            return store.write(work);
+        }
+
+        @Override
+        public long lastTid() {
+            return store.lastTid();
+        }
+
+        @Override
+        public void sync() {
+            store.sync();
+        }
+
+        @Override
+        public long usedBytes() {
+            return store.usedBytes();
+        }
+
+        @Override
+        public void close() {
+            // the wrapped store is the test's
+        }
     }
 }
