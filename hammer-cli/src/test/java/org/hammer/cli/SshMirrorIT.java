@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -175,6 +176,47 @@ class SshMirrorIT {
             writing.set(false);
             writer.join();
         }
+    }
+
+    /**
+     * The far end falls silent without closing the link (its sshd sessions stopped, as a dead
+     * router or a suspended host leaves it): ssh gives up once its keep-alives go unanswered, and
+     * the stream logs the lost link, reconnects and carries the next change. Without keep-alives
+     * (plain {@code ssh -F config}) the same stream waits on the silent link past the deadline.
+     */
+    @Test
+    void mirrorStreamOverSshReconnectsWhenThePeerFallsSilent() throws Exception {
+        pair.write("before", "one".getBytes(StandardCharsets.UTF_8));
+        Path log = tmp.resolve("stream.log");
+        String rsh = sshd.rsh() + " -o ServerAliveInterval=1 -o ServerAliveCountMax=2";
+        List<ProcessHandle> stopped = new ArrayList<>();
+        try (StreamProcess stream = StreamProcess.start(log, Map.of("HAMMER_RSH", rsh), "mirror-stream", "-i", "0",
+                "--retry", "0.2", "-v", pair.masterPath(), remote(pair.slavePath()))) {
+            long first = pair.masterTid();
+            stream.await("the first sync", 30, () -> Long.compareUnsigned(pair.slave().syncEndTid(), first) >= 0);
+            List<ProcessHandle> sessions = sshd.sessions();
+            assertThat(sessions).as("sshd sessions of the stream").isNotEmpty();
+            for (ProcessHandle h : sessions) {
+                signal("STOP", h);
+                stopped.add(h);
+            }
+            pair.write("after", "two".getBytes(StandardCharsets.UTF_8));
+            long second = pair.masterTid();
+            stream.await("the slave catching up through a new link", 60,
+                    () -> Long.compareUnsigned(pair.slave().syncEndTid(), second) >= 0);
+            assertThat(stream.log()).contains("link lost");
+            MirrorPair.SlaveView slave = pair.slave();
+            assertThat(slave.tree()).isEqualTo(pair.masterTree(slave.syncEndTid())).containsKey("/after");
+            stream.terminate();
+        } finally {
+            stopped.forEach(ProcessHandle::destroyForcibly); // SIGKILL ends a stopped process too
+        }
+    }
+
+    private static void signal(String name, ProcessHandle h) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(h.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", name, h.pid())
+                .isTrue();
     }
 
     /** The stream bytes of one mirror-copy of the whole master into a new slave, run in this process. */

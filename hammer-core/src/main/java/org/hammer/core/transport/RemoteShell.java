@@ -5,9 +5,9 @@ import java.util.List;
 import org.hammer.core.HammerException;
 
 /**
- * The remote shell that runs {@code hammer} on another host: {@code ssh}, or the words of
- * {@code $HAMMER_RSH} (split on spaces, as HAMMER runs it rsh-style). The remote program is the
- * bare {@code hammer}, found on the remote PATH (HAMMER.md §4.8).
+ * The remote shell that runs {@code hammer} on another host: {@code ssh} ({@link #SSH}), or the
+ * words of {@code $HAMMER_RSH} (split on spaces, as HAMMER runs it rsh-style). The remote program
+ * is the bare {@code hammer}, found on the remote PATH (HAMMER.md §4.8).
  */
 public record RemoteShell(List<String> words) {
     public static final String ENV = "HAMMER_RSH";
@@ -20,15 +20,23 @@ public record RemoteShell(List<String> words) {
         }
     }
 
-    /** {@code $HAMMER_RSH} when set and not blank, else {@code ssh}. */
+    /** {@code $HAMMER_RSH} when set and not blank, else {@link #SSH}. */
     public static RemoteShell fromEnvironment() {
         return of(System.getenv(ENV));
     }
 
-    /** The given command line split on spaces, or {@code ssh} when it is null or blank. */
+    /**
+     * The default remote shell: ssh that gives up on a peer silent for about a minute (four
+     * unanswered keep-alive requests 15 s apart). Without them a link that hangs without closing
+     * (a dead router, a suspended host) holds a mirror-stream for the hours TCP takes to notice,
+     * where it should log the lost link and reconnect.
+     */
+    public static final List<String> SSH = List.of("ssh", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
+
+    /** The given command line split on spaces, or {@link #SSH} when it is null or blank. */
     public static RemoteShell of(String rsh) {
         if (rsh == null || rsh.isBlank()) {
-            return new RemoteShell(List.of("ssh"));
+            return new RemoteShell(SSH);
         }
         return new RemoteShell(List.of(rsh.trim().split("\\s+")));
     }

@@ -11,7 +11,8 @@ class RemoteShellTest {
         Endpoint e = new Endpoint("root", "host", 2222, "/a b");
 
         assertThat(RemoteShell.of(null).command(e, List.of("-2", "mirror-write", e.path())))
-                .containsExactly("ssh", "-p", "2222", "root@host", "hammer -2 mirror-write '/a b'");
+                .containsExactly("ssh", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4",
+                        "-p", "2222", "root@host", "hammer -2 mirror-write '/a b'");
     }
 
     @Test
