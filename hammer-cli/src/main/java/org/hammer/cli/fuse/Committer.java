@@ -379,15 +379,20 @@ final class Committer implements AutoCloseable {
                 throw e;
             }
         } finally {
-            if (t.changes()) {
-                pendingChanges.decrementAndGet();
-            }
-            if (t.kind == Kind.BEHIND) {
-                t.handle.queued.decrementAndGet();
-                budget.release(permits(t.bytes));
-            }
+            done(t);
         }
         return null;
+    }
+
+    /** A task ran or was dropped: it no longer precedes changes, nor holds its handle or the queue's room. */
+    private void done(Task<?> t) {
+        if (t.changes()) {
+            pendingChanges.decrementAndGet();
+        }
+        if (t.kind == Kind.BEHIND) {
+            t.handle.queued.decrementAndGet();
+            budget.release(permits(t.bytes));
+        }
     }
 
     /** The errno a failed change or commit shows: ENOSPC when the store or its disk is full, else EIO. */
@@ -429,12 +434,8 @@ final class Committer implements AutoCloseable {
         Task<?> t;
         while ((t = queue.poll()) != null) {
             failed(t, new FsException(Errno.EIO, "the writer thread failed: " + cause));
-            if (t.changes()) {
-                pendingChanges.decrementAndGet();
-            }
+            done(t);
             if (t.kind == Kind.BEHIND) {
-                t.handle.queued.decrementAndGet();
-                budget.release(permits(t.bytes));
                 settle(t);
             }
         }

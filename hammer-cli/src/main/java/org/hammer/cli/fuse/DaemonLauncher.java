@@ -61,8 +61,8 @@ final class DaemonLauncher {
     }
 
     /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
-    private static final Pattern COMMAND_ONLY = Pattern.compile(
-            "-XX:(TieredStopAtLevel|ArchiveClassesAtExit|SharedArchiveFile|SurvivorRatio|TargetSurvivorRatio)=|-Xm[sn]");
+    private static final Pattern COMMAND_ONLY = Pattern.compile("-Xm[sn]|-XX:(TieredStopAtLevel|ArchiveClassesAtExit"
+            + "|SharedArchiveFile|SurvivorRatio|TargetSurvivorRatio)=");
 
     private static List<String> command(MountTarget target, Path mountPoint, List<String> options) {
         List<String> cmd = new ArrayList<>();

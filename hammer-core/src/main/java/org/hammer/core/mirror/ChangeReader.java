@@ -72,8 +72,8 @@ final class ChangeReader {
         if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
             delete = 0;
         }
-        Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(rec.key().toBytes())).setChangeTid(changeTid)
-                .setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
+        Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(rec.key().toBytes()))
+                .setChangeTid(changeTid).setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
         if (changeTid == rec.key().createTid()) {
             m.setData(UnsafeByteOperations.unsafeWrap(rec.data())).setDataCrc(rec.crc());
         } else {
@@ -108,8 +108,8 @@ final class ChangeReader {
                 }
                 long delete = head.deleteTid() != 0 && Long.compareUnsigned(head.deleteTid(), end) <= 0
                         ? head.deleteTid() : 0;
-                Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(k.toBytes())).setDeleteTid(delete)
-                        .setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
+                Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(k.toBytes()))
+                        .setDeleteTid(delete).setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
                 if (Long.compareUnsigned(k.createTid(), targetEnd) > 0) {
                     Record full2 = r.get(k);
                     m.setData(UnsafeByteOperations.unsafeWrap(full2.data())).setDataCrc(full2.crc());

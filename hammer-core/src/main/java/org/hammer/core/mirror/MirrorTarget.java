@@ -280,13 +280,7 @@ public final class MirrorTarget {
             }
         } catch (ExecutionException e) {
             commitFailed = true;
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new HammerException(HammerException.Kind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+            MirrorCopy.rethrow(e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -31,7 +31,8 @@ public record RemoteShell(List<String> words) {
      * (a dead router, a suspended host) holds a mirror-stream for the hours TCP takes to notice,
      * where it should log the lost link and reconnect.
      */
-    public static final List<String> SSH = List.of("ssh", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
+    public static final List<String> SSH =
+            List.of("ssh", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4");
 
     /** The given command line split on spaces, or {@link #SSH} when it is null or blank. */
     public static RemoteShell of(String rsh) {
