@@ -71,6 +71,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public Record.Header head(RecordKey key) {
+        return w.head(key);
+    }
+
+    @Override
     public Record visible(int pfs, long obj, RecordType type, long key, long asOf) {
         return w.visible(pfs, obj, type, key, asOf);
     }

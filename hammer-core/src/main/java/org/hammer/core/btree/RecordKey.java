@@ -67,6 +67,12 @@ public record RecordKey(int pfs, long obj, RecordType type, long key, long creat
         return c;
     }
 
+    /** The key as messages name it: PFS, object, type, key and create TID. */
+    public String describe() {
+        return String.format("PFS %05d object 0x%016x %s key 0x%016x created %s", pfs, obj, type, key,
+                Tid.format(createTid));
+    }
+
     @Override
     public String toString() {
         return String.format("pfs=%05d obj=%016x rt=%02x key=%016x create=%s", pfs, obj, type.code(), key,

@@ -72,10 +72,13 @@ final class ChangeReader {
         if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
             delete = 0;
         }
+        long deleteTs = delete == 0 ? 0 : rec.deleteTs();
+        int dataCrc = rec.dataCrc();
         Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(rec.key().toBytes()))
-                .setChangeTid(changeTid).setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(delete == 0 ? 0 : rec.deleteTs());
+                .setChangeTid(changeTid).setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(deleteTs)
+                .setDataCrc(dataCrc).setRecordCrc(Record.recordCrc(rec.key(), delete, rec.createTs(), deleteTs, dataCrc));
         if (changeTid == rec.key().createTid()) {
-            m.setData(UnsafeByteOperations.unsafeWrap(rec.data())).setDataCrc(rec.crc());
+            m.setData(UnsafeByteOperations.unsafeWrap(rec.data()));
         } else {
             m.setPass(true);
         }
@@ -108,15 +111,20 @@ final class ChangeReader {
                 }
                 long delete = head.deleteTid() != 0 && Long.compareUnsigned(head.deleteTid(), end) <= 0
                         ? head.deleteTid() : 0;
+                long deleteTs = delete == 0 ? 0 : head.deleteTs();
                 Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(k.toBytes()))
-                        .setDeleteTid(delete).setCreateTs(head.createTs()).setDeleteTs(delete == 0 ? 0 : head.deleteTs());
+                        .setDeleteTid(delete).setCreateTs(head.createTs()).setDeleteTs(deleteTs);
+                int dataCrc;
                 if (Long.compareUnsigned(k.createTid(), targetEnd) > 0) {
                     Record full2 = r.get(k);
-                    m.setData(UnsafeByteOperations.unsafeWrap(full2.data())).setDataCrc(full2.crc());
+                    dataCrc = full2.dataCrc();
+                    m.setData(UnsafeByteOperations.unsafeWrap(full2.data()));
                     size[1] += full2.data().length;
                 } else {
+                    dataCrc = r.head(k).dataCrc();
                     m.setPass(true);
                 }
+                m.setDataCrc(dataCrc).setRecordCrc(Record.recordCrc(k, delete, head.createTs(), deleteTs, dataCrc));
                 Rec rec = m.build();
                 recs.add(rec);
                 size[0] += rec.getSerializedSize() + 4;

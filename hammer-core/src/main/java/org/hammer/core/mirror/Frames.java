@@ -12,8 +12,9 @@ final class Frames {
     /** Largest payload, compressed or not: 1 MiB, plus room for one 64 KiB block's framing. */
     static final int MAX_PAYLOAD = (1 << 20) + (64 << 10);
     static final int FLAG_ZSTD = 1;
-    static final int VERSION = 1;
-    static final int MIN_VERSION = 1;
+    /** 2: every record carries its record CRC (Rec.record_crc), checked by the target. */
+    static final int VERSION = 2;
+    static final int MIN_VERSION = 2;
     static final String FEATURE_ZSTD = "zstd";
     static final String FEATURE_CRC32C = "crc32c";
 

@@ -87,7 +87,7 @@ public final class MirrorDump {
         RecordKey k = Codec.key(rec.getKey(), "mirror-dump");
         out.printf("%s pfs=%05d obj=%016x key=%016x rt=%02x%s%n", rec.getPass() ? "Pass  " : "Record", k.pfs(),
                 k.obj(), k.key(), k.type().code(),
-                !rec.getPass() && org.hammer.core.btree.Record.crc(rec.getData().toByteArray()) != rec.getDataCrc()
+                !rec.getPass() && org.hammer.core.btree.Record.dataCrc(rec.getData().toByteArray()) != rec.getDataCrc()
                         ? " (BAD CRC)" : "");
         out.printf("       tids %016x:%016x data=%d%n", k.createTid(), rec.getDeleteTid(), rec.getData().size());
     }

@@ -217,7 +217,11 @@ public final class MirrorTarget {
             throw HammerException.corrupt(who + ": record " + k + " out of order");
         }
         if (!rec.getPass() && crc(rec.getData()) != rec.getDataCrc()) {
-            throw HammerException.corrupt(who + ": record " + k + ": data CRC mismatch");
+            throw HammerException.corrupt(who + ": record " + k.describe() + ": data checksum mismatch");
+        }
+        if (Record.recordCrc(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), rec.getDataCrc())
+                != rec.getRecordCrc()) {
+            throw HammerException.corrupt(who + ": record " + k.describe() + ": record checksum mismatch");
         }
         if (rec.getDeleteTid() != 0 && rec.getDeleteTid() == k.createTid()) {
             throw HammerException.corrupt(who + ": record " + k + " deleted at its own create TID");
@@ -338,16 +342,35 @@ public final class MirrorTarget {
         if (!k.type().mirrored()) {
             return 0;
         }
-        Record have = w.get(k);
+        Record.Header have = w.head(k);
         if (have == null) {
             if (!rec.getPass()) {
                 w.insert(new Record(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(),
-                        rec.getData().toByteArray()));
+                        rec.getData().toByteArray()), rec.getDataCrc());
+                checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
             }
-        } else if (rec.getDeleteTid() != 0 && rec.getDeleteTid() != have.deleteTid()) {
+            return Math.max(k.createTid(), rec.getDeleteTid());
+        }
+        // The same record on both sides: the data the slave holds must be the data the source holds.
+        if (have.dataCrc() != rec.getDataCrc()) {
+            throw HammerException.corrupt(who + ": record " + k.describe() + " of target " + path
+                    + " holds other data than the source's (data checksum " + String.format("%08x", have.dataCrc())
+                    + ", source " + String.format("%08x", rec.getDataCrc()) + ")");
+        }
+        if (rec.getDeleteTid() != 0 && rec.getDeleteTid() != have.deleteTid()) {
             w.setDelete(k, rec.getDeleteTid(), rec.getDeleteTs());
+            checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
         }
         return Math.max(k.createTid(), rec.getDeleteTid());
+    }
+
+    /** Reads back what was laid down: its record checksum verified, its TIDs and data CRC the source's. */
+    private void checkApplied(StoreWriter w, RecordKey k, long deleteTid, int dataCrc) {
+        Record.Header h = w.head(k);
+        if (h == null || h.dataCrc() != dataCrc || h.deleteTid() != deleteTid) {
+            throw HammerException.corrupt(who + ": record " + k.describe() + " of target " + path
+                    + " does not read back as written");
+        }
     }
 
     private void sync(Sync s) {

@@ -10,6 +10,7 @@ final class LmdbErrors {
     private static final int ENOSPC = 28;
     private static final int EACCES = 13;
     private static final int EROFS = 30;
+    static final int MDB_NOTFOUND = -30798;
 
     private LmdbErrors() {
     }
@@ -31,6 +32,15 @@ final class LmdbErrors {
         if (e instanceof Env.MapFullException) {
             return new HammerException(HammerException.Kind.FAILURE,
                     dir + ": store is full (its size limit is reached); nothing of this change was written", e);
+        }
+        if (e instanceof LmdbNativeException.PageCorruptedException
+                || e instanceof LmdbNativeException.PageNotFoundException
+                || e instanceof LmdbNativeException.PanicException
+                || e instanceof Env.FileInvalidException
+                || e instanceof Env.VersionMismatchException
+                || e instanceof org.lmdbjava.Cursor.FullException) {
+            return new HammerException(HammerException.Kind.CORRUPT, dir + ": store damaged: LMDB " + op
+                    + " failed: " + e.getMessage() + " (hammer scrub " + dir + " lists all damage)", e);
         }
         if (e instanceof LmdbNativeException ne) {
             int rc = ne.getResultCode();

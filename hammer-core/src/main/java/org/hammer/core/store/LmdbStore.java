@@ -17,10 +17,22 @@ import org.lmdbjava.EnvFlags;
 import org.lmdbjava.EnvInfo;
 import org.lmdbjava.Txn;
 
-/** The LMDB environment behind a {@link Store}: DBIs {@code records}, {@code changes} and {@code meta}. */
+/**
+ * The LMDB environment behind a {@link Store}: DBIs {@code records}, {@code changes} and
+ * {@code meta} (FORMAT.md). Opening checks the data file first ({@link MetaPages}) and then the
+ * seal: every write transaction stores its own LMDB transaction id under {@value #META_SEAL}, so a
+ * snapshot whose id differs from its seal is a meta page that points at another commit's tree.
+ */
 final class LmdbStore implements Store {
 
     static final String META_TID = "tid";
+    static final String META_SEAL = "seal";
+    /**
+     * Room kept past the last page: a damaged page can make LMDB read up to 64 KiB beyond it
+     * (node offsets are 16 bits), and our values up to {@link org.hammer.core.btree.Record#MAX_DATA}
+     * are checked against the file's length before they are read.
+     */
+    static final long SLACK = 256 * 1024;
 
     private final Path dir;
     private final StoreHeader header;
@@ -33,24 +45,69 @@ final class LmdbStore implements Store {
     private volatile boolean unsynced;
     private final Preallocator preallocator;
     private final long pageSize;
+    final MapBounds bounds;
 
-    private LmdbStore(Path dir, StoreHeader header) {
+    private LmdbStore(Path dir, StoreHeader header, boolean create) {
         this.dir = dir;
         this.header = header;
+        if (!create) {
+            MetaPages.check(dir);
+        }
+        Env<ByteBuffer> e = null;
         try {
-            this.env = Env.create()
+            e = Env.create()
                     .setMapSize(header.maxSize())
                     .setMaxDbs(4)
                     .setMaxReaders(1024)
                     .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
-            this.records = env.openDbi("records", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
-            this.changes = env.openDbi("changes", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
-            this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
-            this.pageSize = env.stat().pageSize;
-            this.preallocator = new Preallocator(dir.resolve("data.mdb"));
-        } catch (RuntimeException e) {
-            throw LmdbErrors.translate(dir, "open", e);
+            // Only newfs creates the DBIs: a name missing from a damaged store must not be made anew.
+            DbiFlags[] flags = create ? new DbiFlags[] {DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY}
+                    : new DbiFlags[] {DbiFlags.MDB_UNSIGNEDKEY};
+            this.records = openDbi(e, "records", flags);
+            this.changes = openDbi(e, "changes", flags);
+            this.meta = openDbi(e, "meta", flags);
+            this.pageSize = e.stat().pageSize;
+            this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress);
+            this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
+            this.env = e;
+            if (!create) {
+                e.readerCheck();
+                checkSeal();
+            }
+        } catch (RuntimeException ex) {
+            if (e != null) {
+                e.close();
+            }
+            throw LmdbErrors.translate(dir, "open", ex);
         }
+    }
+
+    private Dbi<ByteBuffer> openDbi(Env<ByteBuffer> e, String name, DbiFlags... flags) {
+        try {
+            return e.openDbi(name, flags);
+        } catch (org.lmdbjava.LmdbNativeException ex) {
+            if (ex.getResultCode() == LmdbErrors.MDB_NOTFOUND) {
+                throw HammerException.corrupt(dir + ": store damaged: its '" + name + "' table is missing");
+            }
+            throw ex;
+        }
+    }
+
+    /** The newest snapshot must carry the seal its own commit wrote. */
+    private void checkSeal() {
+        read(r -> {
+            LmdbTxn t = (LmdbTxn) r;
+            byte[] seal = r.meta(META_SEAL);
+            if (seal == null || seal.length != 8) {
+                throw HammerException.corrupt(dir + ": store damaged: its newest commit carries no seal");
+            }
+            long sealed = ByteBuffer.wrap(seal).getLong();
+            if (sealed != t.snapshotId()) {
+                throw HammerException.corrupt(dir + ": store damaged: the newest meta page says commit "
+                        + t.snapshotId() + " but leads to the tree of commit " + sealed);
+            }
+            return null;
+        });
     }
 
     static LmdbStore create(Path dir, String label, long maxSize) {
@@ -67,12 +124,13 @@ final class LmdbStore implements Store {
             }
             Files.createDirectories(dir);
             StoreHeader h = new StoreHeader(StoreHeader.FORMAT_VERSION, label, UUID.randomUUID(), maxSize);
-            LmdbStore store = new LmdbStore(dir, h);
+            LmdbStore store = new LmdbStore(dir, h, true);
             store.apply(w -> {
                 w.raiseTid(Tid.FIRST - 1);
                 return null;
             });
             h.write(dir);
+            store.sync();
             return store;
         } catch (IOException e) {
             throw HammerException.failure(dir + ": " + e.getMessage());
@@ -81,7 +139,7 @@ final class LmdbStore implements Store {
 
     static LmdbStore open(Path dir) {
         StoreHeader h = StoreHeader.read(dir);
-        return new LmdbStore(dir, h);
+        return new LmdbStore(dir, h, false);
     }
 
     @Override
@@ -100,7 +158,7 @@ final class LmdbStore implements Store {
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             return work.apply(new LmdbTxn(this, txn, false, false));
         } catch (HammerException e) {
-            throw e;
+            throw located(e);
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "read", e);
         }
@@ -124,13 +182,23 @@ final class LmdbStore implements Store {
             t.finish();
             txn.commit();
             unsynced = true;
-            preallocator.committed(usedBytes());
+            preallocator.committed(usedBytes(), SLACK);
             return result;
         } catch (HammerException e) {
-            throw e;
+            throw located(e);
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "write", e);
         }
+    }
+
+    /** Damage found inside a transaction, named with this store and pointed at scrub. */
+    private HammerException located(HammerException e) {
+        if (e instanceof DamagedStoreException || e instanceof org.hammer.core.btree.CorruptRecordException) {
+            String m = e instanceof DamagedStoreException ? e.getMessage() : "store damaged: " + e.getMessage();
+            return new HammerException(HammerException.Kind.CORRUPT, dir + ": " + m
+                    + " (hammer scrub " + dir + " lists all damage)", e);
+        }
+        return e;
     }
 
     @Override

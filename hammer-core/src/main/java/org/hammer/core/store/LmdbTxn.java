@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.zip.CRC32C;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.CorruptRecordException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
@@ -28,7 +31,7 @@ final class LmdbTxn implements StoreWriter {
 
         final ByteBuffer key = ByteBuffer.allocateDirect(512);
         final ByteBuffer key2 = ByteBuffer.allocateDirect(64);
-        final ByteBuffer one = ByteBuffer.allocateDirect(1);
+        final ByteBuffer one = ByteBuffer.allocateDirect(CHANGE_VALUE);
         private ByteBuffer val = ByteBuffer.allocateDirect(16 * 1024);
 
         static Scratch get() {
@@ -46,7 +49,11 @@ final class LmdbTxn implements StoreWriter {
     }
     private static final byte CHANGE_CREATE = 1;
     private static final byte CHANGE_DELETE = 2;
-    private static final int CHANGE_KEY = 2 + 8 + RecordKey.BYTES;
+    /** Change index key: pfs u16 | tid u64 | record key; value: kind u8 | crc u32 (FORMAT.md). */
+    static final int CHANGE_KEY = 2 + 8 + RecordKey.BYTES;
+    static final int CHANGE_VALUE = 1 + 4;
+    /** LMDB's largest key (its default MDB_MAXKEYSIZE). */
+    private static final int MAX_KEY = 511;
 
     private final LmdbStore store;
     private final Txn<ByteBuffer> txn;
@@ -81,13 +88,76 @@ final class LmdbTxn implements StoreWriter {
 
     private long readLastTid() {
         byte[] v = meta(LmdbStore.META_TID);
+        if (v != null && v.length != 8) {
+            throw damaged("meta entry '" + LmdbStore.META_TID + "' has " + v.length + " bytes");
+        }
         return v == null ? 0 : ByteBuffer.wrap(v).getLong();
     }
 
+    /** Before commit: the TID counter and the seal (this LMDB transaction's id, see LmdbStore). */
     void finish() {
         if (tidDirty) {
             putMeta(LmdbStore.META_TID, ByteBuffer.allocate(8).putLong(lastTid).array());
         }
+        putMeta(LmdbStore.META_SEAL, ByteBuffer.allocate(8).putLong(txn.getId()).array());
+    }
+
+    /** The id of the LMDB snapshot this transaction reads. */
+    long snapshotId() {
+        return txn.getId();
+    }
+
+    private static HammerException damaged(String what) {
+        return new DamagedStoreException(what);
+    }
+
+    /** A stored record key, refused unless it has exactly the key's size and a known type. */
+    static RecordKey recordKey(ByteBuffer kb) {
+        if (kb.remaining() != RecordKey.BYTES) {
+            throw new CorruptRecordException(null, "stored key of " + kb.remaining() + " bytes");
+        }
+        int type = Byte.toUnsignedInt(kb.get(kb.position() + 10));
+        RecordKey k = RecordKey.readFrom(kb.duplicate());
+        if (k == null) {
+            throw new CorruptRecordException(null, String.format("stored key of unknown type 0x%02x", type));
+        }
+        return k;
+    }
+
+    /** A value's bytes, refused when they reach outside the data file. */
+    private ByteBuffer inFile(ByteBuffer v, RecordKey k) {
+        if (!store.bounds.contains(v)) {
+            throw new CorruptRecordException(k, "value of " + v.remaining() + " bytes reaches past the end of data.mdb");
+        }
+        return v.duplicate();
+    }
+
+    private Record full(RecordKey k, ByteBuffer v) {
+        if (v.remaining() > Record.VALUE_HEADER + Record.MAX_DATA) {
+            throw new CorruptRecordException(k, "impossible value size " + v.remaining());
+        }
+        return Record.readValue(k, inFile(v, k));
+    }
+
+    private Record.Header header(RecordKey k, ByteBuffer v) {
+        if (v.remaining() > Record.VALUE_HEADER + Record.MAX_DATA) {
+            throw new CorruptRecordException(k, "impossible value size " + v.remaining());
+        }
+        return Record.Header.read(k, inFile(v, k));
+    }
+
+    static int changeCrc(ByteBuffer key, byte kind) {
+        CRC32C c = new CRC32C();
+        c.update(key.duplicate());
+        c.update(kind);
+        return (int) c.getValue();
+    }
+
+    static int metaCrc(byte[] name, ByteBuffer payload) {
+        CRC32C c = new CRC32C();
+        c.update(name);
+        c.update(payload.duplicate());
+        return (int) c.getValue();
     }
 
     // ---- reads ----
@@ -106,7 +176,13 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Record get(RecordKey k) {
         ByteBuffer v = store.records.get(txn, recordKey(key, k));
-        return v == null ? null : Record.readValue(k, v.duplicate());
+        return v == null ? null : full(k, v);
+    }
+
+    @Override
+    public Record.Header head(RecordKey k) {
+        ByteBuffer v = store.records.get(txn, recordKey(key, k));
+        return v == null ? null : header(k, v);
     }
 
     @Override
@@ -115,8 +191,8 @@ final class LmdbTxn implements StoreWriter {
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             boolean found = c.get(recordKey(key, probe), GetOp.MDB_SET_RANGE);
             if (found) {
-                RecordKey at = RecordKey.readFrom(c.key().duplicate());
-                if (at == null || !at.equals(probe)) {
+                RecordKey at = recordKey(c.key());
+                if (!at.equals(probe)) {
                     found = c.prev();
                 }
             } else {
@@ -125,15 +201,15 @@ final class LmdbTxn implements StoreWriter {
             if (!found) {
                 return null;
             }
-            RecordKey at = RecordKey.readFrom(c.key().duplicate());
-            if (at == null || at.pfs() != pfs || at.obj() != obj || at.type() != type || at.key() != k) {
+            RecordKey at = recordKey(c.key());
+            if (at.pfs() != pfs || at.obj() != obj || at.type() != type || at.key() != k) {
                 return null;
             }
-            long delete = c.val().getLong(0);
+            long delete = header(at, c.val()).deleteTid();
             if (!org.hammer.core.tid.Tid.visible(at.createTid(), delete, asOf)) {
                 return null;
             }
-            return Record.readValue(at, c.val().duplicate());
+            return full(at, c.val());
         }
     }
 
@@ -147,18 +223,16 @@ final class LmdbTxn implements StoreWriter {
                 if (compare(kb, to) >= 0) {
                     return;
                 }
-                RecordKey k = RecordKey.readFrom(kb.duplicate());
-                if (k != null) {
-                    Record r;
-                    if (withData) {
-                        r = Record.readValue(k, c.val().duplicate());
-                    } else {
-                        ByteBuffer v = c.val();
-                        r = new Record(k, v.getLong(0), v.getLong(8), v.getLong(16), null);
-                    }
-                    if (!visitor.test(r)) {
-                        return;
-                    }
+                RecordKey k = recordKey(kb);
+                Record r;
+                if (withData) {
+                    r = full(k, c.val());
+                } else {
+                    Record.Header h = header(k, c.val());
+                    r = new Record(k, h.deleteTid(), h.createTs(), h.deleteTs(), null);
+                }
+                if (!visitor.test(r)) {
+                    return;
                 }
                 ok = c.next();
             }
@@ -206,17 +280,36 @@ final class LmdbTxn implements StoreWriter {
                     ok = c.next();
                     continue;
                 }
+                checkChange(kb, c.val());
                 int p = Short.toUnsignedInt(kb.getShort());
                 long t = kb.getLong();
                 if (p != pfs || Long.compareUnsigned(t, toTid) > 0) {
                     return;
                 }
-                RecordKey k = RecordKey.readFrom(kb);
-                if (k != null && !visitor.test(t, k)) {
+                RecordKey k = recordKey(kb);
+                if (!visitor.test(t, k)) {
                     return;
                 }
                 ok = c.next();
             }
+        }
+    }
+
+    /** Refuses a change-index entry whose key or value does not match its CRC. */
+    static void checkChange(ByteBuffer kb, ByteBuffer v) {
+        if (kb.remaining() != CHANGE_KEY) {
+            throw damaged("change index entry with a key of " + kb.remaining() + " bytes");
+        }
+        if (v.remaining() != CHANGE_VALUE) {
+            throw damaged("change index entry with a value of " + v.remaining() + " bytes");
+        }
+        byte kind = v.get(v.position());
+        if ((kind != CHANGE_CREATE && kind != CHANGE_DELETE) || v.getInt(v.position() + 1) != changeCrc(kb, kind)) {
+            ByteBuffer d = kb.duplicate();
+            int p = Short.toUnsignedInt(d.getShort());
+            long t = d.getLong();
+            throw damaged(String.format("change index entry of PFS %05d at %s: checksum mismatch", p,
+                    org.hammer.core.tid.Tid.format(t)));
         }
     }
 
@@ -234,8 +327,9 @@ final class LmdbTxn implements StoreWriter {
             if (!found) {
                 return 0;
             }
-            ByteBuffer kb = c.key().duplicate();
-            return Short.toUnsignedInt(kb.getShort()) == pfs ? kb.getLong() : 0;
+            RecordKey k = recordKey(c.key());
+            header(k, c.val());
+            return k.pfs() == pfs ? k.obj() : 0;
         }
     }
 
@@ -247,20 +341,34 @@ final class LmdbTxn implements StoreWriter {
             if (!c.get(key2, GetOp.MDB_SET_RANGE)) {
                 return false;
             }
-            return Short.toUnsignedInt(c.key().getShort(c.key().position())) == pfs;
+            RecordKey k = recordKey(c.key());
+            header(k, c.val());
+            return k.pfs() == pfs;
         }
     }
 
     @Override
     public byte[] meta(String name) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
-        key.put(name.getBytes(StandardCharsets.UTF_8)).flip();
+        key.put(nameBytes).flip();
         ByteBuffer v = store.meta.get(txn, key);
-        if (v == null) {
-            return null;
+        return v == null ? null : metaValue(nameBytes, v);
+    }
+
+    /** A meta entry's payload, after checking the CRC that follows it over its name and payload. */
+    private byte[] metaValue(byte[] name, ByteBuffer v) {
+        String what = "meta entry '" + new String(name, StandardCharsets.UTF_8) + "'";
+        if (v.remaining() < 4 || v.remaining() > 4 + Record.MAX_DATA || !store.bounds.contains(v)) {
+            throw damaged(what + " of impossible size " + v.remaining());
         }
-        byte[] out = new byte[v.remaining()];
-        v.duplicate().get(out);
+        ByteBuffer payload = v.duplicate();
+        payload.limit(payload.limit() - 4);
+        if (metaCrc(name, payload) != v.getInt(v.limit() - 4)) {
+            throw damaged(what + ": checksum mismatch");
+        }
+        byte[] out = new byte[payload.remaining()];
+        payload.get(out);
         return out;
     }
 
@@ -274,14 +382,15 @@ final class LmdbTxn implements StoreWriter {
             boolean ok = p.length == 0 ? c.seek(SeekOp.MDB_FIRST) : c.get(seek, GetOp.MDB_SET_RANGE);
             while (ok) {
                 ByteBuffer kb = c.key().duplicate();
+                if (kb.remaining() > MAX_KEY) {
+                    throw damaged("meta key of " + kb.remaining() + " bytes");
+                }
                 byte[] k = new byte[kb.remaining()];
                 kb.get(k);
                 if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) {
                     return;
                 }
-                ByteBuffer vb = c.val().duplicate();
-                byte[] v = new byte[vb.remaining()];
-                vb.get(v);
+                byte[] v = metaValue(k, c.val());
                 if (!visitor.test(new String(k, StandardCharsets.UTF_8), v)) {
                     return;
                 }
@@ -311,22 +420,27 @@ final class LmdbTxn implements StoreWriter {
         return now;
     }
 
-    private ByteBuffer value(Record r) {
+    private ByteBuffer value(Record r, int dataCrc) {
         ByteBuffer val = scratch.value(r.valueSize());
-        r.writeValue(val);
+        r.writeValue(val, dataCrc);
         return val.flip();
     }
 
     @Override
     public void insert(Record r) {
+        insert(r, r.dataCrc());
+    }
+
+    @Override
+    public void insert(Record r, int dataCrc) {
         checkWritable();
         // Only the replaced record's delete TID matters here: read it without copying the data.
         ByteBuffer old = store.records.get(txn, recordKey(key, r.key()));
-        long oldDelete = old == null ? 0 : old.getLong(old.position());
+        long oldDelete = old == null ? 0 : header(r.key(), old).deleteTid();
         if (oldDelete != 0 && oldDelete != r.deleteTid()) {
             change(r.key(), oldDelete, false);
         }
-        store.records.put(txn, recordKey(key, r.key()), value(r));
+        store.records.put(txn, recordKey(key, r.key()), value(r, dataCrc));
         change(r.key(), r.key().createTid(), true);
         if (r.deleteTid() != 0) {
             change(r.key(), r.deleteTid(), true);
@@ -336,18 +450,24 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void setDelete(RecordKey k, long deleteTid, long deleteTs) {
         checkWritable();
-        Record old = get(k);
-        if (old == null) {
+        ByteBuffer stored = store.records.get(txn, recordKey(key, k));
+        if (stored == null) {
             throw new IllegalStateException("no record " + k);
         }
-        if (old.deleteTid() == deleteTid) {
+        ByteBuffer old = stored.duplicate();
+        Record.Header h = header(k, old);
+        if (h.deleteTid() == deleteTid) {
             return;
         }
-        if (old.deleteTid() != 0) {
-            change(k, old.deleteTid(), false);
+        if (h.deleteTid() != 0) {
+            change(k, h.deleteTid(), false);
         }
-        Record r = old.withDelete(deleteTid, deleteTs);
-        store.records.put(txn, recordKey(key, k), value(r));
+        // The data and its CRC are carried over as stored; the record CRC is computed anew.
+        ByteBuffer data = old.duplicate().position(old.position() + Record.VALUE_HEADER);
+        ByteBuffer val = scratch.value(Record.VALUE_HEADER + data.remaining());
+        Record.writeHeader(val, k, deleteTid, h.createTs(), deleteTid == 0 ? 0 : deleteTs, h.dataCrc());
+        val.put(data).flip();
+        store.records.put(txn, recordKey(key, k), val);
         if (deleteTid != 0) {
             change(k, deleteTid, true);
         }
@@ -360,7 +480,7 @@ final class LmdbTxn implements StoreWriter {
         if (v == null) {
             return;
         }
-        long delete = v.getLong(0);
+        long delete = header(k, v).deleteTid();
         store.records.delete(txn, recordKey(key, k));
         change(k, k.createTid(), false);
         if (delete != 0) {
@@ -374,8 +494,9 @@ final class LmdbTxn implements StoreWriter {
         k.writeTo(key2);
         key2.flip();
         if (add) {
+            byte kind = atTid == k.createTid() ? CHANGE_CREATE : CHANGE_DELETE;
             one.clear();
-            one.put(atTid == k.createTid() ? CHANGE_CREATE : CHANGE_DELETE).flip();
+            one.put(kind).putInt(changeCrc(key2, kind)).flip();
             store.changes.put(txn, key2, one);
         } else {
             store.changes.delete(txn, key2);
@@ -385,10 +506,14 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void putMeta(String name, byte[] value) {
         checkWritable();
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
-        key.put(name.getBytes(StandardCharsets.UTF_8)).flip();
-        ByteBuffer v = scratch.value(value.length);
+        key.put(nameBytes).flip();
+        ByteBuffer v = scratch.value(value.length + 4);
         v.put(value).flip();
+        int crc = metaCrc(nameBytes, v);
+        v.limit(value.length + 4);
+        v.putInt(value.length, crc);
         store.meta.put(txn, key, v);
     }
 

@@ -40,11 +40,24 @@ final class Preallocator {
         this.file = file;
     }
 
-    /** After a commit: {@code used} bytes of the file are in use now. Called by the writer only. */
-    void committed(long used) {
+    /**
+     * After a commit: {@code used} bytes of the file are in use now, and at least {@code slack}
+     * bytes past them should exist (fallocate only ever grows a file, so a concurrent writer in
+     * another process loses nothing). Called by the writer only.
+     */
+    void committed(long used, long slack) {
         long grown = lastUsed < 0 ? 0 : used - lastUsed;
         lastUsed = used;
-        if (grown < TRIGGER || unavailable) {
+        if (unavailable) {
+            return;
+        }
+        if (allocated < used + slack) {
+            allocated = length();
+            if (allocated < used + slack && reserve(Math.max(allocated, used), used + 2 * slack)) {
+                allocated = used + 2 * slack;
+            }
+        }
+        if (grown < TRIGGER) {
             return;
         }
         if (allocated < used) {

@@ -10,11 +10,28 @@ import java.util.Properties;
 import java.util.UUID;
 import org.hammer.core.HammerException;
 
-/** The small text header of a store: format version, label, filesystem uuid and size limit. */
+/**
+ * The small text header of a store: format version, label, filesystem uuid and size limit, with a
+ * CRC32C over those fields. Written once by newfs, durably (file and directory synced).
+ */
 public record StoreHeader(int formatVersion, String label, UUID fsUuid, long maxSize) {
 
     public static final String FILE_NAME = "hammer-store";
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * 2: record checksums over key and value, checksummed change index and meta entries, the seal
+     * (FORMAT.md). Version 1 stores checked only record data; they are refused, not misread.
+     */
+    public static final int FORMAT_VERSION = 2;
+
+    private String crcInput() {
+        return formatVersion + "\n" + label + "\n" + fsUuid + "\n" + maxSize;
+    }
+
+    private String crc() {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(crcInput().getBytes(StandardCharsets.UTF_8));
+        return String.format("%08x", c.getValue());
+    }
 
     void write(Path dir) throws IOException {
         Properties p = new Properties();
@@ -22,11 +39,26 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
         p.setProperty("label", label);
         p.setProperty("fs-uuid", fsUuid.toString());
         p.setProperty("max-size", Long.toString(maxSize));
+        p.setProperty("crc32c", crc());
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
+                Writer w = java.nio.channels.Channels.newWriter(ch, StandardCharsets.UTF_8)) {
             p.store(w, "hammer store header; do not edit");
+            w.flush();
+            ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir);
+    }
+
+    /** Makes a rename in {@code dir} durable (fsync of the directory). */
+    static void syncDirectory(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir,
+                java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 
     static StoreHeader read(Path dir) {
@@ -42,8 +74,18 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
                 throw HammerException.refused(dir + ": store format version " + version
                         + " is newer than this hammer supports (" + FORMAT_VERSION + ")");
             }
-            return new StoreHeader(version, p.getProperty("label", ""), UUID.fromString(p.getProperty("fs-uuid")),
+            if (version < FORMAT_VERSION) {
+                throw HammerException.refused(dir + ": store format version " + version
+                        + " checksums only record data and is not read by this hammer (format " + FORMAT_VERSION
+                        + "): export it with the hammer that made it (hammer cpdup STORE/... DIR) and import"
+                        + " the tree into a new store");
+            }
+            StoreHeader h = new StoreHeader(version, p.getProperty("label", ""), UUID.fromString(p.getProperty("fs-uuid")),
                     Long.parseLong(p.getProperty("max-size", Long.toString(Store.DEFAULT_MAX_SIZE))));
+            if (!h.crc().equals(p.getProperty("crc32c"))) {
+                throw HammerException.corrupt(dir + ": store damaged: " + FILE_NAME + " does not match its checksum");
+            }
+            return h;
         } catch (IOException | RuntimeException e) {
             if (e instanceof HammerException he) {
                 throw he;

@@ -15,6 +15,9 @@ public interface StoreReader {
     /** The record with exactly this key, or null. */
     Record get(RecordKey key);
 
+    /** The value header of the record with exactly this key (its record CRC checked, its data not read), or null. */
+    Record.Header head(RecordKey key);
+
     /**
      * The version of {@code (pfs, obj, type, key)} visible as of {@code asOf}, or null. At most one
      * version is visible at any TID because a change deletes the version it replaces.

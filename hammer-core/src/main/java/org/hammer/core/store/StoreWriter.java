@@ -18,6 +18,11 @@ public interface StoreWriter extends StoreReader {
     /** Inserts a record (replacing one with the same key), indexing its create and delete TIDs. */
     void insert(Record record);
 
+    /** {@link #insert(Record)} with the data's CRC32C already known (checked by the caller). */
+    default void insert(Record record, int dataCrc) {
+        insert(record);
+    }
+
     /** Sets or clears the delete TID of an existing record, moving its change entry. */
     void setDelete(RecordKey key, long deleteTid, long deleteTs);
 
