@@ -191,6 +191,14 @@ final class LmdbStore implements Store {
         }
     }
 
+    @Override
+    public StoreCheck.Totals check(StoreCheck.Listener listener) {
+        checkOpen();
+        try (Txn<ByteBuffer> txn = env.txnRead()) {
+            return new Verifier(this, txn, new LmdbTxn(this, txn, false, false), listener).run();
+        }
+    }
+
     /** Damage found inside a transaction, named with this store and pointed at scrub. */
     private HammerException located(HammerException e) {
         if (e instanceof DamagedStoreException || e instanceof org.hammer.core.btree.CorruptRecordException) {

@@ -62,6 +62,7 @@ final class LmdbTxn implements StoreWriter {
     private final long now;
     private long lastTid;
     private boolean tidDirty;
+    private HammerException tidError;
     private final Scratch scratch = Scratch.get();
     private final ByteBuffer key = scratch.key;
     private final ByteBuffer key2 = scratch.key2;
@@ -71,7 +72,17 @@ final class LmdbTxn implements StoreWriter {
         this.store = store;
         this.txn = txn;
         this.writable = writable;
-        this.lastTid = readLastTid();
+        long last;
+        try {
+            last = readLastTid();
+        } catch (HammerException e) {
+            if (writable) {
+                throw e;
+            }
+            last = -1; // a damaged counter: lastTid() reports it, a check reads on
+            tidError = e;
+        }
+        this.lastTid = last;
         if (allocateTid) {
             this.tid = lastTid + 1;
             this.lastTid = tid;
@@ -164,6 +175,9 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long lastTid() {
+        if (tidError != null) {
+            throw tidError;
+        }
         return lastTid;
     }
 

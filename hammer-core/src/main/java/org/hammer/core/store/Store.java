@@ -13,20 +13,25 @@ public interface Store extends AutoCloseable {
     /** Default upper bound of a store's size; the map is reserved, not allocated. */
     long DEFAULT_MAX_SIZE = 1L << 40;
 
+    /** Creates a store (only newfs makes an LMDB environment); damage or a non-empty directory is refused. */
     static Store create(Path dir, String label, long maxSize) {
-        return LmdbStore.create(dir, label, maxSize);
+        return StoreRegistry.create(dir, label, maxSize);
     }
 
+    /**
+     * Opens a store, sharing the environment with every other open handle of it in this process
+     * (LMDB allows one per process). A damaged data file is refused (CORRUPT) and left untouched.
+     */
     static Store open(Path dir) {
-        return LmdbStore.open(dir);
+        return StoreRegistry.open(dir);
     }
 
-    /** True when {@code dir} holds a store header. */
     /** True when {@code e} (or a cause of it) is a store whose size limit, or disk, is full. */
     static boolean isOutOfSpace(Throwable e) {
         return LmdbErrors.isOutOfSpace(e);
     }
 
+    /** True when {@code dir} holds a store header. */
     static boolean isStore(Path dir) {
         return Files.isRegularFile(dir.resolve(StoreHeader.FILE_NAME));
     }
@@ -46,6 +51,12 @@ public interface Store extends AutoCloseable {
 
     /** The newest committed TID of the store. */
     long lastTid();
+
+    /**
+     * Checks every record, change-index entry and meta entry of one snapshot, reporting damage to
+     * {@code listener} as found (scrub). Never changes the store.
+     */
+    StoreCheck.Totals check(StoreCheck.Listener listener);
 
     /** Forces every commit to stable storage. */
     void sync();

@@ -296,6 +296,11 @@ class MirrorEngineTest {
         }
 
         @Override
+        public org.hammer.core.store.StoreCheck.Totals check(org.hammer.core.store.StoreCheck.Listener listener) {
+            return store.check(listener);
+        }
+
+        @Override
         public long usedBytes() {
             return store.usedBytes();
         }

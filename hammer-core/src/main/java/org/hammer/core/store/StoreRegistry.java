@@ -1,0 +1,155 @@
+package org.hammer.core.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One open LMDB environment per store per process. LMDB forbids opening an environment twice in
+ * one process: its locks are per process, so closing either copy drops the other's (a reader of
+ * the first could then see pages reused under it). Every {@link Store#open} and
+ * {@link Store#create} goes through here; the handles of one store share its environment, which
+ * is closed when the last handle is.
+ */
+final class StoreRegistry {
+    private static final Map<Path, Entry> OPEN = new HashMap<>();
+
+    private StoreRegistry() {
+    }
+
+    private static final class Entry {
+        final LmdbStore store;
+        int handles;
+
+        Entry(LmdbStore store) {
+            this.store = store;
+        }
+    }
+
+    static Store open(Path dir) {
+        Path key = key(dir);
+        synchronized (OPEN) {
+            Entry e = OPEN.get(key);
+            if (e == null) {
+                e = new Entry(LmdbStore.open(dir));
+                OPEN.put(key, e);
+            }
+            e.handles++;
+            return new Handle(key, e.store);
+        }
+    }
+
+    static Store create(Path dir, String label, long maxSize) {
+        LmdbStore s = LmdbStore.create(dir, label, maxSize);
+        Path key = key(dir);
+        synchronized (OPEN) {
+            Entry e = new Entry(s);
+            e.handles = 1;
+            OPEN.put(key, e);
+            return new Handle(key, s);
+        }
+    }
+
+    /** How many environments this process has open (for tests). */
+    static int openEnvironments() {
+        synchronized (OPEN) {
+            return OPEN.size();
+        }
+    }
+
+    private static Path key(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static void release(Path key) {
+        LmdbStore last = null;
+        synchronized (OPEN) {
+            Entry e = OPEN.get(key);
+            if (e != null && --e.handles == 0) {
+                OPEN.remove(key);
+                last = e.store;
+            }
+        }
+        if (last != null) {
+            last.close();
+        }
+    }
+
+    /** One user's hold on a shared store; closing it (once) releases that hold. */
+    private static final class Handle implements Store {
+        private final Path key;
+        private final LmdbStore store;
+        private boolean closed;
+
+        Handle(Path key, LmdbStore store) {
+            this.key = key;
+            this.store = store;
+        }
+
+        private LmdbStore store() {
+            if (closed) {
+                throw new IllegalStateException("store " + store.dir() + " is closed");
+            }
+            return store;
+        }
+
+        @Override
+        public Path dir() {
+            return store.dir();
+        }
+
+        @Override
+        public StoreHeader header() {
+            return store.header();
+        }
+
+        @Override
+        public <T> T read(Function<StoreReader, T> work) {
+            return store().read(work);
+        }
+
+        @Override
+        public <T> T write(Function<StoreWriter, T> work) {
+            return store().write(work);
+        }
+
+        @Override
+        public <T> T apply(Function<StoreWriter, T> work) {
+            return store().apply(work);
+        }
+
+        @Override
+        public long lastTid() {
+            return store().lastTid();
+        }
+
+        @Override
+        public void sync() {
+            store().sync();
+        }
+
+        @Override
+        public StoreCheck.Totals check(StoreCheck.Listener listener) {
+            return store().check(listener);
+        }
+
+        @Override
+        public long usedBytes() {
+            return store().usedBytes();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                release(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.hammer.core.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.hammer.core.HammerException;
+import org.hammer.core.btree.CorruptRecordException;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.tid.Tid;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.SeekOp;
+import org.lmdbjava.Txn;
+
+/** Runs a {@link StoreCheck} over one read snapshot of an {@link LmdbStore}. */
+final class Verifier {
+    private static final long PROGRESS_EVERY = 8L << 20;
+
+    private final LmdbStore store;
+    private final Txn<ByteBuffer> txn;
+    private final LmdbTxn reader;
+    private final StoreCheck.Listener listener;
+    private long records;
+    private long bytes;
+    private long changes;
+    private long metaEntries;
+    private long damaged;
+    private long nextProgress = PROGRESS_EVERY;
+    private final ByteBuffer probe = ByteBuffer.allocateDirect(LmdbTxn.CHANGE_KEY);
+
+    Verifier(LmdbStore store, Txn<ByteBuffer> txn, LmdbTxn reader, StoreCheck.Listener listener) {
+        this.store = store;
+        this.txn = txn;
+        this.reader = reader;
+        this.listener = listener;
+    }
+
+    StoreCheck.Totals run() {
+        try {
+            MetaPages.check(store.dir());
+        } catch (HammerException e) {
+            report("file", null, -1, e.getMessage());
+        }
+        walk("records", this::records);
+        walk("changes", this::changes);
+        walk("meta", this::meta);
+        return new StoreCheck.Totals(records, bytes, changes, metaEntries, damaged);
+    }
+
+    private void report(String table, RecordKey k, int pfs, String what) {
+        damaged++;
+        listener.damage(new StoreCheck.Damage(table, k, k == null ? pfs : k.pfs(), what));
+    }
+
+    /** Runs one table's walk; an LMDB failure (a page it cannot follow) ends that walk as damage. */
+    private void walk(String table, Runnable walk) {
+        try {
+            walk.run();
+        } catch (RuntimeException e) {
+            HammerException he = e instanceof HammerException h ? h : LmdbErrors.translate(store.dir(), "scan", e);
+            report(table, null, -1, "the walk stopped: " + he.getMessage());
+        }
+    }
+
+    private void progress(long n) {
+        bytes += n;
+        if (bytes >= nextProgress) {
+            nextProgress = bytes + PROGRESS_EVERY;
+            listener.progress(bytes, records + changes + metaEntries);
+        }
+    }
+
+    private void records() {
+        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+            byte[] prev = null;
+            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
+                records++;
+                ByteBuffer kb = c.key();
+                byte[] kbytes = bytes(kb, 512);
+                if (prev != null && compare(prev, kbytes) >= 0) {
+                    report("records", null, -1, "keys out of order after " + hex(prev));
+                }
+                prev = kbytes;
+                RecordKey k;
+                try {
+                    k = LmdbTxn.recordKey(kb);
+                } catch (CorruptRecordException e) {
+                    report("records", null, -1, e.getMessage() + " (" + hex(kbytes) + ")");
+                    continue;
+                }
+                Record r;
+                try {
+                    r = reader.get(k);
+                } catch (CorruptRecordException e) {
+                    report("records", k, -1, e.getMessage());
+                    continue;
+                }
+                progress(RecordKey.BYTES + r.valueSize());
+                expectChange(k, k.createTid(), "create");
+                if (r.deleteTid() != 0) {
+                    expectChange(k, r.deleteTid(), "delete");
+                }
+            }
+        }
+    }
+
+    private void expectChange(RecordKey k, long tid, String what) {
+        probe.clear();
+        probe.putShort((short) k.pfs()).putLong(tid);
+        k.writeTo(probe);
+        probe.flip();
+        ByteBuffer v = store.changes.get(txn, probe);
+        if (v == null) {
+            report("changes", k, -1, "record " + k.describe() + " has no change entry for its " + what + " at "
+                    + Tid.format(tid));
+        }
+    }
+
+    private void changes() {
+        try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
+            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
+                changes++;
+                ByteBuffer kb = c.key().duplicate();
+                progress(kb.remaining() + c.val().remaining());
+                try {
+                    LmdbTxn.checkChange(kb, c.val());
+                } catch (HammerException e) {
+                    report("changes", null, -1, e.getMessage());
+                    continue;
+                }
+                int pfs = Short.toUnsignedInt(kb.getShort());
+                long t = kb.getLong();
+                RecordKey k;
+                try {
+                    k = LmdbTxn.recordKey(kb);
+                } catch (CorruptRecordException e) {
+                    report("changes", null, pfs, e.getMessage());
+                    continue;
+                }
+                if (k.pfs() != pfs) {
+                    report("changes", k, -1, "change entry of PFS " + pfs + " names a record of another PFS");
+                    continue;
+                }
+                Record.Header h;
+                try {
+                    h = reader.head(k);
+                } catch (CorruptRecordException e) {
+                    continue; // reported by the records walk
+                }
+                if (h == null) {
+                    report("changes", k, -1, "change at " + Tid.format(t) + " names a missing record " + k.describe());
+                } else if (t != k.createTid() && t != h.deleteTid()) {
+                    report("changes", k, -1, "change at " + Tid.format(t) + " matches neither the create nor the delete"
+                            + " TID of record " + k.describe());
+                }
+            }
+        }
+    }
+
+    private void meta() {
+        try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
+            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
+                metaEntries++;
+                ByteBuffer kb = c.key();
+                if (kb.remaining() > 511) {
+                    report("meta", null, -1, "meta key of " + kb.remaining() + " bytes");
+                    continue;
+                }
+                String name = new String(bytes(kb, 511), StandardCharsets.UTF_8);
+                progress(kb.remaining() + c.val().remaining());
+                try {
+                    reader.meta(name);
+                } catch (HammerException e) {
+                    report("meta", null, -1, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b, int max) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[Math.min(d.remaining(), max)];
+        d.get(out);
+        return out;
+    }
+
+    private static int compare(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b);
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format("%02x", x));
+        }
+        return s.toString();
+    }
+}
