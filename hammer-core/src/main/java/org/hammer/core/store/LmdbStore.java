@@ -70,6 +70,7 @@ final class LmdbStore implements Store {
             this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress);
             this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
             this.env = e;
+            LmdbAssertions.install(e, dir);
             if (!create) {
                 e.readerCheck();
                 checkSeal();
@@ -246,6 +247,7 @@ final class LmdbStore implements Store {
                 }
             } finally {
                 closed = true;
+                LmdbAssertions.remove(env);
                 env.close();
             }
         }

@@ -150,6 +150,11 @@ final class LmdbTxn implements StoreWriter {
         return Record.readValue(k, inFile(v, k));
     }
 
+    /** A stored record from its key and value as a cursor gives them, both checked (for scrub). */
+    Record decode(RecordKey k, ByteBuffer v) {
+        return full(k, v);
+    }
+
     private Record.Header header(RecordKey k, ByteBuffer v) {
         if (v.remaining() > Record.VALUE_HEADER + Record.MAX_DATA) {
             throw new CorruptRecordException(k, "impossible value size " + v.remaining());
@@ -187,23 +192,130 @@ final class LmdbTxn implements StoreWriter {
         return b.flip();
     }
 
+    /** Checks the entry under a cursor, key and value, against their checksums. */
+    private interface Check {
+        void check(ByteBuffer key, ByteBuffer value);
+    }
+
+    private final Check recordCheck = (k, v) -> header(recordKey(k), v);
+    private final Check metaCheck = (k, v) -> metaValue(metaName(k), v);
+
+    /**
+     * Moves {@code c} to the first entry whose key is at least {@code probe}, returning whether
+     * there is one. LMDB checksums nothing and searches by binary search, so a key changed by
+     * damage would be stepped over in silence: the entries on both sides of the position found are
+     * checked against their checksums and must lie in order around the probe.
+     */
+    private static boolean seek(Cursor<ByteBuffer> c, ByteBuffer probe, Check check, String table) {
+        if (!probe.hasRemaining()) {
+            boolean any = c.seek(SeekOp.MDB_FIRST);
+            if (any) {
+                check.check(c.key(), c.val());
+            }
+            return any;
+        }
+        boolean found = c.get(probe, GetOp.MDB_SET_RANGE);
+        if (found) {
+            check.check(c.key(), c.val());
+            if (compare(c.key(), probe) < 0) {
+                throw damaged(table + ": a search landed before the key it looked for (keys out of order)");
+            }
+            if (c.prev()) {
+                check.check(c.key(), c.val());
+                if (compare(c.key(), probe) >= 0) {
+                    throw damaged(table + ": a search stepped over a key (keys out of order)");
+                }
+                if (!c.next()) {
+                    throw damaged(table + ": the cursor lost its place");
+                }
+            }
+        } else if (c.seek(SeekOp.MDB_LAST)) {
+            check.check(c.key(), c.val());
+            if (compare(c.key(), probe) >= 0) {
+                throw damaged(table + ": a search found no key at or after one that exists (keys out of order)");
+            }
+        }
+        return found;
+    }
+
+    /** Steps to the next entry, which must have a greater key than {@code last} (updated). */
+    private static boolean next(Cursor<ByteBuffer> c, KeyOrder last, String table) {
+        if (!c.next()) {
+            return false;
+        }
+        last.advance(c.key(), table);
+        return true;
+    }
+
+    /** The previous key of a walk, to check that keys only increase. */
+    private static final class KeyOrder {
+        private final byte[] last = new byte[MAX_KEY];
+        private int length = -1;
+
+        KeyOrder(ByteBuffer first) {
+            remember(first);
+        }
+
+        void advance(ByteBuffer k, String table) {
+            ByteBuffer d = k.duplicate();
+            int n = Math.min(d.remaining(), MAX_KEY);
+            int p = d.position();
+            int m = Math.min(n, length);
+            int cmp = 0;
+            for (int i = 0; i < m && cmp == 0; i++) {
+                cmp = Integer.compare(d.get(p + i) & 0xff, last[i] & 0xff);
+            }
+            if (cmp == 0) {
+                cmp = Integer.compare(n, length);
+            }
+            if (cmp <= 0) {
+                throw damaged(table + ": keys out of order");
+            }
+            remember(k);
+        }
+
+        private void remember(ByteBuffer k) {
+            ByteBuffer d = k.duplicate();
+            length = Math.min(d.remaining(), MAX_KEY);
+            d.get(last, 0, length);
+        }
+    }
+
+    private ByteBuffer probe(RecordKey k) {
+        return recordKey(key, k);
+    }
+
+    private static boolean keyEquals(ByteBuffer a, ByteBuffer b) {
+        return a.remaining() == b.remaining() && a.mismatch(b) == -1;
+    }
+
     @Override
     public Record get(RecordKey k) {
-        ByteBuffer v = store.records.get(txn, recordKey(key, k));
-        return v == null ? null : full(k, v);
+        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+            ByteBuffer probe = probe(k);
+            if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
+                return null;
+            }
+            return full(k, c.val());
+        }
     }
 
     @Override
     public Record.Header head(RecordKey k) {
-        ByteBuffer v = store.records.get(txn, recordKey(key, k));
-        return v == null ? null : header(k, v);
+        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+            ByteBuffer probe = probe(k);
+            if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
+                return null;
+            }
+            return header(k, c.val());
+        }
     }
 
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
         RecordKey probe = new RecordKey(pfs, obj, type, k, asOf);
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            boolean found = c.get(recordKey(key, probe), GetOp.MDB_SET_RANGE);
+            boolean found = seek(c, probe(probe), recordCheck, "records");
             if (found) {
                 RecordKey at = recordKey(c.key());
                 if (!at.equals(probe)) {
@@ -216,10 +328,10 @@ final class LmdbTxn implements StoreWriter {
                 return null;
             }
             RecordKey at = recordKey(c.key());
+            long delete = header(at, c.val()).deleteTid();
             if (at.pfs() != pfs || at.obj() != obj || at.type() != type || at.key() != k) {
                 return null;
             }
-            long delete = header(at, c.val()).deleteTid();
             if (!org.hammer.core.tid.Tid.visible(at.createTid(), delete, asOf)) {
                 return null;
             }
@@ -231,12 +343,10 @@ final class LmdbTxn implements StoreWriter {
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         byte[] to = toExclusive.toBytes();
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            boolean ok = c.get(recordKey(key, from), GetOp.MDB_SET_RANGE);
+            boolean ok = seek(c, probe(from), recordCheck, "records");
+            KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
                 ByteBuffer kb = c.key();
-                if (compare(kb, to) >= 0) {
-                    return;
-                }
                 RecordKey k = recordKey(kb);
                 Record r;
                 if (withData) {
@@ -245,24 +355,30 @@ final class LmdbTxn implements StoreWriter {
                     Record.Header h = header(k, c.val());
                     r = new Record(k, h.deleteTid(), h.createTs(), h.deleteTs(), null);
                 }
-                if (!visitor.test(r)) {
+                if (compare(kb, to) >= 0 || !visitor.test(r)) {
                     return;
                 }
-                ok = c.next();
+                ok = next(c, order, "records");
             }
         }
     }
 
     private static int compare(ByteBuffer a, byte[] b) {
-        int n = Math.min(a.remaining(), b.length);
-        int p = a.position();
+        return compare(a, ByteBuffer.wrap(b));
+    }
+
+    /** Unsigned lexicographic order of the remaining bytes, LMDB's order for these tables. */
+    private static int compare(ByteBuffer a, ByteBuffer b) {
+        int n = Math.min(a.remaining(), b.remaining());
+        int pa = a.position();
+        int pb = b.position();
         for (int i = 0; i < n; i++) {
-            int c = Integer.compare(a.get(p + i) & 0xff, b[i] & 0xff);
+            int c = Integer.compare(a.get(pa + i) & 0xff, b.get(pb + i) & 0xff);
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(a.remaining(), b.length);
+        return Integer.compare(a.remaining(), b.remaining());
     }
 
     @Override
@@ -287,14 +403,15 @@ final class LmdbTxn implements StoreWriter {
             seek.duplicate().get(afterBytes);
         }
         try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
-            boolean ok = c.get(seek, GetOp.MDB_SET_RANGE);
+            boolean ok = seek(c, seek, LmdbTxn::checkChange, "change index");
+            KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
                 ByteBuffer kb = c.key().duplicate();
+                checkChange(kb, c.val());
                 if (afterBytes != null && compare(kb, afterBytes) == 0) {
-                    ok = c.next();
+                    ok = next(c, order, "change index");
                     continue;
                 }
-                checkChange(kb, c.val());
                 int p = Short.toUnsignedInt(kb.getShort());
                 long t = kb.getLong();
                 if (p != pfs || Long.compareUnsigned(t, toTid) > 0) {
@@ -304,7 +421,7 @@ final class LmdbTxn implements StoreWriter {
                 if (!visitor.test(t, k)) {
                     return;
                 }
-                ok = c.next();
+                ok = next(c, order, "change index");
             }
         }
     }
@@ -333,16 +450,18 @@ final class LmdbTxn implements StoreWriter {
             boolean found;
             if (pfs == 0xFFFF) {
                 found = c.seek(SeekOp.MDB_LAST);
+                if (found) {
+                    recordCheck.check(c.key(), c.val());
+                }
             } else {
                 key2.clear();
                 key2.putShort((short) (pfs + 1)).flip();
-                found = c.get(key2, GetOp.MDB_SET_RANGE) ? c.prev() : c.seek(SeekOp.MDB_LAST);
+                found = seek(c, key2, recordCheck, "records") ? c.prev() : c.seek(SeekOp.MDB_LAST);
             }
             if (!found) {
                 return 0;
             }
             RecordKey k = recordKey(c.key());
-            header(k, c.val());
             return k.pfs() == pfs ? k.obj() : 0;
         }
     }
@@ -352,12 +471,10 @@ final class LmdbTxn implements StoreWriter {
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             key2.clear();
             key2.putShort((short) pfs).flip();
-            if (!c.get(key2, GetOp.MDB_SET_RANGE)) {
+            if (!seek(c, key2, recordCheck, "records")) {
                 return false;
             }
-            RecordKey k = recordKey(c.key());
-            header(k, c.val());
-            return k.pfs() == pfs;
+            return recordKey(c.key()).pfs() == pfs;
         }
     }
 
@@ -366,8 +483,21 @@ final class LmdbTxn implements StoreWriter {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
         key.put(nameBytes).flip();
-        ByteBuffer v = store.meta.get(txn, key);
-        return v == null ? null : metaValue(nameBytes, v);
+        try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
+            if (!seek(c, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
+                return null;
+            }
+            return metaValue(nameBytes, c.val());
+        }
+    }
+
+    private static byte[] metaName(ByteBuffer k) {
+        if (k.remaining() > MAX_KEY) {
+            throw damaged("meta key of " + k.remaining() + " bytes");
+        }
+        byte[] name = new byte[k.remaining()];
+        k.duplicate().get(name);
+        return name;
     }
 
     /** A meta entry's payload, after checking the CRC that follows it over its name and payload. */
@@ -393,22 +523,18 @@ final class LmdbTxn implements StoreWriter {
         seek.clear();
         seek.put(p).flip();
         try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
-            boolean ok = p.length == 0 ? c.seek(SeekOp.MDB_FIRST) : c.get(seek, GetOp.MDB_SET_RANGE);
+            boolean ok = seek(c, seek, metaCheck, "meta");
+            KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
-                ByteBuffer kb = c.key().duplicate();
-                if (kb.remaining() > MAX_KEY) {
-                    throw damaged("meta key of " + kb.remaining() + " bytes");
-                }
-                byte[] k = new byte[kb.remaining()];
-                kb.get(k);
+                byte[] k = metaName(c.key());
+                byte[] v = metaValue(k, c.val());
                 if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) {
                     return;
                 }
-                byte[] v = metaValue(k, c.val());
                 if (!visitor.test(new String(k, StandardCharsets.UTF_8), v)) {
                     return;
                 }
-                ok = c.next();
+                ok = next(c, order, "meta");
             }
         }
     }

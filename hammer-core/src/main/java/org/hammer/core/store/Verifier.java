@@ -89,7 +89,7 @@ final class Verifier {
                 }
                 Record r;
                 try {
-                    r = reader.get(k);
+                    r = reader.decode(k, c.val());
                 } catch (CorruptRecordException e) {
                     report("records", k, -1, e.getMessage());
                     continue;
@@ -143,8 +143,8 @@ final class Verifier {
                 Record.Header h;
                 try {
                     h = reader.head(k);
-                } catch (CorruptRecordException e) {
-                    continue; // reported by the records walk
+                } catch (HammerException e) {
+                    continue; // damage near the record: reported by the records walk
                 }
                 if (h == null) {
                     report("changes", k, -1, "change at " + Tid.format(t) + " names a missing record " + k.describe());

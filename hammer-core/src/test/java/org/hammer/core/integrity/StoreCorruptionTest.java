@@ -1,0 +1,115 @@
+package org.hammer.core.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A thousand single-bit flips in the used pages of a real store (meta, branch, leaf and data
+ * pages), each on a fresh copy, each followed by an export, a mirror-copy and a scrub: no silent
+ * difference, no JVM crash, no change to the damaged file. In child JVMs, seed printed.
+ */
+class StoreCorruptionTest {
+    private static final Pattern END = Pattern.compile("(?m)^END (\\d+) (\\w+)$");
+    private static final Pattern HALTED = Pattern.compile("(?m)^hammer: .*/flip-(\\d+)/damaged\\.hammer: store damaged: .*$");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyFlippedBitIsRefusedOrHarmlessAndNeverServedSilently() throws IOException, InterruptedException {
+        long seed = Long.getLong("corruption.seed", System.nanoTime());
+        int flips = Integer.getInteger("corruption.flips", 1000);
+        System.out.println("StoreCorruptionTest seed=" + seed + " flips=" + flips
+                + " (replay: -Dcorruption.seed=" + seed + ")");
+        Path shm = Path.of("/dev/shm");
+        Path work = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "flips")
+                : Files.createDirectories(tmp.resolve("flips"));
+        Map<Integer, String> outcomes = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        TreeSet<Integer> todo = new TreeSet<>();
+        for (int i = 0; i < flips; i++) {
+            todo.add(i);
+        }
+        try {
+            for (int attempt = 0; attempt < 60 && !todo.isEmpty(); attempt++) {
+                Path list = work.resolve("todo");
+                Files.write(list, todo.stream().map(String::valueOf).collect(Collectors.toList()));
+                Child child = runChild(seed, flips, work, attempt == 0 ? null : list);
+                Matcher m = END.matcher(child.output);
+                while (m.find()) {
+                    outcomes.put(Integer.parseInt(m.group(1)), m.group(2));
+                    todo.remove(Integer.parseInt(m.group(1)));
+                }
+                child.output.lines().filter(l -> l.startsWith("PROBLEM")).forEach(problems::add);
+                Matcher h = HALTED.matcher(child.output);
+                if (child.exit == 5 && h.find()) {
+                    int flip = Integer.parseInt(h.group(1));
+                    System.out.println("flip " + flip + " stopped its JVM with exit 5: " + h.group());
+                    outcomes.put(flip, "refused");
+                    todo.remove(flip);
+                } else if (child.exit != 0 || !child.output.contains("DONE")) {
+                    System.out.println(child.output);
+                    problems.add("child JVM ended with exit " + child.exit + " (134 is a crash) before flips " + todo);
+                    break;
+                }
+            }
+        } finally {
+            BitFlipRun.deleteTree(work);
+        }
+        Map<String, Long> counts = outcomes.values().stream()
+                .collect(Collectors.groupingBy(v -> v, TreeMap::new, Collectors.counting()));
+        System.out.println("StoreCorruptionTest outcomes: " + counts + "; problems: " + problems.size());
+        problems.forEach(System.out::println);
+        assertThat(problems).as("problems (seed " + seed + ")").isEmpty();
+        assertThat(outcomes).as("every flip ran").hasSize(flips);
+        assertThat(counts.getOrDefault("refused", 0L)).as("flips found").isPositive();
+    }
+
+    private record Child(int exit, String output) {
+    }
+
+    private static Child runChild(long seed, int flips, Path work, Path todo) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:ErrorFile=" + work.resolve("hs_err_%p.log"));
+        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+        if (Runtime.version().feature() >= 24) {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(BitFlipRun.class.getName());
+        cmd.add(Long.toString(seed));
+        cmd.add(Integer.toString(flips));
+        cmd.add(work.toString());
+        if (todo != null) {
+            cmd.add(todo.toString());
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Child(-1, new String(out, StandardCharsets.UTF_8) + "\n(timed out)");
+        }
+        return new Child(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}
