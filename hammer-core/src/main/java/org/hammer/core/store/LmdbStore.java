@@ -60,6 +60,7 @@ final class LmdbStore implements Store {
                     .setMaxDbs(4)
                     .setMaxReaders(1024)
                     .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
+            LmdbAssertions.install(e, dir);
             // Only newfs creates the DBIs: a name missing from a damaged store must not be made anew.
             DbiFlags[] flags = create ? new DbiFlags[] {DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY}
                     : new DbiFlags[] {DbiFlags.MDB_UNSIGNEDKEY};
@@ -70,8 +71,8 @@ final class LmdbStore implements Store {
             this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress);
             this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
             this.env = e;
-            LmdbAssertions.install(e, dir);
             if (!create) {
+                checkFlags(e);
                 e.readerCheck();
                 checkSeal();
             }
@@ -91,6 +92,20 @@ final class LmdbStore implements Store {
                 throw HammerException.corrupt(dir + ": store damaged: its '" + name + "' table is missing");
             }
             throw ex;
+        }
+    }
+
+    /** hammer's tables are plain sorted tables: a flag changed by damage must not change how LMDB reads them. */
+    private void checkFlags(Env<ByteBuffer> e) {
+        try (Txn<ByteBuffer> txn = e.txnRead()) {
+            for (Dbi<ByteBuffer> d : java.util.List.of(records, changes, meta)) {
+                for (DbiFlags f : d.listFlags(txn)) {
+                    if (f != DbiFlags.MDB_UNSIGNEDKEY) {
+                        throw HammerException.corrupt(dir + ": store damaged: table '"
+                                + new String(d.getName(), java.nio.charset.StandardCharsets.UTF_8) + "' has flag " + f);
+                    }
+                }
+            }
         }
     }
 

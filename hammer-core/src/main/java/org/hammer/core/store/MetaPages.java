@@ -27,18 +27,21 @@ record MetaPages(int pageSize, long lastPage, long txnId, long mainRoot) {
     private static final int P_META = 0x08;
     private static final long P_INVALID = -1L;
     private static final int META_BYTES = 16 + 136;
+    /** The environment's persistent flags, kept in the free list's record: LMDB's MDB_INTEGERKEY. */
+    private static final int FREE_FLAGS = 0x08;
+    /** LMDB's cursor stack holds 32 pages. */
+    private static final int MAX_DEPTH = 32;
 
     /** Reads and checks the meta pages of {@code dir}'s data file; damage is a CORRUPT failure. */
     static MetaPages check(Path dir) {
         Path file = dir.resolve(DATA_FILE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            ByteBuffer first = read(ch, 0, size, file);
-            int pageSize = first.getInt(40);
+            Meta m0 = meta(read(ch, 0, size, file), 0, file);
+            int pageSize = m0.pageSize;
             if (Integer.bitCount(pageSize) != 1 || pageSize < 512 || pageSize > 65536) {
                 throw damaged(file, "meta page 0 gives an impossible page size " + pageSize);
             }
-            Meta m0 = meta(first, 0, file);
             Meta m1 = meta(read(ch, pageSize, size, file), 1, file);
             if (m1.pageSize != pageSize) {
                 throw damaged(file, "the meta pages disagree on the page size");
@@ -53,6 +56,13 @@ record MetaPages(int pageSize, long lastPage, long txnId, long mainRoot) {
                 long pages = m.lastPage + 1;
                 if (m.lastPage < 1 || pages > Long.MAX_VALUE / pageSize) {
                     throw damaged(file, "meta page " + m.index + " gives an impossible last page " + m.lastPage);
+                }
+                if (m.freeFlags != FREE_FLAGS || m.mainFlags != 0) {
+                    throw damaged(file, String.format("meta page %d gives table flags 0x%x and 0x%x (hammer's are 0x%x and 0)",
+                            m.index, m.freeFlags, m.mainFlags, FREE_FLAGS));
+                }
+                if (m.freeDepth > MAX_DEPTH || m.mainDepth > MAX_DEPTH) {
+                    throw damaged(file, "meta page " + m.index + " gives an impossible tree depth");
                 }
                 for (long root : new long[] {m.freeRoot, m.mainRoot}) {
                     if (root != P_INVALID && (root < 2 || root > m.lastPage)) {
@@ -73,7 +83,8 @@ record MetaPages(int pageSize, long lastPage, long txnId, long mainRoot) {
         }
     }
 
-    private record Meta(int index, int pageSize, long freeRoot, long mainRoot, long lastPage, long txnId) {
+    private record Meta(int index, int pageSize, int freeFlags, int freeDepth, long freeRoot, int mainFlags,
+            int mainDepth, long mainRoot, long lastPage, long txnId) {
     }
 
     private static ByteBuffer read(FileChannel ch, long at, long size, Path file) throws IOException {
@@ -96,8 +107,8 @@ record MetaPages(int pageSize, long lastPage, long txnId, long mainRoot) {
         if (p.getInt(20) != DATA_VERSION) {
             throw damaged(file, "meta page " + index + " has LMDB data version " + p.getInt(20));
         }
-        return new Meta(index, p.getInt(40), p.getLong(16 + 24 + 40), p.getLong(16 + 72 + 40), p.getLong(136),
-                p.getLong(144));
+        return new Meta(index, p.getInt(40), p.getShort(44) & 0xffff, p.getShort(46) & 0xffff, p.getLong(16 + 24 + 40),
+                p.getShort(92) & 0xffff, p.getShort(94) & 0xffff, p.getLong(16 + 72 + 40), p.getLong(136), p.getLong(144));
     }
 
     static HammerException damaged(Path file, String what) {
