@@ -160,7 +160,7 @@ public final class UndoCommand implements Callable<Integer> {
 
         static String unified(Path a, String labelA, Path b, String labelB) {
             try {
-                Process p = new ProcessBuilder("diff", "-u", "--label", labelA, "--label", labelB, a.toString(),
+                Process p = org.hammer.core.transport.ChildProcesses.builder("diff", "-u", "--label", labelA, "--label", labelB, a.toString(),
                         b.toString()).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 int rc = p.waitFor();

@@ -35,7 +35,7 @@ public final class ViconfigCommand implements Callable<Integer> {
             }
             Files.writeString(tmp, before);
             String editor = System.getenv().getOrDefault("EDITOR", "vi");
-            int rc = new ProcessBuilder("sh", "-c", editor + " \"$1\"", "sh", tmp.toString()).inheritIO().start()
+            int rc = org.hammer.core.transport.ChildProcesses.builder("sh", "-c", editor + " \"$1\"", "sh", tmp.toString()).inheritIO().start()
                     .waitFor();
             if (rc != 0) {
                 throw HammerException.failure(editor + ": exited with status " + rc + "; config unchanged");

@@ -109,6 +109,20 @@ class StoreDamageIT {
         assertThat(Files.size(data)).isZero();
     }
 
+    @Test
+    void aLeafNodeFlagThatLmdbFollowsIntoANullPointerIsExit5() throws Exception {
+        // The key of PFS #1's root inode (pfs 1, obj 1, INODE, key 0) follows its LMDB node header:
+        // lo u16, hi u16, flags u16, ksize u16 = 27. Setting F_DUPDATA (0x04) in a table without
+        // duplicates makes LMDB 0.9 dereference a null pointer when a search lands on the node.
+        byte[] b = whole.clone();
+        byte[] pattern = {27, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+        int at = indexOf(b, pattern, pattern.length);
+        b[at - 2] |= 0x04;
+        Files.write(data, b);
+        expectDamaged("cpdup", "disk/pfs/m", "out");
+        assertThat(hammer.run("cpdup", "disk/pfs/m", "out").stderr()).contains("LMDB faulted");
+    }
+
     private static int indexOf(byte[] hay, byte[] needle, int len) {
         outer:
         for (int i = 0; i + len <= hay.length; i++) {

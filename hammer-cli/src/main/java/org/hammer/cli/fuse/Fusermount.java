@@ -27,7 +27,7 @@ final class Fusermount {
         for (String tool : TOOLS) {
             List<String> cmd = new ArrayList<>(List.of(tool, lazy ? "-uz" : "-u", mountPoint.toString()));
             try {
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                Process p = org.hammer.core.transport.ChildProcesses.builder(cmd).redirectErrorStream(true)
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {

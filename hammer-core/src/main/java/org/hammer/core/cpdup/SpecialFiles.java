@@ -56,7 +56,7 @@ final class SpecialFiles {
 
     private static void exec(Path p, List<String> cmd) {
         try {
-            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Process proc = org.hammer.core.transport.ChildProcesses.builder(cmd).redirectErrorStream(true).start();
             proc.getOutputStream().close();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (proc.waitFor() != 0) {

@@ -61,6 +61,7 @@ final class LmdbStore implements Store {
                     .setMaxReaders(1024)
                     .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
             LmdbAssertions.install(e, dir);
+            NativeFaults.install();
             // Only newfs creates the DBIs: a name missing from a damaged store must not be made anew.
             DbiFlags[] flags = create ? new DbiFlags[] {DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY}
                     : new DbiFlags[] {DbiFlags.MDB_UNSIGNEDKEY};
@@ -171,12 +172,15 @@ final class LmdbStore implements Store {
     @Override
     public <T> T read(Function<StoreReader, T> work) {
         checkOpen();
+        Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             return work.apply(new LmdbTxn(this, txn, false, false));
         } catch (HammerException e) {
             throw located(e);
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "read", e);
+        } finally {
+            NativeFaults.leave(outer);
         }
     }
 
@@ -192,6 +196,7 @@ final class LmdbStore implements Store {
 
     private <T> T writeTxn(Function<StoreWriter, T> work, boolean allocateTid) {
         checkOpen();
+        Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
             LmdbTxn t = new LmdbTxn(this, txn, true, allocateTid);
             T result = work.apply(t);
@@ -204,14 +209,19 @@ final class LmdbStore implements Store {
             throw located(e);
         } catch (RuntimeException e) {
             throw LmdbErrors.translate(dir, "write", e);
+        } finally {
+            NativeFaults.leave(outer);
         }
     }
 
     @Override
     public StoreCheck.Totals check(StoreCheck.Listener listener) {
         checkOpen();
+        Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             return new Verifier(this, txn, new LmdbTxn(this, txn, false, false), listener).run();
+        } finally {
+            NativeFaults.leave(outer);
         }
     }
 

@@ -31,7 +31,7 @@ public final class RemoteProcess implements AutoCloseable {
     public static RemoteProcess start(RemoteShell shell, Endpoint e, List<String> hammerArgs) {
         List<String> argv = shell.command(e, hammerArgs);
         try {
-            Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = ChildProcesses.builder(argv).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             return new RemoteProcess(e, p);
         } catch (IOException ex) {
             throw HammerException.failure(e + ": cannot start " + argv.get(0) + ": " + ex.getMessage()

@@ -104,7 +104,13 @@ class StoreCorruptionTest {
         if (todo != null) {
             cmd.add(todo.toString());
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // As the launcher does: the JVM's signal-chaining library, so a fault in LMDB is exit 5.
+        Path jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");
+        if (Files.isRegularFile(jsig)) {
+            pb.environment().put("LD_PRELOAD", jsig.toString());
+        }
+        Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(600, TimeUnit.SECONDS)) {
             p.destroyForcibly();
