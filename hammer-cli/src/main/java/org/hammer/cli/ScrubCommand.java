@@ -128,7 +128,10 @@ final class ScrubCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code scrub: 45% 512.0 MiB of 1.1 GiB, 8123 entries, 1950.3 MB/s, ETA 0:01}; without a total, no share or ETA. */
+    /**
+     * {@code scrub: 45% 512.0 MiB of 1.1 GiB, 8123 entries, 1950.3 MB/s, ETA 0:01}; without a total
+     * (one PFS), no share and no ETA.
+     */
     static String progressText(ScrubProgress p) {
         StringBuilder b = new StringBuilder("scrub: ");
         if (p.fraction() >= 0) {
@@ -137,7 +140,8 @@ final class ScrubCommand implements Callable<Integer> {
         } else {
             b.append(InfoCommand.human(p.bytes()));
         }
-        b.append(", ").append(p.entries()).append(" entries, ").append(String.format("%.1f MB/s", p.bytesPerSecond() / 1e6));
+        b.append(", ").append(p.entries()).append(" entries, ")
+                .append(String.format("%.1f MB/s", p.bytesPerSecond() / 1e6));
         long eta = p.etaSeconds();
         if (eta >= 0 && p.bytes() > 0) {
             b.append(", ETA ").append(eta >= 3600 ? String.format("%d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60)

@@ -99,6 +99,30 @@ class ScrubIT {
         assertThat(dataHash()).isEqualTo(before);
     }
 
+    // s/pfs/test (master, mirrored, snapshotted, pruned), s/pfs/gone (destroyed)
+    // b/pfs/s      (slave of s/pfs/test, upgraded, written, downgraded)
+    @Test
+    void storesThroughMirrorSnapshotPruneDestroyUpgradeAndDowngradeScrubClean() throws Exception {
+        ok("pfs-master", "s/pfs/gone");
+        ok("newfs", "b");
+        ok("mirror-copy", "-y", "-q", "s/pfs/test", "b/pfs/s");
+        Files.delete(tmp.resolve("src/d/b"));
+        Files.writeString(tmp.resolve("src/c"), "new\n");
+        ok("cpdup", "-q", "src", "s/pfs/test");
+        ok("snapshot", "s/pfs/test", "snaps");
+        ok("mirror-copy", "-q", "s/pfs/test", "b/pfs/s");
+        ok("prune-everything", "s/pfs/test");
+        ok("pfs-destroy", "-y", "s/pfs/gone");
+        ok("pfs-upgrade", "b/pfs/s");
+        ok("cpdup", "-q", "src", "b/pfs/s");
+        ok("pfs-downgrade", "b/pfs/s");
+
+        CliResult r = ok("scrub", "s", "b");
+
+        assertThat(r.stdout()).contains("scrub s: no damage found\n", "scrub b: no damage found\n")
+                .doesNotContain("damaged");
+    }
+
     @Test
     void damagedStoreExitsFiveWithOneLinePerDamagedObjectAndItsPath() throws Exception {
         damage(MARK_A);
@@ -123,7 +147,8 @@ class ScrubIT {
     }
 
     private static String line(String out, String rel) {
-        return out.lines().filter(l -> l.contains("/pfs/test/" + rel + ": ")).findFirst().orElse("(none for " + rel + ")");
+        return out.lines().filter(l -> l.contains("/pfs/test/" + rel + ": ")).findFirst()
+                .orElse("(none for " + rel + ")");
     }
 
     @Test

@@ -6,10 +6,11 @@ import org.hammer.core.tid.Tid;
 
 /**
  * One damaged object found by a scrub: the structure it lies in ({@code records}, {@code changes},
- * {@code meta}, {@code file}, {@code config} for a PFS record and the PFS-level checks), its PFS
- * ({@code -1} for the store as a whole), the record key when the damage is a record's or names one
- * (a change entry's, a PFS link's), what is wrong, and, for a record, the path of its object as
- * users name it ({@link #PATH_UNKNOWN} when it cannot be derived).
+ * {@code meta}, {@code file} as the store check names them; {@code config} for PFS records, links
+ * and the PFS-level checks; {@code store} for a read the scrub could not finish), its PFS ({@code -1}
+ * for the store as a whole), the record key when the damage is a record's or names one (a change
+ * entry's, a PFS link's), what is wrong, and, with a key, the path of its object as users name it
+ * ({@link #PATH_UNKNOWN} when it cannot be derived).
  */
 public record Finding(String table, int pfs, RecordKey key, String what, String path) {
 
@@ -27,7 +28,8 @@ public record Finding(String table, int pfs, RecordKey key, String what, String 
         }
         if (d.key() != null) {
             String record = "record " + d.key().describe();
-            what = what.startsWith(record + ": ") ? what.substring(record.length() + 2) : what.replace(record, "record");
+            what = what.startsWith(record + ": ") ? what.substring(record.length() + 2)
+                    : what.replace(record, "record");
         }
         return new Finding(d.table(), d.key() == null ? d.pfs() : d.key().pfs(), d.key(), what,
                 d.key() == null ? null : path);

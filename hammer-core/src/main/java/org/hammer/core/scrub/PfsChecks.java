@@ -99,7 +99,8 @@ final class PfsChecks {
             return;
         }
         if (!c.isSlave()) {
-            damaged("a master with a resume cursor (" + Tid.format(cur.tid()) + "): only a slave being mirrored has one");
+            damaged("a master with a resume cursor (" + Tid.format(cur.tid())
+                    + "): only a slave being mirrored has one");
             return;
         }
         if (cur.key() == null) {

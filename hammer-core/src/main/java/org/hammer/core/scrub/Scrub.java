@@ -6,8 +6,10 @@ import java.util.SortedSet;
 import java.util.function.Consumer;
 import org.hammer.core.HammerException;
 import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreCheck;
+import org.hammer.core.store.StoreReader;
 
 /**
  * {@code hammer scrub}: checks a store, or one PFS of it, and reports every damaged object as it
@@ -27,7 +29,6 @@ public final class Scrub {
     private final Consumer<Finding> report;
     private long damaged;
     private PfsRecords table = new PfsRecords();
-    private long newest;
 
     private Scrub(Store store, int only, String root, ScrubListener listener) {
         this.store = store;
@@ -65,7 +66,6 @@ public final class Scrub {
         step("PFS records", () -> store.read(r -> {
             table = PfsRecords.read(r, report);
             names.configs(table.configs);
-            newest = lastTid(r);
             return null;
         }));
         if (covers(0)) {
@@ -79,8 +79,10 @@ public final class Scrub {
             if (covers(c.id())) {
                 checked.add(c);
                 listener.checking(c, names.root(c.id()));
+                // Each step reads its own snapshot, newer than the PFS records': a TID a writer added
+                // since is not newer than the store in the snapshot that shows it.
                 step("PFS#" + c.id(), () -> store.read(r -> {
-                    PfsChecks.check(r, c, newest, names, report);
+                    PfsChecks.check(r, c, lastTid(r), names, report);
                     return null;
                 }));
             }
@@ -98,16 +100,31 @@ public final class Scrub {
         try {
             work.run();
         } catch (HammerException e) {
-            report.accept(new Finding("file", only == WHOLE_STORE ? -1 : only, null, what + ": " + e.getMessage(),
+            report.accept(new Finding("store", only == WHOLE_STORE ? -1 : only, null, what + ": " + e.getMessage(),
                     null));
         }
     }
 
-    private static long lastTid(org.hammer.core.store.StoreReader r) {
+    private static long lastTid(StoreReader r) {
         try {
             return r.lastTid();
         } catch (HammerException e) {
             return 0; // a damaged counter: the store check reports its meta entry
+        }
+    }
+
+    /**
+     * Whether PFS {@code id} has a PFS record: one read at the start, or one in the snapshot
+     * {@code r} (a PFS made since), readable or not.
+     */
+    private boolean exists(StoreReader r, int id) {
+        if (table.exists(id) || id < 0 || id > 0xFFFF) {
+            return table.exists(id);
+        }
+        try {
+            return r.meta(PfsTable.key(id)) != null;
+        } catch (HammerException e) {
+            return true; // damaged: the store check reports it
         }
     }
 
@@ -116,7 +133,7 @@ public final class Scrub {
         store.read(r -> {
             for (PfsLinks.Link l : PfsLinks.scan(r)) {
                 String path = names.of(r, 0, l.key().obj(), l.key().createTid());
-                if (!table.exists(l.pfs())) {
+                if (!exists(r, l.pfs())) {
                     report.accept(Finding.record("config", l.key(), String.format(
                             "PFS link @@PFS%05d names PFS#%d, which does not exist", l.pfs(), l.pfs()), path));
                 } else if (!path.equals(Finding.PATH_UNKNOWN) && names.unnamed(l.pfs())) {
@@ -129,12 +146,15 @@ public final class Scrub {
 
     /** Records of a PFS id that has no PFS record belong to nothing. */
     private void orphans() {
-        SortedSet<Integer> ids = store.read(RecordScan::pfsIds);
-        for (int id : ids) {
-            if (!table.exists(id)) {
-                report.accept(Finding.pfs(id, "records of a PFS that has no PFS record"));
+        store.read(r -> {
+            SortedSet<Integer> ids = RecordScan.pfsIds(r);
+            for (int id : ids) {
+                if (!exists(r, id)) {
+                    report.accept(Finding.pfs(id, "records of a PFS that has no PFS record"));
+                }
             }
-        }
+            return null;
+        });
     }
 
     /** The path of a damaged record's object, in a snapshot of its own (the walk's is busy). */

@@ -163,8 +163,8 @@ class ScrubTest {
             assertThat(f.key()).isEqualTo(keyOf(test, file, RecordType.DATA));
             assertThat(f.what()).isEqualTo("data checksum mismatch");
             assertThat(f.path()).isEqualTo(path("pfs/test/d/file"));
-            assertThat(f.line()).isEqualTo(String.format("damaged PFS#1 obj 0x%016x DATA key 0x0000000000000000 tid 0x%016x"
-                    + " path %s: data checksum mismatch", file, f.key().createTid(), path("pfs/test/d/file")));
+            assertThat(f.line()).isEqualTo(String.format("damaged PFS#1 obj 0x%016x DATA key 0x0000000000000000"
+                    + " tid 0x%016x path %s: data checksum mismatch", file, f.key().createTid(), path("pfs/test/d/file")));
         });
         assertThat(s.result().clean()).isFalse();
     }
