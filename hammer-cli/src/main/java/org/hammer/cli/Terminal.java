@@ -6,14 +6,34 @@ import java.io.FileWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.hammer.core.HammerException;
 
 /**
- * Questions asked on the controlling terminal (/dev/tty), as hammer does when stdin carries a
- * stream. Only y, yes, Y and YES count as yes.
+ * The terminal: questions asked on the controlling terminal (/dev/tty), as hammer does when stdin
+ * carries a stream (only y, yes, Y and YES count as yes), and whether standard error is one, for
+ * progress lines redrawn in place.
  */
 final class Terminal {
+    /** What /proc/self/fd/N leads to when N is a terminal: a pseudo-terminal, a virtual console, a serial line. */
+    private static final Pattern TTY = Pattern.compile("/dev/(pts/\\d+|tty\\w*|console)");
+
     private Terminal() {
+    }
+
+    /**
+     * Whether standard error is a terminal. The JDK cannot tell for stderr ({@code System.console()}
+     * looks at stdin and stdout), so this reads where the descriptor leads (Linux, as the mount
+     * and the store already require); anything else (a pipe, a file, /dev/null, no /proc) is not.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            return TTY.matcher(Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString()).matches();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     static boolean ask(String what, String question) {

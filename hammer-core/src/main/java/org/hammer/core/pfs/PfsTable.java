@@ -14,7 +14,8 @@ public final class PfsTable {
     private PfsTable() {
     }
 
-    static String key(int id) {
+    /** The metadata key of PFS {@code id}'s record, {@code pfs/NNNNN}. */
+    public static String key(int id) {
         return PREFIX + fiveDigits(id);
     }
 

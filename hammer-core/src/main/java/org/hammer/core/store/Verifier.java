@@ -8,6 +8,7 @@ import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.tid.Tid;
 import org.lmdbjava.Cursor;
+import org.lmdbjava.GetOp;
 import org.lmdbjava.SeekOp;
 import org.lmdbjava.Txn;
 
@@ -26,12 +27,18 @@ final class Verifier {
     private long damaged;
     private long nextProgress = PROGRESS_EVERY;
     private final ByteBuffer probe = ByteBuffer.allocateDirect(LmdbTxn.CHANGE_KEY);
+    /** The PFS whose records and changes are walked, or {@link StoreCheck#ALL_PFSES}. */
+    private final int onlyPfs;
 
     Verifier(LmdbStore store, Txn<ByteBuffer> txn, LmdbTxn reader, StoreCheck.Listener listener) {
         this.store = store;
         this.txn = txn;
         this.reader = reader;
         this.listener = listener;
+        this.onlyPfs = listener.onlyPfs();
+        if (onlyPfs != StoreCheck.ALL_PFSES && (onlyPfs < 0 || onlyPfs > 0xFFFF)) {
+            throw new IllegalArgumentException("PFS id out of range: " + onlyPfs);
+        }
     }
 
     StoreCheck.Totals run() {
@@ -69,12 +76,34 @@ final class Verifier {
         }
     }
 
+    /**
+     * Puts the cursor on the first key of the walk: the first of the table, or the first of the
+     * one PFS walked (both tables' keys start with the PFS id, big-endian).
+     */
+    private boolean first(Cursor<ByteBuffer> c) {
+        if (onlyPfs == StoreCheck.ALL_PFSES) {
+            return c.seek(SeekOp.MDB_FIRST);
+        }
+        probe.clear();
+        probe.putShort((short) onlyPfs).flip();
+        return c.get(probe, GetOp.MDB_SET_RANGE);
+    }
+
+    /** Whether a key read by a walk lies past the one PFS walked. */
+    private boolean past(ByteBuffer kb) {
+        return onlyPfs != StoreCheck.ALL_PFSES
+                && (kb.remaining() < 2 || Short.toUnsignedInt(kb.getShort(kb.position())) != onlyPfs);
+    }
+
     private void records() {
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             byte[] prev = null;
-            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
-                records++;
+            for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key();
+                if (past(kb)) {
+                    return;
+                }
+                records++;
                 byte[] kbytes = bytes(kb, 512);
                 if (prev != null && compare(prev, kbytes) >= 0) {
                     report("records", null, -1, "keys out of order after " + hex(prev));
@@ -84,7 +113,8 @@ final class Verifier {
                 try {
                     k = LmdbTxn.recordKey(kb);
                 } catch (CorruptRecordException e) {
-                    report("records", null, -1, e.getMessage() + " (" + hex(kbytes) + ")");
+                    report("records", null, kbytes.length >= 2 ? ((kbytes[0] & 0xff) << 8) | (kbytes[1] & 0xff) : -1,
+                            e.getMessage() + " (" + hex(kbytes) + ")");
                     continue;
                 }
                 Record r;
@@ -117,14 +147,17 @@ final class Verifier {
 
     private void changes() {
         try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
-            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
-                changes++;
+            for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key().duplicate();
+                if (past(kb)) {
+                    return;
+                }
+                changes++;
                 progress(kb.remaining() + c.val().remaining());
                 try {
                     LmdbTxn.checkChange(kb, c.val());
                 } catch (HammerException e) {
-                    report("changes", null, -1, e.getMessage());
+                    reportChange(kb, e);
                     continue;
                 }
                 int pfs = Short.toUnsignedInt(kb.getShort());
@@ -154,6 +187,23 @@ final class Verifier {
                 }
             }
         }
+    }
+
+    /**
+     * A change entry that fails its checks, named by the record its key names when the key can
+     * be read at all (its bytes may be the damaged ones: then the record named may not exist).
+     */
+    private void reportChange(ByteBuffer kb, HammerException e) {
+        String what = e.getMessage().startsWith("store damaged: ") ? e.getMessage().substring(15) : e.getMessage();
+        if (kb.remaining() != LmdbTxn.CHANGE_KEY) {
+            report("changes", null, kb.remaining() >= 2 ? Short.toUnsignedInt(kb.getShort(kb.position())) : -1, what);
+            return;
+        }
+        ByteBuffer d = kb.duplicate();
+        int pfs = Short.toUnsignedInt(d.getShort());
+        d.getLong();
+        RecordKey k = RecordKey.readFrom(d);
+        report("changes", k, pfs, what);
     }
 
     private void meta() {

@@ -1,0 +1,47 @@
+package org.hammer.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * A progress line on a terminal, redrawn in place: a carriage return, the text, and an erase to
+ * the end of the line (ECMA-48 EL, {@code ESC [ K}), at most ten times a second. Off, it prints
+ * nothing. Whatever else goes to the terminal must {@link #clear} it first.
+ */
+final class ProgressLine {
+    private static final long EVERY_NANOS = 100_000_000L;
+    private static final String ERASE = "\033[K";
+
+    private final PrintWriter err;
+    private final boolean on;
+    private long lastDrawn;
+    private boolean shown;
+
+    ProgressLine(PrintWriter err, boolean on) {
+        this.err = err;
+        this.on = on;
+    }
+
+    /** Draws {@code text} unless the last draw was less than a tenth of a second ago. */
+    void show(String text) {
+        if (!on) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (shown && now - lastDrawn < EVERY_NANOS) {
+            return;
+        }
+        err.print("\r" + text + ERASE);
+        err.flush();
+        lastDrawn = now;
+        shown = true;
+    }
+
+    /** Erases the line, if one is shown. */
+    void clear() {
+        if (shown) {
+            err.print("\r" + ERASE);
+            err.flush();
+            shown = false;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.hammer.core.scrub;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.store.StoreReader;
+import org.hammer.core.tid.Tid;
+
+/**
+ * The PFS links of a store: live symbolic links in PFS #0 whose target is {@code @@PFS%05d}, the
+ * text pfs-master and pfs-slave give them ({@code Pfses.linkText}). Found by reading the header
+ * of every record of PFS #0, and the data of its live SYMLINK records.
+ */
+final class PfsLinks {
+    private static final Pattern LINK = Pattern.compile("@@PFS(\\d{5})");
+
+    /** One link: the SYMLINK record and the PFS its text names. */
+    record Link(RecordKey key, int pfs) {
+    }
+
+    private PfsLinks() {
+    }
+
+    static List<Link> scan(StoreReader r) {
+        List<Link> links = new ArrayList<>();
+        FsReader root = new FsReader(r, 0, Tid.MAX);
+        RecordScan.scan(r, RecordScan.first(0), RecordScan.last(0), false, rec -> {
+            if (rec.key().type() == RecordType.SYMLINK && rec.deleteTid() == 0) {
+                try {
+                    Record full = r.get(rec.key());
+                    Matcher m = LINK.matcher(new String(full.data(), StandardCharsets.UTF_8));
+                    if (m.matches() && root.exists(rec.key().obj())) {
+                        links.add(new Link(rec.key(), Integer.parseInt(m.group(1))));
+                    }
+                } catch (RuntimeException damaged) {
+                    // reported by the store check
+                }
+            }
+            return true;
+        });
+        return links;
+    }
+}
