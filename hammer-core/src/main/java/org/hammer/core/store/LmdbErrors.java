@@ -25,6 +25,15 @@ final class LmdbErrors {
         return false;
     }
 
+    private static boolean fromBufferProxy(Throwable e) {
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (f.getClassName().startsWith("org.lmdbjava.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static HammerException translate(Path dir, String op, RuntimeException e) {
         if (e instanceof HammerException he) {
             return he;
@@ -41,6 +50,12 @@ final class LmdbErrors {
                 || e instanceof org.lmdbjava.Cursor.FullException) {
             return new HammerException(HammerException.Kind.CORRUPT, dir + ": store damaged: LMDB " + op
                     + " failed: " + e.getMessage() + " (hammer scrub " + dir + " lists all damage)", e);
+        }
+        if (e instanceof IllegalArgumentException && fromBufferProxy(e)) {
+            // lmdbjava sizes its buffers from a node's 32-bit size: damage can make it negative
+            return new HammerException(HammerException.Kind.CORRUPT, dir + ": store damaged: LMDB " + op
+                    + " met a value of impossible size (" + e.getMessage() + "); hammer scrub " + dir
+                    + " lists all damage", e);
         }
         if (e instanceof LmdbNativeException ne) {
             int rc = ne.getResultCode();

@@ -33,7 +33,7 @@ import org.hammer.core.pfs.PfsMode;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
-import org.hammer.core.store.StoreCheck;
+import org.hammer.core.scrub.Scrub;
 import org.hammer.core.transport.Endpoint;
 
 /**
@@ -225,7 +225,7 @@ public final class BitFlipRun {
             // 3. a scrub
             List<String> damage = new ArrayList<>();
             try (Store s = Store.open(store)) {
-                s.check(d -> damage.add(d.table() + ": " + d.what()));
+                Scrub.run(s, Scrub.WHOLE_STORE, null, f -> damage.add(f.line()));
             } catch (HammerException e) {
                 if (e.kind() == HammerException.Kind.CORRUPT) {
                     damage.add("open: " + e.getMessage());
