@@ -76,9 +76,10 @@ final class MountDaemon {
         o.add("-o");
         o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
         o.add("-o");
-        // No default_permissions: the mount checks permissions itself (Caller), so the kernel
-        // need not fetch the attributes of every directory on every path walk.
-        o.add("use_ino,allow_other,big_writes,max_write=131072,auto_cache");
+        // default_permissions: the kernel checks every access with attributes it fetches fresh,
+        // including those that never reach the mount (opening a fifo, connecting to a socket);
+        // the mount checks again with its own rules (Caller) what does reach it.
+        o.add("use_ino,allow_other,default_permissions,big_writes,max_write=131072,auto_cache");
         // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
         // cached attributes (size, nlink) of one name would go stale when the file changes
         // through another. A slave moves forward under the mount: names are cached briefly too.

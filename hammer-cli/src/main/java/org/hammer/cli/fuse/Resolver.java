@@ -49,8 +49,9 @@ final class Resolver {
         return n;
     }
 
-    /** One lookup of {@code name} in directory {@code dir}. */
+    /** One lookup of {@code name} in directory {@code dir}; a name over NAME_MAX bytes is ENAMETOOLONG. */
     Node step(Ctx ctx, Node dir, String name) {
+        FsReader.checkLength(name);
         if (name.indexOf('@') >= 0) {
             Node special = special(ctx, dir, name);
             if (special != null) {

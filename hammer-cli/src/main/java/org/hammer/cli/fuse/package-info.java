@@ -17,9 +17,13 @@
  * other processes see a change once committed, or at once after
  * {@link org.hammer.cli.fuse.MountFlush#flush}.
  *
- * <p>Permissions are checked by the mount ({@link org.hammer.cli.fuse.Caller}), not by the kernel's
- * {@code default_permissions}, which would fetch the attributes of every directory of every path
- * walked; a differential test holds the answers to those of a local disk for a non-root user.
+ * <p>Permissions are checked as on a local disk: by the kernel ({@code default_permissions}),
+ * which alone sees opening a fifo or connecting to a Unix socket, and again by the mount
+ * ({@link org.hammer.cli.fuse.Caller}) for every request that reaches it, so a check never rests on
+ * attributes the kernel cached. Exec needs the execute bit ({@code FMODE_EXEC} in open's flags),
+ * and a name over 255 bytes is ENAMETOOLONG on every operation. A differential test holds the
+ * answers to those of a local disk for a non-root user. The cost: the kernel fetches the
+ * attributes of each directory of a path it walks ({@code attr_timeout=0}, below).
  *
  * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel

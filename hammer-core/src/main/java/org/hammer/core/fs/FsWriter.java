@@ -77,9 +77,7 @@ public final class FsWriter extends FsReader {
                 || name.indexOf('\0') >= 0) {
             throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name");
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-            throw new FsException(Errno.ENAMETOOLONG, name + ": file name too long");
-        }
+        checkLength(name);
     }
 
     private void addEntry(long dir, String name, long child, int fileType) {
@@ -198,6 +196,7 @@ public final class FsWriter extends FsReader {
 
     private Record existingEntry(long dir, String name) {
         dir(dir);
+        checkLength(name);
         Record e = entryRecord(dir, name);
         if (e == null) {
             throw new FsException(Errno.ENOENT, name + ": no such file or directory");
