@@ -28,11 +28,12 @@ abstract class FileCallbacks extends FuseStubFS {
     final Committer committer;
     final Namespace ns;
     final Attributes attrs;
-    final Handles handles = new Handles();
+    final Handles handles;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    FileCallbacks(Committer committer, View root) {
+    FileCallbacks(Committer committer, View root, Handles handles) {
         this.committer = committer;
+        this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));
         this.attrs = new Attributes(new InodeNumbers(root));
     }
@@ -174,8 +175,18 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        handles.release(fi.fh.get());
-        return 0;
+        return call(() -> {
+            release(fi.fh.get());
+            return 0;
+        });
+    }
+
+    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
+    void release(long fh) {
+        Node orphan = handles.release(fh);
+        if (orphan != null) {
+            ns.reclaim(orphan);
+        }
     }
 
     @Override

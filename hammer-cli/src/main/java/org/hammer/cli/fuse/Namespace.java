@@ -215,6 +215,19 @@ final class Namespace {
         });
     }
 
+    /** Frees orphan {@code n}, whose last handle is closed; one a slave's now stays for a later mount. */
+    void reclaim(Node n) {
+        committer.write(ctx -> {
+            if (ctx.writable(n.view())) {
+                ctx.writer(n.view()).reclaim(n.ino());
+            } else {
+                System.err.printf("hammer mount: PFS#%d is read-only now: orphan %016x stays until a mount of it as"
+                        + " a master%n", n.view().pfs(), n.ino());
+            }
+            return null;
+        }, 0);
+    }
+
     void truncate(Node n, long size) {
         committer.write(ctx -> {
             ctx.writer(n.view()).truncate(n.ino(), size);

@@ -28,8 +28,14 @@ final class Resolver {
         return root;
     }
 
-    /** The node a path names, or ENOENT/ENOTDIR; EACCES where {@code c} may not search a directory. */
+    /**
+     * The node a path names, or ENOENT/ENOTDIR; EACCES where {@code c} may not search a directory.
+     * libfuse passes no path (null) for a request through the handle of an unlinked file.
+     */
     Node resolve(Ctx ctx, String path, Caller c) {
+        if (path == null) {
+            throw new FsException(Errno.ENOENT, "an unlinked file: no path");
+        }
         Node n = new Node(root, FsReader.ROOT);
         int i = 0;
         int len = path.length();
