@@ -59,7 +59,7 @@ final class MountDaemon {
             args.add("hammer");
             args.addAll(options(config));
             args.add(mountPoint.toString());
-            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles));
+            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config)));
             if (!readOnly && target.pinned() == 0) {
                 reclaim("still open when the mount ended", () -> keeper.reclaimOwn(committer));
             }
@@ -89,6 +89,14 @@ final class MountDaemon {
         }
     }
 
+    /**
+     * How long the kernel keeps names, and the attributes of directories (Exchange): a slave moves
+     * forward under the mount, so briefly there.
+     */
+    private double entryTimeout(PfsConfig config) {
+        return config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+    }
+
     /** libfuse2 options: inode numbers, other users, 128 KiB writes, and caching. */
     private List<String> options(PfsConfig config) {
         List<String> o = new ArrayList<>();
@@ -104,10 +112,10 @@ final class MountDaemon {
         o.add("use_ino,allow_other,default_permissions,hard_remove,big_writes,max_write=131072,auto_cache");
         // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
         // cached attributes (size, nlink) of one name would go stale when the file changes
-        // through another. A slave moves forward under the mount: names are cached briefly too.
-        double entryTtl = config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+        // through another. Directories are kept as long as names (Exchange). A slave moves
+        // forward under the mount: names are cached briefly too.
         o.add("-o");
-        o.add("attr_timeout=0,entry_timeout=" + entryTtl + ",negative_timeout=0");
+        o.add("attr_timeout=0,entry_timeout=" + entryTimeout(config) + ",negative_timeout=0");
         if (readOnly || target.pinned() != 0) {
             o.add("-o");
             o.add("ro");

@@ -22,13 +22,15 @@
  * ({@link org.hammer.cli.fuse.Caller}) for every request that reaches it, so a check never rests on
  * attributes the kernel cached. Exec needs the execute bit ({@code FMODE_EXEC} in open's flags),
  * and a name over 255 bytes is ENAMETOOLONG on every operation. A differential test holds the
- * answers to those of a local disk for a non-root user. The cost: the kernel fetches the
- * attributes of each directory of a path it walks ({@code attr_timeout=0}, below).
+ * answers to those of a local disk for a non-root user. So that the kernel's checks need not fetch
+ * the attributes of every directory of every path they walk, a directory's attributes are kept by
+ * the kernel as long as names are ({@link org.hammer.cli.fuse.Exchange}); a change through the
+ * mount drops them at once, a change by another process shows within that time, as a new name does.
  *
  * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
- * inode, so attributes are never cached by the kernel ({@code attr_timeout=0}) and stay right
- * through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
+ * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
  *
  * <p>Unlinked open files: the mount runs with libfuse's {@code hard_remove}, so unlink (or a
  * rename over) removes the name at once, as a local disk does, and a file still open lives on as
