@@ -294,16 +294,6 @@ final class HammerFs extends FileCallbacks {
         });
     }
 
-    /** access(2), and the kernel's check of chdir: without default_permissions it asks. */
-    @Override
-    public int access(String path, int mask) {
-        Caller c = caller();
-        return call(() -> {
-            ns.access(path, mask & 7, c);
-            return 0;
-        });
-    }
-
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
         return call(() -> {

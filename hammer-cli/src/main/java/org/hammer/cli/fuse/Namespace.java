@@ -343,23 +343,6 @@ final class Namespace {
         });
     }
 
-    /**
-     * access(2) and chdir: EACCES unless {@code c} may {@code mask} (R, W, X; 0 only checks that
-     * the path resolves); EROFS for write access to a read-only view.
-     */
-    void access(String path, int mask, Caller c) {
-        committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path, c);
-            if (mask != 0) {
-                c.check(ctx.getattr(n), mask, path);
-                if ((mask & Caller.W) != 0 && !ctx.writable(n.view())) {
-                    throw new FsException(Errno.EROFS, path + ": read-only");
-                }
-            }
-            return null;
-        });
-    }
-
     private static boolean protectedHardlinks() {
         try {
             return Files.readString(Path.of("/proc/sys/fs/protected_hardlinks")).trim().equals("1");
