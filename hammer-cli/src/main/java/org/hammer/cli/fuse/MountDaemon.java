@@ -104,11 +104,11 @@ final class MountDaemon {
         o.add("-o");
         o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
         o.add("-o");
-        // default_permissions: the kernel checks every access with attributes it fetches fresh,
-        // including those that never reach the mount (opening a fifo, connecting to a socket);
-        // the mount checks again with its own rules (Caller) what does reach it. hard_remove: an
-        // unlinked open file loses its name at once (no .fuse_hidden* left in its directory) and
-        // lives on as an orphan in the store until its last handle is released (Handles).
+        // default_permissions: the kernel checks every access, including those that never reach
+        // the mount (opening a fifo, connecting to a socket); the mount checks again with its own
+        // rules (Caller) what does reach it. hard_remove: an unlinked open file loses its name at
+        // once (no .fuse_hidden* left in its directory) and lives on as an orphan in the store
+        // until its last handle is released (Handles).
         o.add("use_ino,allow_other,default_permissions,hard_remove,big_writes,max_write=131072,auto_cache");
         // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
         // cached attributes (size, nlink) of one name would go stale when the file changes
