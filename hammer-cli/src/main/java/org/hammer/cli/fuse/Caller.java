@@ -10,10 +10,12 @@ import org.hammer.core.fs.FsException;
 
 /**
  * Who asks, from the FUSE request, and the POSIX permission rules as a local filesystem applies
- * them to it. The mount checks permissions itself rather than through the kernel
- * ({@code default_permissions}), which would ask for fresh attributes of every directory on
- * every path walk. uid 0 passes every check but execution, which needs some execute bit on a
- * file; supplementary groups are read from {@code /proc} only when a check depends on them.
+ * them to it. The kernel checks first ({@code default_permissions}), with the attributes it has
+ * (a file's fetched fresh, a directory's kept as long as names); the mount checks again here, on
+ * the store's current state, every request that reaches it, and alone applies what the kernel
+ * leaves to a filesystem (dropping set-group-id on a write, hiding trusted.* names). uid 0 passes
+ * every check but execution, which needs some execute bit on a file; supplementary groups are
+ * read from {@code /proc} only when a check depends on them.
  */
 final class Caller {
     static final int R = 4;

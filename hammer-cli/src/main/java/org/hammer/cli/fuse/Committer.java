@@ -18,6 +18,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.fs.OpenFiles;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreWriter;
@@ -53,6 +54,7 @@ final class Committer implements AutoCloseable {
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
     private final Store store;
+    private final OpenFiles open;
     /** Tasks in order; reads that need not wait for queued data go in at the front. */
     private final BlockingDeque<Task<?>> queue = new LinkedBlockingDeque<>();
     private final Thread thread;
@@ -82,18 +84,23 @@ final class Committer implements AutoCloseable {
     /** The open write transaction as the tasks see it. */
     static final class Txn {
         private final StoreWriter w;
+        private final OpenFiles open;
         private final Set<Integer> opened = new HashSet<>();
 
-        Txn(StoreWriter w) {
+        Txn(StoreWriter w, OpenFiles open) {
             this.w = new ClockedWriter(w);
+            this.open = open;
         }
 
-        /** A writer of {@code pfs}; the first one per transaction goes through {@link Pfses#writer}. */
+        /**
+         * A writer of {@code pfs} that keeps open files as orphans; the first one per transaction
+         * goes through {@link Pfses#writer}.
+         */
         FsWriter writer(int pfs) {
             if (opened.add(pfs)) {
                 Pfses.writer(w, pfs);
             }
-            return new FsWriter(w, pfs);
+            return new FsWriter(w, pfs, open);
         }
     }
 
@@ -117,7 +124,13 @@ final class Committer implements AutoCloseable {
     }
 
     Committer(Store store) {
+        this(store, OpenFiles.NONE);
+    }
+
+    /** A committer whose writers keep what {@code open} has open as orphans when its last name goes. */
+    Committer(Store store, OpenFiles open) {
         this.store = store;
+        this.open = open;
         this.thread = new Thread(this::loop, "hammer-committer");
         thread.setDaemon(true);
         thread.start();
@@ -267,7 +280,7 @@ final class Committer implements AutoCloseable {
         lock.lock();
         try {
             store.write(w -> {
-                Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w));
+                Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w, open));
                 current = ctx;
                 try {
                     b.run(ctx);

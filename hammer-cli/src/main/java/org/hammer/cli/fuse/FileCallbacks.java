@@ -20,17 +20,20 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
 abstract class FileCallbacks extends FuseStubFS {
     private static final int O_ACCMODE = 3;
     private static final int O_TRUNC = 01000;
+    /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
+    private static final int FMODE_EXEC = 040;
     /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
     private static final int EOPNOTSUPP = 95;
 
     final Committer committer;
     final Namespace ns;
     final Attributes attrs;
-    final Handles handles = new Handles();
+    final Handles handles;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    FileCallbacks(Committer committer, View root) {
+    FileCallbacks(Committer committer, View root, Handles handles) {
         this.committer = committer;
+        this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));
         this.attrs = new Attributes(new InodeNumbers(root));
     }
@@ -76,8 +79,15 @@ abstract class FileCallbacks extends FuseStubFS {
         });
     }
 
-    /** The permission an open needs: read, write or both by its access mode; write too with O_TRUNC. */
+    /**
+     * The permission an open needs: execute for execve's open (FMODE_EXEC, which the kernel
+     * passes in the flags; reading a script is its interpreter's own open), else read, write or
+     * both by its access mode, and write too with O_TRUNC.
+     */
     private static int accessMask(int flags) {
+        if ((flags & FMODE_EXEC) != 0) {
+            return Caller.X;
+        }
         int mask = switch (flags & O_ACCMODE) {
             case 0 -> Caller.R;
             case 1 -> Caller.W;
@@ -165,8 +175,18 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int release(String path, FuseFileInfo fi) {
-        handles.release(fi.fh.get());
-        return 0;
+        return call(() -> {
+            release(fi.fh.get());
+            return 0;
+        });
+    }
+
+    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
+    void release(long fh) {
+        Node orphan = handles.release(fh);
+        if (orphan != null) {
+            ns.reclaim(orphan);
+        }
     }
 
     @Override

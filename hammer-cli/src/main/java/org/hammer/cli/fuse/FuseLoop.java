@@ -8,6 +8,7 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.Struct;
+import jnr.ffi.annotations.Delegate;
 import jnr.ffi.byref.IntByReference;
 import jnr.ffi.byref.PointerByReference;
 import org.hammer.core.HammerException;
@@ -19,11 +20,19 @@ import ru.serce.jnrfuse.struct.FuseOperations;
  * (until its 1000th), which costs about half a millisecond per request, while a Java thread is
  * attached already. This is {@code fuse_main_real} split into {@code fuse_setup}, one
  * receive/process loop per thread (as libfuse's {@code fuse_do_work}), and {@code fuse_teardown}.
+ * Requests are processed on a channel of the loop's own ({@code fuse_chan_new}) whose send writes
+ * each reply to /dev/fuse as libfuse's own does, so that the {@link Exchange} sees every request
+ * before libfuse and every reply before the kernel.
  */
 final class FuseLoop {
     /** struct fuse_buf (libfuse 2.9, LP64): size, flags, mem, fd, pos. */
     private static final int FUSE_BUF_SIZE = 40;
+    /** fuse_buf_flags: the data is in a pipe, not in mem. */
+    private static final int FUSE_BUF_IS_FD = 1 << 1;
+    /** struct fuse_chan_ops: receive, send, destroy. */
+    private static final int CHAN_OPS_SIZE = 24;
     private static final int EINTR = 4;
+    private static final int ENOENT = 2;
 
     /** The libfuse2 functions jnr-fuse does not declare. */
     public interface Native {
@@ -47,11 +56,38 @@ final class FuseLoop {
         void fuse_session_exit(Pointer se);
 
         void fuse_session_reset(Pointer se);
+
+        int fuse_chan_fd(Pointer ch);
+
+        Pointer fuse_chan_new(Pointer op, int fd, long bufsize, Pointer data);
+
+        void fuse_chan_destroy(Pointer ch);
+    }
+
+    /** The C library's writev. */
+    public interface Libc {
+        long writev(int fd, Pointer iov, int iovcnt);
+    }
+
+    /** The send operation of a libfuse2 channel. */
+    public interface Send {
+        @Delegate
+        int send(Pointer ch, Pointer iov, long count);
     }
 
     private static volatile Native lib;
 
-    private FuseLoop() {
+    private final Native n;
+    private final Exchange exchange;
+    private final Libc libc = LibraryLoader.create(Libc.class).failImmediately().load("c");
+    /** Kept reachable while libfuse may call it. */
+    private final Send send = this::send;
+    private volatile Pointer session;
+    private volatile int fd;
+
+    private FuseLoop(Native n, Exchange exchange) {
+        this.n = n;
+        this.exchange = exchange;
     }
 
     private static Native lib() {
@@ -69,8 +105,11 @@ final class FuseLoop {
      * Mounts with {@code args} (argv[0], options, mount point; "-f" is added), serves requests on
      * {@code threads} Java threads until unmounted, then tears down.
      */
-    static void run(FuseOperations ops, List<String> args, int threads) {
-        Native n = lib();
+    static void run(FuseOperations ops, List<String> args, int threads, Exchange exchange) {
+        new FuseLoop(lib(), exchange).serve(ops, args, threads);
+    }
+
+    private void serve(FuseOperations ops, List<String> args, int threads) {
         List<String> argv = new ArrayList<>(args);
         argv.add(1, "-f");
         PointerByReference mp = new PointerByReference();
@@ -82,13 +121,23 @@ final class FuseLoop {
         Pointer se = n.fuse_get_session(fuse);
         Pointer ch = n.fuse_session_next_chan(se, null);
         long bufSize = n.fuse_chan_bufsize(ch);
+        session = se;
+        fd = n.fuse_chan_fd(ch);
+        Runtime rt = Runtime.getSystemRuntime();
+        Pointer chanOps = Memory.allocateDirect(rt, CHAN_OPS_SIZE, true);
+        chanOps.putPointer(8, rt.getClosureManager().getClosurePointer(Send.class, send));
+        Pointer replies = n.fuse_chan_new(chanOps, fd, bufSize, null);
+        if (replies == null) {
+            n.fuse_teardown(fuse, mp.getValue());
+            throw HammerException.failure(args.get(args.size() - 1) + ": libfuse could not make a channel");
+        }
         try {
             List<Thread> workers = new ArrayList<>();
             CountDownLatch firstOut = new CountDownLatch(1);
             for (int i = 0; i < threads; i++) {
                 Thread t = new Thread(() -> {
                     try {
-                        work(n, se, ch, bufSize);
+                        work(se, ch, replies, bufSize);
                     } finally {
                         firstOut.countDown();
                     }
@@ -107,11 +156,15 @@ final class FuseLoop {
         } finally {
             n.fuse_session_reset(se);
             n.fuse_teardown(fuse, mp.getValue());
+            n.fuse_chan_destroy(replies);
         }
     }
 
-    /** One worker: receive a request, process it, until the session ends (libfuse's fuse_do_work). */
-    private static void work(Native n, Pointer se, Pointer ch, long bufSize) {
+    /**
+     * One worker: receive a request, show it to the exchange, process it with replies going
+     * through {@code replies}, until the session ends (libfuse's fuse_do_work).
+     */
+    private void work(Pointer se, Pointer ch, Pointer replies, long bufSize) {
         Runtime rt = Runtime.getSystemRuntime();
         Pointer mem = Memory.allocateDirect(rt, bufSize);
         Pointer buf = Memory.allocateDirect(rt, FUSE_BUF_SIZE);
@@ -134,7 +187,31 @@ final class FuseLoop {
                 }
                 break;
             }
-            n.fuse_session_process_buf(se, buf, chp.getPointer(0));
+            if ((buf.getInt(8) & FUSE_BUF_IS_FD) == 0) {
+                exchange.request(mem, res);
+            }
+            n.fuse_session_process_buf(se, buf, replies);
         }
+    }
+
+    /** The channel's send (libfuse's fuse_kern_chan_send): the reply to the exchange, then to /dev/fuse. */
+    private int send(Pointer ch, Pointer iov, long count) {
+        if (iov == null) {
+            return 0;
+        }
+        try {
+            exchange.reply(iov, count);
+        } catch (RuntimeException e) {
+            System.err.println("hammer mount: a reply could not be read: " + e);
+        }
+        if (libc.writev(fd, iov, (int) count) == -1) {
+            int err = Runtime.getSystemRuntime().getLastError();
+            // ENOENT: the request was interrupted; after the session exits, nobody reads.
+            if (err != ENOENT && n.fuse_session_exited(session) == 0) {
+                System.err.println("hammer mount: writing /dev/fuse failed: errno " + err);
+            }
+            return -err;
+        }
+        return 0;
     }
 }

@@ -29,20 +29,22 @@ final class HammerFs extends FileCallbacks {
 
     private final Path storeDir;
 
-    HammerFs(Path storeDir, Committer committer, View root) {
-        super(committer, root);
+    HammerFs(Path storeDir, Committer committer, View root, Handles handles) {
+        super(committer, root, handles);
         this.storeDir = storeDir;
     }
 
     /**
-     * The callback table to hand to libfuse, with {@code flag_utime_omit_ok} set (bit 2 of the
-     * flags word after {@code bmap}): without it libfuse2 drops a utimensat that sets only one of
-     * the two times (tar sets mtime with atime UTIME_OMIT).
+     * The callback table to hand to libfuse, with two flags of the word after {@code bmap} set:
+     * {@code flag_utime_omit_ok} (bit 2), without which libfuse2 drops a utimensat that sets only
+     * one of the two times (tar sets mtime with atime UTIME_OMIT), and {@code flag_nullpath_ok}
+     * (bit 0), without which libfuse2 fails every request through the handle of an unlinked open
+     * file, which hard_remove leaves without a path.
      */
     ru.serce.jnrfuse.struct.FuseOperations operations() {
         jnr.ffi.Pointer mem = jnr.ffi.Struct.getMemory(fuseOperations);
         long at = flagsOffset();
-        mem.putInt(at, mem.getInt(at) | 1 << 2);
+        mem.putInt(at, mem.getInt(at) | 1 << 2 | 1);
         return fuseOperations;
     }
 
@@ -292,20 +294,12 @@ final class HammerFs extends FileCallbacks {
         });
     }
 
-    /** access(2), and the kernel's check of chdir: without default_permissions it asks. */
-    @Override
-    public int access(String path, int mask) {
-        Caller c = caller();
-        return call(() -> {
-            ns.access(path, mask & 7, c);
-            return 0;
-        });
-    }
-
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
-        handles.release(fi.fh.get());
-        return 0;
+        return call(() -> {
+            release(fi.fh.get());
+            return 0;
+        });
     }
 
     @Override

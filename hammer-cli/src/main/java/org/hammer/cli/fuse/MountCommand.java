@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
                     + "state as of its sync-end-tid, moving forward after each mirror. Writes are grouped and "
                     + "written back: fsync or sync makes them durable, and an error met after write returned "
                     + "(ENOSPC when the store is full) is reported by the next write, close or fsync. "
-                    + "Permissions are checked as on a local disk for every user. Without -f the command "
+                    + "Permissions are checked as on a local disk for every user. A file unlinked while open "
+                    + "loses its name at once and lives on until closed; the next mount frees those a killed "
+                    + "daemon held. Without -f the command "
                     + "returns once the mount is usable; the daemon logs to $HAMMER_RUN_DIR."
         })
 public final class MountCommand implements Callable<Integer> {

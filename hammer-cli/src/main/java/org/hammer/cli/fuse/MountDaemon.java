@@ -34,7 +34,9 @@ final class MountDaemon {
     /** Mounts, blocks until unmounted, cleans up. */
     void run() {
         Store store = Store.open(target.storeDir());
-        Committer committer = new Committer(store);
+        Keeper keeper = Keeper.self();
+        Handles handles = new Handles(keeper.owner());
+        Committer committer = new Committer(store, handles);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             committer.close();
@@ -46,7 +48,10 @@ final class MountDaemon {
         }, "hammer-mount-shutdown");
         try {
             PfsConfig config = store.read(r -> PfsTable.get(r, target.pfs()));
-            HammerFs fs = new HammerFs(target.storeDir(), committer, target.view());
+            HammerFs fs = new HammerFs(target.storeDir(), committer, target.view(), handles);
+            if (!readOnly && target.pinned() == 0) {
+                reclaim("left by a mount that is gone", () -> keeper.reclaimAbandoned(committer));
+            }
             RunFiles.update(() -> MountTable.add(new MountTable.Mount(mountPoint, target.storeDir(), target.pfs())));
             RunFiles.writePid(mountPoint);
             Runtime.getRuntime().addShutdownHook(hook);
@@ -54,7 +59,10 @@ final class MountDaemon {
             args.add("hammer");
             args.addAll(options(config));
             args.add(mountPoint.toString());
-            FuseLoop.run(fs.operations(), args, THREADS);
+            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config)));
+            if (!readOnly && target.pinned() == 0) {
+                reclaim("still open when the mount ended", () -> keeper.reclaimOwn(committer));
+            }
         } finally {
             committer.close();
             store.close();
@@ -69,6 +77,26 @@ final class MountDaemon {
         }
     }
 
+    /** Reclaims orphans (files unlinked while open); a failure is logged: the next mount tries again. */
+    private static void reclaim(String which, java.util.function.IntSupplier work) {
+        try {
+            int n = work.getAsInt();
+            if (n > 0) {
+                System.err.println("hammer mount: reclaimed " + n + " unlinked file(s) " + which);
+            }
+        } catch (HammerException e) {
+            System.err.println("hammer mount: unlinked files " + which + " not reclaimed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * How long the kernel keeps names, and the attributes of directories (Exchange): a slave moves
+     * forward under the mount, so briefly there.
+     */
+    private double entryTimeout(PfsConfig config) {
+        return config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+    }
+
     /** libfuse2 options: inode numbers, other users, 128 KiB writes, and caching. */
     private List<String> options(PfsConfig config) {
         List<String> o = new ArrayList<>();
@@ -76,15 +104,18 @@ final class MountDaemon {
         o.add("-o");
         o.add("fsname=" + name.replace(",", "_") + ",subtype=hammer");
         o.add("-o");
-        // No default_permissions: the mount checks permissions itself (Caller), so the kernel
-        // need not fetch the attributes of every directory on every path walk.
-        o.add("use_ino,allow_other,big_writes,max_write=131072,auto_cache");
+        // default_permissions: the kernel checks every access, including those that never reach
+        // the mount (opening a fifo, connecting to a socket); the mount checks again with its own
+        // rules (Caller) what does reach it. hard_remove: an unlinked open file loses its name at
+        // once (no .fuse_hidden* left in its directory) and lives on as an orphan in the store
+        // until its last handle is released (Handles).
+        o.add("use_ino,allow_other,default_permissions,hard_remove,big_writes,max_write=131072,auto_cache");
         // attr_timeout=0: libfuse2 gives each name of a hard-linked file its own kernel inode, so
         // cached attributes (size, nlink) of one name would go stale when the file changes
-        // through another. A slave moves forward under the mount: names are cached briefly too.
-        double entryTtl = config.isSlave() || target.pinned() != 0 ? 0.1 : 1.0;
+        // through another. Directories are kept as long as names (Exchange). A slave moves
+        // forward under the mount: names are cached briefly too.
         o.add("-o");
-        o.add("attr_timeout=0,entry_timeout=" + entryTtl + ",negative_timeout=0");
+        o.add("attr_timeout=0,entry_timeout=" + entryTimeout(config) + ",negative_timeout=0");
         if (readOnly || target.pinned() != 0) {
             o.add("-o");
             o.add("ro");

@@ -215,6 +215,19 @@ final class Namespace {
         });
     }
 
+    /** Frees orphan {@code n}, whose last handle is closed; one a slave's now stays for a later mount. */
+    void reclaim(Node n) {
+        committer.write(ctx -> {
+            if (ctx.writable(n.view())) {
+                ctx.writer(n.view()).reclaim(n.ino());
+            } else {
+                System.err.printf("hammer mount: PFS#%d is read-only now: orphan %016x stays until a mount of it as"
+                        + " a master%n", n.view().pfs(), n.ino());
+            }
+            return null;
+        }, 0);
+    }
+
     void truncate(Node n, long size) {
         committer.write(ctx -> {
             ctx.writer(n.view()).truncate(n.ino(), size);
@@ -327,23 +340,6 @@ final class Namespace {
                 names = names.stream().filter(x -> !x.startsWith("trusted.")).toList();
             }
             return names;
-        });
-    }
-
-    /**
-     * access(2) and chdir: EACCES unless {@code c} may {@code mask} (R, W, X; 0 only checks that
-     * the path resolves); EROFS for write access to a read-only view.
-     */
-    void access(String path, int mask, Caller c) {
-        committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path, c);
-            if (mask != 0) {
-                c.check(ctx.getattr(n), mask, path);
-                if ((mask & Caller.W) != 0 && !ctx.writable(n.view())) {
-                    throw new FsException(Errno.EROFS, path + ": read-only");
-                }
-            }
-            return null;
         });
     }
 

@@ -28,8 +28,14 @@ final class Resolver {
         return root;
     }
 
-    /** The node a path names, or ENOENT/ENOTDIR; EACCES where {@code c} may not search a directory. */
+    /**
+     * The node a path names, or ENOENT/ENOTDIR; EACCES where {@code c} may not search a directory.
+     * libfuse passes no path (null) for a request through the handle of an unlinked file.
+     */
     Node resolve(Ctx ctx, String path, Caller c) {
+        if (path == null) {
+            throw new FsException(Errno.ENOENT, "an unlinked file: no path");
+        }
         Node n = new Node(root, FsReader.ROOT);
         int i = 0;
         int len = path.length();
@@ -49,8 +55,9 @@ final class Resolver {
         return n;
     }
 
-    /** One lookup of {@code name} in directory {@code dir}. */
+    /** One lookup of {@code name} in directory {@code dir}; a name over NAME_MAX bytes is ENAMETOOLONG. */
     Node step(Ctx ctx, Node dir, String name) {
+        FsReader.checkLength(name);
         if (name.indexOf('@') >= 0) {
             Node special = special(ctx, dir, name);
             if (special != null) {

@@ -17,15 +17,30 @@
  * other processes see a change once committed, or at once after
  * {@link org.hammer.cli.fuse.MountFlush#flush}.
  *
- * <p>Permissions are checked by the mount ({@link org.hammer.cli.fuse.Caller}), not by the kernel's
- * {@code default_permissions}, which would fetch the attributes of every directory of every path
- * walked; a differential test holds the answers to those of a local disk for a non-root user.
+ * <p>Permissions are checked as on a local disk: by the kernel ({@code default_permissions}),
+ * which alone sees opening a fifo or connecting to a Unix socket, and again by the mount
+ * ({@link org.hammer.cli.fuse.Caller}) for every request that reaches it, so a check never rests on
+ * attributes the kernel cached. Exec needs the execute bit ({@code FMODE_EXEC} in open's flags),
+ * and a name over 255 bytes is ENAMETOOLONG on every operation. A differential test holds the
+ * answers to those of a local disk for a non-root user. So that the kernel's checks need not fetch
+ * the attributes of every directory of every path they walk, a directory's attributes are kept by
+ * the kernel as long as names are ({@link org.hammer.cli.fuse.Exchange}); a change through the
+ * mount drops them at once, a change by another process shows within that time, as a new name does.
  *
  * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
- * inode, so attributes are never cached by the kernel ({@code attr_timeout=0}) and stay right
- * through every name. An unlinked open file is renamed to {@code .fuse_hiddenNNN} by libfuse until
- * it is closed. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
+ * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ *
+ * <p>Unlinked open files: the mount runs with libfuse's {@code hard_remove}, so unlink (or a
+ * rename over) removes the name at once, as a local disk does, and a file still open lives on as
+ * an orphan in the store (see {@code org.hammer.core.fs}): readable, writable, fstat shows
+ * {@code nlink 0}, and its directory can be removed. {@link org.hammer.cli.fuse.Handles} knows
+ * which objects are open and reclaims an orphan with its last handle; the daemon's owner text
+ * ({@link org.hammer.cli.fuse.Keeper}) lets the next mount of the store reclaim orphans of a
+ * daemon that was killed. libfuse2 has no path for an orphan, so requests about it that carry no
+ * file handle would fail: {@link org.hammer.cli.fuse.Exchange} gives fstat's GETATTR one of its
+ * handles; fchmod, fchown, futimens and the f*xattr calls on it fail with ENOENT.
  *
  * <p>Diagnostics: the daemon logs to {@code $HAMMER_RUN_DIR/mount-<hash>.log};
  * {@code HAMMER_MOUNT_JAVA_OPTS} passes JVM options to the daemon alone, and

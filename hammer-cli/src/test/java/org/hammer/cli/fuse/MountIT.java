@@ -7,16 +7,22 @@ import static org.hammer.cli.fuse.MountHarness.sh;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+import org.hammer.core.fs.Orphans;
 import org.hammer.core.pfs.PfsMode;
+import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreReader;
+import org.hammer.core.tid.Tid;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,15 +169,73 @@ class MountIT {
         assertThat(out.trim()).isEqualTo("checked 30000000");
     }
 
+    /**
+     * hard_remove: an open file unlinked, or renamed over, loses its name at once (no
+     * {@code .fuse_hidden*} is left), its directory can be removed, and it lives on through its
+     * handle as an orphan, which closing the handle reclaims.
+     */
     @Test
-    void anUnlinkedOpenFileStaysReadableThroughItsHandle() throws IOException {
-        Path f = Files.writeString(mnt.resolve("f"), "still here");
-        try (InputStream in = Files.newInputStream(f)) {
-            Files.delete(f);
-            assertThat(Files.exists(f)).isFalse();
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("still here");
+    void anUnlinkedOpenFileLeavesNoHiddenNameAndLivesOnThroughItsHandle() throws IOException {
+        Files.createDirectory(mnt.resolve("d"));
+        Files.writeString(mnt.resolve("d/f"), "still here");
+        Files.writeString(mnt.resolve("g"), "replaced");
+        long f = (Long) Files.getAttribute(mnt.resolve("d/f"), "unix:ino");
+        long g = (Long) Files.getAttribute(mnt.resolve("g"), "unix:ino");
+
+        String out = ok(mnt, "/usr/bin/python3 - <<'EOF'\n"
+                + "import os\n"
+                + "fd = os.open('d/f', os.O_RDWR)\n"
+                + "gd = os.open('g', os.O_RDONLY)\n"
+                + "os.unlink('d/f')\n"
+                + "print(os.listdir('d'))\n"
+                + "os.rmdir('d')\n"
+                + "st = os.fstat(fd)\n"
+                + "print(st.st_nlink, st.st_size)\n"
+                + "print(os.pread(fd, 100, 0).decode())\n"
+                + "os.pwrite(fd, b' and more', 10)\n"
+                + "os.ftruncate(fd, 18)\n"
+                + "os.fsync(fd)\n"
+                + "print(os.pread(fd, 100, 0).decode(), os.fstat(fd).st_size)\n"
+                + "with open('h', 'w') as h:\n"
+                + "    h.write('new')\n"
+                + "os.rename('h', 'g')\n"
+                + "print(os.pread(gd, 100, 0).decode(), os.fstat(gd).st_nlink, open('g').read())\n"
+                + "print(sorted(os.listdir('.')))\n"
+                + "os.close(fd)\n"
+                + "os.close(gd)\n"
+                + "EOF");
+
+        assertThat(out).isEqualTo("[]\n0 10\nstill here\nstill here and mor 18\nreplaced 0 new\n['g']\n");
+        for (int i = 0; i < 200 && !reclaimed(f, g); i++) {
+            MountHarness.sleep(25); // the kernel releases a closed file's handle after close returns
         }
-        assertThat(ok(mnt, "ls -A")).doesNotContain("fuse_hidden");
+        assertThat(reclaimed(f, g)).as("closing the last handle reclaims an orphan's records").isTrue();
+    }
+
+    /** True when neither object has a live record left nor is listed as an orphan. */
+    private boolean reclaimed(long... objects) {
+        try (Store s = Store.open(store)) {
+            return s.read(r -> {
+                boolean none = Orphans.list(r).isEmpty();
+                for (long obj : objects) {
+                    none &= liveRecords(r, 0, obj).isEmpty();
+                }
+                return none;
+            });
+        }
+    }
+
+    /** The keys of the records of object {@code obj} of PFS {@code pfs} visible now. */
+    static List<RecordKey> liveRecords(StoreReader r, int pfs, long obj) {
+        List<RecordKey> out = new ArrayList<>();
+        r.scan(new RecordKey(pfs, obj, RecordType.INODE, 0, 0), new RecordKey(pfs, obj + 1, RecordType.INODE, 0, 0),
+                false, rec -> {
+                    if (rec.visibleAt(Tid.MAX)) {
+                        out.add(rec.key());
+                    }
+                    return true;
+                });
+        return out;
     }
 
     @Test
@@ -259,7 +323,7 @@ class MountIT {
     }
 
     private long lastTid() {
-        try (org.hammer.core.store.Store s = org.hammer.core.store.Store.open(store)) {
+        try (Store s = Store.open(store)) {
             return s.lastTid();
         }
     }

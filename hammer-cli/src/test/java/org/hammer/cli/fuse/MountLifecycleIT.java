@@ -5,10 +5,18 @@ import static org.hammer.cli.fuse.MountHarness.ok;
 import static org.hammer.cli.fuse.MountHarness.sh;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.fs.Orphans;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.fixtures.CliResult;
@@ -21,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The life of a mount: refusing a busy mount point, umount stopping the daemon, and a daemon
  * killed with SIGKILL in the middle of a write workload losing nothing fsynced, its stale mount
- * point cleared by the next {@code hammer mount}.
+ * point cleared by the next {@code hammer mount}, and the files it kept open after their unlink
+ * reclaimed by that mount.
  */
 @Tag("fuse")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -89,6 +98,69 @@ class MountLifecycleIT {
                 assertThat(Files.size(dir.resolve(name))).as(name).isEqualTo((long) i * 997 % 200000);
             }
             assertThat(Files.readAllLines(log)).hasSizeGreaterThan(2);
+        }
+    }
+
+    /**
+     * An open file unlinked is an orphan in the store until its handle is closed; when the daemon
+     * dies first (SIGKILL), the orphan outlives it, and the next mount of the store reclaims it.
+     */
+    @Test
+    void anOrphanLeftByAKilledDaemonIsReclaimedByTheNextMount() throws Exception {
+        byte[] data = new byte[300_000];
+        new java.util.Random(7).nextBytes(data);
+        long obj = (Long) Files.getAttribute(Files.write(mnt.resolve("f"), data), "unix:ino");
+        Process holder = new ProcessBuilder("/usr/bin/python3", "-c", "import os, time\n"
+                + "fd = os.open('f', os.O_RDONLY)\n"
+                + "os.unlink('f')\n"
+                + "os.fsync(fd)\n" // commits the unlink: the orphan is durable
+                + "print(os.fstat(fd).st_nlink, len(os.pread(fd, 400000, 0)), flush=True)\n"
+                + "time.sleep(120)\n")
+                .directory(mnt.toFile()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), UTF_8));
+            String held = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
+            assertThat(held).as("the unlinked file, open").isEqualTo("0 300000");
+            assertThat(orphans()).as("listed as an orphan").containsExactly(obj);
+            assertThat(liveRecords(obj)).as("its records are live").isNotEmpty();
+
+            long pid = h.daemonPid(mnt);
+            ok(h.dir, "kill -9 " + pid);
+            for (int i = 0; i < 500 && !MountHarness.gone(pid); i++) {
+                MountHarness.sleep(20);
+            }
+            assertThat(MountHarness.gone(pid)).isTrue();
+            assertThat(orphans()).as("the dead daemon's orphan is still listed").containsExactly(obj);
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        h.mount(store.toString(), mnt);
+        assertThat(orphans()).as("the next mount reclaims it").isEmpty();
+        assertThat(liveRecords(obj)).as("its records are deleted").isEmpty();
+        assertThat(h.log(mnt)).contains("reclaimed 1 unlinked file(s) left by a mount that is gone");
+        assertThat(ok(mnt, "ls -A")).isEmpty();
+    }
+
+    private static String readLine(BufferedReader r) {
+        try {
+            return r.readLine();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The object ids of the store's orphans, read through the core API beside the mount. */
+    private List<Long> orphans() {
+        try (Store s = Store.open(store)) {
+            return s.read(r -> Orphans.list(r).stream().map(Orphans.Orphan::ino).toList());
+        }
+    }
+
+    private List<RecordKey> liveRecords(long obj) {
+        try (Store s = Store.open(store)) {
+            return s.read(r -> MountIT.liveRecords(r, 0, obj));
         }
     }
 

@@ -39,6 +39,11 @@ import org.junit.jupiter.api.Timeout;
  * x/                    0777: files to chown, chmod and write (set-id bits), set-group-id
  *                       directories sg5 (2775) and sg7 (2777) of group 4242, tmp/ (0777),
  *                       a fifo, a symlink, and tx with a trusted.* attribute
+ * fifos/h&lt;mode&gt;_&lt;uid&gt;_&lt;gid&gt;  a fifo for each mode of FIFO_MODES and owner, held open by root
+ *                       while the battery runs (so blocking opens return), and i&lt;...&gt;, one nobody holds
+ * socks/s&lt;mode&gt;_&lt;uid&gt;_&lt;gid&gt;  a bound Unix stream socket for each mode of FIFO_MODES and owner, with
+ *                       no listener: a connect that passes the permission check is ECONNREFUSED
+ * exec/b&lt;mode&gt;_&lt;uid&gt;_&lt;gid&gt;   a copy of true(1) and s&lt;...&gt;, a shell script, for each mode of EXEC_MODES
  * </pre>
  *
  * and every regular file and directory carries {@code user.a = v}. The local side needs user
@@ -58,6 +63,8 @@ class MountPermissionsIT {
     private static final String FILE_MODES = "0000 0400 0200 0100 0700 0755 0770 0707 0777 0711 0733 0644 0664 0606 "
             + "0640 0600 0666 0066 0604 0460 0046";
     private static final String OWNERS = "0:0 65534:65534 0:4242";
+    private static final String FIFO_MODES = "0000 0600 0644 0666 0660 0606 0640 0604 0620 0602 0420 0240";
+    private static final String EXEC_MODES = "0744 0711 0755 0700 0644 0750 0710 0701 0111 0000";
     /** The system's Python, which the user can run (root's own, e.g. under pyenv, may be out of its reach). */
     private static final String PYTHON =
             Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
@@ -117,7 +124,36 @@ class MountPermissionsIT {
                         os.setxattr(p, "user.a", b"v")
             os.setxattr("x/tx", "trusted.t", b"root only")
             '
-            """.formatted(OWNERS, DIR_MODES, FILE_MODES, OWNERS, DIR_MODES, FILE_MODES, PYTHON);
+            """.formatted(OWNERS, DIR_MODES, FILE_MODES, OWNERS, DIR_MODES, FILE_MODES, PYTHON) + """
+            mkdir fifos socks exec
+            for o in %1$s; do
+              for m in %2$s; do
+                n=${m}_${o%%%%:*}_${o##*:}
+                mkfifo fifos/h$n fifos/i$n
+                chown $o fifos/h$n fifos/i$n
+                chmod $m fifos/h$n fifos/i$n
+              done
+              for m in %3$s; do
+                n=${m}_${o%%%%:*}_${o##*:}
+                cp /usr/bin/true exec/b$n
+                printf '#!/bin/sh\\necho ran\\n' > exec/s$n
+                chown $o exec/b$n exec/s$n
+                chmod $m exec/b$n exec/s$n
+              done
+            done
+            %4$s -c '
+            import os, socket
+            for o in "%1$s".split():
+                uid, gid = (int(x) for x in o.split(":"))
+                for m in "%2$s".split():
+                    p = "socks/s%%s_%%d_%%d" %% (m, uid, gid)
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.bind(p)
+                    s.close()
+                    os.chown(p, uid, gid)
+                    os.chmod(p, int(m, 8))
+            '
+            """.formatted(OWNERS, FIFO_MODES, EXEC_MODES, PYTHON);
 
     /** Run as the user in a tree's root, with the run's name as argument: prints the transcript. */
     private static final String BATTERY = """
@@ -277,7 +313,96 @@ class MountPermissionsIT {
             op('listxattr x/tx', lambda: ','.join(sorted(os.listxattr('x/tx'))))
             op('removexattr x/tx user.a', lambda: os.removexattr('x/tx', 'user.a'))
             op('removexattr x/own user.a', lambda: os.removexattr('x/own', 'user.a'))
-            """.formatted(OWNERS.replace(":", "_").replace(" ", "', '"), DIR_MODES, FILE_MODES);
+            """.formatted(OWNERS.replace(":", "_").replace(" ", "', '"), DIR_MODES, FILE_MODES) + """
+            import signal, socket, subprocess
+
+            class Blocked(Exception):
+                pass
+
+            def blocked(signum, frame):
+                raise Blocked()
+
+            signal.signal(signal.SIGALRM, blocked)
+
+            def bounded(fn):
+                # A fifo open that would wait for a peer: prints Blocked instead of hanging.
+                def run():
+                    signal.alarm(5)
+                    try:
+                        return fn()
+                    finally:
+                        signal.alarm(0)
+                return run
+
+            def connect(path):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(path)
+                finally:
+                    s.close()
+
+            def execute(path):
+                r = subprocess.run(['./' + path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+                return '%%d %%s' %% (r.returncode, r.stdout.decode().strip())
+
+            R, RW, NB = os.O_RDONLY, os.O_RDWR, os.O_NONBLOCK
+            for o in OWNERS:
+                for m in '%1$s'.split():
+                    n = '%%s_%%s' %% (m, o)
+                    held, idle, sock = 'fifos/h' + n, 'fifos/i' + n, 'socks/s' + n
+                    op('fifo open-r ' + held, bounded(opening(held, R)))
+                    op('fifo open-w ' + held, bounded(opening(held, W)))
+                    op('fifo open-rw ' + held, bounded(opening(held, RW)))
+                    op('fifo open-w-trunc ' + held, bounded(opening(held, W | os.O_TRUNC)))
+                    op('fifo open-r-nonblock ' + idle, opening(idle, R | NB))
+                    op('fifo open-w-nonblock ' + idle, opening(idle, W | NB))
+                    op('fifo open-rw-nonblock ' + idle, opening(idle, RW | NB))
+                    access(idle)
+                    op('connect ' + sock, lambda: connect(sock))
+                    access(sock)
+                for m in '%2$s'.split():
+                    for f in ('exec/b%%s_%%s' %% (m, o), 'exec/s%%s_%%s' %% (m, o)):
+                        op('exec ' + f, lambda: execute(f))
+                        op('open-r ' + f, opening(f, R))
+                        access(f)
+
+            # Names of 256 bytes, in ASCII and as 128 two-byte characters, on every operation;
+            # 255 bytes is the longest name that works.
+            for label, name in (('n*256', 'n' * 256), ('e-acute*128', '\\u00e9' * 128)):
+                p = 'x/tmp/' + name
+                op('create x/tmp/src-' + label, opening('x/tmp/src-' + label, NEW))
+                op('stat ' + label, lambda: desc(os.stat(p)))
+                op('lstat ' + label, lambda: desc(os.lstat(p)))
+                op('stat ' + label + '/f', lambda: desc(os.stat(p + '/f')))
+                op('stat d0000_0_0/' + label, lambda: desc(os.stat('d0000_0_0/' + name)))
+                op('access ' + label, lambda: os.access(p, os.F_OK))
+                op('open-r ' + label, opening(p, R))
+                op('create ' + label, opening(p, NEW))
+                op('open-w-creat ' + label, opening(p, W | os.O_CREAT))
+                op('mkdir ' + label, lambda: os.mkdir(p))
+                op('mkfifo ' + label, lambda: os.mkfifo(p))
+                op('symlink f ' + label, lambda: os.symlink('f', p))
+                op('link to ' + label, lambda: os.link('x/tmp/src-' + label, p))
+                op('rename to ' + label, lambda: os.rename('x/tmp/src-' + label, p))
+                op('rename from ' + label, lambda: os.rename(p, 'x/tmp/dst-' + label))
+                op('unlink ' + label, lambda: os.unlink(p))
+                op('rmdir ' + label, lambda: os.rmdir(p))
+                op('chdir ' + label, lambda: chdir(p))
+                op('listdir ' + label, lambda: os.listdir(p))
+                op('readlink ' + label, lambda: os.readlink(p))
+                op('chmod ' + label, lambda: os.chmod(p, 0o644))
+                op('utime-now ' + label, lambda: os.utime(p, None))
+                op('truncate ' + label, lambda: os.truncate(p, 0))
+                op('getxattr ' + label, lambda: os.getxattr(p, 'user.a'))
+                op('symlink to ' + label, lambda: os.symlink(name, 'x/tmp/to-' + label))
+                op('stat through symlink to ' + label, lambda: desc(os.stat('x/tmp/to-' + label)))
+            for label, name in (('n*255', 'n' * 255), ('e-acute*127+a', '\\u00e9' * 127 + 'a')):
+                p = 'x/tmp/' + name
+                op('create ' + label, stat_after(p, opening(p, NEW)))
+                op('rename to ' + label, lambda: os.rename(p, p[:-1] + 'b'))
+                op('unlink ' + label, lambda: os.unlink(p[:-1] + 'b'))
+                op('mkdir ' + label, stat_after(p, lambda: os.mkdir(p)))
+            """.formatted(FIFO_MODES, EXEC_MODES);
 
     private MountHarness h;
     private Path local;
@@ -327,10 +452,13 @@ class MountPermissionsIT {
         return p;
     }
 
-    /** The battery run as 65534:65534, first without and then with the supplementary group 4242. */
+    /**
+     * The battery run as 65534:65534, first without and then with the supplementary group 4242,
+     * while root holds every {@code fifos/h*} open for reading and writing.
+     */
     private List<String> transcript(Path side) {
         List<String> lines = new ArrayList<>();
-        String user = "setpriv --reuid=65534 --regid=65534 ";
+        String user = "for f in fifos/h*; do exec {fd}<>\"$f\"; done; setpriv --reuid=65534 --regid=65534 ";
         String run = " " + PYTHON + " " + battery;
         lines.addAll(List.of(ok(side.resolve("u"), user + "--clear-groups" + run + " u").split("\n")));
         lines.addAll(List.of(ok(side.resolve("g"), user + "--groups=4242" + run + " g").split("\n")));
@@ -338,11 +466,12 @@ class MountPermissionsIT {
     }
 
     /**
-     * The mount checks permissions itself (no default_permissions), so every rule is its own to
-     * get right: among them {@code write x/kp3} (set-group-id without group execute is dropped by
-     * a write from outside the file's group, which the kernel's FUSE code leaves to the
-     * filesystem), {@code listxattr x/tx} (trusted.* names are root's), protected hard links and
-     * the sticky-directory rules.
+     * The kernel checks first (default_permissions) and the mount again, so both must get every
+     * rule right: among them {@code write x/kp3} (set-group-id without group execute is dropped
+     * by a write from outside the file's group, which the kernel's FUSE code leaves to the
+     * filesystem), {@code listxattr x/tx} (trusted.* names are root's), protected hard links, the
+     * sticky-directory rules, fifo opens and socket connects (which only the kernel sees), exec
+     * (the execute bit, not the read bit) and ENAMETOOLONG for every over-long name.
      */
     @Test
     void aNonRootUserGetsTheSameAnswersAsOnALocalDisk() {

@@ -82,9 +82,18 @@ public class FsReader {
         return found[0];
     }
 
-    /** The object {@code name} names in {@code dir}, or ENOENT. */
+    /** ENAMETOOLONG when {@code name} is longer than NAME_MAX (255) bytes in UTF-8, as ext4 and HAMMER. */
+    public static void checkLength(String name) {
+        // Up to 85 chars is at most 255 bytes (3 per char, 4 per surrogate pair): no encoding needed.
+        if (name.length() > NAME_MAX / 3 && name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+            throw new FsException(Errno.ENAMETOOLONG, name.substring(0, 16) + "...: file name too long");
+        }
+    }
+
+    /** The object {@code name} names in {@code dir}; ENOENT, or ENAMETOOLONG for a name no object can have. */
     public long lookup(long dir, String name) {
         dir(dir);
+        checkLength(name);
         if (name.equals(".")) {
             return dir;
         }

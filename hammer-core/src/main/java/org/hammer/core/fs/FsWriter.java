@@ -23,12 +23,19 @@ public final class FsWriter extends FsReader {
     private final StoreWriter w;
     private final long tid;
     private final long nowNs;
+    private final OpenFiles open;
 
     public FsWriter(StoreWriter writer, int pfs) {
+        this(writer, pfs, OpenFiles.NONE);
+    }
+
+    /** A writer that keeps an object losing its last name while {@code open} has it open as an orphan. */
+    public FsWriter(StoreWriter writer, int pfs, OpenFiles open) {
         super(writer, pfs, Tid.MAX);
         this.w = writer;
         this.tid = writer.tid();
         this.nowNs = writer.nowMicros() * 1000;
+        this.open = open;
     }
 
     public long tid() {
@@ -77,9 +84,7 @@ public final class FsWriter extends FsReader {
                 || name.indexOf('\0') >= 0) {
             throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name");
         }
-        if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
-            throw new FsException(Errno.ENAMETOOLONG, name + ": file name too long");
-        }
+        checkLength(name);
     }
 
     private void addEntry(long dir, String name, long child, int fileType) {
@@ -198,6 +203,7 @@ public final class FsWriter extends FsReader {
 
     private Record existingEntry(long dir, String name) {
         dir(dir);
+        checkLength(name);
         Record e = entryRecord(dir, name);
         if (e == null) {
             throw new FsException(Errno.ENOENT, name + ": no such file or directory");
@@ -205,12 +211,31 @@ public final class FsWriter extends FsReader {
         return e;
     }
 
+    /** One name of {@code ino} is gone: the object goes with its last one, unless it is still open. */
     private void releaseLink(long ino, Inode i) {
-        if (i.nlink() <= 1) {
-            destroyObject(ino);
-        } else {
+        if (i.nlink() > 1) {
             putInode(ino, i.withNlink(i.nlink() - 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+        } else if (open.keep(pfs, ino)) {
+            putInode(ino, i.withNlink(0).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+            w.putMeta(Orphans.key(pfs, ino), open.owner().getBytes(StandardCharsets.UTF_8));
+        } else {
+            destroyObject(ino);
         }
+    }
+
+    /**
+     * Frees orphan {@code ino} of this PFS (its keeper closed it, or is gone): deletes its records,
+     * as the unlink of its last name would have, and its entry in the orphan list. False when
+     * {@code ino} is not an orphan of this PFS.
+     */
+    public boolean reclaim(long ino) {
+        String key = Orphans.key(pfs, ino);
+        if (w.meta(key) == null) {
+            return false;
+        }
+        destroyObject(ino);
+        w.deleteMeta(key);
+        return true;
     }
 
     /** Deletes every live record of an object (its history stays until pruned). */

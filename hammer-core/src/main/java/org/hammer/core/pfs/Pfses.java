@@ -10,6 +10,7 @@ import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.fs.Orphans;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
@@ -179,6 +180,7 @@ public final class Pfses {
             List<String> data = new ArrayList<>();
             w.scanMeta(PfsTable.dataPrefix(id), (k, v) -> data.add(k));
             data.forEach(w::deleteMeta);
+            Orphans.forget(w, id);
             FsWriter root = writer(w, 0);
             if (linkName != null && root.find(linkDir, linkName) != 0) {
                 root.unlink(linkDir, linkName);

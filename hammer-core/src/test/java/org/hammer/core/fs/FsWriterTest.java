@@ -206,4 +206,15 @@ class FsWriterTest {
         assertThatThrownBy(() -> change(f -> f.rename(ROOT, "n".repeat(255), ROOT, "é".repeat(128))))
                 .satisfies(errno(Errno.ENAMETOOLONG));
     }
+
+    @Test
+    void lookingUpOrRemovingANameLongerThan255BytesIsEnametoolongNotEnoent() {
+        String name = "é".repeat(127) + "ab";
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.lookup(ROOT, name))).satisfies(errno(Errno.ENAMETOOLONG));
+        assertThatThrownBy(() -> change(f -> f.unlink(ROOT, name))).satisfies(errno(Errno.ENAMETOOLONG));
+        assertThatThrownBy(() -> change(f -> f.rmdir(ROOT, name))).satisfies(errno(Errno.ENAMETOOLONG));
+        assertThatThrownBy(() -> change(f -> f.rename(ROOT, name, ROOT, "x"))).satisfies(errno(Errno.ENAMETOOLONG));
+        assertThatThrownBy(() -> read(Tid.MAX, r -> r.lookup(ROOT, "é".repeat(127) + "a")))
+                .satisfies(errno(Errno.ENOENT));
+    }
 }
