@@ -48,6 +48,11 @@ final class RecordScan {
                 if (stopped[0] || e.key() == null) {
                     return stopped[0];
                 }
+                if (e.key().compareTo(at) < 0) {
+                    // the damaged record lies before the start: the search checked it as the
+                    // neighbour of where it landed, and will again; nothing further can be read here
+                    return false;
+                }
                 // Each retry starts strictly after the damaged key: the loop ends.
                 at = successor(e.key());
             } catch (RuntimeException e) {
