@@ -9,6 +9,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 
@@ -22,8 +23,6 @@ final class PfsTarget implements TargetTree<Long> {
     static final int BATCH_OBJECTS = 2000;
     /** Bounds how long an unchanged stretch of tree holds the store's write lock. */
     static final int BATCH_STEPS = 20_000;
-
-    private static final java.util.regex.Pattern PFS_LINK = java.util.regex.Pattern.compile("@@PFS\\d{5}");
 
     private final Store store;
     private final int pfs;
@@ -151,7 +150,7 @@ final class PfsTarget implements TargetTree<Long> {
     public long remove(Long d, String n) {
         long c = fs.lookup(d, n);
         Inode i = fs.getattr(c);
-        if (pfs == 0 && i.isSymlink() && PFS_LINK.matcher(fs.readlink(c)).matches()) {
+        if (pfs == 0 && i.isSymlink() && AsOfName.linkedPfs(fs.readlink(c)) >= 0) {
             return 0;
         }
         if (!i.isDir()) {

@@ -77,6 +77,9 @@ public final class FsWriter extends FsReader {
                 || name.indexOf('\0') >= 0) {
             throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name");
         }
+        if (name.contains("@@")) {
+            throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name: @@ starts a TID (name@@0x<tid>)");
+        }
         if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
             throw new FsException(Errno.ENAMETOOLONG, name + ": file name too long");
         }

@@ -191,7 +191,7 @@ class FsWriterTest {
         long[] t = tree();
         assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[0], "x"))).satisfies(errno(Errno.EINVAL));
         assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[1], "x"))).satisfies(errno(Errno.EINVAL));
-        for (String bad : new String[] {"", ".", "..", "a/b"}) {
+        for (String bad : new String[] {"", ".", "..", "a/b", "a@@b", "a@@0x0000000100000000"}) {
             assertThatThrownBy(() -> change(f -> f.mknod(ROOT, bad, 0644, 0, 0, 0))).satisfies(errno(Errno.EINVAL));
         }
         assertThatThrownBy(() -> read(Tid.MAX, r -> r.readlink(t[2]))).satisfies(errno(Errno.EINVAL));
