@@ -136,6 +136,38 @@ public final class FsWriter extends FsReader {
         return newObject(dir, name, new Inode(mode, uid, gid, 1, 0, rdev, nowNs, nowNs, nowNs, dir));
     }
 
+    /**
+     * Creates a regular file that no directory names yet (no link): cpdup fills it over several
+     * transactions and names it with {@link #link} in the last one, so that it appears whole or
+     * not at all, also after a crash.
+     */
+    public long mkunnamed(long dir, int mode, int uid, int gid) {
+        dir(dir);
+        long ino = Math.max(w.maxObj(pfs), ROOT) + 1;
+        putInode(ino, new Inode(Inode.S_IFREG | (mode & 07777), uid, gid, 0, 0, 0, nowNs, nowNs, nowNs, dir));
+        return ino;
+    }
+
+    /**
+     * Empties a file that never had a name (one from {@link #mkunnamed} whose copy failed). Its
+     * data and attributes go at once, every version, being part of no state anyone could see (so
+     * a full store gets its room back, which deleting them as history would first cost). It stays
+     * an empty object without a name, so that its id is never handed out again: a slave that
+     * mirrored part of it keeps that part, unreachable behind the empty inode, and a reused id
+     * would bring it back to light.
+     */
+    public void discard(long ino) {
+        Inode i = getattr(ino);
+        if (i.nlink() != 0 || !i.isRegular()) {
+            throw new FsException(Errno.EINVAL, String.format("object %016x: has a name, not discarded", ino));
+        }
+        List<RecordKey> keys = new ArrayList<>();
+        r.scan(new RecordKey(pfs, ino, RecordType.INODE, 0, 0), new RecordKey(pfs, ino + 1, RecordType.INODE, 0, 0),
+                false, rec -> rec.key().type() == RecordType.INODE || keys.add(rec.key()));
+        keys.forEach(w::destroy);
+        putInode(ino, i.withSize(0).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+    }
+
     public long mkdir(long dir, String name, int mode, int uid, int gid) {
         return newObject(dir, name,
                 new Inode(Inode.S_IFDIR | (mode & 07777), uid, gid, 2, 0, 0, nowNs, nowNs, nowNs, dir));

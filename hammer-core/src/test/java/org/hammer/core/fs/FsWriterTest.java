@@ -140,6 +140,47 @@ class FsWriterTest {
         });
     }
 
+    /** Records of {@code ino} in PFS #0, every version, as "TYPE key deleted?". */
+    java.util.List<String> records(long ino) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        store.read(r -> {
+            r.scan(new org.hammer.core.btree.RecordKey(0, ino, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    new org.hammer.core.btree.RecordKey(0, ino + 1, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    false, rec -> out.add(rec.key().type() + (rec.deleteTid() == 0 ? "" : " deleted")));
+            return null;
+        });
+        return out;
+    }
+
+    @Test
+    void anUnnamedFileIsSeenOnlyOnceLinkedAndADiscardedOneLeavesAnEmptyInodeThatKeepsItsId() {
+        byte[] data = new byte[200_000];
+        new Random(3).nextBytes(data);
+        long kept = write(f -> f.mkunnamed(ROOT, 0640, 1, 2));
+        change(f -> f.write(kept, 0, data, 0, data.length));
+        long dropped = write(f -> f.mkunnamed(ROOT, 0644, 0, 0));
+        change(f -> f.write(dropped, 0, data, 0, data.length));
+
+        java.util.List<Entry> listed = read(Tid.MAX, r -> r.list(ROOT));
+        assertThat(listed).as("nothing shows either").isEmpty();
+        change(f -> f.link(kept, ROOT, "kept"));
+        change(f -> f.discard(dropped));
+
+        read(Tid.MAX, r -> {
+            assertThat(r.lookup(ROOT, "kept")).isEqualTo(kept);
+            assertThat(r.getattr(kept).nlink()).isEqualTo(1);
+            assertThat(readAll(r, kept, 0, data.length)).isEqualTo(data);
+            assertThat(r.getattr(dropped).size()).isZero();
+            assertThat(r.getattr(dropped).nlink()).isZero();
+            return null;
+        });
+        assertThat(records(dropped)).as("its data gone at once, every version; its empty inode keeps the id")
+                .contains("INODE").allMatch(s -> s.startsWith("INODE"));
+        long next = write(f -> f.mknod(ROOT, "next", 0644, 0, 0, 0));
+        assertThat(next).as("a new id").isGreaterThan(dropped);
+        assertThatThrownBy(() -> change(f -> f.discard(kept))).satisfies(errno(Errno.EINVAL));
+    }
+
     @Test
     void missingNamesAndObjectsAreEnoent() {
         tree();
