@@ -22,15 +22,18 @@ final class FileCopy<S, T> {
     final T dir;
     final String name;
     final String path;
+    /** True when a directory has the name, to be removed when the file takes its place. */
+    final boolean dirInTheWay;
     private long offset;
 
-    FileCopy(S src, T staged, Meta meta, T dir, String name, String path) {
+    FileCopy(S src, T staged, Meta meta, T dir, String name, String path, boolean dirInTheWay) {
         this.src = src;
         this.staged = staged;
         this.meta = meta;
         this.dir = dir;
         this.name = name;
         this.path = path;
+        this.dirInTheWay = dirInTheWay;
     }
 
     /** Copies the next piece through {@code buf}; true once every byte is there. */

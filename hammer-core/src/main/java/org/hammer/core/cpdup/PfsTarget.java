@@ -205,21 +205,14 @@ final class PfsTarget implements TargetTree<Long> {
         return ino;
     }
 
-    /** Links the staged file at {@code d/n}, unlinking the file (or symlink, or node) there. */
+    /** Links the staged file at {@code d/n}, replacing the file (or symlink, or node) there. */
     @Override
     public Long place(Long staged, Long d, String n) {
-        long cur = fs.find(d, n);
-        if (cur != 0) {
-            Inode i = fs.getattr(cur);
-            if (i.isDir()) {
-                throw new FsException(Errno.EISDIR, n + ": is a directory");
-            }
-            if (pfs == 0 && i.isSymlink() && AsOfName.linkedPfs(fs.readlink(cur)) >= 0) {
-                throw new FsException(Errno.EEXIST, n + ": a PFS link, which stays (pfs-destroy removes a PFS)");
-            }
-            change(1).unlink(d, n);
+        long cur = pfs == 0 ? fs.find(d, n) : 0;
+        if (cur != 0 && fs.getattr(cur).isSymlink() && AsOfName.linkedPfs(fs.readlink(cur)) >= 0) {
+            throw new FsException(Errno.EEXIST, n + ": a PFS link, which stays (pfs-destroy removes a PFS)");
         }
-        change(1).link(staged, d, n);
+        change(1).place(staged, d, n);
         forget(staged);
         return staged;
     }

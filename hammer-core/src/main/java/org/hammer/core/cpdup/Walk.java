@@ -175,7 +175,8 @@ final class Walk<S, T> {
                 unchanged(s, m, cur, path);
                 return;
             }
-            copying = new FileCopy<>(s, dst.stage(dir, name, m), m, dir, name, path);
+            copying = new FileCopy<>(s, dst.stage(dir, name, m), m, dir, name, path,
+                    have != null && have.isDir());
             return;
         }
         T node;
@@ -286,9 +287,8 @@ final class Walk<S, T> {
         dst.doneWriting(c.staged);
         dst.setAttrs(c.staged, c.meta);
         syncXattrs(c.src, c.meta, c.staged, true);
-        TargetTree.Found<T> cur = dst.lookup(c.dir, c.name);
-        if (cur != null && cur.meta().isDir()) {
-            replaced(cur, c.dir, c.name);
+        if (c.dirInTheWay) {
+            replaced(dst.lookup(c.dir, c.name), c.dir, c.name);
         }
         T placed = dst.place(c.staged, c.dir, c.name);
         copying = null;

@@ -149,6 +149,29 @@ public final class FsWriter extends FsReader {
     }
 
     /**
+     * Names a file from {@link #mkunnamed} {@code dir/name}, replacing a file (or symlink, or
+     * node) of that name in the same step, as rename(2) would; a directory there is EISDIR.
+     */
+    public void place(long ino, long dir, String name) {
+        checkName(name);
+        Inode i = getattr(ino);
+        dir(dir);
+        Record e = entryRecord(dir, name);
+        if (e != null) {
+            long old = DirEntry.decode(e.data()).child();
+            Inode oi = getattr(old);
+            if (oi.isDir()) {
+                throw new FsException(Errno.EISDIR, name + ": is a directory");
+            }
+            dropRecord(e);
+            releaseLink(old, oi);
+        }
+        addEntry(dir, name, ino, i.fileType());
+        putInode(ino, i.withNlink(i.nlink() + 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+        touchDir(dir, 0);
+    }
+
+    /**
      * Empties a file that never had a name (one from {@link #mkunnamed} whose copy failed). Its
      * data and attributes go at once, every version, being part of no state anyone could see (so
      * a full store gets its room back, which deleting them as history would first cost). It stays

@@ -163,11 +163,13 @@ class FsWriterTest {
 
         java.util.List<Entry> listed = read(Tid.MAX, r -> r.list(ROOT));
         assertThat(listed).as("nothing shows either").isEmpty();
-        change(f -> f.link(kept, ROOT, "kept"));
+        long old = write(f -> f.mknod(ROOT, "kept", 0644, 0, 0, 0));
+        change(f -> f.place(kept, ROOT, "kept"));
         change(f -> f.discard(dropped));
 
         read(Tid.MAX, r -> {
-            assertThat(r.lookup(ROOT, "kept")).isEqualTo(kept);
+            assertThat(r.lookup(ROOT, "kept")).as("replacing the file there").isEqualTo(kept);
+            assertThat(r.exists(old)).isFalse();
             assertThat(r.getattr(kept).nlink()).isEqualTo(1);
             assertThat(readAll(r, kept, 0, data.length)).isEqualTo(data);
             assertThat(r.getattr(dropped).size()).isZero();
