@@ -2,6 +2,7 @@ package org.hammer.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.hammer.core.HammerException;
 import org.hammer.core.cpdup.Cpdup;
 import org.hammer.core.cpdup.CpdupStats;
 import picocli.CommandLine.Command;
@@ -21,7 +22,14 @@ import picocli.CommandLine.Spec;
                     + "and user.* extended attributes are kept. Missing directories above DST are created.",
             "A later run copies only the files whose size or mtime differ, and removes from DST what is "
                     + "gone from SRC. A PFS source may name an older state: STORE/pfs/test@@0x<tid>.",
-            "A slave PFS or an older state cannot be written to (exit code 3)."
+            "Each file is copied whole or not at all: it appears under its name, replacing the earlier "
+                    + "version, only once all of it is written (and, in a PFS, committed), so a failure or a "
+                    + "kill never leaves part of a file. An object that cannot be copied (a source file that "
+                    + "changed while being read, a name or attribute the destination refuses) is named on "
+                    + "stderr and the copy goes on, ending with exit code 1; a failure of the store itself "
+                    + "(full, I/O) stops the copy, saying which file failed and what was committed before it.",
+            "One of SRC and DST must be in a store or a mount (exit code 4 otherwise). A slave PFS or an "
+                    + "older state cannot be written to (exit code 3)."
         })
 final class CpdupCommand implements Callable<Integer> {
 
@@ -40,12 +48,21 @@ final class CpdupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         boolean verbose = Main.verbosity(spec.root().commandLine().getParseResult()) > 0;
-        CpdupStats stats = Cpdup.copy(src, dst, verbose ? out::println : null);
+        CpdupStats stats = Cpdup.copy(src, dst, verbose ? out::println : null, line -> {
+            out.flush();
+            err.println("hammer: cpdup " + line);
+            err.flush();
+        });
         if (!quiet) {
             out.println(stats.summary());
         }
         out.flush();
+        if (stats.failed() > 0) {
+            throw HammerException.failure(String.format("%s: %d of %d objects could not be copied (each named above);"
+                    + " the rest was copied", src, stats.failed(), stats.checked()));
+        }
         return 0;
     }
 }

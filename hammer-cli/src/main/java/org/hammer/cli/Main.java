@@ -100,6 +100,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        StdStreams.adopt();
         System.exit(run(args));
     }
 

@@ -16,7 +16,10 @@ import picocli.CommandLine.Spec;
 /** {@code mirror-copy}: brings a slave up to date with its source, two-way, in one run. */
 @Command(name = "mirror-copy", description = {
     "Bring the slave DST up to date with SRC: the changes since the slave's sync point, in batches that "
-            + "each advance it. An interrupted copy resumes where it stopped. Exits non-zero on any failure."})
+            + "each advance it. An interrupted copy resumes where it stopped. Exits non-zero on any failure.",
+    "Refused (exit code 3): a DST paired with another master (shared-uuid), a master, one that diverged from "
+            + "SRC, or one whose sync-end-tid is beyond every TID of SRC; the message names the TIDs and the "
+            + "command that repairs it."})
 final class MirrorCopyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -20,8 +20,7 @@ final class MirrorDumpCommand implements Callable<Integer> {
         if (header != null && !header.equals("header")) {
             throw org.hammer.core.HammerException.usage(header + ": expected 'header' or nothing");
         }
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(StdStreams.out(), false, StandardCharsets.UTF_8);
         try {
             MirrorDump.dump(StdStreams.in(), out, header != null);
         } finally {

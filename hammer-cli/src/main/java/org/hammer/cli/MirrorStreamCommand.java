@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     "SIGTERM or SIGINT end it cleanly. New TIDs on the source, written by any process or, for a slave source, by its own upstream mirror, are "
             + "sent as they become durable, at most one round of batches per -i DELAY. A lost link (peer, ssh "
             + "or network) is logged in one line and retried after --retry plus -i seconds, resuming where the "
-            + "slave stands; a refusal (uuid mismatch, divergence, a master as target), a missing PFS or a usage "
+            + "slave stands; a refusal (uuid mismatch, divergence, a master as target, a slave ahead of its source), "
+            + "a missing PFS or a usage "
             + "error ends it with a non-zero exit. Meant to start once at boot, e.g. from cron: "
             + "@reboot root hammer mirror-stream /Backup1/test /Backup2/test"})
 final class MirrorStreamCommand implements Callable<Integer> {

@@ -1,6 +1,7 @@
 package org.hammer.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsWriter;
@@ -30,6 +31,12 @@ final class PfsCreation {
         PfsUpdate update;
         try {
             update = PfsUpdate.parse(options);
+        } catch (HammerException e) {
+            throw Failure.about(path, e);
+        }
+        Path last = Path.of(path).getFileName();
+        try {
+            Pfses.checkName(last == null ? "" : last.toString());
         } catch (HammerException e) {
             throw Failure.about(path, e);
         }

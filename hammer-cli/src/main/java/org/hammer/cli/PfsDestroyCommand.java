@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
@@ -89,7 +90,7 @@ final class PfsDestroyCommand implements Callable<Integer> {
                     return null;
                 }
                 Inode i = fs.getattr(ino);
-                return i.isSymlink() && fs.readlink(ino).startsWith("@@PFS") ? new Link(parent.ino(), name) : null;
+                return i.isSymlink() && AsOfName.linkedPfs(fs.readlink(ino)) >= 0 ? new Link(parent.ino(), name) : null;
             });
         } catch (HammerException e) {
             return null;

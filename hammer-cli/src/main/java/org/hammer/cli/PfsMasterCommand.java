@@ -22,7 +22,7 @@ final class PfsMasterCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIRPATH",
             description = "Path of the new PFS link; it must not exist and must lie in PFS #0. "
-                    + "Missing parent directories are created.")
+                    + "Missing parent directories are created. Its name cannot contain @@ (read as a TID).")
     private String path;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE",

@@ -32,7 +32,9 @@ final class PfsUpdateCommand implements Callable<Integer> {
                     + "shared-uuid=UUID, unique-uuid=UUID, label=STRING (64 bytes at most, quotes stripped), "
                     + "snapshots=/ABSOLUTE/PATH (shorter than 64 bytes), snapshots-clear, "
                     + "prune-min=Nd or [Nd/]hh[:mm[:ss]].",
-                "Changing shared-uuid of a slave that already holds data can corrupt it."})
+                "Changing shared-uuid of a slave that already holds data can corrupt it; the nil uuid "
+                        + "(00000000-0000-0000-0000-000000000000) is refused. A slave's sync-end-tid set beyond "
+                        + "its master's makes mirror-copy refuse it until it is set back."})
     private List<String> options = new ArrayList<>();
 
     @Override

@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.MountTable;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
-import org.hammer.core.tid.Tid;
 
 /**
  * Snapshot softlinks (HAMMER.md §3.4): where they go, what they point at, and which TID a link
@@ -20,7 +18,6 @@ import org.hammer.core.tid.Tid;
  * or a mount) it is an ordinary symlink.
  */
 final class SnapshotLinks {
-    private static final Pattern AT_TID = Pattern.compile(".*@@0x([0-9a-fA-F]{16})(?::\\d{5})?/?$");
 
     private SnapshotLinks() {
     }
@@ -28,15 +25,16 @@ final class SnapshotLinks {
     /** The link text for {@code tid}: {@code <pfs root path>/@@0x<tid>}, or the store form. */
     static String target(PfsPath fs, long tid) {
         if (fs.isPfsRoot() && !fs.historical()) {
-            return Path.of(fs.arg()).toAbsolutePath().normalize() + "/@@" + Tid.format(tid);
+            return Path.of(fs.arg()).toAbsolutePath().normalize() + "/" + AsOfName.of("", tid).format();
         }
-        return fs.store().dir().toAbsolutePath() + String.format("/@@%s:%05d", Tid.format(tid), fs.pfs());
+        return fs.store().dir().toAbsolutePath() + "/" + AsOfName.pfsRoot(fs.pfs(), tid).format();
     }
 
-    /** The TID a snapshot link's text names, or -1. */
+    /** The TID a snapshot link's text names (its last name is {@code [name]@@0x<tid>[:NNNNN]}), or -1. */
     static long tidOf(String linkText) {
-        Matcher m = AT_TID.matcher(linkText);
-        return m.matches() ? Tid.parseHex(m.group(1)) : -1;
+        String t = linkText.endsWith("/") ? linkText.substring(0, linkText.length() - 1) : linkText;
+        AsOfName last = AsOfName.tryParse(t.substring(t.lastIndexOf('/') + 1));
+        return last == null || last.current() ? -1 : last.tid();
     }
 
     /** True when {@code abs} lies inside an unmounted store directory. */

@@ -7,10 +7,54 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 
-/** Raw, buffered standard input and output for binary streams (System.out is for text). */
+/**
+ * Raw, buffered standard input and output for binary streams (System.out is for text), and the
+ * standard output the launcher hands over on another descriptor.
+ *
+ * <p>The JVM writes a fatal error's report to descriptor 1 whatever its options say (HotSpot opens
+ * that stream before it reads them), and descriptor 1 may be carrying a mirror stream. So the
+ * launcher runs java with descriptor 1 pointing at stderr and the real standard output moved to
+ * descriptor 3, and says so with {@code -Dhammer.stdout=3@<pid>}: only the process with that pid
+ * (the one the launcher exec'd) takes descriptor 3, never a child JVM that inherited the option
+ * but not the descriptor (the mount daemon).
+ */
 final class StdStreams {
+    /** The system property the launcher sets: {@code <fd>@<pid>}. */
+    static final String PROPERTY = "hammer.stdout";
+
+    private static FileDescriptor out = FileDescriptor.out;
+
     private StdStreams() {
+    }
+
+    /** Makes the descriptor the launcher handed over this process's standard output, if it did. */
+    static void adopt() {
+        FileDescriptor fd = handedOver(System.getProperty(PROPERTY), ProcessHandle.current().pid());
+        if (fd != null) {
+            out = fd;
+            System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true));
+        }
+    }
+
+    /** The descriptor {@code spec} names when it was meant for process {@code pid}, else null. */
+    static FileDescriptor handedOver(String spec, long pid) {
+        if (spec == null) {
+            return null;
+        }
+        int at = spec.indexOf('@');
+        try {
+            if (at < 0 || Long.parseLong(spec.substring(at + 1)) != pid) {
+                return null;
+            }
+            int fd = Integer.parseInt(spec.substring(0, at));
+            // sun.nio.ch is exported to hammer by the launcher (LMDB needs it too).
+            return (FileDescriptor) Class.forName("sun.nio.ch.IOUtil").getMethod("newFD", int.class)
+                    .invoke(null, fd);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     static InputStream in() {
@@ -18,6 +62,6 @@ final class StdStreams {
     }
 
     static OutputStream out() {
-        return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        return new BufferedOutputStream(new FileOutputStream(out), 1 << 16);
     }
 }

@@ -16,6 +16,7 @@ import org.hammer.core.history.History;
 import org.hammer.core.history.Located;
 import org.hammer.core.history.Locator;
 import org.hammer.core.history.Version;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.store.Store;
 import org.hammer.core.tid.Tid;
@@ -111,7 +112,7 @@ public final class UndoCommand implements Callable<Integer> {
             for (long t : tids) {
                 Path old = dir.resolve("old");
                 write(store, l, t, old);
-                text.append(Diff.unified(old, path + "@@" + Tid.format(t), exists ? now : Path.of("/dev/null"), path));
+                text.append(Diff.unified(old, path + AsOfName.of("", t).format(), exists ? now : Path.of("/dev/null"), path));
             }
             if (outFile != null) {
                 Files.writeString(outFile, text);

@@ -2,13 +2,21 @@ package org.hammer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.hammer.fixtures.CliResult;
 import org.hammer.fixtures.CliRunner;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the real ./hammer launcher against the packaged jar. */
 class LauncherIT {
+
+    @TempDir
+    Path tmp;
 
     private final CliRunner hammer = CliRunner.create();
 
@@ -28,5 +36,48 @@ class LauncherIT {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
         assertThat(result.stderr()).startsWith("hammer: ").contains("Usage: hammer");
         assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
+    void aSmallerHeapInHammerJavaOptsAloneIsEnough() {
+        CliRunner small = hammer.withWorkDir(tmp).withEnv("HAMMER_JAVA_OPTS", "-Xmx64m");
+
+        CliResult version = small.run("--version");
+        CliResult newfs = small.run("newfs", "s");
+        CliResult info = small.run("info", "s");
+
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.stderr()).as(version.toString()).isEmpty();
+        assertThat(newfs.exitCode()).as(newfs.toString()).isZero();
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+    }
+
+    /**
+     * A JVM fatal error (here forced by aborting on the usage error's exception) reports on
+     * stderr, never on stdout, which may be carrying a mirror stream, and leaves its hs_err file
+     * in the run directory rather than in the user's working directory.
+     */
+    @Test
+    void aJvmFatalErrorReportsOnStderrAndLeavesNoFileInTheWorkingDirectory() throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        CliRunner crashing = hammer.withWorkDir(work).withEnv("HAMMER_RUN_DIR", run.toString())
+                .withEnv("HAMMER_CDS", "0")
+                .withEnv("HAMMER_JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:-CreateCoredumpOnCrash"
+                        + " -XX:AbortVMOnException=picocli.CommandLine$UnmatchedArgumentException");
+
+        CliResult result = crashing.run("no-such-command");
+
+        assertThat(result.exitCode()).as(result.toString()).isNotIn(0, 2);
+        assertThat(result.stdout()).as(result.toString()).isEmpty();
+        assertThat(result.stderr()).as(result.toString()).contains("A fatal error has been detected");
+        assertThat(list(work)).as("files left in the working directory").isEmpty();
+        assertThat(list(run)).as("the error report").anyMatch(n -> n.startsWith("hammer-hs_err_pid"));
+    }
+
+    private static java.util.List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
     }
 }

@@ -134,6 +134,34 @@ class MirrorIT {
         assertThat(back.stderr()).contains("diverged", "at TID 0x", "pfs-upgrade");
     }
 
+    /**
+     * A slave whose sync-end-tid was set past anything its master produced would otherwise be
+     * "up to date" for ever (nothing between its sync point and the master's is left to send).
+     */
+    @Test
+    void aSlaveAheadOfItsSourceIsRefusedByMirrorCopyAndMirrorStream() {
+        fill(master, "f", 2, 100, 14);
+        ok(hammer.run("mirror-copy", "-y", master, slave));
+        String masterEnd = ok(hammer.run("synctid", master)).stdout().trim();
+        String ahead = "0x0000000200000000";
+        ok(hammer.run("pfs-update", slave, "sync-end-tid=" + ahead));
+
+        CliResult copy = hammer.run("mirror-copy", master, slave);
+        CliResult stream = hammer.withTimeout(java.time.Duration.ofSeconds(40))
+                .run("mirror-stream", "-i", "0", "--retry", "1", master, slave);
+
+        for (CliResult r : java.util.List.of(copy, stream)) {
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+            assertThat(r.stderr()).as(r.toString()).contains(ahead, masterEnd,
+                    "hammer pfs-update " + slave + " sync-end-tid=" + masterEnd).doesNotContain("succeeded");
+        }
+        assertThat(ok(hammer.run("pfs-status", slave)).stdout()).as("the slave was left as it was")
+                .contains("sync-end-tid=" + ahead);
+        ok(hammer.run("pfs-update", slave, "sync-end-tid=" + masterEnd));
+        ok(hammer.run("mirror-copy", master, slave));
+        ok(hammer.run("mirror-verify", master, slave));
+    }
+
     @Test
     void cleanRoleSwapMirrorsBack() {
         fill(master, "f", 3, 1000, 9);

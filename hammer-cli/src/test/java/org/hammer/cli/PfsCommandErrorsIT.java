@@ -119,6 +119,59 @@ class PfsCommandErrorsIT {
                 "pfs-destroy", "s/pfs/test");
     }
 
+    /** The first line of stderr, which must be the only one, starts with {@code prefix}. */
+    private static void failsWith(int code, String prefix, String... args) {
+        CliResult r = hammer.run(args);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(code);
+        assertThat(r.stderr()).as(r.toString()).startsWith(prefix).endsWith("\n").hasLineCount(1);
+        assertThat(r.stdout()).as(r.toString()).isEmpty();
+    }
+
+    @Test
+    void malformedAsOfTidsAreUsageErrorsWhereverAPathIsAccepted() {
+        for (String bad : new String[] {"test@@0xZZ", "test@@0x", "test@@0x1:abc", "test@@-2", "test@@0x1",
+            "test@@0x0000000000000000", "test@@0x0000000100000001:1", "test@@-1:0000a"}) {
+            String path = "s/pfs/" + bad;
+            String local = tmp.resolve("empty").toString();
+            failsWith(2, "hammer: pfs-status " + path + ": invalid TID: ", "pfs-status", path);
+            failsWith(2, "hammer: pfs-update " + path + ": invalid TID: ", "pfs-update", path, "label=x");
+            failsWith(2, "hammer: pfs-upgrade " + path + ": invalid TID: ", "pfs-upgrade", path);
+            failsWith(2, "hammer: synctid " + path + ": invalid TID: ", "synctid", path);
+            failsWith(2, "hammer: history " + path + "/f: invalid TID: ", "history", path + "/f");
+            failsWith(2, "hammer: history s/file@@" + bad.substring(6) + ": invalid TID: ", "history",
+                    "s/file@@" + bad.substring(6));
+            failsWith(2, "hammer: cpdup " + path + ": invalid TID: ", "cpdup", path, local + "/out");
+            failsWith(2, "hammer: cpdup " + path + ": invalid TID: ", "cpdup", local, path);
+            failsWith(2, "hammer: mirror-read " + path + ": invalid TID: ", "mirror-read", path);
+            failsWith(2, "hammer: mirror-copy " + path + ": invalid TID: ", "mirror-copy", path, "s/pfs/slave");
+            failsWith(2, "hammer: mirror-copy s/pfs/slave@@" + bad.substring(6) + ": invalid TID: ", "mirror-copy",
+                    "s/pfs/test",
+                    "s/pfs/slave@@" + bad.substring(6));
+            failsWith(2, "hammer: mount " + path + ": invalid TID: ", "mount", path, local);
+        }
+        assertThat(ok("pfs-status", "s/pfs/test").stdout()).as("nothing was changed").contains("label=\"\"");
+    }
+
+    @Test
+    void pfsNamesWithAtAtAreRefused() {
+        for (String name : new String[] {"x@@y", "x@@-1", "@@PFS00009", "x@@0x0000000100000001"}) {
+            failsWith(2, "hammer: pfs-master s/pfs/" + name + ": ", "pfs-master", "s/pfs/" + name);
+            failsWith(2, "hammer: pfs-slave s/pfs/" + name + ": ", "pfs-slave", "s/pfs/" + name);
+        }
+        fails(4, "hammer: pfs-status s/pfs/x: no such file or directory", "pfs-status", "s/pfs/x");
+        assertThat(ok("info", "s").stdout()).as("no PFS was made").doesNotContainPattern("(?m)^ +3 +(MASTER|SLAVE)");
+    }
+
+    @Test
+    void aNilSharedUuidIsRefused() {
+        String nil = "00000000-0000-0000-0000-000000000000";
+        fails(2, "hammer: pfs-slave s/pfs/nil: option shared-uuid: the nil uuid " + nil + " pairs with nothing",
+                "pfs-slave", "s/pfs/nil", "shared-uuid=" + nil);
+        fails(2, "hammer: pfs-update s/pfs/slave: option shared-uuid: the nil uuid " + nil + " pairs with nothing",
+                "pfs-update", "s/pfs/slave", "shared-uuid=" + nil);
+        fails(4, "hammer: pfs-status s/pfs/nil: no such file or directory", "pfs-status", "s/pfs/nil");
+    }
+
     @Test
     void aMissingPfsIsNotFound() {
         fails(4, "hammer: pfs-status s/pfs/none: no such file or directory", "pfs-status", "s/pfs/none");

@@ -1,8 +1,7 @@
 package org.hammer.cli.fuse;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -13,7 +12,6 @@ import ru.serce.jnrfuse.struct.FileStat;
  * {@code @@0x<sync-end-tid>:%05d} for a slave.
  */
 final class Attributes {
-    private static final Pattern STORED_LINK = Pattern.compile("@@PFS(\\d{5})");
     private static final int BLOCK_SIZE = 64 * 1024;
 
     private final InodeNumbers inodes;
@@ -45,16 +43,12 @@ final class Attributes {
         if (!isLinkView(n) || i.size() != 10) {
             return raw;
         }
-        Matcher m = STORED_LINK.matcher(raw);
-        if (!m.matches()) {
-            return raw;
-        }
-        int id = Integer.parseInt(m.group(1));
-        PfsConfig c = PfsTable.find(ctx.store(), id);
+        int id = AsOfName.linkedPfs(raw);
+        PfsConfig c = id < 0 ? null : PfsTable.find(ctx.store(), id);
         if (c == null) {
             return raw;
         }
-        return c.isSlave() ? String.format("@@0x%016x:%05d", c.syncEndTid(), id) : String.format("@@-1:%05d", id);
+        return AsOfName.pfsRoot(id, c.isSlave() ? c.syncEndTid() : org.hammer.core.tid.Tid.MAX).format();
     }
 
     /** Only the current state of PFS #0 rewrites links, as HAMMER's readlink does. */

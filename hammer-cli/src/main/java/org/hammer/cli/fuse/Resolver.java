@@ -1,22 +1,19 @@
 package org.hammer.cli.fuse;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.hammer.core.HammerException;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
-import org.hammer.core.tid.Tid;
+import org.hammer.core.pfs.AsOfName;
 
 /**
  * Walks a mount-relative path ("/a/b") to a {@link Node}, honouring HAMMER's {@code @@}
  * extensions (HAMMER.md §2.2): {@code @@-1:NNNNN} and {@code @@0x<tid>:NNNNN} (in any directory)
  * are the root of PFS NNNNN now or as of the TID; {@code name@@0x<tid>} is name as of the TID;
- * a bare {@code @@0x<tid>} is the current directory as of the TID.
+ * a bare {@code @@0x<tid>} is the current directory as of the TID ({@link AsOfName}). Any other
+ * name with {@code @@} is EINVAL, as on the command line.
  */
 final class Resolver {
-    private static final Pattern PFS_LINK = Pattern.compile("@@(?:PFS|-1:|0x([0-9a-fA-F]{16}):)(\\d{5})");
-    private static final Pattern BARE_AS_OF = Pattern.compile("@@(?:-1|0x([0-9a-fA-F]{16}))");
-    private static final Pattern NAME_AS_OF = Pattern.compile("(.+)@@(?:-1|0x([0-9a-fA-F]{16}))");
 
     private final View root;
 
@@ -68,39 +65,27 @@ final class Resolver {
     }
 
     private Node special(Ctx ctx, Node dir, String name) {
-        Matcher m = PFS_LINK.matcher(name);
-        if (m.matches()) {
-            int pfs = Integer.parseInt(m.group(2));
-            ctx.config(pfs);
-            return new Node(new View(pfs, tid(m.group(1))), FsReader.ROOT);
+        AsOfName n;
+        try {
+            n = AsOfName.parse(name);
+        } catch (HammerException e) {
+            throw new FsException(Errno.EINVAL, e.getMessage());
         }
-        m = BARE_AS_OF.matcher(name);
-        if (m.matches()) {
-            return new Node(new View(dir.view().pfs(), tid(m.group(1))), dir.ino());
+        if (n == null) {
+            return null;
         }
-        m = NAME_AS_OF.matcher(name);
-        if (m.matches()) {
-            View v = new View(dir.view().pfs(), tid(m.group(2)));
-            return new Node(v, ctx.reader(v).lookup(dir.ino(), m.group(1)));
+        long tid = n.current() ? 0 : n.tid();
+        if (n.selectsPfs()) {
+            ctx.config(n.pfs());
+            return new Node(new View(n.pfs(), tid), FsReader.ROOT);
         }
-        return null;
+        View v = new View(dir.view().pfs(), tid);
+        return n.name().isEmpty() ? new Node(v, dir.ino()) : new Node(v, ctx.reader(v).lookup(dir.ino(), n.name()));
     }
 
-    private static long tid(String hex) {
-        if (hex == null) {
-            return 0;
-        }
-        long t = Tid.parseHex("0x" + hex);
-        if (t == 0) {
-            throw new FsException(Errno.ENOENT, "@@0x" + hex + ": no such TID");
-        }
-        return t;
-    }
-
-    /** True when a name is one of the {@code @@} extensions, which can never be created. */
+    /** True when a name has {@code @@}: an extension (or a malformed one), which can never be created. */
     static boolean isSpecial(String name) {
-        return name.contains("@@") && (PFS_LINK.matcher(name).matches() || BARE_AS_OF.matcher(name).matches()
-                || NAME_AS_OF.matcher(name).matches());
+        return name.contains("@@");
     }
 
     /** Splits "/a/b/c" into the directory "/a/b" and the name "c". */

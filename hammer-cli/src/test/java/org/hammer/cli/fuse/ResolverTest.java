@@ -91,11 +91,20 @@ class ResolverTest {
     }
 
     @Test
-    void onlyExactExtensionsAreSpecial() {
+    void malformedExtensionsAreEinval() {
+        for (String bad : new String[] {"/a@@b", "/@@0x1:00001", "/f@@-2", "/@@-1:00001/f@@0xZZ"}) {
+            assertThatThrownBy(() -> resolve(bad)).as(bad).isInstanceOf(FsException.class)
+                    .extracting(e -> ((FsException) e).errno()).isEqualTo(Errno.EINVAL);
+        }
+    }
+
+    @Test
+    void everyNameWithAtAtIsSpecial() {
         assertThat(Resolver.isSpecial("@@-1:00001")).isTrue();
         assertThat(Resolver.isSpecial("a@@0x0000000100000000")).isTrue();
-        assertThat(Resolver.isSpecial("a@@b")).isFalse();
-        assertThat(Resolver.isSpecial("@@0x1:00001")).isFalse();
+        assertThat(Resolver.isSpecial("a@@b")).as("malformed, but never an ordinary name either").isTrue();
+        assertThat(Resolver.isSpecial("@@0x1:00001")).isTrue();
+        assertThat(Resolver.isSpecial("a@b")).isFalse();
         assertThat(Resolver.split("/a/b/c")).containsExactly("/a/b", "c");
         assertThat(Resolver.split("/c")).containsExactly("/", "c");
     }

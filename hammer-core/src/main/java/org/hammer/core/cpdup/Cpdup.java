@@ -23,25 +23,37 @@ public final class Cpdup {
     /**
      * Copies {@code src} to {@code dst}, each a local path or a path in a store or mount (resolved
      * by {@link PfsPath}); {@code verbose}, if not null, hears of every object copied or removed.
+     * An object that cannot be copied fails the copy at its end, once everything else is copied.
      */
     public static CpdupStats copy(String src, String dst, Consumer<String> verbose) {
+        return copy(src, dst, verbose, null);
+    }
+
+    /**
+     * As {@link #copy(String, String, Consumer)}, but each object that cannot be copied is
+     * reported to {@code errors} (one line, naming it) and the copy goes on; the stats count them.
+     * One side must be in a store or a mount: a copy between two local directories is NOT_FOUND
+     * (a mistyped store path must not "update" a local directory by emptying it).
+     */
+    public static CpdupStats copy(String src, String dst, Consumer<String> verbose, Consumer<String> errors) {
         boolean fromPfs = inStore(src);
         boolean toPfs = inStore(dst);
         if (fromPfs && toPfs) {
             throw HammerException.usage(src + " and " + dst
                     + " are both in hammer stores: copy through a local directory, or use mirror-copy");
         }
+        if (!fromPfs && !toPfs) {
+            throw HammerException.notFound(src + ": not inside a hammer store: " + src + " (nor is " + dst
+                    + "): one side of cpdup must be a path in a store directory or a mount");
+        }
         if (fromPfs) {
             try (PfsPath from = PfsPath.resolve(src)) {
-                return new Walk<>(source(from), new LocalTarget(Path.of(dst)), verbose).run();
+                return new Walk<>(source(from), new LocalTarget(Path.of(dst)), verbose, errors).run();
             }
         }
-        if (toPfs) {
-            try (PfsPath to = PfsPath.resolve(dst)) {
-                return new Walk<>(new LocalSource(Path.of(src)), target(to), verbose).run();
-            }
+        try (PfsPath to = PfsPath.resolve(dst)) {
+            return new Walk<>(new LocalSource(Path.of(src)), target(to), verbose, errors).run();
         }
-        return new Walk<>(new LocalSource(Path.of(src)), new LocalTarget(Path.of(dst)), verbose).run();
     }
 
     /** True when {@code arg} lies in a store directory or a registered mount. */

@@ -104,6 +104,7 @@ final class LocalFiles {
         return e.getReason() != null && e.getReason().contains("not supported");
     }
 
+    /** A failure of one local object, naming it, what was being done and why. */
     static HammerException failure(Path p, String what, IOException e) {
         String why;
         if (e instanceof NoSuchFileException) {
@@ -121,6 +122,6 @@ final class LocalFiles {
         } else {
             why = String.valueOf(e.getMessage());
         }
-        return new HammerException(HammerException.Kind.FAILURE, p + ": " + what + ": " + why, e);
+        return new ObjectFailure(p + ": " + what + ": " + why, e);
     }
 }

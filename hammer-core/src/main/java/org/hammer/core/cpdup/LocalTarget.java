@@ -2,14 +2,12 @@ package org.hammer.core.cpdup;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
@@ -17,12 +15,15 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.function.BooleanSupplier;
 
-/** A local directory as the target of a copy; changes are made at once, there is nothing to batch. */
+/**
+ * A local directory as the target of a copy; changes are made at once, there is nothing to batch.
+ * A file is written under a temporary hidden name and renamed into place once complete
+ * ({@link LocalStaging}).
+ */
 final class LocalTarget implements TargetTree<Path> {
     private final Path dest;
     private final boolean root = isRoot();
-    private Path writing;
-    private FileChannel channel;
+    private final LocalStaging files = new LocalStaging();
 
     LocalTarget(Path dest) {
         this.dest = dest.toAbsolutePath().normalize();
@@ -37,13 +38,13 @@ final class LocalTarget implements TargetTree<Path> {
     }
 
     @Override
-    public void run(BooleanSupplier step) {
+    public void run(BooleanSupplier step, Runnable committed) {
         try {
             while (step.getAsBoolean()) {
-                // each step does its own work
+                committed.run();
             }
         } finally {
-            doneWriting(writing);
+            files.closeQuietly();
         }
     }
 
@@ -137,68 +138,33 @@ final class LocalTarget implements TargetTree<Path> {
     }
 
     @Override
-    public Path create(Path dir, String name, Meta want) {
-        Path p = dir.resolve(name);
-        doneWriting(writing);
-        try {
-            channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            writing = p;
-            return p;
-        } catch (IOException e) {
-            throw LocalFiles.failure(p, "cannot create", e);
-        }
+    public Path stage(Path dir, String name, Meta want) {
+        return files.stage(dir, name);
     }
 
-    private FileChannel open(Path p) throws IOException {
-        if (!p.equals(writing)) {
-            doneWriting(writing);
-            channel = FileChannel.open(p, StandardOpenOption.WRITE);
-            writing = p;
-        }
-        return channel;
+    @Override
+    public Path place(Path tmp, Path dir, String name) {
+        return files.place(tmp, dir, name);
+    }
+
+    @Override
+    public void discard(Path tmp) {
+        files.discard(tmp);
     }
 
     @Override
     public void write(Path p, long offset, byte[] src, int srcOff, int len) {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(src, srcOff, len);
-            long at = offset;
-            while (b.hasRemaining()) {
-                at += open(p).write(b, at);
-            }
-        } catch (IOException e) {
-            throw LocalFiles.failure(p, "cannot write", e);
-        }
+        files.write(p, offset, src, srcOff, len);
     }
 
-    /** Truncates, or extends by writing the last byte (the gap stays a hole). */
     @Override
     public void setSize(Path p, long size) {
-        try {
-            FileChannel c = open(p);
-            long have = c.size();
-            if (have > size) {
-                c.truncate(size);
-            } else if (have < size) {
-                c.write(ByteBuffer.wrap(new byte[1]), size - 1);
-            }
-        } catch (IOException e) {
-            throw LocalFiles.failure(p, "cannot set the size", e);
-        }
+        files.setSize(p, size);
     }
 
     @Override
     public void doneWriting(Path p) {
-        if (channel != null && (p == null || p.equals(writing))) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                throw LocalFiles.failure(writing, "cannot close", e);
-            } finally {
-                channel = null;
-                writing = null;
-            }
-        }
+        files.close(p);
     }
 
     @Override
@@ -265,7 +231,7 @@ final class LocalTarget implements TargetTree<Path> {
             Files.getFileAttributeView(p, BasicFileAttributeView.class, how)
                     .setTimes(LocalFiles.time(want.mtimeNs()), LocalFiles.time(want.atimeNs()), null);
         } catch (IOException e) {
-            throw LocalFiles.failure(p, "cannot set attributes", e);
+            throw LocalFiles.failure(files.shown(p), "cannot set attributes", e);
         }
     }
 
@@ -282,7 +248,7 @@ final class LocalTarget implements TargetTree<Path> {
         try {
             LocalFiles.xattrView(node).write(name.substring(LocalFiles.USER.length()), ByteBuffer.wrap(value));
         } catch (IOException e) {
-            throw LocalFiles.failure(node, "cannot set extended attribute " + name, e);
+            throw LocalFiles.failure(files.shown(node), "cannot set extended attribute " + name, e);
         }
     }
 
@@ -291,7 +257,7 @@ final class LocalTarget implements TargetTree<Path> {
         try {
             LocalFiles.xattrView(node).delete(name.substring(LocalFiles.USER.length()));
         } catch (IOException e) {
-            throw LocalFiles.failure(node, "cannot remove extended attribute " + name, e);
+            throw LocalFiles.failure(files.shown(node), "cannot remove extended attribute " + name, e);
         }
     }
 

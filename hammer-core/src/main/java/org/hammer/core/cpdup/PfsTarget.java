@@ -1,21 +1,30 @@
 package org.hammer.core.cpdup;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Entry;
+import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreWriter;
 
 /**
  * A PFS as the target of a copy. The walk runs in write transactions of about {@link #BATCH_BYTES}
  * of data or {@link #BATCH_OBJECTS} created or removed objects each (every commit costs an fsync);
- * a batch that changed nothing is rolled back, so an up-to-date tree adds no TID.
+ * a batch that changed nothing is rolled back, so an up-to-date tree adds no TID. A file is
+ * written into an object without a name and linked in the transaction of its last piece; one
+ * still unnamed when a batch commits is recorded ({@link Staging}) in that same commit, so that a
+ * copy killed mid-file leaves nothing visible and the next copy gives its room back.
  */
 final class PfsTarget implements TargetTree<Long> {
     static final long BATCH_BYTES = 8L << 20;
@@ -23,15 +32,17 @@ final class PfsTarget implements TargetTree<Long> {
     /** Bounds how long an unchanged stretch of tree holds the store's write lock. */
     static final int BATCH_STEPS = 20_000;
 
-    private static final java.util.regex.Pattern PFS_LINK = java.util.regex.Pattern.compile("@@PFS\\d{5}");
-
     private final Store store;
     private final int pfs;
     private final long dir;
     private final String name;
     private final List<String> missing;
     private final String describe;
+    private StoreWriter w;
     private FsWriter fs;
+    /** Staged files not placed yet, and those of them recorded as staged in a commit. */
+    private final Set<Long> unnamed = new HashSet<>();
+    private final Set<Long> recorded = new HashSet<>();
     private long bytes;
     private int objects;
     private boolean dirty;
@@ -68,12 +79,18 @@ final class PfsTarget implements TargetTree<Long> {
     }
 
     @Override
-    public void run(BooleanSupplier step) {
+    public void run(BooleanSupplier step, Runnable committed) {
+        try {
+            Staging.recover(store, pfs);
+        } catch (HammerException e) {
+            // The store is full or failing: the copy will say so; the next one tries again.
+        }
         boolean[] more = {true};
         while (more[0]) {
             try {
-                store.write(w -> {
-                    fs = Pfses.writer(w, pfs);
+                store.write(tx -> {
+                    w = tx;
+                    fs = Pfses.writer(tx, pfs);
                     bytes = 0;
                     objects = 0;
                     dirty = false;
@@ -87,6 +104,11 @@ final class PfsTarget implements TargetTree<Long> {
                     if (!dirty) {
                         throw new Unchanged();
                     }
+                    for (long ino : unnamed) {
+                        if (recorded.add(ino)) {
+                            Staging.mark(tx, pfs, ino);
+                        }
+                    }
                     return null;
                 });
                 commits++;
@@ -94,7 +116,9 @@ final class PfsTarget implements TargetTree<Long> {
                 // rolled back: the batch only looked
             } finally {
                 fs = null;
+                w = null;
             }
+            committed.run();
         }
     }
 
@@ -151,7 +175,7 @@ final class PfsTarget implements TargetTree<Long> {
     public long remove(Long d, String n) {
         long c = fs.lookup(d, n);
         Inode i = fs.getattr(c);
-        if (pfs == 0 && i.isSymlink() && PFS_LINK.matcher(fs.readlink(c)).matches()) {
+        if (pfs == 0 && i.isSymlink() && AsOfName.linkedPfs(fs.readlink(c)) >= 0) {
             return 0;
         }
         if (!i.isDir()) {
@@ -175,8 +199,55 @@ final class PfsTarget implements TargetTree<Long> {
     }
 
     @Override
-    public Long create(Long d, String n, Meta want) {
-        return change(1).mknod(d, n, want.perm(), want.uid(), want.gid(), 0);
+    public Long stage(Long d, String n, Meta want) {
+        long ino = change(1).mkunnamed(d, want.perm(), want.uid(), want.gid());
+        unnamed.add(ino);
+        return ino;
+    }
+
+    /** Links the staged file at {@code d/n}, replacing the file (or symlink, or node) there. */
+    @Override
+    public Long place(Long staged, Long d, String n) {
+        long cur = pfs == 0 ? fs.find(d, n) : 0;
+        if (cur != 0 && fs.getattr(cur).isSymlink() && AsOfName.linkedPfs(fs.readlink(cur)) >= 0) {
+            throw new FsException(Errno.EEXIST, n + ": a PFS link, which stays (pfs-destroy removes a PFS)");
+        }
+        change(1).place(staged, d, n);
+        forget(staged);
+        return staged;
+    }
+
+    /**
+     * Drops a staged file: in the current batch, or, after a batch failed, in a transaction of
+     * its own when an earlier commit holds part of it (the commit that recorded it: a failed
+     * batch leaves the walk over, so the store, not this object, says what was committed).
+     */
+    @Override
+    public void discard(Long staged) {
+        if (fs != null) {
+            change(0).discard(staged);
+            forget(staged);
+            return;
+        }
+        unnamed.remove(staged);
+        recorded.remove(staged);
+        if (store.read(r -> r.meta(Staging.key(pfs, staged)) != null)) {
+            store.write(tx -> {
+                FsWriter f = Pfses.writer(tx, pfs);
+                if (f.exists(staged)) {
+                    f.discard(staged);
+                }
+                Staging.unmark(tx, pfs, staged);
+                return null;
+            });
+        }
+    }
+
+    private void forget(long staged) {
+        unnamed.remove(staged);
+        if (recorded.remove(staged)) {
+            Staging.unmark(w, pfs, staged);
+        }
     }
 
     @Override

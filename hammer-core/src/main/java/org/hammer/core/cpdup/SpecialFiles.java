@@ -60,10 +60,10 @@ final class SpecialFiles {
             proc.getOutputStream().close();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (proc.waitFor() != 0) {
-                throw HammerException.failure(p + ": " + cmd.get(0) + " failed: " + out);
+                throw new ObjectFailure(p + ": " + cmd.get(0) + " failed: " + out);
             }
         } catch (IOException e) {
-            throw HammerException.failure(p + ": cannot run " + cmd.get(0) + ": " + e.getMessage());
+            throw new ObjectFailure(p + ": cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw HammerException.failure(p + ": interrupted while running " + cmd.get(0));

@@ -6,7 +6,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The side a tree is copied to; {@code T} is its handle of one object. Changes happen only inside
- * {@link #run}, which may commit them in several batches.
+ * {@link #run}, which may commit them in several batches. A regular file is written unnamed
+ * ({@link #stage}) and named by {@link #place} after its last byte, so that it is seen whole or not
+ * at all, whatever fails or however many commits it takes.
  */
 interface TargetTree<T> {
 
@@ -14,8 +16,12 @@ interface TargetTree<T> {
     record Found<T>(T node, Meta meta) {
     }
 
-    /** Calls {@code step} until it returns false, committing the changes in batches. */
-    void run(BooleanSupplier step);
+    /**
+     * Calls {@code step} until it returns false, committing the changes in batches; calls
+     * {@code committed} after each commit (every change so far is then durable, or, on a local
+     * side, made).
+     */
+    void run(BooleanSupplier step, Runnable committed);
 
     /**
      * Creates the missing directories above the destination and returns the directory that will
@@ -43,8 +49,20 @@ interface TargetTree<T> {
 
     T mkdir(T dir, String name, Meta want);
 
-    /** Creates an empty regular file. */
-    T create(T dir, String name, Meta want);
+    /**
+     * Creates an empty regular file, meant to become {@code dir/name}, that nothing shows yet (what
+     * is at {@code dir/name} stays as it is).
+     */
+    T stage(T dir, String name, Meta want);
+
+    /**
+     * Puts a staged file, written and given its attributes, at {@code dir/name} in one step,
+     * replacing what is there unless it is a directory; returns its handle from then on.
+     */
+    T place(T staged, T dir, String name);
+
+    /** Drops a staged file that will not be placed. */
+    void discard(T staged);
 
     void write(T file, long offset, byte[] src, int srcOff, int len);
 

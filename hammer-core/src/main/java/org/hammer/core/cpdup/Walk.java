@@ -1,117 +1,122 @@
 package org.hammer.core.cpdup;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.hammer.core.HammerException;
+import org.hammer.core.fs.FsException;
 
 /**
  * The copy itself: a depth-first walk of the source kept on an explicit stack, so the target can
  * stop it after any {@link #step()} to commit a batch and resume it in the next transaction.
  * Directories get their attributes after their contents (which change their mtime); a file is
- * copied in pieces of {@link #PIECE} bytes, one per step, its attributes set after the last one.
+ * copied in pieces, one per step ({@link FileCopy}), into a staged file that is put in place with
+ * its attributes after the last one.
+ *
+ * <p>A failure that concerns one object ({@link ObjectFailure}, or a filesystem error of the
+ * target, such as a name it refuses) is reported to {@code errors}, and the walk goes on without
+ * that object (a file not copied leaves the earlier version, if any, as it was). Any other failure
+ * (the store is full, an I/O error of the store) stops the walk, discards the file being copied,
+ * and is rethrown saying what was copied and committed before it.
  */
 final class Walk<S, T> {
-    /** Bytes of file data read and written per step. */
-    static final int PIECE = 1 << 20;
-    /** Aligned runs of zeros this long are left as holes (HAMMER's large block size). */
-    private static final int HOLE = 64 * 1024;
-    private static final byte[] ZEROS = new byte[HOLE];
-
     private final SourceTree<S> src;
     private final TargetTree<T> dst;
     private final Consumer<String> log;
+    private final Consumer<String> errors;
     private final Counters n = new Counters();
-    private final Deque<Frame<S, T>> stack = new ArrayDeque<>();
+    /** The counts as of the last commit: what a failure leaves behind. */
+    private Counters committed = new Counters();
+    private final Deque<DirFrame<S, T>> stack = new ArrayDeque<>();
     /** Source hard-link groups (nlink > 1) seen so far, to the first copy of each. */
     private final Map<FileId, Linked<T>> links = new HashMap<>();
-    private final byte[] buf = new byte[PIECE];
-    private Copy<S, T> copying;
+    private final byte[] buf = new byte[FileCopy.PIECE];
+    private FileCopy<S, T> copying;
+    /** Where failures of single objects go (collected for a walk without {@code errors}). */
+    private Consumer<String> report;
+    /** The tree path of the object being worked on, once there is one. */
+    private String current;
     private boolean started;
 
     private record Linked<T>(T node, FileId id) {
     }
 
-    /** A directory being walked: its source names and how far the walk got. */
-    private static final class Frame<S, T> {
-        final S src;
-        final T dst;
-        final Meta meta;
-        final String path;
-        final List<String> names;
-        final boolean created;
-        int next;
-
-        Frame(S src, T dst, Meta meta, String path, List<String> names, boolean created) {
-            this.src = src;
-            this.dst = dst;
-            this.meta = meta;
-            this.path = path;
-            this.names = names;
-            this.created = created;
-        }
-    }
-
-    /** A file whose data is being copied. */
-    private static final class Copy<S, T> {
-        final S src;
-        final T dst;
-        final Meta meta;
-        final String path;
-        long offset;
-
-        Copy(S src, T dst, Meta meta, String path) {
-            this.src = src;
-            this.dst = dst;
-            this.meta = meta;
-            this.path = path;
-        }
-    }
-
+    /** A walk whose failing objects are collected and reported at the end in one failure. */
     Walk(SourceTree<S> src, TargetTree<T> dst, Consumer<String> log) {
+        this(src, dst, log, null);
+    }
+
+    /** A walk that reports each object it cannot copy to {@code errors}, one line each, and goes on. */
+    Walk(SourceTree<S> src, TargetTree<T> dst, Consumer<String> log, Consumer<String> errors) {
         this.src = src;
         this.dst = dst;
         this.log = log == null ? s -> { } : log;
+        this.errors = errors;
     }
 
     CpdupStats run() {
         long t0 = System.nanoTime();
-        src.session(() -> dst.run(this::step));
+        List<String> failures = new ArrayList<>();
+        report = errors != null ? errors : failures::add;
+        try {
+            src.session(() -> dst.run(this::step, () -> committed = n.copy()));
+        } catch (RuntimeException e) {
+            throw stopped(e);
+        }
+        if (!failures.isEmpty()) {
+            throw HammerException.failure(failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1)
+                    + " more objects not copied)" : ""));
+        }
         return n.freeze(System.nanoTime() - t0);
     }
 
     /** Does one unit of work; false when the walk is over. */
-    boolean step() {
+    private boolean step() {
         if (!started) {
             started = true;
             start();
             return true;
         }
+        try {
+            return advance();
+        } catch (ObjectFailure | FsException e) {
+            n.failed++;
+            report.accept(e instanceof ObjectFailure ? e.getMessage() : where(current) + ": " + e.getMessage());
+            if (copying != null) {
+                copying.drop(src, dst);
+                copying = null;
+            }
+            return true;
+        }
+    }
+
+    private boolean advance() {
         if (copying != null) {
             copyPiece();
             return true;
         }
-        Frame<S, T> f = stack.peek();
+        DirFrame<S, T> f = stack.peek();
         if (f == null) {
             return false;
         }
         if (f.next < f.names.size()) {
             String name = f.names.get(f.next++);
+            current = childPath(f.path, name);
             S child = src.child(f.src, name);
             Meta m = src.stat(child);
             if (m != null) {
-                entry(child, m, f.dst, name, childPath(f.path, name));
+                entry(child, m, f.dst, name, current);
             }
             return true;
         }
         stack.pop();
+        current = f.path;
         finishDir(f);
         return true;
     }
@@ -125,6 +130,7 @@ final class Walk<S, T> {
         T dir = dst.prepare();
         String name = dst.destName();
         if (name != null) {
+            current = ".";
             entry(root, m, dir, name, ".");
             return;
         }
@@ -132,11 +138,17 @@ final class Walk<S, T> {
             throw HammerException.usage(dst.describe() + ": cannot copy a file over the root of a PFS");
         }
         n.checked++;
+        current = ".";
         enterDir(root, m, dir, ".", false);
     }
 
     private static String childPath(String dir, String name) {
         return dir.equals(".") ? name : dir + "/" + name;
+    }
+
+    /** The target path of {@code path} in the tree, as failures name it. */
+    private String where(String path) {
+        return path == null || path.equals(".") ? dst.describe() : dst.describe() + "/" + path;
     }
 
     private void entry(S s, Meta m, T dir, String name, String path) {
@@ -163,10 +175,8 @@ final class Walk<S, T> {
                 unchanged(s, m, cur, path);
                 return;
             }
-            replaced(cur, dir, name);
-            T file = dst.create(dir, name, m);
-            remember(m, file);
-            copying = new Copy<>(s, file, m, path);
+            copying = new FileCopy<>(s, dst.stage(dir, name, m), m, dir, name, path,
+                    have != null && have.isDir());
             return;
         }
         T node;
@@ -251,10 +261,10 @@ final class Walk<S, T> {
                 }
             }
         }
-        stack.push(new Frame<>(s, d, m, path, names, created));
+        stack.push(new DirFrame<>(s, d, m, path, names, created));
     }
 
-    private void finishDir(Frame<S, T> f) {
+    private void finishDir(DirFrame<S, T> f) {
         if (f.created || !dst.sameAttrs(f.meta, dst.stat(f.dst))) {
             dst.setAttrs(f.dst, f.meta);
             if (!f.created) {
@@ -264,67 +274,72 @@ final class Walk<S, T> {
         syncXattrs(f.src, f.meta, f.dst, f.created);
     }
 
+    /** Copies the next piece of the current file; after the last one, puts the file in place. */
     private void copyPiece() {
-        Copy<S, T> c = copying;
-        long size = c.meta.size();
-        if (c.offset < size) {
-            int want = (int) Math.min(PIECE, size - c.offset);
-            int got = src.read(c.src, c.offset, buf, want);
-            if (got > 0) {
-                writeData(c.dst, c.offset, got);
-                c.offset += got;
-                n.bytes += got;
-            }
-            if (got == want && c.offset < size) {
-                return;
-            }
+        FileCopy<S, T> c = copying;
+        String from = src.describe() + (c.path.equals(".") ? "" : "/" + c.path);
+        if (!c.next(src, dst, buf, from)) {
+            return;
         }
-        copying = null;
+        c.verify(src, from);
         src.doneReading(c.src);
-        dst.setSize(c.dst, c.offset);
-        dst.doneWriting(c.dst);
-        dst.setAttrs(c.dst, c.meta);
-        syncXattrs(c.src, c.meta, c.dst, true);
+        dst.setSize(c.staged, c.meta.size());
+        dst.doneWriting(c.staged);
+        dst.setAttrs(c.staged, c.meta);
+        syncXattrs(c.src, c.meta, c.staged, true);
+        if (c.dirInTheWay) {
+            replaced(dst.lookup(c.dir, c.name), c.dir, c.name);
+        }
+        T placed = dst.place(c.staged, c.dir, c.name);
+        copying = null;
+        remember(c.meta, placed);
+        n.bytes += c.meta.size();
         copied(c.path, "copy-ok");
     }
 
-    /** Writes {@code buf[0, len)} at {@code offset}, leaving aligned all-zero runs as holes. */
-    private void writeData(T file, long offset, int len) {
-        int runStart = -1;
-        for (int at = 0; at < len; at += HOLE) {
-            int end = Math.min(len, at + HOLE);
-            boolean zero = Arrays.mismatch(buf, at, end, ZEROS, 0, end - at) < 0;
-            if (!zero && runStart < 0) {
-                runStart = at;
-            } else if (zero && runStart >= 0) {
-                writeRun(file, offset, runStart, at);
-                runStart = -1;
-            }
-        }
-        if (runStart >= 0) {
-            writeRun(file, offset, runStart, len);
-        }
-    }
-
-    private void writeRun(T file, long offset, int from, int to) {
-        dst.write(file, offset + from, buf, from, to - from);
-    }
-
     private void syncXattrs(S s, Meta m, T t, boolean fresh) {
-        if (!m.isRegular() && !m.isDir()) {
-            return;
+        Xattrs.sync(src, s, dst, t, m, fresh);
+    }
+
+    /**
+     * The failure that stopped the walk, saying what became of the file being copied and what
+     * was committed before it; that file's staged part is discarded.
+     */
+    private RuntimeException stopped(RuntimeException e) {
+        if (!(e instanceof HammerException he) || current == null) {
+            discardQuietly();
+            return e;
         }
-        SortedMap<String, byte[]> want = src.xattrs(s, m);
-        SortedMap<String, byte[]> have = fresh ? java.util.Collections.emptySortedMap() : dst.xattrs(t, m);
-        for (Map.Entry<String, byte[]> e : want.entrySet()) {
-            if (!Arrays.equals(have.get(e.getKey()), e.getValue())) {
-                dst.setXattr(t, e.getKey(), e.getValue());
+        String cause = String.valueOf(he.getMessage()).replace("; nothing of this change was written", "");
+        StringBuilder m = new StringBuilder(where(current)).append(": ").append(cause).append("; ");
+        if (copying != null) {
+            m.append(copying.name).append(" was not copied and nothing of it is visible (an earlier version stays"
+                    + " as it was)");
+            String left = discardQuietly();
+            if (left != null) {
+                m.append(", but the part of it already written could not be released (").append(left)
+                        .append("): the next cpdup into ").append(dst.describe()).append(" releases it");
             }
+            m.append("; ");
         }
-        for (String k : have.keySet()) {
-            if (!want.containsKey(k)) {
-                dst.removeXattr(t, k);
-            }
+        m.append(Counters.objects(committed.copied, committed.bytes)).append(" copied before it ")
+                .append(committed.copied == 1 ? "is" : "are").append(" committed; the rest of the tree was not"
+                        + " copied");
+        return new HammerException(he.kind(), m.toString(), e);
+    }
+
+    /** Drops the file being copied, if any; null, or why it could not be dropped. */
+    private String discardQuietly() {
+        if (copying == null) {
+            return null;
+        }
+        FileCopy<S, T> c = copying;
+        copying = null;
+        try {
+            c.drop(src, dst);
+            return null;
+        } catch (RuntimeException again) {
+            return String.valueOf(again.getMessage());
         }
     }
 }

@@ -84,6 +84,9 @@ public final class FsWriter extends FsReader {
                 || name.indexOf('\0') >= 0) {
             throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name");
         }
+        if (name.contains("@@")) {
+            throw new FsException(Errno.EINVAL, "'" + name + "': invalid file name: @@ starts a TID (name@@0x<tid>)");
+        }
         checkLength(name);
     }
 
@@ -136,6 +139,61 @@ public final class FsWriter extends FsReader {
             throw new FsException(Errno.EINVAL, name + ": mknod cannot make a directory or symlink");
         }
         return newObject(dir, name, new Inode(mode, uid, gid, 1, 0, rdev, nowNs, nowNs, nowNs, dir));
+    }
+
+    /**
+     * Creates a regular file that no directory names yet (no link): cpdup fills it over several
+     * transactions and names it with {@link #link} in the last one, so that it appears whole or
+     * not at all, also after a crash.
+     */
+    public long mkunnamed(long dir, int mode, int uid, int gid) {
+        dir(dir);
+        long ino = Math.max(w.maxObj(pfs), ROOT) + 1;
+        putInode(ino, new Inode(Inode.S_IFREG | (mode & 07777), uid, gid, 0, 0, 0, nowNs, nowNs, nowNs, dir));
+        return ino;
+    }
+
+    /**
+     * Names a file from {@link #mkunnamed} {@code dir/name}, replacing a file (or symlink, or
+     * node) of that name in the same step, as rename(2) would; a directory there is EISDIR.
+     */
+    public void place(long ino, long dir, String name) {
+        checkName(name);
+        Inode i = getattr(ino);
+        dir(dir);
+        Record e = entryRecord(dir, name);
+        if (e != null) {
+            long old = DirEntry.decode(e.data()).child();
+            Inode oi = getattr(old);
+            if (oi.isDir()) {
+                throw new FsException(Errno.EISDIR, name + ": is a directory");
+            }
+            dropRecord(e);
+            releaseLink(old, oi);
+        }
+        addEntry(dir, name, ino, i.fileType());
+        putInode(ino, i.withNlink(i.nlink() + 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
+        touchDir(dir, 0);
+    }
+
+    /**
+     * Empties a file that never had a name (one from {@link #mkunnamed} whose copy failed). Its
+     * data and attributes go at once, every version, being part of no state anyone could see (so
+     * a full store gets its room back, which deleting them as history would first cost). It stays
+     * an empty object without a name, so that its id is never handed out again: a slave that
+     * mirrored part of it keeps that part, unreachable behind the empty inode, and a reused id
+     * would bring it back to light.
+     */
+    public void discard(long ino) {
+        Inode i = getattr(ino);
+        if (i.nlink() != 0 || !i.isRegular()) {
+            throw new FsException(Errno.EINVAL, String.format("object %016x: has a name, not discarded", ino));
+        }
+        List<RecordKey> keys = new ArrayList<>();
+        r.scan(new RecordKey(pfs, ino, RecordType.INODE, 0, 0), new RecordKey(pfs, ino + 1, RecordType.INODE, 0, 0),
+                false, rec -> rec.key().type() == RecordType.INODE || keys.add(rec.key()));
+        keys.forEach(w::destroy);
+        putInode(ino, i.withSize(0).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
     }
 
     public long mkdir(long dir, String name, int mode, int uid, int gid) {

@@ -3,14 +3,13 @@ package org.hammer.core.history;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.tid.Tid;
@@ -22,18 +21,22 @@ import org.hammer.core.tid.Tid;
  * that carried it is taken as it was just before its entry was removed.
  */
 public final class Locator {
-    private static final Pattern AS_OF = Pattern.compile("(.*)@@0x([0-9a-fA-F]{16})");
 
     private Locator() {
     }
 
-    /** A path split into the part PfsPath resolves and an optional as-of TID of its last name. */
+    /**
+     * A path split into the part PfsPath resolves and an optional as-of TID of its last name
+     * ({@code name@@0x<tid>}); a malformed {@code @@} suffix anywhere is a USAGE failure.
+     */
     public record Arg(String base, long tid) {
         public static Arg parse(String arg) {
+            AsOfName.check(arg);
             String trimmed = arg.length() > 1 && arg.endsWith("/") ? arg.substring(0, arg.length() - 1) : arg;
-            Matcher m = AS_OF.matcher(trimmed);
-            if (m.matches() && !m.group(1).isEmpty() && !m.group(1).endsWith("/")) {
-                return new Arg(m.group(1), Tid.parseHex(m.group(2)));
+            int slash = trimmed.lastIndexOf('/');
+            AsOfName last = AsOfName.parse(trimmed.substring(slash + 1));
+            if (last != null && !last.name().isEmpty() && !last.current()) {
+                return new Arg(trimmed.substring(0, slash + 1) + last.name(), last.tid());
             }
             return new Arg(arg, 0);
         }

@@ -1,7 +1,9 @@
 package org.hammer.core.mirror;
 
+import java.util.List;
 import java.util.UUID;
 import org.hammer.core.HammerException;
+import org.hammer.core.pfs.LineageSegment;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.proto.Error;
 import org.hammer.proto.Hello;
@@ -88,7 +90,8 @@ final class Handshake {
 
     /**
      * Refuses a pair that must not mirror: different shared-uuids, a master as target, a target
-     * whose history diverged from the source's.
+     * whose history diverged from the source's, a target whose sync point lies beyond the source's
+     * (nothing would ever be sent to it: every mirror would "succeed" with 0 batches).
      */
     static void checkPair(PfsConfig source, long sourceEnd, String sourcePath, Pfsd target, boolean atSource) {
         String peer = atSource ? "target" : "source";
@@ -102,7 +105,11 @@ final class Handshake {
             throw HammerException.refused("target " + target.getPath()
                     + " is a master; only a slave can be mirrored into (source " + sourcePath + ")");
         }
-        long diverged = Lineages.divergence(Codec.lineage(target, peer), target.getSyncEndTid(), source.lineage());
+        List<LineageSegment> targetLineage = Codec.lineage(target, peer);
+        long diverged = Lineages.divergence(targetLineage, target.getSyncEndTid(), source.lineage());
+        if (diverged == 0 && target.getExists() && Long.compareUnsigned(target.getSyncEndTid(), sourceEnd) > 0) {
+            throw ahead(target, targetLineage, sourceEnd, sourcePath);
+        }
         if (diverged != 0) {
             long common = Lineages.lastCommon(diverged);
             throw HammerException.refused("target " + target.getPath() + " diverged from source " + sourcePath
@@ -111,5 +118,22 @@ final class Handshake {
                     + " && hammer pfs-upgrade " + target.getPath() + " && hammer pfs-downgrade " + target.getPath()
                     + "', then mirror again");
         }
+    }
+
+    /**
+     * The refusal of a target whose sync-end-tid is beyond the source's: set there by hand (its
+     * lineage stops within the source's TIDs), or holding TIDs the source never produced.
+     */
+    private static HammerException ahead(Pfsd target, List<LineageSegment> lineage, long sourceEnd, String sourcePath) {
+        String t = target.getPath();
+        String setBack = "hammer pfs-update " + t + " sync-end-tid=" + Tid.format(sourceEnd);
+        long received = lineage.isEmpty() ? 0 : lineage.get(lineage.size() - 1).last();
+        String fix = Long.compareUnsigned(received, sourceEnd) <= 0
+                ? "if it was set by hand, set it back with '" + setBack + "'"
+                : "it holds TIDs up to " + Tid.format(received) + " the source never had; discard them with '"
+                        + setBack + " && hammer pfs-upgrade " + t + " && hammer pfs-downgrade " + t + "'";
+        return HammerException.refused("target " + t + " is at sync-end-tid " + Tid.format(target.getSyncEndTid())
+                + ", beyond every TID of source " + sourcePath + " (sync-end-tid " + Tid.format(sourceEnd) + "): "
+                + fix + ", or mirror into a fresh slave");
     }
 }

@@ -3,8 +3,6 @@ package org.hammer.core.pfs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.FsReader;
@@ -16,11 +14,9 @@ import org.hammer.core.tid.Tid;
  * and which trailing names do not exist yet. Paths may go through an unmounted store directory
  * ({@code STORE/pfs/test/a}), a mount of the store, PFS links ({@code @@PFS00001},
  * {@code @@-1:00001}, {@code @@0x<tid>:00001}) and {@code name@@0x<tid>} as-of names
- * (HAMMER.md §2.2). It owns the opened store.
+ * (HAMMER.md §2.2, parsed by {@link AsOfName}). It owns the opened store.
  */
 public final class PfsPath implements AutoCloseable {
-    private static final Pattern PFS_LINK = Pattern.compile("@@(?:PFS|-1:|0x([0-9a-fA-F]{16}):)(\\d{5})");
-    private static final Pattern AS_OF = Pattern.compile("(.*)@@(?:0x([0-9a-fA-F]{16})|-1)");
 
     private final String arg;
     private final Store store;
@@ -53,8 +49,12 @@ public final class PfsPath implements AutoCloseable {
         }
     }
 
-    /** Resolves {@code arg}; fails with NOT_FOUND when it is neither in a store nor in a mount. */
+    /**
+     * Resolves {@code arg}; fails with USAGE when a name has a malformed {@code @@} suffix, and
+     * with NOT_FOUND when it is neither in a store nor in a mount.
+     */
     public static PfsPath resolve(String arg) {
+        AsOfName.check(arg);
         Path abs = Path.of(arg).toAbsolutePath().normalize();
         for (int links = 0; ; links++) {
             try {
@@ -133,16 +133,15 @@ public final class PfsPath implements AutoCloseable {
                     missing.add(name);
                     continue;
                 }
-                Matcher link = PFS_LINK.matcher(name);
-                if (link.matches()) {
-                    enter(r, Integer.parseInt(link.group(2)), link.group(1) == null ? -1 : Tid.parseHex(link.group(1)));
+                AsOfName special = parse(name);
+                if (special != null && special.selectsPfs()) {
+                    enter(r, special.pfs(), special.current() ? -1 : special.tid());
                     continue;
                 }
                 long at = 0;
-                Matcher asOfName = AS_OF.matcher(name);
-                if (asOfName.matches()) {
-                    name = asOfName.group(1);
-                    at = asOfName.group(2) == null ? 0 : Tid.parseHex(asOfName.group(2));
+                if (special != null) {
+                    name = special.name();
+                    at = special.current() ? 0 : special.tid();
                 }
                 FsReader fs = new FsReader(r, pfs, asOf);
                 long child = name.isEmpty() || name.equals(".") ? ino : fs.exists(ino) ? fs.find(ino, name) : 0;
@@ -160,9 +159,9 @@ public final class PfsPath implements AutoCloseable {
                 }
                 Inode i = fs.getattr(child);
                 if (i.isSymlink() && pfs == 0) {
-                    Matcher target = PFS_LINK.matcher(fs.readlink(child));
-                    if (target.matches()) {
-                        enter(r, Integer.parseInt(target.group(2)), at != 0 ? at : -1);
+                    AsOfName target = AsOfName.tryParse(fs.readlink(child));
+                    if (target != null && target.selectsPfs()) {
+                        enter(r, target.pfs(), at != 0 ? at : target.current() ? -1 : target.tid());
                         continue;
                     }
                 }
@@ -182,6 +181,15 @@ public final class PfsPath implements AutoCloseable {
         });
         if (redirect != null) {
             throw new Redirect(redirect);
+        }
+    }
+
+    /** The {@code @@} form of a name met on the walk (also in a symbolic link's target), or null. */
+    private AsOfName parse(String name) {
+        try {
+            return AsOfName.parse(name);
+        } catch (HammerException e) {
+            throw HammerException.usage(arg + ": " + e.getMessage());
         }
     }
 

@@ -168,7 +168,14 @@ public record PfsUpdate(List<Change> changes) {
         if (!value.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
             throw HammerException.usage("option " + key + ": error parsing uuid " + value);
         }
-        return UUID.fromString(value);
+        UUID uuid = UUID.fromString(value);
+        if (uuid.getMostSignificantBits() == 0 && uuid.getLeastSignificantBits() == 0) {
+            // A nil shared-uuid would pair a slave with anything else given the nil uuid; a nil
+            // unique-uuid would make this PFS's TIDs indistinguishable in lineages.
+            throw HammerException.usage("option " + key + ": the nil uuid " + value
+                    + (key.equals("shared-uuid") ? " pairs with nothing" : " identifies nothing"));
+        }
+        return uuid;
     }
 
     /** Strips surrounding double quotes; a lone opening quote is malformed. */

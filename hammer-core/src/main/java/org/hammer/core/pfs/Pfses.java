@@ -25,7 +25,7 @@ public final class Pfses {
 
     /** The symlink text pfs-master and pfs-slave store: {@code @@PFS%05d} (10 characters). */
     public static String linkText(int id) {
-        return String.format("@@PFS%05d", id);
+        return AsOfName.storedLink(id);
     }
 
     /** Lays down PFS #0 of a new store: a master with a root directory. */
@@ -68,8 +68,22 @@ public final class Pfses {
         return new FsReader(r, id, PfsTable.readTid(PfsTable.get(r, id)));
     }
 
+    /**
+     * Refuses (USAGE) a PFS link name that paths could not reach: one with {@code @@}, which
+     * paths read as a TID ({@link AsOfName}), or with {@code /}, or {@code .} or {@code ..}.
+     */
+    public static void checkName(String name) {
+        String why = name.contains("@@") ? "@@ in a name is read as a TID (name@@0x<tid>)"
+                : name.indexOf('/') >= 0 ? "a name cannot contain /"
+                : name.isEmpty() || name.equals(".") || name.equals("..") ? "not a name" : null;
+        if (why != null) {
+            throw HammerException.usage("invalid PFS name '" + name + "': " + why);
+        }
+    }
+
     /** Creates a master or slave PFS and its {@code @@PFS%05d} link at {@code dir/name} in PFS #0. */
     public static PfsConfig create(Store store, long dirIno, String name, PfsMode mode, UUID sharedUuid) {
+        checkName(name);
         return store.write(w -> {
             FsWriter root = writer(w, 0);
             if (root.find(dirIno, name) != 0) {

@@ -20,6 +20,7 @@ import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.pfs.PfsMode;
+import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 import org.hammer.core.tid.Tid;
@@ -242,6 +243,69 @@ class CpdupTest {
                 return null;
             });
         }
+    }
+
+    /**
+     * big.bin (3 MiB) and a.txt both change; big.bin then loses its second half while its first
+     * piece is being copied: it is reported and left as it was, a.txt is copied all the same.
+     */
+    @Test
+    void aSourceFileThatShrinksWhileCopiedLeavesItsEarlierVersionAndTheCopyGoesOn() throws IOException {
+        Cpdup.copy(src.toString(), pfs(), null);
+        Map<String, String> first = Trees.describe(src);
+        byte[] second = new byte[3 << 20];
+        new Random(8).nextBytes(second);
+        Files.write(src.resolve("big.bin"), second);
+        write(src.resolve("a.txt"), "changed\n");
+        Path big = src.resolve("big.bin");
+        boolean[] cut = {false};
+        HookedSource shrinking = new HookedSource(src, (file, offset) -> {
+            if (file.equals(big) && offset > 0 && !cut[0]) {
+                cut[0] = true;
+                try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                    f.setLength(1 << 20);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        List<String> errors = new ArrayList<>();
+
+        CpdupStats stats;
+        try (PfsPath to = PfsPath.resolve(pfs())) {
+            PfsTarget target = new PfsTarget(to.store(), to.pfs(), FsReader.ROOT, null, List.of(), pfs());
+            stats = new Walk<>(shrinking, target, null, errors::add).run();
+        }
+        Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
+
+        assertThat(errors).containsExactly(big + ": changed while being copied: it shrank from " + (3 << 20)
+                + " to " + (1 << 20) + " bytes; nothing of it was written");
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(stats.copied()).as("a.txt").isEqualTo(1);
+        Map<String, String> out = Trees.describe(tmp.resolve("out"));
+        assertThat(out.get("big.bin")).as("the earlier version").isEqualTo(first.get("big.bin"));
+        assertThat(out.get("a.txt")).isEqualTo(Trees.describe(src).get("a.txt"));
+        try (Store s = Store.open(store)) {
+            List<String> staged = new ArrayList<>();
+            s.read(r -> {
+                r.scanMeta(Staging.prefix(1), (k, v) -> staged.add(k));
+                return null;
+            });
+            assertThat(staged).as("nothing left staged").isEmpty();
+        }
+    }
+
+    /** Without a store on either side there is nothing to copy to or from: refused, and nothing is touched. */
+    @Test
+    void twoLocalDirectoriesAreRefused() throws IOException {
+        Path victim = Files.createDirectories(tmp.resolve("victim"));
+        write(victim.resolve("keep"), "keep");
+
+        assertThatThrownBy(() -> Cpdup.copy(tmp.resolve("fake/pfs/home").toString(), victim.toString(), null))
+                .isInstanceOfSatisfying(HammerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(HammerException.Kind.NOT_FOUND))
+                .hasMessageContaining("not inside a hammer store");
+        assertThat(victim.resolve("keep")).hasContent("keep");
     }
 
     @Tag("slow")

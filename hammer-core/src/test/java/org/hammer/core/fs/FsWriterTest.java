@@ -140,6 +140,49 @@ class FsWriterTest {
         });
     }
 
+    /** Records of {@code ino} in PFS #0, every version, as "TYPE key deleted?". */
+    java.util.List<String> records(long ino) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        store.read(r -> {
+            r.scan(new org.hammer.core.btree.RecordKey(0, ino, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    new org.hammer.core.btree.RecordKey(0, ino + 1, org.hammer.core.btree.RecordType.INODE, 0, 0),
+                    false, rec -> out.add(rec.key().type() + (rec.deleteTid() == 0 ? "" : " deleted")));
+            return null;
+        });
+        return out;
+    }
+
+    @Test
+    void anUnnamedFileIsSeenOnlyOnceLinkedAndADiscardedOneLeavesAnEmptyInodeThatKeepsItsId() {
+        byte[] data = new byte[200_000];
+        new Random(3).nextBytes(data);
+        long kept = write(f -> f.mkunnamed(ROOT, 0640, 1, 2));
+        change(f -> f.write(kept, 0, data, 0, data.length));
+        long dropped = write(f -> f.mkunnamed(ROOT, 0644, 0, 0));
+        change(f -> f.write(dropped, 0, data, 0, data.length));
+
+        java.util.List<Entry> listed = read(Tid.MAX, r -> r.list(ROOT));
+        assertThat(listed).as("nothing shows either").isEmpty();
+        long old = write(f -> f.mknod(ROOT, "kept", 0644, 0, 0, 0));
+        change(f -> f.place(kept, ROOT, "kept"));
+        change(f -> f.discard(dropped));
+
+        read(Tid.MAX, r -> {
+            assertThat(r.lookup(ROOT, "kept")).as("replacing the file there").isEqualTo(kept);
+            assertThat(r.exists(old)).isFalse();
+            assertThat(r.getattr(kept).nlink()).isEqualTo(1);
+            assertThat(readAll(r, kept, 0, data.length)).isEqualTo(data);
+            assertThat(r.getattr(dropped).size()).isZero();
+            assertThat(r.getattr(dropped).nlink()).isZero();
+            return null;
+        });
+        assertThat(records(dropped)).as("its data gone at once, every version; its empty inode keeps the id")
+                .contains("INODE").allMatch(s -> s.startsWith("INODE"));
+        long next = write(f -> f.mknod(ROOT, "next", 0644, 0, 0, 0));
+        assertThat(next).as("a new id").isGreaterThan(dropped);
+        assertThatThrownBy(() -> change(f -> f.discard(kept))).satisfies(errno(Errno.EINVAL));
+    }
+
     @Test
     void missingNamesAndObjectsAreEnoent() {
         tree();
@@ -191,7 +234,7 @@ class FsWriterTest {
         long[] t = tree();
         assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[0], "x"))).satisfies(errno(Errno.EINVAL));
         assertThatThrownBy(() -> change(f -> f.rename(ROOT, "d", t[1], "x"))).satisfies(errno(Errno.EINVAL));
-        for (String bad : new String[] {"", ".", "..", "a/b"}) {
+        for (String bad : new String[] {"", ".", "..", "a/b", "a@@b", "a@@0x0000000100000000"}) {
             assertThatThrownBy(() -> change(f -> f.mknod(ROOT, bad, 0644, 0, 0, 0))).satisfies(errno(Errno.EINVAL));
         }
         assertThatThrownBy(() -> read(Tid.MAX, r -> r.readlink(t[2]))).satisfies(errno(Errno.EINVAL));

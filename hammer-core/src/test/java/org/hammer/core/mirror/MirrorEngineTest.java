@@ -22,6 +22,7 @@ import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
+import org.hammer.core.tid.Tid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,32 @@ class MirrorEngineTest {
         Pfses.create(b, FsReader.ROOT, "test", PfsMode.MASTER, master.sharedUuid());
         assertThatThrownBy(() -> copy(MirrorOptions.defaults()))
                 .hasMessageContaining("is a master");
+    }
+
+    @Test
+    void aSlaveAheadOfItsSourceIsRefusedTwoWayAndOneWay() {
+        write("one", "first");
+        copy(MirrorOptions.defaults());
+        long beyond = a.lastTid() + 1000;
+        b.apply(w -> {
+            PfsTable.put(w, PfsTable.get(w, slaveId()).withSync(Tid.INITIAL_SYNC, beyond));
+            return null;
+        });
+        write("two", "second");
+
+        assertThatThrownBy(() -> copy(MirrorOptions.defaults())).isInstanceOf(HammerException.class)
+                .hasMessageContaining("is at sync-end-tid " + Tid.format(beyond))
+                .hasMessageContaining("sync-end-tid=" + Tid.format(a.lastTid()))
+                .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        new MirrorSource(a, master.id(), "a/test", MirrorOptions.defaults()).run(null, stream);
+        try (LocalTarget t = new LocalTarget(tmp.resolve("b").resolve("test").toString(), q -> true)) {
+            assertThatThrownBy(() -> new MirrorTarget(t, "b/test", MirrorOptions.defaults())
+                    .run(new ByteArrayInputStream(stream.toByteArray()), null))
+                    .hasMessageContaining("beyond every TID of source a/test");
+        }
+        long after = b.read(r -> PfsTable.get(r, slaveId()).syncEndTid());
+        assertThat(after).as("the slave was left as it was").isEqualTo(beyond);
     }
 
     /** Destroys every deleted record of the master and raises its sync-beg-tid, as prune-everything. */

@@ -54,6 +54,9 @@ class PfsUpdateTest {
         assertThat(c.uniqueUuid()).isEqualTo(other);
         assertUsage("shared-uuid=nope", "option shared-uuid: error parsing uuid nope");
         assertUsage("unique-uuid=1-2-3-4-5", "option unique-uuid: error parsing uuid 1-2-3-4-5");
+        String nil = "00000000-0000-0000-0000-000000000000";
+        assertUsage("shared-uuid=" + nil, "option shared-uuid: the nil uuid " + nil + " pairs with nothing");
+        assertUsage("unique-uuid=" + nil, "option unique-uuid: the nil uuid " + nil + " identifies nothing");
     }
 
     @Test
