@@ -116,16 +116,29 @@ class StoreDamageIT {
         // duplicates makes LMDB 0.9 dereference a null pointer when a search lands on the node.
         byte[] b = whole.clone();
         byte[] pattern = {27, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
-        int at = indexOf(b, pattern, pattern.length);
-        b[at - 2] |= 0x04;
+        // Every copy of the node: LMDB's free pages keep older copies of the leaf.
+        int found = 0;
+        for (int at = indexOf(b, pattern, pattern.length, 0); at >= 0; at = indexOf(b, pattern, pattern.length, at + 1)) {
+            b[at - 2] |= 0x04;
+            found++;
+        }
+        assertThat(found).isPositive();
         Files.write(data, b);
         expectDamaged("cpdup", "disk/pfs/m", "out");
         assertThat(hammer.run("cpdup", "disk/pfs/m", "out").stderr()).contains("LMDB faulted");
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int len) {
+        int at = indexOf(hay, needle, len, 0);
+        if (at < 0) {
+            throw new AssertionError("not found");
+        }
+        return at;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int len, int from) {
         outer:
-        for (int i = 0; i + len <= hay.length; i++) {
+        for (int i = from; i + len <= hay.length; i++) {
             for (int j = 0; j < len; j++) {
                 if (hay[i + j] != needle[j]) {
                     continue outer;
@@ -133,6 +146,6 @@ class StoreDamageIT {
             }
             return i;
         }
-        throw new AssertionError("not found");
+        return -1;
     }
 }
