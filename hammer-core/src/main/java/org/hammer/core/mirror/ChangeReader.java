@@ -2,6 +2,7 @@ package org.hammer.core.mirror;
 
 import com.google.protobuf.UnsafeByteOperations;
 import java.util.List;
+import org.hammer.core.HammerException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.store.Store;
@@ -52,7 +53,11 @@ final class ChangeReader {
                 }
                 Record rec = r.get(k);
                 if (rec == null) {
-                    return true;
+                    // A record and its change entries are only ever removed together: a change
+                    // whose record cannot be found is damage (a B-tree page lost from the tree).
+                    throw HammerException.corrupt(store.dir() + ": store damaged: the change at "
+                            + org.hammer.core.tid.Tid.format(t) + " names record " + k.describe()
+                            + ", which cannot be found (hammer scrub " + store.dir() + " lists all damage)");
                 }
                 Rec m = toRec(rec, t, end);
                 recs.add(m);

@@ -109,10 +109,12 @@ final class RecordScan {
             } catch (RuntimeException e) {
                 found[0] = -1;
             }
-            if (found[0] >= 0) {
+            if (found[0] >= p) {
                 ids.add(found[0]);
                 p = found[0] + 1;
             } else {
+                // nothing readable here, or damage found before p (a search checks the record
+                // before where it lands): step on, so the loop always ends
                 p++;
             }
         }

@@ -291,23 +291,22 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record get(RecordKey k) {
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            ByteBuffer probe = probe(k);
-            if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
-                return null;
-            }
-            return full(k, c.val());
-        }
+        return exact(k, this::full);
     }
 
     @Override
     public Record.Header head(RecordKey k) {
+        return exact(k, this::header);
+    }
+
+    /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
+    private <T> T exact(RecordKey k, java.util.function.BiFunction<RecordKey, ByteBuffer, T> decode) {
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             ByteBuffer probe = probe(k);
             if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
                 return null;
             }
-            return header(k, c.val());
+            return decode.apply(k, c.val());
         }
     }
 

@@ -106,24 +106,8 @@ class CpdupCrashTest {
     }
 
     private static Process start(Path src, String pfs, long stallAt) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-opens");
-        cmd.add("java.base/java.nio=ALL-UNNAMED");
-        cmd.add("--add-exports");
-        cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CpdupCrashChild.class.getName());
-        cmd.add(src.toString());
-        cmd.add(pfs);
-        cmd.add(Long.toString(stallAt));
+        List<String> cmd = org.hammer.core.ChildJvm.command(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                CpdupCrashChild.class, src.toString(), pfs, Long.toString(stallAt));
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 }

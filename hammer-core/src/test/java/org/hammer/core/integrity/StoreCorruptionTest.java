@@ -84,26 +84,12 @@ class StoreCorruptionTest {
     }
 
     private static Child runChild(long seed, int flips, Path work, Path todo) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:ErrorFile=" + work.resolve("hs_err_%p.log"));
-        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BitFlipRun.class.getName());
-        cmd.add(Long.toString(seed));
-        cmd.add(Integer.toString(flips));
-        cmd.add(work.toString());
+        List<String> args = new ArrayList<>(List.of(Long.toString(seed), Integer.toString(flips), work.toString()));
         if (todo != null) {
-            cmd.add(todo.toString());
+            args.add(todo.toString());
         }
+        List<String> cmd = org.hammer.core.ChildJvm.command(List.of("-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:ErrorFile=" + work.resolve("hs_err_%p.log")), BitFlipRun.class, args.toArray(String[]::new));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         // As the launcher does: the JVM's signal-chaining library, so a fault in LMDB is exit 5.
         Path jsig = Path.of(System.getProperty("java.home"), "lib", "libjsig.so");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -18,20 +16,8 @@ class StreamCorruptionTest {
             InterruptedException {
         long seed = Long.getLong("corruption.seed", System.nanoTime());
         System.out.println("StreamCorruptionTest seed=" + seed);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx64m");
-        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-        cmd.add("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CorruptionRun.class.getName());
-        cmd.add(Long.toString(seed));
-        cmd.add("1000");
+        List<String> cmd = org.hammer.core.ChildJvm.command(List.of("-Xmx64m"), CorruptionRun.class,
+                Long.toString(seed), "1000");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         boolean done = p.waitFor(240, TimeUnit.SECONDS);
         if (!done) {

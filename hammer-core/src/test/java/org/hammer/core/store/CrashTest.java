@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -72,23 +71,8 @@ class CrashTest {
     }
 
     private static Process start(Path dir, long childSeed) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-opens");
-        cmd.add("java.base/java.nio=ALL-UNNAMED");
-        cmd.add("--add-exports");
-        cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
-        if (Runtime.version().feature() >= 24) {
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashChild.class.getName());
-        cmd.add(dir.toString());
-        cmd.add(Long.toString(childSeed));
+        List<String> cmd = org.hammer.core.ChildJvm.command(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                CrashChild.class, dir.toString(), Long.toString(childSeed));
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
