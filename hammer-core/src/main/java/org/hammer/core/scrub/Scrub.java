@@ -160,7 +160,7 @@ public final class Scrub {
     /** The path of a damaged record's object, in a snapshot of its own (the walk's is busy). */
     private String pathOf(org.hammer.core.btree.RecordKey k) {
         try {
-            return store.read(r -> names.of(r, k.pfs(), k.obj(), k.createTid()));
+            return store.readNear(r -> names.of(r, k.pfs(), k.obj(), k.createTid()));
         } catch (RuntimeException e) {
             return Finding.PATH_UNKNOWN;
         }

@@ -112,7 +112,7 @@ final class LmdbStore implements Store {
 
     /** The newest snapshot must carry the seal its own commit wrote. */
     private void checkSeal() {
-        read(r -> {
+        readNear(r -> {
             LmdbTxn t = (LmdbTxn) r;
             byte[] seal = r.meta(META_SEAL);
             if (seal == null || seal.length != 8) {
@@ -171,10 +171,21 @@ final class LmdbStore implements Store {
 
     @Override
     public <T> T read(Function<StoreReader, T> work) {
+        return read(work, true);
+    }
+
+    @Override
+    public <T> T readNear(Function<StoreReader, T> work) {
+        return read(work, false);
+    }
+
+    private <T> T read(Function<StoreReader, T> work, boolean neighbours) {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return work.apply(new LmdbTxn(this, txn, false, false));
+            LmdbTxn t = new LmdbTxn(this, txn, false, false);
+            t.checkNeighbours = neighbours;
+            return work.apply(t);
         } catch (HammerException e) {
             throw located(e);
         } catch (RuntimeException e) {
@@ -219,7 +230,11 @@ final class LmdbStore implements Store {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnRead()) {
-            return new Verifier(this, txn, new LmdbTxn(this, txn, false, false), listener).run();
+            // The walks check every entry and the order of keys themselves: each damaged entry is
+            // reported once, not again as the neighbour of every search that lands next to it.
+            LmdbTxn reader = new LmdbTxn(this, txn, false, false);
+            reader.checkNeighbours = false;
+            return new Verifier(this, txn, reader, listener).run();
         } finally {
             NativeFaults.leave(outer);
         }

@@ -63,6 +63,8 @@ final class LmdbTxn implements StoreWriter {
     private long lastTid;
     private boolean tidDirty;
     private HammerException tidError;
+    /** Whether searches check the entries around where they land (see {@link Store#readNear}). */
+    boolean checkNeighbours = true;
     private final Scratch scratch = Scratch.get();
     private final ByteBuffer key = scratch.key;
     private final ByteBuffer key2 = scratch.key2;
@@ -206,7 +208,10 @@ final class LmdbTxn implements StoreWriter {
      * damage would be stepped over in silence: the entries on both sides of the position found are
      * checked against their checksums and must lie in order around the probe.
      */
-    private static boolean seek(Cursor<ByteBuffer> c, ByteBuffer probe, Check check, String table) {
+    private boolean seek(Cursor<ByteBuffer> c, ByteBuffer probe, Check check, String table) {
+        if (!checkNeighbours) {
+            return probe.hasRemaining() ? c.get(probe, GetOp.MDB_SET_RANGE) : c.seek(SeekOp.MDB_FIRST);
+        }
         if (!probe.hasRemaining()) {
             boolean any = c.seek(SeekOp.MDB_FIRST);
             if (any) {

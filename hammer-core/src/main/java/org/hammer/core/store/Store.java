@@ -43,6 +43,13 @@ public interface Store extends AutoCloseable {
     /** Runs {@code work} in a read transaction: a consistent snapshot of the newest commit. */
     <T> T read(Function<StoreReader, T> work);
 
+    /**
+     * {@link #read} whose searches check only the records they return, not the entries around
+     * where they land: for naming the objects a scrub found damaged, whose neighbours are often the
+     * damage itself. Never for reading data a user sees.
+     */
+    <T> T readNear(Function<StoreReader, T> work);
+
     /** Runs {@code work} in a write transaction committed durably at one new TID. */
     <T> T write(Function<StoreWriter, T> work);
 

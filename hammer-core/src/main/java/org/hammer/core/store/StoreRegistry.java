@@ -115,6 +115,11 @@ final class StoreRegistry {
         }
 
         @Override
+        public <T> T readNear(Function<StoreReader, T> work) {
+            return store().readNear(work);
+        }
+
+        @Override
         public <T> T write(Function<StoreWriter, T> work) {
             return store().write(work);
         }

@@ -323,6 +323,11 @@ class MirrorEngineTest {
         }
 
         @Override
+        public <T> T readNear(java.util.function.Function<org.hammer.core.store.StoreReader, T> work) {
+            return store.readNear(work);
+        }
+
+        @Override
         public org.hammer.core.store.StoreCheck.Totals check(org.hammer.core.store.StoreCheck.Listener listener) {
             return store.check(listener);
         }
