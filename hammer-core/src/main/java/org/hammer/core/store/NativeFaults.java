@@ -21,6 +21,11 @@ final class NativeFaults {
     private static final int SIGBUS = 7;
     private static final int SIGSEGV = 11;
     private static final int SA_SIGINFO = 4;
+    /**
+     * The handler is Java code: the JVM's own uses of SIGSEGV (safepoint polls, implicit null
+     * checks) may happen inside it and must reach the JVM's handler, so the signal stays unblocked.
+     */
+    private static final int SA_NODEFER = 0x40000000;
     /** glibc's struct sigaction: handler, 128-byte mask, flags, restorer. */
     private static final int SIGACTION_BYTES = 152;
     private static final int FLAGS_OFFSET = 136;
@@ -67,7 +72,7 @@ final class NativeFaults {
                 Pointer fn = rt.getClosureManager().getClosurePointer(LibC.Handler.class, HANDLER);
                 Pointer act = Memory.allocateDirect(rt, SIGACTION_BYTES, true);
                 act.putAddress(0, fn.address());
-                act.putInt(FLAGS_OFFSET, SA_SIGINFO);
+                act.putInt(FLAGS_OFFSET, SA_SIGINFO | SA_NODEFER);
                 c.sigaction(SIGSEGV, act, null);
                 c.sigaction(SIGBUS, act, null);
                 KEEP[0] = act;
