@@ -53,7 +53,15 @@ final class Fusermount {
     static boolean isStale(Path mountPoint) {
         try {
             Files.readAttributes(mountPoint, "unix:dev");
+            // The kernel may answer a stat from its attribute cache after the daemon died; opening
+            // the directory always asks the daemon.
+            try (java.nio.file.DirectoryStream<Path> d = Files.newDirectoryStream(mountPoint)) {
+                d.iterator().hasNext();
+            }
             return false;
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            String r = e.getCause() == null ? null : e.getCause().getMessage();
+            return r != null && r.contains("not connected");
         } catch (NoSuchFileException e) {
             return false;
         } catch (FileSystemException e) {
