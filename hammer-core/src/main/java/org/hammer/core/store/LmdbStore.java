@@ -185,7 +185,11 @@ final class LmdbStore implements Store {
         try (Txn<ByteBuffer> txn = env.txnRead()) {
             LmdbTxn t = new LmdbTxn(this, txn, false, false);
             t.checkNeighbours = neighbours;
-            return work.apply(t);
+            try {
+                return work.apply(t);
+            } finally {
+                t.close();
+            }
         } catch (HammerException e) {
             throw located(e);
         } catch (RuntimeException e) {
@@ -210,8 +214,13 @@ final class LmdbStore implements Store {
         Path outer = NativeFaults.enter(dir);
         try (Txn<ByteBuffer> txn = env.txnWrite()) {
             LmdbTxn t = new LmdbTxn(this, txn, true, allocateTid);
-            T result = work.apply(t);
-            t.finish();
+            T result;
+            try {
+                result = work.apply(t);
+                t.finish();
+            } finally {
+                t.close();
+            }
             txn.commit();
             unsynced = true;
             preallocator.committed(usedBytes(), SLACK);
@@ -234,7 +243,11 @@ final class LmdbStore implements Store {
             // reported once, not again as the neighbour of every search that lands next to it.
             LmdbTxn reader = new LmdbTxn(this, txn, false, false);
             reader.checkNeighbours = false;
-            return new Verifier(this, txn, reader, listener).run();
+            try {
+                return new Verifier(this, txn, reader, listener).run();
+            } finally {
+                reader.close();
+            }
         } finally {
             NativeFaults.leave(outer);
         }

@@ -200,6 +200,35 @@ final class LmdbTxn implements StoreWriter {
     }
 
     private final Check recordCheck = (k, v) -> header(recordKey(k), v);
+    /** Cursors kept for point lookups (never nested); scans open their own. Closed by {@link #close}. */
+    private Cursor<ByteBuffer> recordLookups;
+    private Cursor<ByteBuffer> metaLookups;
+
+    private Cursor<ByteBuffer> recordLookups() {
+        if (recordLookups == null) {
+            recordLookups = store.records.openCursor(txn);
+        }
+        return recordLookups;
+    }
+
+    private Cursor<ByteBuffer> metaLookups() {
+        if (metaLookups == null) {
+            metaLookups = store.meta.openCursor(txn);
+        }
+        return metaLookups;
+    }
+
+    /** Closes the lookup cursors; before the transaction ends (LMDB frees a write transaction's). */
+    void close() {
+        if (recordLookups != null) {
+            recordLookups.close();
+            recordLookups = null;
+        }
+        if (metaLookups != null) {
+            metaLookups.close();
+            metaLookups = null;
+        }
+    }
     private final Check metaCheck = (k, v) -> metaValue(metaName(k), v);
 
     /**
@@ -222,10 +251,13 @@ final class LmdbTxn implements StoreWriter {
         boolean found = c.get(probe, GetOp.MDB_SET_RANGE);
         if (found) {
             check.check(c.key(), c.val());
-            if (compare(c.key(), probe) < 0) {
+            int order = compare(c.key(), probe);
+            if (order < 0) {
                 throw damaged(table + ": a search landed before the key it looked for (keys out of order)");
             }
-            if (c.prev()) {
+            // Landing on the very key searched for steps over nothing; otherwise the entry before
+            // must be checked, for a key that damage moved would lie there.
+            if (order > 0 && c.prev()) {
                 check.check(c.key(), c.val());
                 if (compare(c.key(), probe) >= 0) {
                     throw damaged(table + ": a search stepped over a key (keys out of order)");
@@ -306,19 +338,19 @@ final class LmdbTxn implements StoreWriter {
 
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
     private <T> T exact(RecordKey k, java.util.function.BiFunction<RecordKey, ByteBuffer, T> decode) {
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            ByteBuffer probe = probe(k);
-            if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
-                return null;
-            }
-            return decode.apply(k, c.val());
+        Cursor<ByteBuffer> c = recordLookups();
+        ByteBuffer probe = probe(k);
+        if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
+            return null;
         }
+        return decode.apply(k, c.val());
     }
 
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
         RecordKey probe = new RecordKey(pfs, obj, type, k, asOf);
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+        {
+            Cursor<ByteBuffer> c = recordLookups();
             boolean found = seek(c, probe(probe), recordCheck, "records");
             if (found) {
                 RecordKey at = recordKey(c.key());
@@ -487,12 +519,11 @@ final class LmdbTxn implements StoreWriter {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
         key.put(nameBytes).flip();
-        try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
-            if (!seek(c, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
-                return null;
-            }
-            return metaValue(nameBytes, c.val());
+        Cursor<ByteBuffer> c = metaLookups();
+        if (!seek(c, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
+            return null;
         }
+        return metaValue(nameBytes, c.val());
     }
 
     private static byte[] metaName(ByteBuffer k) {
