@@ -39,6 +39,20 @@ class WalkthroughIT {
         walk();
     }
 
+    /**
+     * The script unmounts with fusermount, which does not wait for the mount daemons: they finish
+     * (commit, leave the mount table in the run directory) after it ends. Wait for them, at most
+     * 30 s, before the temporary directory goes.
+     */
+    private void awaitDaemons() throws InterruptedException {
+        String mark = tmp.toString();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(
+                ph -> ph.info().commandLine().map(c -> c.contains(mark) && c.contains("mount")).orElse(false))) {
+            Thread.sleep(50);
+        }
+    }
+
     private void walk(String... args) throws Exception {
         Path launcher = CliRunner.create().launcher();
         Path script = script(launcher.getParent());
@@ -54,6 +68,7 @@ class WalkthroughIT {
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String text = new String(out, StandardCharsets.UTF_8);
+        awaitDaemons();
 
         assertThat(p.exitValue()).as(text).isZero();
         assertThat(text).contains("WALKTHROUGH PASSED");
