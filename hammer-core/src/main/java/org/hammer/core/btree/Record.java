@@ -55,12 +55,20 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
 
     /** CRC32C of the key and the value header up to and including the data CRC. */
     public static int recordCrc(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc) {
-        ByteBuffer b = ByteBuffer.allocate(CRC_INPUT);
+        CrcScratch s = CrcScratch.PER_THREAD.get();
+        ByteBuffer b = s.input.clear();
         key.writeTo(b);
         b.putLong(deleteTid).putLong(createTs).putLong(deleteTs).putInt(dataCrc).flip();
-        CRC32C c = new CRC32C();
-        c.update(b);
-        return (int) c.getValue();
+        s.crc.reset();
+        s.crc.update(b);
+        return (int) s.crc.getValue();
+    }
+
+    /** The record CRC's input and checksum, one per thread: it is computed for every record read or written. */
+    private static final class CrcScratch {
+        static final ThreadLocal<CrcScratch> PER_THREAD = ThreadLocal.withInitial(CrcScratch::new);
+        final ByteBuffer input = ByteBuffer.allocate(CRC_INPUT);
+        final CRC32C crc = new CRC32C();
     }
 
     /** This record's record CRC, given its data CRC. */

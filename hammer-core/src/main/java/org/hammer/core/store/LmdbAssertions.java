@@ -48,9 +48,7 @@ final class LmdbAssertions {
             return;
         }
         try {
-            Method m = Env.class.getDeclaredMethod("pointer");
-            m.setAccessible(true);
-            Pointer p = (Pointer) m.invoke(env);
+            Pointer p = pointer(env);
             DIRS.put(p.address(), dir);
             n.mdb_env_set_assert(p, HANDLER);
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -61,13 +59,21 @@ final class LmdbAssertions {
     }
 
     static void remove(Env<?> env) {
+        if (lib == null) {
+            return; // nothing was registered
+        }
         try {
-            Method m = Env.class.getDeclaredMethod("pointer");
-            m.setAccessible(true);
-            DIRS.remove(((Pointer) m.invoke(env)).address());
+            DIRS.remove(pointer(env).address());
         } catch (ReflectiveOperationException | RuntimeException e) {
             // nothing registered
         }
+    }
+
+    /** The {@code MDB_env} pointer lmdbjava keeps to itself. */
+    private static Pointer pointer(Env<?> env) throws ReflectiveOperationException {
+        Method m = Env.class.getDeclaredMethod("pointer");
+        m.setAccessible(true);
+        return (Pointer) m.invoke(env);
     }
 
     private static void failed(Pointer env, String message) {

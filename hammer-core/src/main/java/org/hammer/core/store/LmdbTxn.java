@@ -377,7 +377,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
-        byte[] to = toExclusive.toBytes();
+        ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             boolean ok = seek(c, probe(from), recordCheck, "records");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
@@ -397,10 +397,6 @@ final class LmdbTxn implements StoreWriter {
                 ok = next(c, order, "records");
             }
         }
-    }
-
-    private static int compare(ByteBuffer a, byte[] b) {
-        return compare(a, ByteBuffer.wrap(b));
     }
 
     /** Unsigned lexicographic order of the remaining bytes, LMDB's order for these tables. */
@@ -433,10 +429,11 @@ final class LmdbTxn implements StoreWriter {
             afterKey.writeTo(seek);
         }
         seek.flip();
-        byte[] afterBytes = null;
+        ByteBuffer afterBytes = null;
         if (afterKey != null) {
-            afterBytes = new byte[seek.remaining()];
-            seek.duplicate().get(afterBytes);
+            byte[] after = new byte[seek.remaining()];
+            seek.duplicate().get(after);
+            afterBytes = ByteBuffer.wrap(after);
         }
         try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
             boolean ok = seek(c, seek, LmdbTxn::checkChange, "change index");
