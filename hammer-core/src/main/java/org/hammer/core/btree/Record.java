@@ -55,20 +55,44 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
 
     /** CRC32C of the key and the value header up to and including the data CRC. */
     public static int recordCrc(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc) {
-        CrcScratch s = CrcScratch.PER_THREAD.get();
-        ByteBuffer b = s.input.clear();
-        key.writeTo(b);
-        b.putLong(deleteTid).putLong(createTs).putLong(deleteTs).putInt(dataCrc).flip();
-        s.crc.reset();
-        s.crc.update(b);
-        return (int) s.crc.getValue();
+        return RecordCrc.PER_THREAD.get().of(key, deleteTid, createTs, deleteTs, dataCrc);
     }
 
-    /** The record CRC's input and checksum, one per thread: it is computed for every record read or written. */
-    private static final class CrcScratch {
-        static final ThreadLocal<CrcScratch> PER_THREAD = ThreadLocal.withInitial(CrcScratch::new);
-        final ByteBuffer input = ByteBuffer.allocate(CRC_INPUT);
-        final CRC32C crc = new CRC32C();
+    /**
+     * Computes record CRCs, without allocating: one per thread, or one per user that computes
+     * many (a store transaction checks one for every entry it reads).
+     */
+    public static final class RecordCrc {
+        static final ThreadLocal<RecordCrc> PER_THREAD = ThreadLocal.withInitial(RecordCrc::new);
+        private final byte[] input = new byte[CRC_INPUT];
+        private final CRC32C crc = new CRC32C();
+
+        public int of(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc) {
+            byte[] a = input;
+            a[0] = (byte) (key.pfs() >>> 8);
+            a[1] = (byte) key.pfs();
+            putLong(a, 2, key.obj());
+            a[10] = (byte) key.type().code();
+            putLong(a, 11, key.key());
+            putLong(a, 19, key.createTid());
+            putLong(a, 27, deleteTid);
+            putLong(a, 35, createTs);
+            putLong(a, 43, deleteTs);
+            a[51] = (byte) (dataCrc >>> 24);
+            a[52] = (byte) (dataCrc >>> 16);
+            a[53] = (byte) (dataCrc >>> 8);
+            a[54] = (byte) dataCrc;
+            crc.reset();
+            crc.update(a, 0, CRC_INPUT);
+            return (int) crc.getValue();
+        }
+
+        private static void putLong(byte[] a, int at, long v) {
+            for (int i = 7; i >= 0; i--) {
+                a[at + i] = (byte) v;
+                v >>>= 8;
+            }
+        }
     }
 
     /** This record's record CRC, given its data CRC. */
@@ -102,9 +126,19 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
      * mismatch or an impossible size throws {@link CorruptRecordException}.
      */
     public static Record readValue(RecordKey key, ByteBuffer b) {
-        Header h = Header.read(key, b);
-        byte[] data = new byte[b.remaining()];
-        b.get(data);
+        return withData(key, Header.read(key, b), b);
+    }
+
+    /**
+     * The record whose value header {@code h} was already read and checked from {@code b} (the
+     * whole value, as stored): reads its data and checks the data CRC.
+     */
+    public static Record withData(RecordKey key, Header h, ByteBuffer b) {
+        if (b.remaining() != VALUE_HEADER + h.dataLength()) {
+            throw new CorruptRecordException(key, "value changed size while being read");
+        }
+        byte[] data = new byte[h.dataLength()];
+        b.get(b.position() + VALUE_HEADER, data);
         if (dataCrc(data) != h.dataCrc()) {
             throw new CorruptRecordException(key, "data checksum mismatch");
         }
@@ -117,20 +151,26 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
         return new Record(key, h.deleteTid(), h.createTs(), h.deleteTs(), null);
     }
 
-    /** A stored value's header, its record CRC checked; {@code b} is left at the data. */
+    /** A stored value's header, its record CRC checked; reading it leaves the buffer's position as it was. */
     public record Header(long deleteTid, long createTs, long deleteTs, int dataCrc, int dataLength) {
 
         public static Header read(RecordKey key, ByteBuffer b) {
+            return read(key, b, RecordCrc.PER_THREAD.get());
+        }
+
+        /** Reads the header at {@code b}'s position (b is left as it is), computing the CRC with {@code crc}. */
+        public static Header read(RecordKey key, ByteBuffer b, RecordCrc crc) {
             int size = b.remaining();
             if (size < VALUE_HEADER || size > VALUE_HEADER + MAX_DATA) {
                 throw new CorruptRecordException(key, "impossible value size " + size);
             }
-            long del = b.getLong();
-            long cts = b.getLong();
-            long dts = b.getLong();
-            int dataCrc = b.getInt();
-            int recCrc = b.getInt();
-            if (recCrc != recordCrc(key, del, cts, dts, dataCrc)) {
+            int p = b.position();
+            long del = b.getLong(p);
+            long cts = b.getLong(p + 8);
+            long dts = b.getLong(p + 16);
+            int dataCrc = b.getInt(p + 24);
+            int recCrc = b.getInt(p + 28);
+            if (recCrc != crc.of(key, del, cts, dts, dataCrc)) {
                 throw new CorruptRecordException(key, "record checksum mismatch");
             }
             if (del != 0 && del == key.createTid()) {

@@ -45,6 +45,13 @@ public record RecordKey(int pfs, long obj, RecordType type, long key, long creat
         return type == null ? null : new RecordKey(pfs, obj, type, key, create);
     }
 
+    /** Reads a key at {@code at} without moving {@code b}; returns null when the type code is unknown. */
+    public static RecordKey readAt(ByteBuffer b, int at) {
+        RecordType type = RecordType.ofCode(Byte.toUnsignedInt(b.get(at + 10)));
+        return type == null ? null : new RecordKey(Short.toUnsignedInt(b.getShort(at)), b.getLong(at + 2), type,
+                b.getLong(at + 11), b.getLong(at + 19));
+    }
+
     public static RecordKey fromBytes(byte[] bytes) {
         return readFrom(ByteBuffer.wrap(bytes));
     }

@@ -49,7 +49,16 @@ public final class FsWriter extends FsReader {
     // ---- record primitives ----
 
     void put(long obj, RecordType type, long key, byte[] data) {
-        drop(obj, type, key);
+        Record cur = visible(obj, type, key);
+        if (cur != null && cur.key().createTid() != tid) {
+            w.setDelete(cur.key(), tid, w.nowMicros());
+        }
+        // A version this transaction wrote has the new one's key: the insert replaces it.
+        insertNew(obj, type, key, data);
+    }
+
+    /** Writes a version of {@code (obj, type, key)} where no version is visible. */
+    private void insertNew(long obj, RecordType type, long key, byte[] data) {
         w.insert(Record.live(new RecordKey(pfs, obj, type, key, tid), w.nowMicros(), data));
     }
 
@@ -91,8 +100,8 @@ public final class FsWriter extends FsReader {
     }
 
     private void addEntry(long dir, String name, long child, int fileType) {
-        put(dir, RecordType.DIRENTRY, freeSlot(dir, RecordType.DIRENTRY, name), new DirEntry(child, fileType, name)
-                .encode());
+        insertNew(dir, RecordType.DIRENTRY, freeSlot(dir, RecordType.DIRENTRY, name),
+                new DirEntry(child, fileType, name).encode());
     }
 
     /** The first key of the name's hash range that no live record of {@code (obj, type)} uses. */

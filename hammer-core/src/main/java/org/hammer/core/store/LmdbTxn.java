@@ -69,6 +69,7 @@ final class LmdbTxn implements StoreWriter {
     private final ByteBuffer key = scratch.key;
     private final ByteBuffer key2 = scratch.key2;
     private final ByteBuffer one = scratch.one;
+    private final Record.RecordCrc crc = new Record.RecordCrc();
 
     LmdbTxn(LmdbStore store, Txn<ByteBuffer> txn, boolean writable, boolean allocateTid) {
         this.store = store;
@@ -130,26 +131,23 @@ final class LmdbTxn implements StoreWriter {
             throw new CorruptRecordException(null, "stored key of " + kb.remaining() + " bytes");
         }
         int type = Byte.toUnsignedInt(kb.get(kb.position() + 10));
-        RecordKey k = RecordKey.readFrom(kb.duplicate());
+        RecordKey k = RecordKey.readAt(kb, kb.position());
         if (k == null) {
             throw new CorruptRecordException(null, String.format("stored key of unknown type 0x%02x", type));
         }
         return k;
     }
 
-    /** A value's bytes, refused when they reach outside the data file. */
+    /** A value's bytes, refused when they reach outside the data file (read, never moved). */
     private ByteBuffer inFile(ByteBuffer v, RecordKey k) {
         if (!store.bounds.contains(v)) {
             throw new CorruptRecordException(k, "value of " + v.remaining() + " bytes reaches past the end of data.mdb");
         }
-        return v.duplicate();
+        return v;
     }
 
     private Record full(RecordKey k, ByteBuffer v) {
-        if (v.remaining() > Record.VALUE_HEADER + Record.MAX_DATA) {
-            throw new CorruptRecordException(k, "impossible value size " + v.remaining());
-        }
-        return Record.readValue(k, inFile(v, k));
+        return Record.withData(k, header(k, v), v);
     }
 
     /** A stored record from its key and value as a cursor gives them, both checked (for scrub). */
@@ -161,7 +159,7 @@ final class LmdbTxn implements StoreWriter {
         if (v.remaining() > Record.VALUE_HEADER + Record.MAX_DATA) {
             throw new CorruptRecordException(k, "impossible value size " + v.remaining());
         }
-        return Record.Header.read(k, inFile(v, k));
+        return Record.Header.read(k, inFile(v, k), crc);
     }
 
     static int changeCrc(ByteBuffer key, byte kind) {
@@ -199,10 +197,31 @@ final class LmdbTxn implements StoreWriter {
         void check(ByteBuffer key, ByteBuffer value);
     }
 
-    private final Check recordCheck = (k, v) -> header(recordKey(k), v);
-    /** Cursors kept for point lookups (never nested); scans open their own. Closed by {@link #close}. */
+    /** The key and checked header of the record entry {@link #recordCheck} last checked. */
+    private RecordKey checkedKey;
+    private Record.Header checkedHeader;
+    private final Check recordCheck = (k, v) -> {
+        RecordKey rk = recordKey(k);
+        checkedHeader = header(rk, v);
+        checkedKey = rk;
+    };
+    /** Cursors kept for point lookups (never nested). Closed by {@link #close}. */
     private Cursor<ByteBuffer> recordLookups;
     private Cursor<ByteBuffer> metaLookups;
+    /** Record cursors that scans have finished with, for the next scan (scans may nest). */
+    private final java.util.ArrayDeque<Cursor<ByteBuffer>> idleScans = new java.util.ArrayDeque<>(4);
+    /** {@link #maxObj} of {@link #maxObjPfs} as this transaction has it, or -1 when not known. */
+    private int maxObjPfs = -1;
+    private long maxObjValue;
+
+    private Cursor<ByteBuffer> scanCursor() {
+        Cursor<ByteBuffer> c = idleScans.poll();
+        return c != null ? c : store.records.openCursor(txn);
+    }
+
+    private void scanDone(Cursor<ByteBuffer> c) {
+        idleScans.push(c);
+    }
 
     private Cursor<ByteBuffer> recordLookups() {
         if (recordLookups == null) {
@@ -220,6 +239,9 @@ final class LmdbTxn implements StoreWriter {
 
     /** Closes the lookup cursors; before the transaction ends (LMDB frees a write transaction's). */
     void close() {
+        for (Cursor<ByteBuffer> c; (c = idleScans.poll()) != null; ) {
+            c.close();
+        }
         if (recordLookups != null) {
             recordLookups.close();
             recordLookups = null;
@@ -275,6 +297,38 @@ final class LmdbTxn implements StoreWriter {
         return found;
     }
 
+    /**
+     * Moves {@code c} to the last record entry whose key is at most {@code probe}, returning whether
+     * there is one; {@link #checkedKey} and {@link #checkedHeader} are then that entry's. As for
+     * {@link #seek}, the entries on both sides of the position are checked and must lie in order
+     * around the probe (the one after it only when searches check neighbours).
+     */
+    private boolean seekFloor(Cursor<ByteBuffer> c, ByteBuffer probe) {
+        if (c.get(probe, GetOp.MDB_SET_RANGE)) {
+            int order = compare(c.key(), probe);
+            if (order == 0) {
+                recordCheck.check(c.key(), c.val());
+                return true;
+            }
+            if (checkNeighbours) {
+                recordCheck.check(c.key(), c.val());
+                if (order < 0) {
+                    throw damaged("records: a search landed before the key it looked for (keys out of order)");
+                }
+            }
+            if (!c.prev()) {
+                return false;
+            }
+        } else if (!c.seek(SeekOp.MDB_LAST)) {
+            return false;
+        }
+        recordCheck.check(c.key(), c.val());
+        if (checkNeighbours && compare(c.key(), probe) >= 0) {
+            throw damaged("records: a search stepped over a key (keys out of order)");
+        }
+        return true;
+    }
+
     /** Steps to the next entry, which must have a greater key than {@code last} (updated). */
     private static boolean next(Cursor<ByteBuffer> c, KeyOrder last, String table) {
         if (!c.next()) {
@@ -286,26 +340,14 @@ final class LmdbTxn implements StoreWriter {
 
     /** The previous key of a walk, to check that keys only increase. */
     private static final class KeyOrder {
-        private final byte[] last = new byte[MAX_KEY];
-        private int length = -1;
+        private final ByteBuffer last = ByteBuffer.allocate(MAX_KEY);
 
         KeyOrder(ByteBuffer first) {
             remember(first);
         }
 
         void advance(ByteBuffer k, String table) {
-            ByteBuffer d = k.duplicate();
-            int n = Math.min(d.remaining(), MAX_KEY);
-            int p = d.position();
-            int m = Math.min(n, length);
-            int cmp = 0;
-            for (int i = 0; i < m && cmp == 0; i++) {
-                cmp = Integer.compare(d.get(p + i) & 0xff, last[i] & 0xff);
-            }
-            if (cmp == 0) {
-                cmp = Integer.compare(n, length);
-            }
-            if (cmp <= 0) {
+            if (compare(k, last) <= 0) {
                 throw damaged(table + ": keys out of order");
             }
             remember(k);
@@ -313,8 +355,9 @@ final class LmdbTxn implements StoreWriter {
 
         private void remember(ByteBuffer k) {
             ByteBuffer d = k.duplicate();
-            length = Math.min(d.remaining(), MAX_KEY);
-            d.get(last, 0, length);
+            d.limit(d.position() + Math.min(d.remaining(), MAX_KEY));
+            last.clear();
+            last.put(d).flip();
         }
     }
 
@@ -348,37 +391,24 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
-        RecordKey probe = new RecordKey(pfs, obj, type, k, asOf);
-        {
-            Cursor<ByteBuffer> c = recordLookups();
-            boolean found = seek(c, probe(probe), recordCheck, "records");
-            if (found) {
-                RecordKey at = recordKey(c.key());
-                if (!at.equals(probe)) {
-                    found = c.prev();
-                }
-            } else {
-                found = c.seek(SeekOp.MDB_LAST);
-            }
-            if (!found) {
-                return null;
-            }
-            RecordKey at = recordKey(c.key());
-            long delete = header(at, c.val()).deleteTid();
-            if (at.pfs() != pfs || at.obj() != obj || at.type() != type || at.key() != k) {
-                return null;
-            }
-            if (!org.hammer.core.tid.Tid.visible(at.createTid(), delete, asOf)) {
-                return null;
-            }
-            return full(at, c.val());
+        Cursor<ByteBuffer> c = recordLookups();
+        if (!seekFloor(c, probe(new RecordKey(pfs, obj, type, k, asOf)))) {
+            return null;
         }
+        RecordKey at = checkedKey;
+        Record.Header h = checkedHeader;
+        if (at.pfs() != pfs || at.obj() != obj || at.type() != type || at.key() != k
+                || !org.hammer.core.tid.Tid.visible(at.createTid(), h.deleteTid(), asOf)) {
+            return null;
+        }
+        return Record.withData(at, h, inFile(c.val(), at));
     }
 
     @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+        Cursor<ByteBuffer> c = scanCursor();
+        try {
             boolean ok = seek(c, probe(from), recordCheck, "records");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
@@ -396,21 +426,21 @@ final class LmdbTxn implements StoreWriter {
                 }
                 ok = next(c, order, "records");
             }
+        } finally {
+            scanDone(c);
         }
     }
 
     /** Unsigned lexicographic order of the remaining bytes, LMDB's order for these tables. */
-    private static int compare(ByteBuffer a, ByteBuffer b) {
-        int n = Math.min(a.remaining(), b.remaining());
-        int pa = a.position();
-        int pb = b.position();
-        for (int i = 0; i < n; i++) {
-            int c = Integer.compare(a.get(pa + i) & 0xff, b.get(pb + i) & 0xff);
-            if (c != 0) {
-                return c;
-            }
+    static int compare(ByteBuffer a, ByteBuffer b) {
+        int i = a.mismatch(b);
+        if (i < 0) {
+            return 0;
         }
-        return Integer.compare(a.remaining(), b.remaining());
+        if (i >= a.remaining() || i >= b.remaining()) {
+            return Integer.compare(a.remaining(), b.remaining());
+        }
+        return Integer.compare(a.get(a.position() + i) & 0xff, b.get(b.position() + i) & 0xff);
     }
 
     @Override
@@ -479,24 +509,28 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long maxObj(int pfs) {
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
-            boolean found;
-            if (pfs == 0xFFFF) {
-                found = c.seek(SeekOp.MDB_LAST);
-                if (found) {
-                    recordCheck.check(c.key(), c.val());
-                }
-            } else {
-                key2.clear();
-                key2.putShort((short) (pfs + 1)).flip();
-                found = seek(c, key2, recordCheck, "records") ? c.prev() : c.seek(SeekOp.MDB_LAST);
-            }
-            if (!found) {
-                return 0;
-            }
-            RecordKey k = recordKey(c.key());
-            return k.pfs() == pfs ? k.obj() : 0;
+        if (pfs == maxObjPfs) {
+            return maxObjValue;
         }
+        Cursor<ByteBuffer> c = recordLookups();
+        boolean found;
+        if (pfs == 0xFFFF) {
+            found = c.seek(SeekOp.MDB_LAST);
+            if (found) {
+                recordCheck.check(c.key(), c.val());
+            }
+        } else {
+            key2.clear();
+            key2.putShort((short) (pfs + 1)).flip();
+            found = seekFloor(c, key2);
+        }
+        long max = found && checkedKey.pfs() == pfs ? checkedKey.obj() : 0;
+        if (writable) {
+            // Kept up to date by insert and destroy for the rest of the transaction.
+            maxObjPfs = pfs;
+            maxObjValue = max;
+        }
+        return max;
     }
 
     @Override
@@ -613,6 +647,9 @@ final class LmdbTxn implements StoreWriter {
             change(r.key(), oldDelete, false);
         }
         store.records.put(txn, recordKey(key, r.key()), value(r, dataCrc));
+        if (r.key().pfs() == maxObjPfs && Long.compareUnsigned(r.key().obj(), maxObjValue) > 0) {
+            maxObjValue = r.key().obj();
+        }
         change(r.key(), r.key().createTid(), true);
         if (r.deleteTid() != 0) {
             change(r.key(), r.deleteTid(), true);
@@ -654,6 +691,9 @@ final class LmdbTxn implements StoreWriter {
         }
         long delete = header(k, v).deleteTid();
         store.records.delete(txn, recordKey(key, k));
+        if (k.pfs() == maxObjPfs && Long.compareUnsigned(k.obj(), maxObjValue) >= 0) {
+            maxObjPfs = -1; // perhaps the last record of the largest object: search again
+        }
         change(k, k.createTid(), false);
         if (delete != 0) {
             change(k, delete, false);
