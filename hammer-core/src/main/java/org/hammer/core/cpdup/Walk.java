@@ -111,7 +111,7 @@ final class Walk<S, T> {
             S child = src.child(f.src, name);
             Meta m = src.stat(child);
             if (m != null) {
-                entry(child, m, f.dst, name, current);
+                entry(child, m, f.dst, name, current, f.created);
             }
             return true;
         }
@@ -131,7 +131,7 @@ final class Walk<S, T> {
         String name = dst.destName();
         if (name != null) {
             current = ".";
-            entry(root, m, dir, name, ".");
+            entry(root, m, dir, name, ".", false);
             return;
         }
         if (!m.isDir()) {
@@ -151,9 +151,10 @@ final class Walk<S, T> {
         return path == null || path.equals(".") ? dst.describe() : dst.describe() + "/" + path;
     }
 
-    private void entry(S s, Meta m, T dir, String name, String path) {
+    /** Copies one source entry into {@code dir}, which this walk created (and so holds nothing yet) when {@code fresh}. */
+    private void entry(S s, Meta m, T dir, String name, String path, boolean fresh) {
         n.checked++;
-        TargetTree.Found<T> cur = dst.lookup(dir, name);
+        TargetTree.Found<T> cur = fresh ? null : dst.lookup(dir, name);
         if (m.isDir()) {
             if (cur != null && cur.meta().isDir()) {
                 enterDir(s, m, cur.node(), path, false);

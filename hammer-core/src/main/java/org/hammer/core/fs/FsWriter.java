@@ -100,8 +100,44 @@ public final class FsWriter extends FsReader {
     }
 
     private void addEntry(long dir, String name, long child, int fileType) {
-        insertNew(dir, RecordType.DIRENTRY, freeSlot(dir, RecordType.DIRENTRY, name),
-                new DirEntry(child, fileType, name).encode());
+        addEntry(dir, name, child, fileType, freeSlot(dir, RecordType.DIRENTRY, name));
+    }
+
+    private void addEntry(long dir, String name, long child, int fileType, long slot) {
+        insertNew(dir, RecordType.DIRENTRY, slot, new DirEntry(child, fileType, name).encode());
+    }
+
+    /**
+     * The visible entry of {@code name} in {@code dir} (or null), and the key a new entry of that
+     * name takes once that one is gone: what {@link #entryRecord} and then {@link #freeSlot} after
+     * dropping it give, in one scan of the name's hash range.
+     */
+    private NameSlot nameSlot(long dir, String name) {
+        long h = DirEntry.hashKey(name);
+        Record[] found = new Record[1];
+        long[] slot = {h};
+        boolean[] gap = new boolean[1];
+        scanVisible(dir, RecordType.DIRENTRY, h, h + 0x10000, true, rec -> {
+            boolean named = found[0] == null && DirEntry.decode(rec.data()).name().equals(name);
+            if (named) {
+                found[0] = rec;
+            }
+            if (!gap[0]) {
+                if (rec.key().key() == slot[0] && !named) {
+                    slot[0]++;
+                } else {
+                    gap[0] = true;
+                }
+            }
+            return found[0] == null || !gap[0];
+        });
+        if (slot[0] >= h + 0x10000) {
+            throw new FsException(Errno.ENOSPC, name + ": too many names with the same hash");
+        }
+        return new NameSlot(found[0], slot[0]);
+    }
+
+    private record NameSlot(Record entry, long free) {
     }
 
     /** The first key of the name's hash range that no live record of {@code (obj, type)} uses. */
@@ -129,12 +165,13 @@ public final class FsWriter extends FsReader {
     private long newObject(long dir, String name, Inode inode) {
         checkName(name);
         dir(dir);
-        if (entryRecord(dir, name) != null) {
+        NameSlot at = nameSlot(dir, name);
+        if (at.entry() != null) {
             throw new FsException(Errno.EEXIST, name + ": file exists");
         }
         long ino = Math.max(w.maxObj(pfs), ROOT) + 1;
         putInode(ino, inode);
-        addEntry(dir, name, ino, inode.fileType());
+        addEntry(dir, name, ino, inode.fileType(), at.free());
         touchDir(dir, inode.isDir() ? 1 : 0);
         return ino;
     }
@@ -170,7 +207,8 @@ public final class FsWriter extends FsReader {
         checkName(name);
         Inode i = getattr(ino);
         dir(dir);
-        Record e = entryRecord(dir, name);
+        NameSlot at = nameSlot(dir, name);
+        Record e = at.entry();
         if (e != null) {
             long old = DirEntry.decode(e.data()).child();
             Inode oi = getattr(old);
@@ -180,7 +218,7 @@ public final class FsWriter extends FsReader {
             dropRecord(e);
             releaseLink(old, oi);
         }
-        addEntry(dir, name, ino, i.fileType());
+        addEntry(dir, name, ino, i.fileType(), at.free());
         putInode(ino, i.withNlink(i.nlink() + 1).withTimes(i.atimeNs(), i.mtimeNs(), nowNs));
         touchDir(dir, 0);
     }
