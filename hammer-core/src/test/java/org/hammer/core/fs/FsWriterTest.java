@@ -61,6 +61,54 @@ class FsWriterTest {
         return Arrays.copyOf(b, k);
     }
 
+    /** Two names whose directory hash is the same (found by search): the second takes the next key. */
+    private static final String SAME_HASH_A = "uystupaeez";
+    private static final String SAME_HASH_B = "okrkjvngwp";
+
+    @Test
+    void namesWithTheSameHashKeepDistinctSlotsThroughCreatePlaceAndUnlink() {
+        assertThat(org.hammer.core.btree.DirEntry.hashKey(SAME_HASH_A))
+                .isEqualTo(org.hammer.core.btree.DirEntry.hashKey(SAME_HASH_B));
+        long h = org.hammer.core.btree.DirEntry.hashKey(SAME_HASH_A);
+        long[] ino = write(f -> new long[] {f.mknod(ROOT, SAME_HASH_A, 0644, 0, 0, 0),
+                f.mknod(ROOT, SAME_HASH_B, 0644, 0, 0, 0)});
+        read(Tid.MAX, r -> {
+            assertThat(r.list(ROOT)).extracting(Entry::name, Entry::ino, Entry::cookie).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(SAME_HASH_A, ino[0], h),
+                    org.assertj.core.groups.Tuple.tuple(SAME_HASH_B, ino[1], h + 1));
+            return null;
+        });
+        assertThatThrownBy(() -> change(f -> f.mknod(ROOT, SAME_HASH_B, 0644, 0, 0, 0)))
+                .hasMessageContaining("file exists");
+
+        // Replacing B by a staged file keeps B's slot; replacing A (after A went) takes the first free one.
+        long staged = write(f -> {
+            long s = f.mkunnamed(ROOT, 0600, 0, 0);
+            f.place(s, ROOT, SAME_HASH_B);
+            return s;
+        });
+        change(f -> f.unlink(ROOT, SAME_HASH_A));
+        long again = write(f -> f.mknod(ROOT, SAME_HASH_A, 0644, 0, 0, 0));
+        read(Tid.MAX, r -> {
+            assertThat(r.list(ROOT)).extracting(Entry::name, Entry::ino, Entry::cookie).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(SAME_HASH_A, again, h),
+                    org.assertj.core.groups.Tuple.tuple(SAME_HASH_B, staged, h + 1));
+            assertThat(r.lookup(ROOT, SAME_HASH_B)).isEqualTo(staged);
+            assertThat(r.exists(ino[1])).isFalse();
+            return null;
+        });
+        long placedOverA = write(f -> {
+            long s = f.mkunnamed(ROOT, 0600, 0, 0);
+            f.place(s, ROOT, SAME_HASH_A);
+            return s;
+        });
+        read(Tid.MAX, r -> {
+            assertThat(r.lookup(ROOT, SAME_HASH_A)).isEqualTo(placedOverA);
+            assertThat(r.list(ROOT)).extracting(Entry::cookie).containsExactly(h, h + 1);
+            return null;
+        });
+    }
+
     @Test
     void aSparseFileBeyondFiveGibReadsBackWithHolesAsZeros() {
         long far = 5L << 30;
