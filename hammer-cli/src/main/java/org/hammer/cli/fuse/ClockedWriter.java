@@ -76,6 +76,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public Stored stored(RecordKey key) {
+        return w.stored(key);
+    }
+
+    @Override
     public Record visible(int pfs, long obj, RecordType type, long key, long asOf) {
         return w.visible(pfs, obj, type, key, asOf);
     }

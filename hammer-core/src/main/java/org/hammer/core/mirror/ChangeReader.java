@@ -1,12 +1,17 @@
 package org.hammer.core.mirror;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreReader;
 import org.hammer.proto.Rec;
+import org.hammer.proto.Records;
 
 /**
  * Reads what a mirror sends, one frame's worth per short read transaction: the changes of a PFS
@@ -25,14 +30,58 @@ final class ChangeReader {
         this.batchBytes = batchBytes;
     }
 
-    record Chunk(List<Rec> recs, long dataBytes, long lastTid, RecordKey lastKey, boolean done,
-            boolean cut) {
+    /**
+     * One RECORDS payload: {@code count} records encoded in {@code payload[0, length)}, an array
+     * this reader reuses for its next chunk.
+     */
+    record Chunk(byte[] payload, int length, int count, long dataBytes, long lastTid, RecordKey lastKey,
+            boolean done, boolean cut) {
+    }
+
+    /** The payload being encoded: the records of one frame, each one's data copied once, from the store. */
+    private byte[] frame = new byte[FRAME_TARGET + (128 << 10)];
+    private int framed;
+
+    /**
+     * Appends {@code rec} and then, when not null, its data field holding the bytes remaining in
+     * {@code data} (copied straight from the store into the frame: protobuf would copy a direct
+     * buffer into an array of its own first) to {@link #frame}, as one element of Records'
+     * repeated field 1. Returns the bytes appended.
+     */
+    private int frame(Rec rec, ByteBuffer data) {
+        int n = rec.getSerializedSize();
+        if (data != null) {
+            n += CodedOutputStream.computeTagSize(Rec.DATA_FIELD_NUMBER)
+                    + CodedOutputStream.computeUInt32SizeNoTag(data.remaining()) + data.remaining();
+        }
+        int need = CodedOutputStream.computeTagSize(Records.RECS_FIELD_NUMBER)
+                + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+        if (framed + need > frame.length) {
+            frame = java.util.Arrays.copyOf(frame, Math.max(frame.length * 2, framed + need));
+        }
+        CodedOutputStream out = CodedOutputStream.newInstance(frame, framed, need);
+        try {
+            out.writeTag(Records.RECS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(n);
+            rec.writeTo(out);
+            if (data != null) {
+                out.writeTag(Rec.DATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(data.remaining());
+                out.write(data.duplicate());
+            }
+            out.checkNoSpaceLeft();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("record of " + n + " bytes did not fit the room computed for it", e);
+        }
+        framed += need;
+        return need;
     }
 
     /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
     Chunk changes(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
         return store.read(r -> {
-            List<Rec> recs = new java.util.ArrayList<>();
+            framed = 0;
+            int[] count = {0};
             long[] size = {0, 0};
             long[] last = {posTid};
             RecordKey[] lastKey = {posKey};
@@ -51,7 +100,7 @@ final class ChangeReader {
                 if (!k.type().mirrored()) {
                     return true;
                 }
-                Record rec = r.get(k);
+                StoreReader.Stored rec = r.stored(k);
                 if (rec == null) {
                     // A record and its change entries are only ever removed together: a change
                     // whose record cannot be found is damage (a B-tree page lost from the tree).
@@ -60,32 +109,32 @@ final class ChangeReader {
                             + ", which cannot be found (hammer scrub " + store.dir() + " lists all damage)");
                 }
                 Rec m = toRec(rec, t, end);
-                recs.add(m);
-                size[0] += m.getSerializedSize() + 4;
-                size[1] += m.getData().size();
+                ByteBuffer data = m.getPass() ? null : rec.data();
+                size[0] += frame(m, data);
+                size[1] += data == null ? 0 : data.remaining();
+                count[0]++;
                 return true;
             });
             boolean cut = stopped[1];
             boolean done = !stopped[0] && !stopped[1];
-            return new Chunk(recs, size[1], last[0], lastKey[0], done, cut);
+            return new Chunk(frame, framed, count[0], size[1], last[0], lastKey[0], done, cut);
         });
     }
 
     /** A create event carries the data; any other event only the delete TID (a pass record). */
-    private static Rec toRec(Record rec, long changeTid, long end) {
-        long delete = rec.deleteTid();
+    private static Rec toRec(StoreReader.Stored rec, long changeTid, long end) {
+        Record.Header h = rec.header();
+        long delete = h.deleteTid();
         if (delete != 0 && Long.compareUnsigned(delete, end) > 0) {
             delete = 0;
         }
-        long deleteTs = delete == 0 ? 0 : rec.deleteTs();
-        int dataCrc = rec.dataCrc();
+        long deleteTs = delete == 0 ? 0 : h.deleteTs();
+        int dataCrc = h.dataCrc();
         Rec.Builder m = Rec.newBuilder().setKey(UnsafeByteOperations.unsafeWrap(rec.key().toBytes()))
-                .setChangeTid(changeTid).setDeleteTid(delete).setCreateTs(rec.createTs()).setDeleteTs(deleteTs)
-                .setDataCrc(dataCrc).setRecordCrc(Record.recordCrc(rec.key(), delete, rec.createTs(), deleteTs, dataCrc));
-        if (changeTid == rec.key().createTid()) {
-            m.setData(UnsafeByteOperations.unsafeWrap(rec.data()));
-        } else {
-            m.setPass(true);
+                .setChangeTid(changeTid).setDeleteTid(delete).setCreateTs(h.createTs()).setDeleteTs(deleteTs)
+                .setDataCrc(dataCrc).setRecordCrc(Record.recordCrc(rec.key(), delete, h.createTs(), deleteTs, dataCrc));
+        if (changeTid != rec.key().createTid()) {
+            m.setPass(true); // a create event's data goes into the frame after the other fields (see frame)
         }
         return m.build();
     }

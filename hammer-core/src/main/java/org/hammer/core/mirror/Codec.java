@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ final class Codec {
      * nothing changes afterwards, so the data is not copied a second time.
      */
     static Records records(byte[] payload) throws InvalidProtocolBufferException {
-        CodedInputStream in = CodedInputStream.newInstance(payload);
+        // Aliasing applies only to input protobuf may treat as immutable: a wrapped array is.
+        CodedInputStream in = UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
         in.enableAliasing(true);
         return Records.parser().parseFrom(in);
     }

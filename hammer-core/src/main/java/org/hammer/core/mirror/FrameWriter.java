@@ -22,33 +22,41 @@ final class FrameWriter {
 
     /** Writes one frame; the payload must not exceed {@link Frames#MAX_PAYLOAD}. */
     void write(FrameType type, byte[] payload) {
+        write(type, payload, payload.length);
+    }
+
+    /** Writes one frame of {@code payload[0, length)}; the array may be reused once this returns. */
+    void write(FrameType type, byte[] payload, int length) {
         int flags = 0;
         byte[] body = payload;
-        if (zstdLevel > 0 && type == FrameType.RECORDS && payload.length > 256) {
-            byte[] z = Zstd.compress(payload, zstdLevel);
-            if (z.length < payload.length) {
+        int size = length;
+        if (zstdLevel > 0 && type == FrameType.RECORDS && length > 256) {
+            byte[] z = Zstd.compress(length == payload.length ? payload : java.util.Arrays.copyOf(payload, length),
+                    zstdLevel);
+            if (z.length < length) {
                 body = z;
+                size = z.length;
                 flags |= Frames.FLAG_ZSTD;
             }
         }
-        if (body.length > Frames.MAX_PAYLOAD) {
-            throw new IllegalStateException("frame payload of " + body.length + " bytes is over the limit");
+        if (size > Frames.MAX_PAYLOAD) {
+            throw new IllegalStateException("frame payload of " + size + " bytes is over the limit");
         }
         ByteBuffer h = ByteBuffer.wrap(header);
         h.putInt(Frames.MAGIC).put((byte) type.code).put((byte) flags).putShort((short) 0)
-                .putInt((int) seq).putInt(body.length);
+                .putInt((int) seq).putInt(size);
         CRC32C crc = new CRC32C();
         crc.update(header, 4, 12);
-        crc.update(body, 0, body.length);
+        crc.update(body, 0, size);
         h.putInt((int) crc.getValue());
         try {
             out.write(header);
-            out.write(body);
+            out.write(body, 0, size);
         } catch (IOException e) {
             throw lost(e);
         }
         seq++;
-        bytes += Frames.HEADER + body.length;
+        bytes += Frames.HEADER + size;
     }
 
     void flush() {

@@ -216,12 +216,11 @@ public final class MirrorSource {
         long t0 = System.nanoTime();
         while (true) {
             ChangeReader.Chunk chunk = reader.changes(posTid, posKey, end, batchBytes);
-            if (!chunk.recs().isEmpty()) {
-                byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
-                crc.update(payload, 0, payload.length);
-                out.write(FrameType.RECORDS, payload);
-                batchBytes += payload.length;
-                batchRecords += chunk.recs().size();
+            if (chunk.count() > 0) {
+                crc.update(chunk.payload(), 0, chunk.length());
+                out.write(FrameType.RECORDS, chunk.payload(), chunk.length());
+                batchBytes += chunk.length();
+                batchRecords += chunk.count();
                 dataBytes += chunk.dataBytes();
                 progress(beg, end, chunk.lastTid(), records + batchRecords);
             }

@@ -345,8 +345,8 @@ public final class MirrorTarget {
         Record.Header have = w.head(k);
         if (have == null) {
             if (!rec.getPass()) {
-                w.insert(new Record(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(),
-                        rec.getData().toByteArray()), rec.getDataCrc());
+                w.insert(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), rec.getDataCrc(),
+                        rec.getData().asReadOnlyByteBuffer());
                 checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
             }
             return Math.max(k.createTid(), rec.getDeleteTid());

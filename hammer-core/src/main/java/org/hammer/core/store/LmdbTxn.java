@@ -379,6 +379,20 @@ final class LmdbTxn implements StoreWriter {
         return exact(k, this::header);
     }
 
+    @Override
+    public Stored stored(RecordKey k) {
+        return exact(k, (key, v) -> {
+            Record.Header h = header(key, v);
+            ByteBuffer data = v.duplicate().position(v.position() + Record.VALUE_HEADER).slice().asReadOnlyBuffer();
+            CRC32C c = new CRC32C();
+            c.update(data.duplicate());
+            if ((int) c.getValue() != h.dataCrc()) {
+                throw new CorruptRecordException(key, "data checksum mismatch");
+            }
+            return new Stored(key, h, data);
+        });
+    }
+
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
     private <T> T exact(RecordKey k, java.util.function.BiFunction<RecordKey, ByteBuffer, T> decode) {
         Cursor<ByteBuffer> c = recordLookups();
@@ -626,12 +640,6 @@ final class LmdbTxn implements StoreWriter {
         return now;
     }
 
-    private ByteBuffer value(Record r, int dataCrc) {
-        ByteBuffer val = scratch.value(r.valueSize());
-        r.writeValue(val, dataCrc);
-        return val.flip();
-    }
-
     @Override
     public void insert(Record r) {
         insert(r, r.dataCrc());
@@ -639,20 +647,35 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void insert(Record r, int dataCrc) {
+        insert(r.key(), r.deleteTid(), r.createTs(), r.deleteTs(), dataCrc, ByteBuffer.wrap(r.data()));
+    }
+
+    @Override
+    public void insert(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data) {
         checkWritable();
+        if (deleteTid != 0 && deleteTid == k.createTid()) {
+            throw new IllegalArgumentException("delete TID equals create TID " + org.hammer.core.tid.Tid.format(deleteTid));
+        }
+        int size = data.remaining();
+        if (size > Record.MAX_DATA) {
+            throw new IllegalArgumentException("record data of " + size + " bytes");
+        }
         // Only the replaced record's delete TID matters here: read it without copying the data.
-        ByteBuffer old = store.records.get(txn, recordKey(key, r.key()));
-        long oldDelete = old == null ? 0 : header(r.key(), old).deleteTid();
-        if (oldDelete != 0 && oldDelete != r.deleteTid()) {
-            change(r.key(), oldDelete, false);
+        ByteBuffer old = store.records.get(txn, recordKey(key, k));
+        long oldDelete = old == null ? 0 : header(k, old).deleteTid();
+        if (oldDelete != 0 && oldDelete != deleteTid) {
+            change(k, oldDelete, false);
         }
-        store.records.put(txn, recordKey(key, r.key()), value(r, dataCrc));
-        if (r.key().pfs() == maxObjPfs && Long.compareUnsigned(r.key().obj(), maxObjValue) > 0) {
-            maxObjValue = r.key().obj();
+        // The value is written in place, into the page LMDB reserves for it: one copy of the data.
+        ByteBuffer v = store.records.reserve(txn, recordKey(key, k), Record.VALUE_HEADER + size);
+        Record.writeHeader(v, k, deleteTid, createTs, deleteTs, dataCrc);
+        v.put(data.duplicate());
+        if (k.pfs() == maxObjPfs && Long.compareUnsigned(k.obj(), maxObjValue) > 0) {
+            maxObjValue = k.obj();
         }
-        change(r.key(), r.key().createTid(), true);
-        if (r.deleteTid() != 0) {
-            change(r.key(), r.deleteTid(), true);
+        change(k, k.createTid(), true);
+        if (deleteTid != 0) {
+            change(k, deleteTid, true);
         }
     }
 

@@ -19,6 +19,17 @@ public interface StoreReader {
     Record.Header head(RecordKey key);
 
     /**
+     * The record with exactly this key as the store holds it, or null: its header checked, and
+     * its data, checked against the data CRC, as a read-only view of the store that is valid
+     * only until this read ends (nothing is copied).
+     */
+    Stored stored(RecordKey key);
+
+    /** A record as stored: see {@link #stored}. */
+    record Stored(RecordKey key, Record.Header header, java.nio.ByteBuffer data) {
+    }
+
+    /**
      * The version of {@code (pfs, obj, type, key)} visible as of {@code asOf}, or null. At most one
      * version is visible at any TID because a change deletes the version it replaces.
      */

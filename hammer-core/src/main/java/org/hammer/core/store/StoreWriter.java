@@ -1,5 +1,7 @@
 package org.hammer.core.store;
 
+import java.nio.ByteBuffer;
+
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 
@@ -21,6 +23,16 @@ public interface StoreWriter extends StoreReader {
     /** {@link #insert(Record)} with the data's CRC32C already known (checked by the caller). */
     default void insert(Record record, int dataCrc) {
         insert(record);
+    }
+
+    /**
+     * {@link #insert(Record, int)} of the record made of these fields and the bytes remaining in
+     * {@code data} (not moved), which are copied once, straight into the store.
+     */
+    default void insert(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data) {
+        byte[] d = new byte[data.remaining()];
+        data.duplicate().get(d);
+        insert(new Record(key, deleteTid, createTs, deleteTs, d), dataCrc);
     }
 
     /** Sets or clears the delete TID of an existing record, moving its change entry. */
