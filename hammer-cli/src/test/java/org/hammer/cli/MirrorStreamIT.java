@@ -112,7 +112,14 @@ class MirrorStreamIT {
 
             CliResult newfs = CliRunner.create().run("newfs", late.toString());
             assertThat(newfs.exitCode()).as(newfs.toString()).isZero();
-            stream.await("/early on the new slave", 30, () -> pair.slave("late").tree().containsKey("/early"));
+            // Until the stream has made pfs/test in the new store, there is no slave to look at.
+            stream.await("/early on the new slave", 30, () -> {
+                try {
+                    return pair.slave("late").tree().containsKey("/early");
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
             long tid = pair.write("later", bytes("l"));
             stream.await("/later on the new slave", 30,
                     () -> Long.compareUnsigned(pair.slave("late").syncEndTid(), tid) >= 0);
