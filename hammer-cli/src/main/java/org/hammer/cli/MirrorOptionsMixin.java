@@ -24,7 +24,9 @@ final class MirrorOptionsMixin {
     String bandwidth;
 
     @Option(names = "-t", paramLabel = "SECONDS",
-            description = "Stop cleanly after this many seconds; the next run resumes where this one stopped.")
+            description = "Stop cleanly after this many seconds, checked after each batch; the next run resumes where "
+                    + "this one stopped. For mirror-stream, each session ends after that long and the stream "
+                    + "reconnects (after --retry plus -i seconds), as HAMMER's.")
     long timeout;
 
     @Option(names = "-S", paramLabel = "SIZE",

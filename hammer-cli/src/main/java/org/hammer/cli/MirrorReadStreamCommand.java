@@ -62,8 +62,9 @@ final class MirrorReadStreamCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (PfsPath p = PfsPath.resolve(path)) {
             MirrorSource source = new MirrorSource(p.store(), p.pfs(), path, o);
+            Long deadline = o.timeoutSeconds() > 0 ? System.nanoTime() + o.timeoutSeconds() * 1_000_000_000L : null;
             TidWatch watch = new TidWatch(p.store(), p.pfs(), d, StreamOptions.DEFAULT_HEARTBEAT, stop,
-                    StreamStatus.NONE);
+                    StreamStatus.NONE, deadline);
             source.run(o.twoWay() ? StdStreams.in() : null, StdStreams.out(), () -> watch.awaitMore(source.sentTid()));
             return 0;
         } finally {

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.core.mirror.MirrorStream;
 import org.hammer.core.mirror.StreamOptions;
+import org.hammer.core.mirror.StreamStatus;
 import org.hammer.core.tid.Tid;
 import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
@@ -20,13 +21,15 @@ import picocli.CommandLine.Spec;
 /** {@code mirror-stream}: keeps a slave up to date continuously, reconnecting lost links. */
 @Command(name = "mirror-stream", description = {
     "Keep the slave DST up to date with SRC continuously, reconnecting lost links, until stopped.",
-    "SIGTERM or SIGINT end it cleanly. New TIDs on the source, written by any process or, for a slave source, by its own upstream mirror, are "
+    "SIGTERM (exit 0) or SIGINT end it cleanly. New TIDs on the source, written by any process or, for a slave source, by its own upstream mirror, are "
             + "sent as they become durable, at most one round of batches per -i DELAY. A lost link (peer, ssh "
             + "or network) is logged in one line and retried after --retry plus -i seconds, resuming where the "
-            + "slave stands; a refusal (uuid mismatch, divergence, a master as target, a slave ahead of its source), "
-            + "a missing PFS or a usage "
-            + "error ends it with a non-zero exit. Meant to start once at boot, e.g. from cron: "
-            + "@reboot root hammer mirror-stream /Backup1/test /Backup2/test"})
+            + "slave stands; a source or target that is not there yet (a store not mounted at boot) is waited for "
+            + "the same way, logged once; a refusal (uuid mismatch, divergence, a master as target, a slave ahead "
+            + "of its source) or a usage error ends it with a non-zero exit. -t SECONDS ends each session after "
+            + "that long, as HAMMER's reader timer does, and the stream reconnects after --retry plus -i seconds. "
+            + "Meant to start once at boot: from cron (@reboot root /usr/local/bin/hammer mirror-stream "
+            + "/Backup1/test /Backup2/test) or as the systemd unit hammer-mirror-stream@NAME."})
 final class MirrorStreamCommand implements Callable<Integer> {
     /** How long a stop request waits for the current round to end before cutting the link. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -52,6 +55,11 @@ final class MirrorStreamCommand implements Callable<Integer> {
             + "Running, Waiting, Reconnecting, Stopped or Failed, the slave's TID, and the last error.")
     Path scoreboard;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics on "
+            + "http://HOST:PORT/metrics: hammer_mirror_lag_seconds, _lag_tids, _bytes_total, _records_total, "
+            + "_reconnects_total, _last_success_timestamp_seconds and _up, labelled by source and target.")
+    String metrics;
+
     @Parameters(index = "0", paramLabel = "SRC",
             description = "The source PFS (master or slave), local or [user@]host:path.")
     String src;
@@ -67,17 +75,37 @@ final class MirrorStreamCommand implements Callable<Integer> {
                 delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
                 retry == null ? StreamOptions.DEFAULT_RETRY : StreamOptions.seconds("--retry", retry),
                 StreamOptions.DEFAULT_HEARTBEAT, scoreboard);
-        MirrorStream stream = new MirrorStream(remote.endpoint(src), remote.endpoint(dst), o, so,
-                RemoteShell.fromEnvironment(), q -> MirrorWriteCommand.confirm(o, q));
+        org.hammer.core.transport.Endpoint from = remote.endpoint(src);
+        org.hammer.core.transport.Endpoint to = remote.endpoint(dst);
+        // The Prometheus library is loaded only here, when asked for.
+        org.hammer.cli.metrics.MirrorMetrics served = metrics == null ? null
+                : org.hammer.cli.metrics.MirrorMetrics.serve(metrics, from, to);
+        try {
+            MirrorStream stream = new MirrorStream(from, to, o, so, RemoteShell.fromEnvironment(),
+                    q -> MirrorWriteCommand.confirm(o, q), served == null ? StreamStatus.NONE : served);
+            if (served != null) {
+                served.countBytes(stream::bytesSent);
+            }
+            return run(stream, o);
+        } finally {
+            if (served != null) {
+                served.close();
+            }
+        }
+    }
+
+    private int run(MirrorStream stream, MirrorOptions o) {
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        Runnable stop = () -> {
             stream.stop();
             if (!await(done, STOP_GRACE)) {
                 stream.abort();
                 await(done, STOP_GRACE);
             }
-        }, "mirror-stream stop");
+        };
+        Thread hook = new Thread(stop, "mirror-stream stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        Termination.onTerm(stop);
         try {
             MirrorStream.Summary s = stream.run();
             if (!o.quiet()) {

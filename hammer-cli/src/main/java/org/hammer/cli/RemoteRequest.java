@@ -60,6 +60,10 @@ final class RemoteRequest {
             throw HammerException.refused("request does not match restricted command: " + e.getMessage());
         }
         ParseResult sub = top.subcommand();
+        if (args.equals(List.of("--version"))) {
+            // The reachability probe of a cron job (ssh host hammer --version): reads nothing.
+            return args;
+        }
         String name = sub == null ? "(none)" : sub.commandSpec().name();
         if (sub == null || sub.subcommand() != null || !allowed.contains(name) || top.isUsageHelpRequested()
                 || top.isVersionHelpRequested()) {
@@ -99,20 +103,30 @@ final class RemoteRequest {
         }
     }
 
-    /** The deepest existing ancestor of {@code p}, resolved, still lies under the resolved prefix. */
+    /**
+     * {@code p}, resolved as far as it exists, still lies under the prefix resolved the same way.
+     * Either may go on inside a store that is not mounted ({@code /Backup/pfs} in the store
+     * {@code /Backup}), where the rest is a path in the store, not in the filesystem.
+     */
     private boolean realUnder(String p) {
+        Path realPrefix = resolved(Path.of(prefix));
+        Path real = resolved(Path.of(p));
+        return realPrefix != null && real != null && real.startsWith(realPrefix);
+    }
+
+    /** The deepest existing ancestor of {@code p} with its links resolved, and the rest of {@code p}; null if none. */
+    private static Path resolved(Path p) {
         try {
-            Path realPrefix = Path.of(prefix).toRealPath();
-            Path probe = Path.of(p);
+            Path probe = p;
             while (probe != null && !Files.exists(probe, LinkOption.NOFOLLOW_LINKS)) {
                 probe = probe.getParent();
             }
             if (probe == null) {
-                return false;
+                return null;
             }
-            return probe.toRealPath().startsWith(realPrefix);
+            return probe.toRealPath().resolve(probe.relativize(p)).normalize();
         } catch (IOException | InvalidPathException e) {
-            return false;
+            return null;
         }
     }
 }

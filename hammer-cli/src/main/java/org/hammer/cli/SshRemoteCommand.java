@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
             + "every path it names lies under TARGETDIR; refuse it otherwise (exit 3). Meant as the forced "
             + "command of an authorized_keys entry: command=\"hammer ssh-remote mirror-read,mirror-write "
             + "/Backup2\" ssh-ed25519 AAAA... A path with a '..' component, or one that leaves TARGETDIR "
-            + "through a symbolic link, is refused."})
+            + "through a symbolic link, is refused. TARGETDIR may lie inside a store that is not mounted. "
+            + "'hammer --version' is always answered: a harmless probe that the host is reachable."})
 final class SshRemoteCommand implements Callable<Integer> {
     static final String ENV = "SSH_ORIGINAL_COMMAND";
 

@@ -28,4 +28,11 @@ class ArchitectureTest {
             .that().resideOutsideOfPackages("org.hammer.core.mirror..", "org.hammer.proto..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "org.hammer.proto..")
             .allowEmptyShould(true);
+
+    /** The Prometheus client is loaded only by commands asked to serve metrics (start-up time). */
+    @ArchTest
+    static final ArchRule onlyTheMetricsSeePrometheus = noClasses()
+            .that().resideOutsideOfPackage("org.hammer.cli.metrics..")
+            .should().dependOnClassesThat().resideInAPackage("io.prometheus..")
+            .allowEmptyShould(true);
 }

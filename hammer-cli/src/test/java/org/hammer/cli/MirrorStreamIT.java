@@ -63,7 +63,7 @@ class MirrorStreamIT {
             assertThat(latency).as("seconds from commit to visible").isLessThan(1.0);
             assertThat(stream.log()).contains("Mirror-read " + pair.masterPath() + ": batch");
 
-            stream.terminate();
+            assertThat(stream.terminate()).as("exit status after SIGTERM (systemd's stop)").isZero();
             assertThat(stream.log()).contains("stopped: 1 sessions");
             assertThat(read(score)).startsWith("Stopped").contains("slave=0x");
         }
@@ -89,12 +89,84 @@ class MirrorStreamIT {
         }
     }
 
+    /**
+     * At boot a stream may start before the store of its target is mounted: it waits, saying so
+     * once, and converges when the store appears.
+     *
+     * <pre>
+     * tmp/master.hammer/pfs/test   master with /early
+     * tmp/late.hammer              missing when the stream starts; made by newfs later; -y makes pfs/test
+     * </pre>
+     */
+    @Test
+    void aStreamStartedBeforeItsTargetStoreExistsWaitsAndConvergesWhenItAppears() {
+        pair.write("early", bytes("e"));
+        Path late = tmp.resolve("late.hammer");
+        String target = late.resolve("pfs/test").toString();
+        try (StreamProcess stream = StreamProcess.start(tmp.resolve("stream.log"), Map.of(), "mirror-stream", "-y",
+                "-i", "0", "--retry", "0.2", pair.masterPath(), target)) {
+            stream.await("the waiting line", 30, () -> stream.log().contains("waiting for " + target));
+            pause(1.5); // several retries of 0.2 s
+            assertThat(stream.process().isAlive()).as(stream.log()).isTrue();
+            assertThat(count(stream.log(), "waiting for ")).as("logged once per cause").isEqualTo(1);
+
+            CliResult newfs = CliRunner.create().run("newfs", late.toString());
+            assertThat(newfs.exitCode()).as(newfs.toString()).isZero();
+            // Until the stream has made pfs/test in the new store, there is no slave to look at.
+            stream.await("/early on the new slave", 30, () -> {
+                try {
+                    return pair.slave("late").tree().containsKey("/early");
+                } catch (RuntimeException notYet) {
+                    return false;
+                }
+            });
+            long tid = pair.write("later", bytes("l"));
+            stream.await("/later on the new slave", 30,
+                    () -> Long.compareUnsigned(pair.slave("late").syncEndTid(), tid) >= 0);
+            assertThat(pair.slave("late").tree()).isEqualTo(pair.masterTree(pair.slave("late").syncEndTid()));
+            assertThat(stream.terminate()).isZero();
+        }
+    }
+
+    /** HAMMER's -t: each session ends after that long, idle or not, and the stream reconnects. */
+    @Test
+    void minusTEndsEachSessionAfterThatLongAndTheStreamReconnects() {
+        pair.write("a", bytes("a"));
+        try (StreamProcess stream = StreamProcess.start(tmp.resolve("stream.log"), Map.of(), "mirror-stream", "-i",
+                "0", "--retry", "0.2", "-t", "1", pair.masterPath(), pair.slavePath())) {
+            stream.await("two sessions ended by the timer", 30,
+                    () -> count(stream.log(), "session ended by the -t timer (1 s)") >= 2);
+            long tid = pair.write("b", bytes("b"));
+            stream.await("b on the slave", 30, () -> Long.compareUnsigned(pair.slave().syncEndTid(), tid) >= 0);
+            assertThat(pair.slave().tree()).containsKeys("/a", "/b");
+            assertThat(stream.terminate()).isZero();
+            assertThat(stream.log()).contains("interrupted: timeout of 1 s reached");
+        }
+    }
+
+    private static void pause(double seconds) {
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void aMasterAsTargetEndsTheStreamWithARefusal() {
         CliResult r = CliRunner.create().run("mirror-stream", "--retry", "0", pair.slavePath(), pair.masterPath());
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         assertThat(r.stderr()).contains("hammer: mirror-stream ").contains("is a master");
+    }
+
+    /** How many times {@code what} occurs in {@code log}. */
+    static int count(String log, String what) {
+        int n = 0;
+        for (int i = log.indexOf(what); i >= 0; i = log.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
     }
 
     private static String read(Path p) {

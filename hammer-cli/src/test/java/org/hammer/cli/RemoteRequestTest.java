@@ -62,8 +62,36 @@ class RemoteRequestTest {
     @Test
     void refusesOtherCommandsAndNoCommand() {
         refused("hammer pfs-destroy " + allowed + "/x", "pfs-destroy: request does not match restricted command");
-        refused("hammer --version", "request does not match restricted command");
+        refused("hammer --help", "request does not match restricted command");
+        refused("hammer --version mirror-read " + allowed + "/x", "request does not match restricted command");
         refused("hammer", "request does not match restricted command");
+    }
+
+    /** The reachability probe of the README's cron line: reads nothing, tells only the version. */
+    @Test
+    void answersTheVersionProbe() {
+        assertThat(request.check("hammer --version")).containsExactly("--version");
+    }
+
+    /**
+     * A TARGETDIR inside a store that is not mounted: {@code pfs/} is a directory of the store's
+     * PFS #0, not of the filesystem.
+     *
+     * <pre>
+     * tmp/Backup/            a store directory (TARGETDIR tmp/Backup/pfs, which is not a directory here)
+     * </pre>
+     */
+    @Test
+    void acceptsPathsUnderATargetDirectoryInsideAnUnmountedStore() throws Exception {
+        Path store = Files.createDirectories(tmp.resolve("Backup"));
+        PrintWriter silent = new PrintWriter(Writer.nullWriter());
+        RemoteRequest inStore = new RemoteRequest(Set.of("mirror-write"), store + "/pfs",
+                () -> Main.commandLine(silent, silent));
+
+        assertThat(inStore.check("hammer -2 -y -q mirror-write " + store + "/pfs/laptop"))
+                .containsExactly("-2", "-y", "-q", "mirror-write", store + "/pfs/laptop");
+        assertThatThrownBy(() -> inStore.check("hammer mirror-write " + store + "/other/laptop"))
+                .hasMessageContaining("restricted target");
     }
 
     @Test

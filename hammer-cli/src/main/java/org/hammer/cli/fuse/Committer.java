@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
@@ -57,6 +58,7 @@ final class Committer implements AutoCloseable {
     private final OpenFiles open;
     /** Tasks in order; reads that need not wait for queued data go in at the front. */
     private final BlockingDeque<Task<?>> queue = new LinkedBlockingDeque<>();
+    private final MountProbe probe;
     private final Thread thread;
     private final Task<Void> stop = new Task<>(Kind.STOP, null, 0);
     /** An acknowledged namespace or attribute change is not committed yet. */
@@ -129,11 +131,27 @@ final class Committer implements AutoCloseable {
 
     /** A committer whose writers keep what {@code open} has open as orphans when its last name goes. */
     Committer(Store store, OpenFiles open) {
+        this(store, open, MountProbe.NONE);
+    }
+
+    /** As above, telling {@code probe} how long each commit took (metrics). */
+    Committer(Store store, OpenFiles open, MountProbe probe) {
+        this.probe = probe;
         this.store = store;
         this.open = open;
         this.thread = new Thread(this::loop, "hammer-committer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Bytes written back and not yet committed (what the queue's budget holds), for the metrics. */
+    long queuedBytes() {
+        return (MAX_QUEUED >> 10) - budget.availablePermits() << 10;
+    }
+
+    /** Changes waiting for the writer thread, for the metrics. */
+    int queuedTasks() {
+        return queue.size();
     }
 
     /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
@@ -292,6 +310,7 @@ final class Committer implements AutoCloseable {
                 }
                 return null;
             });
+            probe.committed(System.nanoTime() - start);
         } catch (RuntimeException e) {
             lost = e;
             System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());

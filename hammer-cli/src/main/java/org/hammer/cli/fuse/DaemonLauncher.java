@@ -23,7 +23,7 @@ final class DaemonLauncher {
     private DaemonLauncher() {
     }
 
-    static void start(MountTarget target, Path mountPoint, List<String> options) {
+    static void start(MountTarget target, Path mountPoint, List<String> options, String metrics) {
         Path log = RunFiles.log(mountPoint);
         long before = Fusermount.device(mountPoint);
         Process child;
@@ -31,7 +31,7 @@ final class DaemonLauncher {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "hammer mount " + target.storeDir() + " " + mountPoint + "\n",
                     StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(command(target, mountPoint, options))
+            ProcessBuilder pb = new ProcessBuilder(command(target, mountPoint, options, metrics))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
@@ -64,7 +64,7 @@ final class DaemonLauncher {
     private static final Pattern COMMAND_ONLY = Pattern.compile("-Xm[sn]|-XX:(TieredStopAtLevel|ArchiveClassesAtExit"
             + "|SharedArchiveFile|SurvivorRatio|TargetSurvivorRatio)=");
 
-    private static List<String> command(MountTarget target, Path mountPoint, List<String> options) {
+    private static List<String> command(MountTarget target, Path mountPoint, List<String> options, String metrics) {
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute() || new File("/bin/setsid").canExecute()) {
             cmd.add("setsid");
@@ -88,6 +88,9 @@ final class DaemonLauncher {
         cmd.add("mount");
         cmd.add("-f");
         cmd.add("--resolved=" + target.spec());
+        if (metrics != null) {
+            cmd.add("--metrics=" + metrics);
+        }
         for (String o : options) {
             cmd.add("-o");
             cmd.add(o);

@@ -1,6 +1,7 @@
 package org.hammer.cli.fuse;
 
 import jnr.ffi.Pointer;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
 
 /**
@@ -53,7 +54,15 @@ final class Exchange {
     private static final int OPEN = 14;
     private static final int CREATE = 35;
 
+    private static final int READ = 15;
+    private static final int WRITE = 16;
+    /** fuse_write_in: fh u64, offset u64, size u32, ... */
+    private static final int WRITE_IN_SIZE = 16;
+    /** fuse_out_header's size: the data of a READ reply follows it. */
+    private static final int OUT_HEADER = 16;
+
     private final Handles handles;
+    private final MountProbe probe;
     private final long dirAttrSeconds;
     private final int dirAttrNanos;
     /** The request this worker thread handles: opcode, unique, node id. */
@@ -61,7 +70,13 @@ final class Exchange {
 
     /** An exchange that lets the kernel keep a directory's attributes for {@code dirAttrTimeout} seconds. */
     Exchange(Handles handles, double dirAttrTimeout) {
+        this(handles, dirAttrTimeout, MountProbe.NONE);
+    }
+
+    /** As above, telling {@code probe} of each request and the bytes read and written (metrics). */
+    Exchange(Handles handles, double dirAttrTimeout, MountProbe probe) {
         this.handles = handles;
+        this.probe = probe;
         this.dirAttrSeconds = (long) dirAttrTimeout;
         this.dirAttrNanos = (int) Math.round((dirAttrTimeout - dirAttrSeconds) * 1e9);
     }
@@ -72,6 +87,12 @@ final class Exchange {
         c[0] = size < IN_HEADER ? 0 : buf.getInt(4);
         c[1] = size < IN_HEADER ? 0 : buf.getLong(8);
         c[2] = size < IN_HEADER ? 0 : buf.getLong(16);
+        if (probe != MountProbe.NONE && size >= IN_HEADER) {
+            probe.operation((int) c[0]);
+            if (c[0] == WRITE && size >= IN_HEADER + WRITE_IN_SIZE + 4) {
+                probe.written(Integer.toUnsignedLong(buf.getInt(IN_HEADER + WRITE_IN_SIZE)));
+            }
+        }
         if (c[0] == GETATTR && size >= IN_HEADER + GETATTR_IN) {
             int flags = buf.getInt(IN_HEADER);
             long fh = (flags & GETATTR_FH) == 0 ? handles.orphanHandle(c[2]) : 0;
@@ -86,6 +107,15 @@ final class Exchange {
     void reply(Pointer iov, long count) {
         long[] c = current.get();
         int opcode = (int) c[0];
+        if (opcode == READ && probe != MountProbe.NONE && count >= 1) {
+            long n = -OUT_HEADER;
+            for (int i = 0; i < count; i++) {
+                n += iov.getLong(i * IOVEC + 8);
+            }
+            if (iov.getPointer(0).getInt(OUT_ERROR) == 0 && n > 0) {
+                probe.read(n);
+            }
+        }
         if (count < 2 || !(opcode == OPEN || opcode == CREATE || carriesEntry(opcode) || carriesAttr(opcode))) {
             return;
         }

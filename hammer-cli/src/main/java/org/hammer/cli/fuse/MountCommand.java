@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
                     + "Permissions are checked as on a local disk for every user. A file unlinked while open "
                     + "loses its name at once and lives on until closed; the next mount frees those a killed "
                     + "daemon held. Without -f the command "
-                    + "returns once the mount is usable; the daemon logs to $HAMMER_RUN_DIR."
+                    + "returns once the mount is usable; the daemon logs to $HAMMER_RUN_DIR. SIGTERM to the daemon "
+                    + "unmounts (lazily when busy) and ends it with exit 0."
         })
 public final class MountCommand implements Callable<Integer> {
 
@@ -32,6 +33,11 @@ public final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-f", description = "Stay in the foreground until unmounted (Ctrl-C unmounts).")
     private boolean foreground;
+
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics of the mount "
+            + "on http://HOST:PORT/metrics: operations by kind, bytes read and written, commit latency and the "
+            + "write-back queue.")
+    private String metrics;
 
     @Option(names = "--resolved", hidden = true, paramLabel = "PFS:TID",
             description = "Internal: the PFS and TID the parent process resolved; SOURCE is then the store.")
@@ -57,9 +63,9 @@ public final class MountCommand implements Callable<Integer> {
             prepare(mp);
         }
         if (foreground) {
-            new MountDaemon(target, mp, readOnly, extra).run();
+            new MountDaemon(target, mp, readOnly, extra, metrics).run();
         } else {
-            DaemonLauncher.start(target, mp, options);
+            DaemonLauncher.start(target, mp, options, metrics);
         }
         return 0;
     }

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.hammer.cli.Termination;
+import org.hammer.cli.metrics.MountMetrics;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.HammerException;
 import org.hammer.core.pfs.MountTable;
 import org.hammer.core.pfs.PfsConfig;
@@ -13,7 +16,8 @@ import org.hammer.core.store.Store;
 
 /**
  * One mount, run in the foreground until it is unmounted: opens the store, registers the mount,
- * serves FUSE requests, and on unmount or SIGTERM commits, syncs and closes everything.
+ * serves FUSE requests, and on unmount or SIGTERM (which unmounts) commits, syncs and closes
+ * everything; with metrics, serves them on /metrics meanwhile.
  */
 final class MountDaemon {
     /** FUSE worker threads: enough that a slow fsync or a big truncate does not stall the mount. */
@@ -23,8 +27,15 @@ final class MountDaemon {
     private final Path mountPoint;
     private final boolean readOnly;
     private final List<String> extraOptions;
+    private final String metrics;
 
     MountDaemon(MountTarget target, Path mountPoint, boolean readOnly, List<String> extraOptions) {
+        this(target, mountPoint, readOnly, extraOptions, null);
+    }
+
+    /** As above, serving Prometheus metrics on {@code metrics} (HOST:PORT) when not null. */
+    MountDaemon(MountTarget target, Path mountPoint, boolean readOnly, List<String> extraOptions, String metrics) {
+        this.metrics = metrics;
         this.target = target;
         this.mountPoint = mountPoint;
         this.readOnly = readOnly;
@@ -33,10 +44,25 @@ final class MountDaemon {
 
     /** Mounts, blocks until unmounted, cleans up. */
     void run() {
+        // The Prometheus library is loaded only here, when asked for.
+        MountMetrics served = metrics == null ? null : MountMetrics.serve(metrics, mountPoint.toString());
+        try {
+            run(served == null ? MountProbe.NONE : served, served);
+        } finally {
+            if (served != null) {
+                served.close();
+            }
+        }
+    }
+
+    private void run(MountProbe probe, MountMetrics served) {
         Store store = Store.open(target.storeDir());
         Keeper keeper = Keeper.self();
         Handles handles = new Handles(keeper.owner());
-        Committer committer = new Committer(store, handles);
+        Committer committer = new Committer(store, handles, probe);
+        if (served != null) {
+            served.watchQueue(committer::queuedBytes, committer::queuedTasks);
+        }
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             committer.close();
@@ -55,11 +81,19 @@ final class MountDaemon {
             RunFiles.update(() -> MountTable.add(new MountTable.Mount(mountPoint, target.storeDir(), target.pfs())));
             RunFiles.writePid(mountPoint);
             Runtime.getRuntime().addShutdownHook(hook);
+            // SIGTERM (systemctl stop, kill) unmounts: the loop below ends as on umount, and the
+            // daemon commits, syncs and exits 0. A busy mount point is detached lazily.
+            Termination.onTerm(() -> {
+                if (!Fusermount.unmount(mountPoint, false).ok()) {
+                    System.err.println("hammer mount: " + mountPoint + " is busy; SIGTERM detaches it lazily");
+                    Fusermount.unmount(mountPoint, true);
+                }
+            });
             List<String> args = new ArrayList<>();
             args.add("hammer");
             args.addAll(options(config));
             args.add(mountPoint.toString());
-            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config)));
+            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config), probe));
             if (!readOnly && target.pinned() == 0) {
                 reclaim("still open when the mount ended", () -> keeper.reclaimOwn(committer));
             }

@@ -122,11 +122,13 @@ public final class MirrorLink {
     }
 
     private MirrorStats runSource(PfsPath source, InputStream in, OutputStream out) {
-        MirrorSource s = new MirrorSource(source.store(), source.pfs(), src.path(), opts);
+        MirrorSource s = new MirrorSource(source.store(), source.pfs(), src.path(), opts,
+                streaming == null ? StreamStatus.NONE : streaming.status());
         BooleanSupplier more = null;
         if (streaming != null) {
+            Long deadline = opts.timeoutSeconds() > 0 ? System.nanoTime() + opts.timeoutSeconds() * 1_000_000_000L : null;
             TidWatch watch = new TidWatch(source.store(), source.pfs(), streaming.delay(), streaming.heartbeat(),
-                    streaming.stop(), streaming.status());
+                    streaming.stop(), streaming.status(), deadline);
             more = () -> watch.awaitMore(s.sentTid());
         }
         return s.run(in, meter.wrap(out), more);

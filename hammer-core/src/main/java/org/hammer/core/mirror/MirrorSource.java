@@ -32,6 +32,7 @@ public final class MirrorSource {
     private final MirrorOptions opts;
     private final long started = System.nanoTime();
     private final ChangeReader reader;
+    private final StreamStatus status;
     private Handshake handshake;
     private FrameWriter out;
     private FrameReader in;
@@ -42,6 +43,12 @@ public final class MirrorSource {
     private long lastProgress = System.nanoTime();
 
     public MirrorSource(Store store, int pfs, String path, MirrorOptions opts) {
+        this(store, pfs, path, opts, StreamStatus.NONE);
+    }
+
+    /** As above, telling {@code status} of each batch the target acknowledges. */
+    public MirrorSource(Store store, int pfs, String path, MirrorOptions opts, StreamStatus status) {
+        this.status = status;
         this.store = store;
         this.pfs = pfs;
         this.path = path;
@@ -126,6 +133,11 @@ public final class MirrorSource {
             }
             if (waitForMore == null || !waitForMore.getAsBoolean()) {
                 return stop(false, "");
+            }
+            // A streaming source checks its timer after each round, idle ones included (HAMMER
+            // checks after each kernel batch, and a stream with nothing to send makes empty ones).
+            if (timedOut()) {
+                return stop(true, "timeout of " + opts.timeoutSeconds() + " s reached");
             }
         }
     }
@@ -251,6 +263,7 @@ public final class MirrorSource {
         batches++;
         records += batchRecords;
         synced = batchEnd;
+        status.synced(batchEnd, batchRecords, batchBytes);
         report(beg, batchEnd, batchRecords, batchBytes, t0);
         return batchEnd;
     }

@@ -1,6 +1,6 @@
 package org.hammer.core.mirror;
 
-/** What a mirror stream reports as it goes: the scoreboard file (-e) listens to it. */
+/** What a mirror stream reports as it goes: the scoreboard file (-e) and the metrics listen to it. */
 public interface StreamStatus {
     StreamStatus NONE = new StreamStatus() {
     };
@@ -11,6 +11,10 @@ public interface StreamStatus {
 
     /** Everything up to {@code tid} is on the slave; waiting for new TIDs. */
     default void waiting(long tid) {
+    }
+
+    /** The target acknowledged a batch up to {@code tid}: {@code records} records, {@code bytes} stream bytes. */
+    default void synced(long tid, long records, long bytes) {
     }
 
     /** The link was lost; retrying after a pause. */
