@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -58,6 +59,8 @@ final class Bucket implements AutoCloseable {
                 // servers do not take the SDK's newer trailing checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // No "Expect: 100-continue" round trip before each part: a refused write costs one part.
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .forcePathStyle(pathStyle(setting("hammer.s3.pathStyle", "HAMMER_S3_PATH_STYLE"), ep));
         if (ep != null && !ep.isBlank()) {
             try {
