@@ -28,4 +28,10 @@ class ArchitectureTest {
             .that().resideOutsideOfPackages("org.hammer.core.mirror..", "org.hammer.proto..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "org.hammer.proto..")
             .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule onlyHammerS3SeesTheAwsSdk = noClasses()
+            .that().resideOutsideOfPackage("org.hammer.s3..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+            .allowEmptyShould(true);
 }
