@@ -1,7 +1,6 @@
 package org.hammer.s3;
 
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -279,12 +278,6 @@ final class Sealer {
         @Override
         public void close() throws IOException {
             in.close();
-        }
-    }
-
-    static void readFully(InputStream in, byte[] b) throws IOException {
-        if (in.readNBytes(b, 0, b.length) != b.length) {
-            throw new EOFException();
         }
     }
 }
