@@ -9,6 +9,7 @@ import org.hammer.core.tid.Tid;
 import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,17 +31,34 @@ final class MirrorCopyCommand implements Callable<Integer> {
     @Mixin
     RemoteOptionsMixin remote;
 
+    @Mixin
+    S3OptionsMixin s3;
+
+    @Option(names = "--full", description = "To an s3:// chain: send a new base (the whole PFS) instead of an "
+            + "incremental.")
+    boolean full;
+
+    @Option(names = "--partial", description = "From an s3:// chain: apply objects as they are checked, so a damaged "
+            + "one leaves the slave at the last good TID (default: check every object first, apply nothing if one "
+            + "is damaged).")
+    boolean partial;
+
     @Parameters(index = "0", paramLabel = "SRC",
-            description = "The source PFS (master or slave), local or [user@]host:path.")
+            description = "The source PFS (master or slave), local or [user@]host:path, or a chain "
+                    + "s3://BUCKET/PREFIX[@@0x<tid>] to restore from.")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
+    @Parameters(index = "1", paramLabel = "DST",
+            description = "The slave PFS, local or [user@]host:path, or a chain s3://BUCKET/PREFIX to upload to.")
     String dst;
 
     @Override
     public Integer call() {
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
                 .withTwoWay(true);
+        if (org.hammer.s3.S3Url.is(src) || org.hammer.s3.S3Url.is(dst)) {
+            return S3Commands.copy(src, dst, o, s3, full, partial, q -> MirrorWriteCommand.confirm(o, q));
+        }
         long t0 = System.nanoTime();
         org.hammer.core.transport.Endpoint from = remote.endpoint(src);
         if (!from.remote()) {
