@@ -345,7 +345,7 @@ public final class MirrorTarget {
         Record.Header have = w.head(k);
         if (have == null) {
             if (!rec.getPass()) {
-                w.insert(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), rec.getDataCrc(),
+                w.insertAbsent(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), rec.getDataCrc(),
                         rec.getData().asReadOnlyByteBuffer());
                 checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
             }

@@ -371,18 +371,17 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record get(RecordKey k) {
-        return exact(k, this::full);
+        return exact(k, (key, h, v) -> Record.withData(key, h, v));
     }
 
     @Override
     public Record.Header head(RecordKey k) {
-        return exact(k, this::header);
+        return exact(k, (key, h, v) -> h);
     }
 
     @Override
     public Stored stored(RecordKey k) {
-        return exact(k, (key, v) -> {
-            Record.Header h = header(key, v);
+        return exact(k, (key, h, v) -> {
             ByteBuffer data = v.duplicate().position(v.position() + Record.VALUE_HEADER).slice().asReadOnlyBuffer();
             CRC32C c = new CRC32C();
             c.update(data.duplicate());
@@ -394,13 +393,43 @@ final class LmdbTxn implements StoreWriter {
     }
 
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
-    private <T> T exact(RecordKey k, java.util.function.BiFunction<RecordKey, ByteBuffer, T> decode) {
+    private <T> T exact(RecordKey k, Decoder<T> decode) {
         Cursor<ByteBuffer> c = recordLookups();
         ByteBuffer probe = probe(k);
-        if (!seek(c, probe, recordCheck, "records") || !keyEquals(c.key(), probe)) {
+        if (!c.get(probe, GetOp.MDB_SET_RANGE)) {
+            if (checkNeighbours && c.seek(SeekOp.MDB_LAST)) {
+                recordCheck.check(c.key(), c.val());
+                if (compare(c.key(), probe) >= 0) {
+                    throw damaged("records: a search found no key at or after one that exists (keys out of order)");
+                }
+            }
             return null;
         }
-        return decode.apply(k, c.val());
+        int order = compare(c.key(), probe);
+        if (order == 0) {
+            recordCheck.check(c.key(), c.val());
+            return decode.apply(k, checkedHeader, c.val());
+        }
+        // Not there: the entries on both sides of where it would be are checked, as by seek (the
+        // cursor is left where it is, on the one before).
+        if (checkNeighbours) {
+            recordCheck.check(c.key(), c.val());
+            if (order < 0) {
+                throw damaged("records: a search landed before the key it looked for (keys out of order)");
+            }
+            if (c.prev()) {
+                recordCheck.check(c.key(), c.val());
+                if (compare(c.key(), probe) >= 0) {
+                    throw damaged("records: a search stepped over a key (keys out of order)");
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Decodes a record entry whose header was read and checked. */
+    private interface Decoder<T> {
+        T apply(RecordKey key, Record.Header header, ByteBuffer value);
     }
 
     @Override
@@ -652,6 +681,18 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void insert(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data) {
+        put(k, deleteTid, createTs, deleteTs, dataCrc, data, true);
+    }
+
+    @Override
+    public void insertAbsent(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc,
+            ByteBuffer data) {
+        put(k, deleteTid, createTs, deleteTs, dataCrc, data, false);
+    }
+
+    /** Writes a record; {@code replacing}: one with this key may be there (its change entry then moves). */
+    private void put(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data,
+            boolean replacing) {
         checkWritable();
         if (deleteTid != 0 && deleteTid == k.createTid()) {
             throw new IllegalArgumentException("delete TID equals create TID " + org.hammer.core.tid.Tid.format(deleteTid));
@@ -661,7 +702,7 @@ final class LmdbTxn implements StoreWriter {
             throw new IllegalArgumentException("record data of " + size + " bytes");
         }
         // Only the replaced record's delete TID matters here: read it without copying the data.
-        ByteBuffer old = store.records.get(txn, recordKey(key, k));
+        ByteBuffer old = replacing ? store.records.get(txn, recordKey(key, k)) : null;
         long oldDelete = old == null ? 0 : header(k, old).deleteTid();
         if (oldDelete != 0 && oldDelete != deleteTid) {
             change(k, oldDelete, false);

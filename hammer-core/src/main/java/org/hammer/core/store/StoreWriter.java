@@ -35,6 +35,15 @@ public interface StoreWriter extends StoreReader {
         insert(new Record(key, deleteTid, createTs, deleteTs, d), dataCrc);
     }
 
+    /**
+     * {@link #insert(RecordKey, long, long, long, int, ByteBuffer)} of a key the caller has just
+     * found absent in this transaction (so there is nothing to replace and no need to look).
+     */
+    default void insertAbsent(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc,
+            ByteBuffer data) {
+        insert(key, deleteTid, createTs, deleteTs, dataCrc, data);
+    }
+
     /** Sets or clears the delete TID of an existing record, moving its change entry. */
     void setDelete(RecordKey key, long deleteTid, long deleteTs);
 
