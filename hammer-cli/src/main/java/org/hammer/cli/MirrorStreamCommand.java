@@ -3,8 +3,6 @@ package org.hammer.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.core.mirror.MirrorStream;
 import org.hammer.core.mirror.StreamOptions;
@@ -102,41 +100,13 @@ final class MirrorStreamCommand implements Callable<Integer> {
     }
 
     private int run(MirrorStream stream, MirrorOptions o) {
-        CountDownLatch done = new CountDownLatch(1);
-        Runnable stop = () -> {
-            stream.stop();
-            if (!await(done, STOP_GRACE)) {
-                stream.abort();
-                await(done, STOP_GRACE);
-            }
-        };
-        Thread hook = new Thread(stop, "mirror-stream stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        Termination.onTerm(stop);
-        try {
+        return Termination.untilStopped("mirror-stream", stream::stop, stream::abort, STOP_GRACE, () -> {
             MirrorStream.Summary s = stream.run();
             if (!o.quiet()) {
                 System.err.printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src,
                         dst, s.sessions(), s.bytes(), s.syncedTid() == 0 ? "its sync point" : Tid.format(s.syncedTid()));
             }
             return 0;
-        } finally {
-            System.err.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is what stopped us
-            }
-        }
-    }
-
-    private static boolean await(CountDownLatch latch, Duration d) {
-        try {
-            return latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        });
     }
 }

@@ -2,7 +2,6 @@ package org.hammer.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
@@ -56,24 +55,12 @@ final class MirrorVerifyCommand implements Callable<Integer> {
             }
             Map<String, String> want = s.store().read(r -> TreeDigest.of(new FsReader(r, s.pfs(), at)));
             Map<String, String> got = d.store().read(r -> TreeDigest.of(new FsReader(r, d.pfs(), at)));
-            TreeSet<String> paths = new TreeSet<>(want.keySet());
-            paths.addAll(got.keySet());
-            int differ = 0;
-            for (String p : paths) {
-                String w = want.get(p);
-                String g = got.get(p);
-                if (w == null || !w.equals(g)) {
-                    if (differ++ < SHOWN) {
-                        out.println(p + ":\n    " + src + ": " + (w == null ? "missing" : w) + "\n    " + dst + ": "
-                                + (g == null ? "missing" : g));
-                    }
-                }
-            }
-            if (differ > 0) {
-                throw HammerException.failure(dst + ": " + differ + " of " + paths.size() + " paths differ from "
+            TreeDigest.Comparison c = TreeDigest.compare(want, got, SHOWN, out, src, dst);
+            if (c.differ() > 0) {
+                throw HammerException.failure(dst + ": " + c.differ() + " of " + c.paths() + " paths differ from "
                         + src + " as of " + Tid.format(at));
             }
-            out.println(dst + " equals " + src + " as of " + Tid.format(at) + ": " + paths.size() + " paths");
+            out.println(dst + " equals " + src + " as of " + Tid.format(at) + ": " + c.paths() + " paths");
         }
         return 0;
     }

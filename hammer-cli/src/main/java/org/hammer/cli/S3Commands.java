@@ -2,8 +2,6 @@ package org.hammer.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.hammer.core.mirror.MirrorOptions;
@@ -30,31 +28,13 @@ final class S3Commands {
 
     static int stream(String src, String dst, MirrorOptions o, S3OptionsMixin s3, Duration delay, Duration retry) {
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "mirror-stream stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        return Termination.untilStopped("mirror-stream", () -> stop.set(true), null, Duration.ofSeconds(10), () -> {
             int rounds = S3Mirror.stream(src, dst, s3.keyFile, o, delay.toMillis(), retry.toMillis(), stop::get);
             if (!o.quiet()) {
                 System.err.printf("Mirror-stream %s to %s stopped: %d uploads%n", src, dst, rounds);
             }
             return 0;
-        } finally {
-            System.err.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
+        });
     }
 
     static int verify(String pfs, String chain, S3OptionsMixin s3, PrintWriter out) {

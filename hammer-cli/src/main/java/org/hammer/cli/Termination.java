@@ -22,4 +22,45 @@ public final class Termination {
             return false;
         }
     }
+
+    /**
+     * Runs {@code work}, a command that runs until asked to stop: SIGTERM (exit 0, see
+     * {@link #onTerm}) or the JVM shutting down (SIGINT, SIGHUP) runs {@code stop}, waits up to
+     * {@code grace} for {@code work} to return, then runs {@code abort} (when not null) and waits
+     * as long again.
+     */
+    static <T> T untilStopped(String name, Runnable stop, Runnable abort, java.time.Duration grace,
+            java.util.function.Supplier<T> work) {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Runnable stopping = () -> {
+            stop.run();
+            if (!await(done, grace) && abort != null) {
+                abort.run();
+                await(done, grace);
+            }
+        };
+        Thread hook = new Thread(stopping, name + " stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        onTerm(stopping);
+        try {
+            return work.get();
+        } finally {
+            System.err.flush();
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is what stopped the work
+            }
+        }
+    }
+
+    private static boolean await(java.util.concurrent.CountDownLatch latch, java.time.Duration d) {
+        try {
+            return latch.await(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }

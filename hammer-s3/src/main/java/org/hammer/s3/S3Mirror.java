@@ -3,7 +3,6 @@ package org.hammer.s3;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.hammer.core.HammerException;
@@ -130,25 +129,13 @@ public final class S3Mirror {
                 PfsConfig dc = d.config();
                 got = d.store().read(rd -> TreeDigest.of(new FsReader(rd, dc.id(), at)));
             }
-            TreeSet<String> paths = new TreeSet<>(want.keySet());
-            paths.addAll(got.keySet());
-            int differ = 0;
-            for (String p : paths) {
-                String w = want.get(p);
-                String g = got.get(p);
-                if (w == null || !w.equals(g)) {
-                    if (differ++ < shown) {
-                        out.println(p + ":\n    " + pfs + ": " + (w == null ? "missing" : w) + "\n    " + arg + ": "
-                                + (g == null ? "missing" : g));
-                    }
-                }
-            }
-            if (differ > 0) {
-                throw HammerException.failure(arg + ": " + differ + " of " + paths.size() + " paths differ from " + pfs
+            TreeDigest.Comparison c = TreeDigest.compare(want, got, shown, out, pfs, arg);
+            if (c.differ() > 0) {
+                throw HammerException.failure(arg + ": " + c.differ() + " of " + c.paths() + " paths differ from " + pfs
                         + " as of " + Tid.format(at));
             }
-            out.println(arg + " equals " + pfs + " as of " + Tid.format(at) + ": " + paths.size() + " paths");
-            return differ;
+            out.println(arg + " equals " + pfs + " as of " + Tid.format(at) + ": " + c.paths() + " paths");
+            return c.differ();
         }
     }
 }

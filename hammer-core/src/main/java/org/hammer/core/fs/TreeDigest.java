@@ -19,6 +19,33 @@ public final class TreeDigest {
     private TreeDigest() {
     }
 
+    /**
+     * Compares two digests: prints each of the first {@code shown} paths that differ, with its
+     * line on both sides (named {@code wantName} and {@code gotName}), and returns how many paths
+     * differ, of how many.
+     */
+    public static Comparison compare(Map<String, String> want, Map<String, String> got, int shown,
+            java.io.PrintWriter out, String wantName, String gotName) {
+        java.util.TreeSet<String> paths = new java.util.TreeSet<>(want.keySet());
+        paths.addAll(got.keySet());
+        int differ = 0;
+        for (String p : paths) {
+            String w = want.get(p);
+            String g = got.get(p);
+            if (w == null || !w.equals(g)) {
+                if (differ++ < shown) {
+                    out.println(p + ":\n    " + wantName + ": " + (w == null ? "missing" : w) + "\n    " + gotName
+                            + ": " + (g == null ? "missing" : g));
+                }
+            }
+        }
+        return new Comparison(differ, paths.size());
+    }
+
+    /** How many paths differ between two digests, of how many paths in both. */
+    public record Comparison(int differ, int paths) {
+    }
+
     /** Path ("/" for the root, "/a/b" below it) to digest line; empty when the PFS has no root. */
     public static Map<String, String> of(FsReader fs) {
         Map<String, String> out = new TreeMap<>();
