@@ -108,8 +108,15 @@ final class MountHarness implements AutoCloseable {
         try (Stream<Path> pids = Files.list(runDir)) {
             for (Path p : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
                 long pid = Long.parseLong(Files.readString(p).trim());
-                String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().arguments().map(a -> String.join(" ", a)))
-                        .orElse("");
+                // The whole command line: ProcessHandle.Info cuts it at 4 KiB, and the daemon's
+                // class path alone can be longer.
+                String cmd;
+                try {
+                    cmd = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                            java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+                } catch (IOException e) {
+                    cmd = "";
+                }
                 if (cmd.endsWith(" " + mountPoint)) {
                     return pid;
                 }

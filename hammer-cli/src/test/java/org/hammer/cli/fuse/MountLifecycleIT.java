@@ -72,6 +72,10 @@ class MountLifecycleIT {
         assertThat(Files.readString(mnt.resolve("kept"))).isEqualTo("after umount");
     }
 
+    private static long lines(Path log) throws java.io.IOException {
+        return Files.exists(log) ? Files.readAllLines(log).size() : 0;
+    }
+
     @Test
     void aKilledDaemonLosesNothingFsyncedAndTheMountComesBack() throws Exception {
         for (int round = 0; round < 3; round++) {
@@ -83,7 +87,13 @@ class MountLifecycleIT {
                             + log + "' || exit; i=$((i+1)); done")
                     .directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().pid()).orElseThrow();
-            MountHarness.sleep(700 + round * 400);
+            // Killed once a few files are fsynced (a loaded machine writes slowly), at a moment
+            // that differs from round to round; bounded in time.
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (lines(log) < 3 + round && System.nanoTime() < until) {
+                MountHarness.sleep(50);
+            }
+            MountHarness.sleep(100 + round * 150);
             long pid = h.daemonPid(mnt);
             ok(h.dir, "kill -9 " + pid);
             writer.onExit().get(30, TimeUnit.SECONDS);
