@@ -47,9 +47,21 @@ class WalkthroughIT {
     private void awaitDaemons() throws InterruptedException {
         String mark = tmp.toString();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(
-                ph -> ph.info().commandLine().map(c -> c.contains(mark) && c.contains("mount")).orElse(false))) {
+        while (System.nanoTime() < deadline && ProcessHandle.allProcesses().anyMatch(ph -> {
+            String c = commandLine(ph.pid());
+            return c.contains(mark) && c.contains("mount");
+        })) {
             Thread.sleep(50);
+        }
+    }
+
+    /** A process's whole command line (ProcessHandle.Info cuts it at 4 KiB, shorter than a daemon's). */
+    private static String commandLine(long pid) {
+        try {
+            return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid),
+                    "cmdline")), java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 
