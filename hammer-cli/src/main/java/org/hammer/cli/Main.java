@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.hammer.core.HammerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,6 +83,20 @@ public final class Main implements Runnable {
             org.hammer.cli.fuse.MountCommand.class,
             org.hammer.cli.fuse.UmountCommand.class);
 
+    /**
+     * Commands that may move large amounts of data or run for long: they keep jnr-ffi's generated
+     * (ASM) binding of LMDB, which costs ~250 ms more to set up than its reflection proxies but
+     * makes each native call several times cheaper. Every other command is short and takes the
+     * proxies (bench/PROFILE.md §1).
+     */
+    static final Set<String> LONG_COMMANDS = Set.of(
+            "mirror-read", "mirror-write", "mirror-copy", "mirror-stream", "mirror-read-stream",
+            "mirror-verify", "ssh-remote", "mount", "cpdup", "scrub", "prune", "prune-everything", "cleanup",
+            "pfs-destroy");
+
+    /** The system property that chooses jnr-ffi's binding; read once, when jnr-ffi first loads a library. */
+    static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
+
     static final int EXIT_USAGE = 2;
     static final int EXIT_INTERNAL = 70;
 
@@ -101,7 +116,40 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StdStreams.adopt();
+        chooseNativeBinding(args);
         System.exit(run(args));
+    }
+
+    /**
+     * Chooses jnr-ffi's binding for this process from the command named in {@code args}, before any
+     * class of lmdbjava loads: reflection proxies (cheap to set up) unless the command is one of
+     * {@link #LONG_COMMANDS}. A value the user set ({@code HAMMER_JAVA_OPTS=-Djnr.ffi.asm.enabled=...})
+     * is kept.
+     */
+    static void chooseNativeBinding(String... args) {
+        if (System.getProperty(ASM_PROPERTY) != null) {
+            return;
+        }
+        String command = commandName(args);
+        if (command == null || !LONG_COMMANDS.contains(command)) {
+            System.setProperty(ASM_PROPERTY, "false");
+        }
+    }
+
+    /** The command {@code args} name (after hammer's own leading options), or null. */
+    static String commandName(String... args) {
+        Map<String, Class<?>> names = commandNames();
+        Class<?> c = commandClass(names, LeadingOptions.reorder(args, names.keySet()));
+        return c == null ? null : c.getAnnotation(Command.class).name();
+    }
+
+    private static Class<?> commandClass(Map<String, Class<?>> names, String[] reordered) {
+        for (String a : reordered) {
+            if (!a.startsWith("-")) {
+                return names.get(a);
+            }
+        }
+        return null;
     }
 
     /** Runs {@code hammer args...} on the process's standard output and error; returns the exit code. */
@@ -113,17 +161,21 @@ public final class Main implements Runnable {
 
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, false, args);
+    }
+
+    /**
+     * Runs {@code hammer args...}. Only the command named is modelled; when none is (hammer's own
+     * help and version, a usage error before any command) the other commands are listed by name and
+     * description without being modelled, unless {@code full}.
+     */
+    static int run(PrintWriter out, PrintWriter err, boolean full, String... args) {
         try {
             Map<String, Class<?>> names = commandNames();
             String[] reordered = LeadingOptions.reorder(args, names.keySet());
-            Class<?> only = null;
-            for (String a : reordered) {
-                if (!a.startsWith("-")) {
-                    only = names.get(a);
-                    break;
-                }
-            }
-            CommandLine cmd = commandLine(out, err, only == null ? COMMANDS : List.of(only));
+            Class<?> only = commandClass(names, reordered);
+            CommandLine cmd = only != null ? commandLine(out, err, List.of(only))
+                    : full ? commandLine(out, err, COMMANDS) : listing(out, err);
             return cmd.execute(reordered);
         } finally {
             out.flush();
@@ -157,11 +209,31 @@ public final class Main implements Runnable {
             sub.getCommandSpec().addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
             cl.addSubcommand(sub);
         }
+        return configure(cl, out, err);
+    }
+
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         return cl
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(new UsageErrors())
                 .setExecutionExceptionHandler(new Failures());
+    }
+
+    /**
+     * hammer with each command present by its name, aliases and description only: what hammer's
+     * usage help lists and what a mistyped command is compared with, without picocli reflecting
+     * over every command's options (a large part of the start-up time).
+     */
+    private static CommandLine listing(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            CommandSpec sub = CommandSpec.create().name(a.name()).aliases(a.aliases());
+            sub.usageMessage().description(a.description()).header(a.header()).hidden(a.hidden());
+            cl.addSubcommand(a.name(), new CommandLine(sub));
+        }
+        return configure(cl, out, err);
     }
 
     /** How many times -v was given, on the top-level command or any subcommand. */
