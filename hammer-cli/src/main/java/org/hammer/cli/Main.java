@@ -84,6 +84,17 @@ public final class Main implements Runnable {
             org.hammer.cli.fuse.UmountCommand.class);
 
     /**
+     * The name of each of {@link #COMMANDS}, in the same order, as its {@code @Command} gives it
+     * (MainTest checks): finding the command named on the command line reads no annotation.
+     */
+    static final List<String> NAMES = List.of(
+            "newfs", "info", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update", "pfs-upgrade",
+            "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
+            "mirror-verify", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm", "prune",
+            "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream", "mirror-read-stream",
+            "ssh-remote", "mount", "umount");
+
+    /**
      * Commands that may move large amounts of data or run for long: they keep jnr-ffi's generated
      * (ASM) binding of LMDB, which costs ~250 ms more to set up than its reflection proxies but
      * makes each native call several times cheaper. Every other command is short and takes the
@@ -117,6 +128,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         StdStreams.adopt();
         chooseNativeBinding(args);
+        bindLmdbMeanwhile(commandName(args));
         System.exit(run(args));
     }
 
@@ -136,17 +148,41 @@ public final class Main implements Runnable {
         }
     }
 
+    /** Commands that never open a store. */
+    private static final Set<String> STORELESS = Set.of("mirror-dump", "umount");
+
+    /**
+     * Binds LMDB (lmdbjava's {@code Library}: loading the native library and jnr-ffi's binding,
+     * most of a short command's start-up after picocli) on a second thread while picocli models
+     * the command on this one, for a command that opens a store. The class is named, not
+     * referenced: only the store touches lmdbjava. A failure here is met again, and reported, where
+     * the store first uses LMDB.
+     */
+    static void bindLmdbMeanwhile(String command) {
+        if (command == null || STORELESS.contains(command)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Class.forName("org.lmdbjava.Library", true, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // reported by the store when it opens
+            }
+        }, "hammer-bind-lmdb");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The command {@code args} name (after hammer's own leading options), or null. */
     static String commandName(String... args) {
         Map<String, Class<?>> names = commandNames();
-        Class<?> c = commandClass(names, LeadingOptions.reorder(args, names.keySet()));
-        return c == null ? null : c.getAnnotation(Command.class).name();
+        return commandName(names, LeadingOptions.reorder(args, names.keySet()));
     }
 
-    private static Class<?> commandClass(Map<String, Class<?>> names, String[] reordered) {
+    private static String commandName(Map<String, Class<?>> names, String[] reordered) {
         for (String a : reordered) {
             if (!a.startsWith("-")) {
-                return names.get(a);
+                return names.containsKey(a) ? a : null;
             }
         }
         return null;
@@ -173,9 +209,17 @@ public final class Main implements Runnable {
         try {
             Map<String, Class<?>> names = commandNames();
             String[] reordered = LeadingOptions.reorder(args, names.keySet());
-            Class<?> only = commandClass(names, reordered);
-            CommandLine cmd = only != null ? commandLine(out, err, List.of(only))
-                    : full ? commandLine(out, err, COMMANDS) : listing(out, err);
+            String only = commandName(names, reordered);
+            CommandLine cmd;
+            if (only != null) {
+                cmd = commandLine(out, err, List.of(names.get(only)));
+            } else if (full) {
+                cmd = commandLine(out, err, COMMANDS);
+            } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+                cmd = configure(new CommandLine(new Main()), out, err); // the version alone names no command
+            } else {
+                cmd = listing(out, err);
+            }
             return cmd.execute(reordered);
         } finally {
             out.flush();
@@ -188,11 +232,11 @@ public final class Main implements Runnable {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), COMMANDS);
     }
 
-    /** Command name to class, read from each command's annotation (without modelling it). */
+    /** Command name to class, in the order of {@link #COMMANDS}. */
     static Map<String, Class<?>> commandNames() {
         Map<String, Class<?>> names = new LinkedHashMap<>();
-        for (Class<?> c : COMMANDS) {
-            names.put(c.getAnnotation(Command.class).name(), c);
+        for (int i = 0; i < COMMANDS.size(); i++) {
+            names.put(NAMES.get(i), COMMANDS.get(i));
         }
         return names;
     }

@@ -153,6 +153,14 @@ class MainTest {
     }
 
     @Test
+    void theNamesAreThoseOfTheCommandsAnnotations() {
+        assertThat(Main.NAMES).hasSameSizeAs(Main.COMMANDS).doesNotHaveDuplicates();
+        for (int i = 0; i < Main.COMMANDS.size(); i++) {
+            assertThat(Main.NAMES.get(i)).isEqualTo(Main.COMMANDS.get(i).getAnnotation(Command.class).name());
+        }
+    }
+
+    @Test
     void everyLongCommandExists() {
         assertThat(Main.commandNames().keySet()).containsAll(Main.LONG_COMMANDS);
     }
