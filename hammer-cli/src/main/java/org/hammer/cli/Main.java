@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.hammer.core.HammerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +84,31 @@ public final class Main implements Runnable {
             org.hammer.cli.fuse.MountCommand.class,
             org.hammer.cli.fuse.UmountCommand.class);
 
+    /**
+     * The name of each of {@link #COMMANDS}, in the same order, as its {@code @Command} gives it
+     * (MainTest checks): finding the command named on the command line reads no annotation.
+     */
+    static final List<String> NAMES = List.of(
+            "newfs", "info", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update", "pfs-upgrade",
+            "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
+            "mirror-verify", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm", "prune",
+            "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream", "mirror-read-stream",
+            "ssh-remote", "mount", "umount");
+
+    /**
+     * Commands that may move large amounts of data or run for long: they keep jnr-ffi's generated
+     * (ASM) binding of LMDB, which costs ~250 ms more to set up than its reflection proxies but
+     * makes each native call several times cheaper. Every other command is short and takes the
+     * proxies (bench/PROFILE.md §1).
+     */
+    static final Set<String> LONG_COMMANDS = Set.of(
+            "mirror-read", "mirror-write", "mirror-copy", "mirror-stream", "mirror-read-stream",
+            "mirror-verify", "ssh-remote", "mount", "cpdup", "scrub", "prune", "prune-everything", "cleanup",
+            "pfs-destroy");
+
+    /** The system property that chooses jnr-ffi's binding; read once, when jnr-ffi first loads a library. */
+    static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
+
     static final int EXIT_USAGE = 2;
     static final int EXIT_INTERNAL = 70;
 
@@ -102,7 +128,65 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StdStreams.adopt();
+        chooseNativeBinding(args);
+        bindLmdbMeanwhile(commandName(args));
         System.exit(run(args));
+    }
+
+    /**
+     * Chooses jnr-ffi's binding for this process from the command named in {@code args}, before any
+     * class of lmdbjava loads: reflection proxies (cheap to set up) unless the command is one of
+     * {@link #LONG_COMMANDS}. A value the user set ({@code HAMMER_JAVA_OPTS=-Djnr.ffi.asm.enabled=...})
+     * is kept.
+     */
+    static void chooseNativeBinding(String... args) {
+        if (System.getProperty(ASM_PROPERTY) != null) {
+            return;
+        }
+        String command = commandName(args);
+        if (command == null || !LONG_COMMANDS.contains(command)) {
+            System.setProperty(ASM_PROPERTY, "false");
+        }
+    }
+
+    /** Commands that never open a store. */
+    private static final Set<String> STORELESS = Set.of("mirror-dump", "umount");
+
+    /**
+     * Binds LMDB (lmdbjava's {@code Library}: loading the native library and jnr-ffi's binding,
+     * most of a short command's start-up after picocli) on a second thread while picocli models
+     * the command on this one, for a command that opens a store. The class is named, not
+     * referenced: only the store touches lmdbjava. A failure here is met again, and reported, where
+     * the store first uses LMDB.
+     */
+    static void bindLmdbMeanwhile(String command) {
+        if (command == null || STORELESS.contains(command)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Class.forName("org.lmdbjava.Library", true, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // reported by the store when it opens
+            }
+        }, "hammer-bind-lmdb");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The command {@code args} name (after hammer's own leading options), or null. */
+    static String commandName(String... args) {
+        Map<String, Class<?>> names = commandNames();
+        return commandName(names, LeadingOptions.reorder(args, names.keySet()));
+    }
+
+    private static String commandName(Map<String, Class<?>> names, String[] reordered) {
+        for (String a : reordered) {
+            if (!a.startsWith("-")) {
+                return names.containsKey(a) ? a : null;
+            }
+        }
+        return null;
     }
 
     /** Runs {@code hammer args...} on the process's standard output and error; returns the exit code. */
@@ -114,17 +198,29 @@ public final class Main implements Runnable {
 
     /** Runs {@code hammer args...} printing to the given writers; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, err, false, args);
+    }
+
+    /**
+     * Runs {@code hammer args...}. Only the command named is modelled; when none is (hammer's own
+     * help and version, a usage error before any command) the other commands are listed by name and
+     * description without being modelled, unless {@code full}.
+     */
+    static int run(PrintWriter out, PrintWriter err, boolean full, String... args) {
         try {
             Map<String, Class<?>> names = commandNames();
             String[] reordered = LeadingOptions.reorder(args, names.keySet());
-            Class<?> only = null;
-            for (String a : reordered) {
-                if (!a.startsWith("-")) {
-                    only = names.get(a);
-                    break;
-                }
+            String only = commandName(names, reordered);
+            CommandLine cmd;
+            if (only != null) {
+                cmd = commandLine(out, err, List.of(names.get(only)));
+            } else if (full) {
+                cmd = commandLine(out, err, COMMANDS);
+            } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+                cmd = configure(new CommandLine(new Main()), out, err); // the version alone names no command
+            } else {
+                cmd = listing(out, err);
             }
-            CommandLine cmd = commandLine(out, err, only == null ? COMMANDS : List.of(only));
             return cmd.execute(reordered);
         } finally {
             out.flush();
@@ -137,11 +233,11 @@ public final class Main implements Runnable {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), COMMANDS);
     }
 
-    /** Command name to class, read from each command's annotation (without modelling it). */
+    /** Command name to class, in the order of {@link #COMMANDS}. */
     static Map<String, Class<?>> commandNames() {
         Map<String, Class<?>> names = new LinkedHashMap<>();
-        for (Class<?> c : COMMANDS) {
-            names.put(c.getAnnotation(Command.class).name(), c);
+        for (int i = 0; i < COMMANDS.size(); i++) {
+            names.put(NAMES.get(i), COMMANDS.get(i));
         }
         return names;
     }
@@ -158,11 +254,31 @@ public final class Main implements Runnable {
             sub.getCommandSpec().addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
             cl.addSubcommand(sub);
         }
+        return configure(cl, out, err);
+    }
+
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         return cl
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler(new UsageErrors())
                 .setExecutionExceptionHandler(new Failures());
+    }
+
+    /**
+     * hammer with each command present by its name, aliases and description only: what hammer's
+     * usage help lists and what a mistyped command is compared with, without picocli reflecting
+     * over every command's options (a large part of the start-up time).
+     */
+    private static CommandLine listing(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            CommandSpec sub = CommandSpec.create().name(a.name()).aliases(a.aliases());
+            sub.usageMessage().description(a.description()).header(a.header()).hidden(a.hidden());
+            cl.addSubcommand(a.name(), new CommandLine(sub));
+        }
+        return configure(cl, out, err);
     }
 
     /** How many times -v was given, on the top-level command or any subcommand. */

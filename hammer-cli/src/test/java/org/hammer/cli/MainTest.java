@@ -110,4 +110,58 @@ class MainTest {
         assertThat(run("boom", "-vv")).isEqualTo(5);
         assertThat(err.toString()).contains("hammer: boom stream: bad magic", "\tat ");
     }
+
+    /**
+     * hammer's own help and version and the usage errors met before any command read the same
+     * whether the commands are only listed (as a run does) or fully modelled.
+     */
+    @Test
+    void theCommandListingReadsAsTheFullModel() {
+        String[][] cases = {{"--help"}, {"-h"}, {"--version"}, {"-V"}, {}, {"-v"}, {"no-such-command"},
+            {"pfs-stat"}, {"--no-such-option"}, {"-v", "mirror-cpy", "a", "b"}, {"--help", "--version"}};
+        for (String[] args : cases) {
+            StringWriter lo = new StringWriter();
+            StringWriter le = new StringWriter();
+            StringWriter fo = new StringWriter();
+            StringWriter fe = new StringWriter();
+            int listed = Main.run(new PrintWriter(lo, true), new PrintWriter(le, true), false, args);
+            int full = Main.run(new PrintWriter(fo, true), new PrintWriter(fe, true), true, args);
+
+            String what = String.join(" ", args);
+            assertThat(listed).as(what).isEqualTo(full);
+            assertThat(lo.toString()).as(what).isEqualTo(fo.toString());
+            assertThat(le.toString()).as(what).isEqualTo(fe.toString());
+        }
+    }
+
+    @Test
+    void theHelpListsEveryCommand() {
+        Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--help");
+
+        for (String name : Main.commandNames().keySet()) {
+            assertThat(out.toString()).as(name).containsPattern("(?m)^  " + name + " ");
+        }
+    }
+
+    @Test
+    void theCommandNameIsFoundAfterHammersOwnOptions() {
+        assertThat(Main.commandName("-y", "-b", "10m", "mirror-write", "x")).isEqualTo("mirror-write");
+        assertThat(Main.commandName("pfs-status", "mirror-copy")).isEqualTo("pfs-status");
+        assertThat(Main.commandName("--version")).isNull();
+        assertThat(Main.commandName("no-such-command", "pfs-status")).isNull();
+        assertThat(Main.commandName()).isNull();
+    }
+
+    @Test
+    void theNamesAreThoseOfTheCommandsAnnotations() {
+        assertThat(Main.NAMES).hasSameSizeAs(Main.COMMANDS).doesNotHaveDuplicates();
+        for (int i = 0; i < Main.COMMANDS.size(); i++) {
+            assertThat(Main.NAMES.get(i)).isEqualTo(Main.COMMANDS.get(i).getAnnotation(Command.class).name());
+        }
+    }
+
+    @Test
+    void everyLongCommandExists() {
+        assertThat(Main.commandNames().keySet()).containsAll(Main.LONG_COMMANDS);
+    }
 }

@@ -62,7 +62,7 @@ final class DaemonLauncher {
 
     /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
     private static final Pattern COMMAND_ONLY = Pattern.compile("-Xm[sn]|-XX:(TieredStopAtLevel|ArchiveClassesAtExit"
-            + "|SharedArchiveFile|SurvivorRatio|TargetSurvivorRatio)=");
+            + "|SharedArchiveFile|AOTCache|SurvivorRatio|TargetSurvivorRatio)=");
 
     private static List<String> command(MountTarget target, Path mountPoint, List<String> options, String metrics) {
         List<String> cmd = new ArrayList<>();

@@ -1,0 +1,174 @@
+package org.hammer.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind hammer's start-up archive (the launcher's {@code HAMMER_CDS=build}).
+ * In one JVM, with the binding a short command uses, it makes a scratch store in a temporary
+ * directory and runs the short commands on it (and hammer's own help, version and usage errors),
+ * so that the JVM records the classes they load (a class list for a CDS archive on JDK 17, an AOT
+ * cache on JDK 25). Then it copies the native libraries lmdbjava and jffi extracted from their jars
+ * into {@code NATIVE-DIR}, so that later runs load them from there instead of extracting them
+ * again. Not a hammer command: {@code java ... org.hammer.cli.StartupTraining NATIVE-DIR}. Prints
+ * nothing unless a step fails (then one line per failure on stderr, exit 1).
+ */
+public final class StartupTraining {
+
+    /** The file name jffi looks for in {@code jffi.boot.library.path}. */
+    static final String JFFI_FILE = "libjffi-1.2.so";
+    /** The file the launcher passes as {@code lmdbjava.native.lib}. */
+    static final String LMDB_FILE = "liblmdb.so";
+
+    private final List<String> failures = new ArrayList<>();
+    private final PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+
+    private StartupTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: StartupTraining NATIVE-DIR");
+            System.exit(2);
+        }
+        Main.chooseNativeBinding("pfs-status");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        StartupTraining t = new StartupTraining();
+        Path scratch = Files.createTempDirectory("hammer-training");
+        try {
+            PrintStream none = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+            System.setOut(none);
+            System.setErr(none);
+            t.commands(scratch);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            delete(scratch);
+        }
+        t.keepNativeLibraries(Path.of(args[0]));
+        for (String f : t.failures) {
+            System.err.println("hammer start-up training: " + f);
+        }
+        System.exit(t.failures.isEmpty() ? 0 : 1);
+    }
+
+    private void commands(Path dir) throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+        Files.writeString(tree.resolve("a.txt"), "one\n");
+        Files.writeString(dir.resolve("tree/b.txt"), "two\n");
+        String master = dir.resolve("m/pfs/data").toString();
+        String slave = dir.resolve("s/pfs/data").toString();
+        String file = master + "/b.txt";
+
+        run(0, "--version");
+        run(0, "--help");
+        run(2, "no-such-command");
+        run(0, "pfs-status", "--help");
+        run(2, "pfs-status", "--no-such-option");
+        run(0, "newfs", "-L", "TRAIN", dir.resolve("m").toString());
+        run(0, "newfs", dir.resolve("s").toString());
+        run(0, "pfs-master", master);
+        run(0, "cpdup", "-q", dir.resolve("tree").toString(), master);
+        run(0, "mirror-copy", "-q", "-y", master, slave);
+        Files.writeString(dir.resolve("tree/b.txt"), "three\n");
+        run(0, "cpdup", "-q", dir.resolve("tree").toString(), master);
+        run(0, "mirror-copy", "-q", master, slave);
+        for (int i = 0; i < 2; i++) {
+            run(0, "info", dir.resolve("m").toString());
+            run(0, "pfs-status", master, slave);
+            run(0, "synctid", master);
+            run(0, "snapls", master);
+            run(0, "history", file);
+            run(0, "undo", "-a", file);
+        }
+        run(0, "snapshot", master, dir.resolve("snaps").toString());
+        run(0, "snapls", master);
+        run(4, "pfs-status", dir.resolve("none").toString());
+    }
+
+    private void run(int expected, String... args) {
+        int code;
+        try {
+            code = Main.run(sink, sink, args);
+        } catch (RuntimeException | LinkageError e) {
+            failures.add(String.join(" ", args) + ": " + e);
+            return;
+        }
+        if (code != expected) {
+            failures.add(String.join(" ", args) + ": exit " + code + ", expected " + expected);
+        }
+    }
+
+    /** Copies the libraries this process loaded from extracted copies into {@code dir}. */
+    private void keepNativeLibraries(Path dir) throws IOException {
+        Path lmdb = null;
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int at = line.indexOf('/');
+            if (at < 0) {
+                continue;
+            }
+            Path p = Path.of(line.substring(at).trim());
+            String name = p.getFileName().toString();
+            if (name.contains("lmdbjava-native-library")) {
+                lmdb = p;
+            }
+        }
+        Files.createDirectories(dir);
+        if (System.getProperty("lmdbjava.native.lib") == null) {
+            if (lmdb == null || !Files.isRegularFile(lmdb)) {
+                failures.add("lmdbjava's native library is not among the files this process mapped");
+            } else {
+                try (InputStream in = Files.newInputStream(lmdb)) {
+                    place(in, dir.resolve(LMDB_FILE));
+                }
+            }
+        }
+        if (System.getProperty("jffi.boot.library.path") == null) {
+            // jffi deletes its extracted copy once loaded: take the one in its jar it would extract.
+            String resource = null;
+            try {
+                Class<?> stub = Class.forName("com.kenai.jffi.internal.StubLoader");
+                Method m = stub.getDeclaredMethod("getStubLibraryPath");
+                m.setAccessible(true);
+                resource = (String) m.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                failures.add("jffi's native library: " + e);
+            }
+            InputStream in = resource == null ? null : StartupTraining.class.getClassLoader().getResourceAsStream(resource);
+            if (in == null) {
+                failures.add("jffi's native library " + resource + " is not on the class path");
+            } else {
+                try (in) {
+                    place(in, dir.resolve(JFFI_FILE));
+                }
+            }
+        }
+    }
+
+    private static void place(InputStream in, Path to) throws IOException {
+        Path tmp = to.resolveSibling(to.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
