@@ -91,9 +91,9 @@ public final class Main implements Runnable {
     static final List<String> NAMES = List.of(
             "newfs", "info", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update", "pfs-upgrade",
             "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
-            "mirror-verify", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm", "prune",
-            "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream", "mirror-read-stream",
-            "ssh-remote", "mount", "umount");
+            "mirror-verify", "mirror-prune", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm",
+            "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream",
+            "mirror-read-stream", "ssh-remote", "mount", "umount");
 
     /**
      * Commands that may move large amounts of data or run for long: they keep jnr-ffi's generated
@@ -103,8 +103,8 @@ public final class Main implements Runnable {
      */
     static final Set<String> LONG_COMMANDS = Set.of(
             "mirror-read", "mirror-write", "mirror-copy", "mirror-stream", "mirror-read-stream",
-            "mirror-verify", "ssh-remote", "mount", "cpdup", "scrub", "prune", "prune-everything", "cleanup",
-            "pfs-destroy");
+            "mirror-verify", "mirror-prune", "ssh-remote", "mount", "cpdup", "scrub", "prune", "prune-everything",
+            "cleanup", "pfs-destroy");
 
     /** The system property that chooses jnr-ffi's binding; read once, when jnr-ffi first loads a library. */
     static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
