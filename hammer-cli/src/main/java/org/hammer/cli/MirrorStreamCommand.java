@@ -10,7 +10,6 @@ import org.hammer.core.mirror.MirrorStream;
 import org.hammer.core.mirror.StreamOptions;
 import org.hammer.core.mirror.StreamStatus;
 import org.hammer.core.tid.Tid;
-import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +40,9 @@ final class MirrorStreamCommand implements Callable<Integer> {
     MirrorOptionsMixin options;
 
     @Mixin
+    ReaderOptionsMixin reader;
+
+    @Mixin
     RemoteOptionsMixin remote;
 
     @Option(names = "-i", paramLabel = "DELAY", description = "Least seconds between two rounds of batches "
@@ -69,7 +71,8 @@ final class MirrorStreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
+                LogStream.to(spec.commandLine().getErr(), ProgressLine.of(spec.commandLine().getErr(), true)), reader)
                 .withTwoWay(true);
         StreamOptions so = new StreamOptions(
                 delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
@@ -81,7 +84,7 @@ final class MirrorStreamCommand implements Callable<Integer> {
         org.hammer.cli.metrics.MirrorMetrics served = metrics == null ? null
                 : org.hammer.cli.metrics.MirrorMetrics.serve(metrics, from, to);
         try {
-            MirrorStream stream = new MirrorStream(from, to, o, so, RemoteShell.fromEnvironment(),
+            MirrorStream stream = new MirrorStream(from, to, o, so, remote.shell(),
                     q -> MirrorWriteCommand.confirm(o, q), served == null ? StreamStatus.NONE : served);
             if (served != null) {
                 served.countBytes(stream::bytesSent);
@@ -109,12 +112,12 @@ final class MirrorStreamCommand implements Callable<Integer> {
         try {
             MirrorStream.Summary s = stream.run();
             if (!o.quiet()) {
-                System.err.printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src,
+                spec.commandLine().getErr().printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src,
                         dst, s.sessions(), s.bytes(), s.syncedTid() == 0 ? "its sync point" : Tid.format(s.syncedTid()));
             }
             return 0;
         } finally {
-            System.err.flush();
+            spec.commandLine().getErr().flush();
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

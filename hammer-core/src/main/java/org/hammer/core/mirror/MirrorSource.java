@@ -41,6 +41,8 @@ public final class MirrorSource {
     private long dataBytes;
     private long synced;
     private long lastProgress = System.nanoTime();
+    /** Records this run may send in all, as counted when its current round began; -1 before. */
+    private long expected = -1;
 
     public MirrorSource(Store store, int pfs, String path, MirrorOptions opts) {
         this(store, pfs, path, opts, StreamStatus.NONE);
@@ -116,6 +118,7 @@ public final class MirrorSource {
         }
         while (true) {
             end = currentEnd();
+            expected = -1;
             if (Long.compareUnsigned(beg, end) >= 0) {
                 out.write(FrameType.IDLE, Idle.newBuilder().setTid(beg).build().toByteArray());
                 out.flush();
@@ -215,6 +218,13 @@ public final class MirrorSource {
     /** Sends one batch starting after {@code beg} (or the resume point); returns its end TID, 0 on timeout. */
     private long sendBatch(long beg, ResumePoint resume, long end, long sourceBeg) {
         Batch.Builder b = Batch.newBuilder().setBegTid(beg).setEndTid(end).setSourceBegTid(sourceBeg);
+        if (expected < 0) {
+            long remaining = reader.count(resume == null ? beg : resume.tid(), resume == null ? null : resume.key(), end);
+            expected = records + remaining;
+            b.setChanges(remaining);
+        } else {
+            b.setChanges(expected - records);
+        }
         if (resume != null) {
             b.setResumeTid(resume.tid()).setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
         }
@@ -235,6 +245,7 @@ public final class MirrorSource {
                 batchRecords += chunk.count();
                 dataBytes += chunk.dataBytes();
                 progress(beg, end, chunk.lastTid(), records + batchRecords);
+                status.progress(records + batchRecords, out.bytes(), expected);
             }
             lastTid = chunk.lastTid();
             posTid = chunk.lastTid();
