@@ -26,11 +26,11 @@ final class MirrorOptionsMixin {
     @Option(names = "-q", description = "Quiet: no progress line or summary messages.")
     boolean quiet;
 
-    @Option(names = "-B", description = "Accepted for hammer(8) scripts (bulk: no histogram prescan). Batches are cut "
+    @Option(names = "-B", hidden = true, description = "Accepted for hammer(8) scripts (bulk: no histogram prescan). Batches are cut "
             + "by size (-S) as they are read, with no prescan to turn off, so it changes nothing.")
     boolean bulk;
 
-    @Option(names = "-c", paramLabel = "CYCLEFILE", description = "Refused: hammer(8)'s cycle file. The slave keeps "
+    @Option(names = "-c", paramLabel = "CYCLEFILE", hidden = true, description = "Refused: hammer(8)'s cycle file. The slave keeps "
             + "its own resume point (its sync-end-tid and resume cursor), so a two-way run (-2, mirror-copy) resumes "
             + "by itself; one-way, give mirror-read the BEGIN-TID that mirror-write printed.")
     void cycleFile(String file) {

@@ -47,6 +47,7 @@ final class MirrorWriteCommand implements Callable<Integer> {
             @Override
             public void synced(long tid, long records, long bytes) {
                 if (!o.twoWay()) {
+                    line.clear();
                     out.println("Source can update synctid to " + Tid.format(tid));
                     out.flush();
                 }

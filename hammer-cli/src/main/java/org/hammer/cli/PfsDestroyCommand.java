@@ -40,7 +40,7 @@ final class PfsDestroyCommand implements Callable<Integer> {
     @Option(names = "-y", description = "Destroy without asking (unlike hammer(8), which always asks).")
     private boolean yes;
 
-    @Option(names = "-d", description = "Accepted for hammer(8) scripts, where it skips a 5-second countdown; "
+    @Option(names = "-d", hidden = true, description = "Accepted for hammer(8) scripts, where it skips a 5-second countdown; "
             + "there is none here.")
     private boolean noCountdown;
 
