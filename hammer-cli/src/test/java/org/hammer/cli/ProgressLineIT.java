@@ -124,9 +124,18 @@ class ProgressLineIT {
         String synced = m.group(1);
         assertThat(shown).contains("\r" + REDRAW + "Source can update synctid to " + synced + "\r\n");
 
-        CliResult piped = ok(hammer.run(ok(hammer.run("mirror-read", store + "/pfs/master")).stdout()
-                .getBytes(StandardCharsets.ISO_8859_1), "mirror-write", store + "/pfs/oneway"));
-        assertThat(piped.stdout()).isEqualTo("Source can update synctid to " + synced + "\n");
+        addFiles(20);
+        ok(hammer.run("cpdup", tree.toString(), store + "/pfs/master"));
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("err");
+        Process p = new ProcessBuilder("bash", "-c", hammer("mirror-read " + store + "/pfs/master " + synced) + " | "
+                + hammer("mirror-write " + store + "/pfs/oneway")).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(Files.readString(out)).matches("Source can update synctid to 0x[0-9a-f]{16}\n")
+                .isNotEqualTo("Source can update synctid to " + synced + "\n");
+        assertThat(Files.readString(err)).doesNotContain("\r", "mirror-write:");
     }
 
     @Test
