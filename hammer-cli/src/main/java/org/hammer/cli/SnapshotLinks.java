@@ -25,13 +25,13 @@ final class SnapshotLinks {
     /** The link text for {@code tid}: {@code <pfs root path>/@@0x<tid>}, or the store form. */
     static String target(PfsPath fs, long tid) {
         Path arg = Path.of(fs.arg()).toAbsolutePath().normalize();
-        if (fs.isPfsRoot() && !fs.historical() && !inStore(arg)) {
-            return arg + "/" + AsOfName.of("", tid).format();
-        }
-        Path mounted = mountPoint(fs.store().dir(), fs.pfs());
+        // A link into a store directory would dangle for everything but hammer: a mount of the PFS shows it.
+        Path mounted = inStore(arg) ? mountPoint(fs.store().dir(), fs.pfs()) : null;
         if (mounted != null) {
-            // A link into the store directory would dangle for everything but hammer: the mount shows it.
             return mounted + "/" + AsOfName.of("", tid).format();
+        }
+        if (fs.isPfsRoot() && !fs.historical()) {
+            return arg + "/" + AsOfName.of("", tid).format();
         }
         return fs.store().dir().toAbsolutePath() + "/" + AsOfName.pfsRoot(fs.pfs(), tid).format();
     }
