@@ -147,7 +147,7 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> commands) {
-        org.hammer.core.store.Store.beforeOpening(org.hammer.cli.fuse.MountFlush::flushStore);
+        org.hammer.core.store.Store.beforeOpening(org.hammer.cli.fuse.MountFlush.BEFORE_OPENING);
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : commands) {
             CommandLine sub = new CommandLine(c);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 import org.hammer.core.HammerException;
 import org.hammer.core.pfs.MountTable;
 
@@ -14,6 +15,14 @@ import org.hammer.core.pfs.MountTable;
  * store directly sees every write made through its mounts.
  */
 public final class MountFlush {
+    /** {@link #flushStore} as the store's {@code beforeOpening} (a class, not a lambda: no bootstrap at start-up). */
+    public static final Consumer<Path> BEFORE_OPENING = new Consumer<>() {
+        @Override
+        public void accept(Path storeDir) {
+            flushStore(storeDir);
+        }
+    };
+
     private MountFlush() {
     }
 

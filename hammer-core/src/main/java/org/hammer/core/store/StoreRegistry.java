@@ -17,7 +17,7 @@ import java.util.function.Function;
 final class StoreRegistry {
     private static final Map<Path, Entry> OPEN = new HashMap<>();
     /** Runs before this process opens a store it does not hold open yet (see {@link Store#beforeOpening}). */
-    private static volatile Consumer<Path> beforeOpening = dir -> { };
+    private static volatile Consumer<Path> beforeOpening;
 
     private StoreRegistry() {
     }
@@ -37,8 +37,9 @@ final class StoreRegistry {
         synchronized (OPEN) {
             held = OPEN.containsKey(key);
         }
-        if (!held) {
-            beforeOpening.accept(key); // outside the lock: it may wait for another process
+        Consumer<Path> hook = beforeOpening;
+        if (!held && hook != null) {
+            hook.accept(key); // outside the lock: it may wait for another process
         }
         synchronized (OPEN) {
             Entry e = OPEN.get(key);
@@ -63,7 +64,7 @@ final class StoreRegistry {
     }
 
     static void beforeOpening(Consumer<Path> hook) {
-        beforeOpening = hook == null ? dir -> { } : hook;
+        beforeOpening = hook;
     }
 
     /** How many environments this process has open (for tests). */
