@@ -59,6 +59,7 @@ public final class Main implements Runnable {
             MirrorCopyCommand.class,
             MirrorDumpCommand.class,
             MirrorVerifyCommand.class,
+            MirrorPruneCommand.class,
             ScrubCommand.class,
             HistoryCommand.class,
             UndoCommand.class,

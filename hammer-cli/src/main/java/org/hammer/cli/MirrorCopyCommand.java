@@ -40,11 +40,25 @@ final class MirrorCopyCommand implements Callable<Integer> {
             description = "Accepted for hammer(8) scripts: the delay between streaming batches (mirror-stream's).")
     String delay;
 
+    @Mixin
+    S3OptionsMixin s3;
+
+    @Option(names = "--full", description = "To an s3:// chain: send a new base (the whole PFS) instead of an "
+            + "incremental.")
+    boolean full;
+
+    @Option(names = "--partial", description = "From an s3:// chain: apply objects as they are checked, so a damaged "
+            + "one leaves the slave at the last good TID (default: check every object first, apply nothing if one "
+            + "is damaged).")
+    boolean partial;
+
     @Parameters(index = "0", paramLabel = "SRC",
-            description = "The source PFS (master or slave), local or [user@]host:path.")
+            description = "The source PFS (master or slave), local or [user@]host:path, or a chain "
+                    + "s3://BUCKET/PREFIX[@@0x<tid>] to restore from.")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
+    @Parameters(index = "1", paramLabel = "DST",
+            description = "The slave PFS, local or [user@]host:path, or a chain s3://BUCKET/PREFIX to upload to.")
     String dst;
 
     @Override
@@ -53,6 +67,9 @@ final class MirrorCopyCommand implements Callable<Integer> {
         ProgressLine line = ProgressLine.of(err, options.quiet);
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
                 LogStream.to(err, line), reader).withTwoWay(true);
+        if (org.hammer.s3.S3Url.is(src) || org.hammer.s3.S3Url.is(dst)) {
+            return S3Commands.copy(src, dst, o, s3, full, partial, q -> MirrorWriteCommand.confirm(o, q));
+        }
         long t0 = System.nanoTime();
         MirrorStats s;
         try {

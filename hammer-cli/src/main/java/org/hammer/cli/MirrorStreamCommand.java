@@ -45,6 +45,9 @@ final class MirrorStreamCommand implements Callable<Integer> {
     @Mixin
     RemoteOptionsMixin remote;
 
+    @Mixin
+    S3OptionsMixin s3;
+
     @Option(names = "-i", paramLabel = "DELAY", description = "Least seconds between two rounds of batches "
             + "(default 1; HAMMER's is 5). 0 sends each change as soon as it is durable.")
     String delay;
@@ -66,7 +69,8 @@ final class MirrorStreamCommand implements Callable<Integer> {
             description = "The source PFS (master or slave), local or [user@]host:path.")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, local or [user@]host:path.")
+    @Parameters(index = "1", paramLabel = "DST",
+            description = "The slave PFS, local or [user@]host:path, or a chain s3://BUCKET/PREFIX.")
     String dst;
 
     @Override
@@ -78,6 +82,9 @@ final class MirrorStreamCommand implements Callable<Integer> {
                 delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
                 retry == null ? StreamOptions.DEFAULT_RETRY : StreamOptions.seconds("--retry", retry),
                 StreamOptions.DEFAULT_HEARTBEAT, scoreboard);
+        if (org.hammer.s3.S3Url.is(dst)) {
+            return S3Commands.stream(src, dst, o, s3, so.delay(), so.retry());
+        }
         org.hammer.core.transport.Endpoint from = remote.endpoint(src);
         org.hammer.core.transport.Endpoint to = remote.endpoint(dst);
         // The Prometheus library is loaded only here, when asked for.

@@ -30,12 +30,19 @@ final class MirrorVerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "The source PFS (master or slave).")
     String src;
 
-    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS.")
+    @Parameters(index = "1", paramLabel = "DST", description = "The slave PFS, or a chain s3://BUCKET/PREFIX[@@0x<tid>] "
+            + "(restored into a scratch store under $TMPDIR or $HAMMER_S3_SCRATCH and compared).")
     String dst;
+
+    @picocli.CommandLine.Mixin
+    S3OptionsMixin s3;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (org.hammer.s3.S3Url.is(dst)) {
+            return S3Commands.verify(src, dst, s3, out);
+        }
         try (PfsPath s = PfsPath.resolve(src); PfsPath d = PfsPath.resolve(dst)) {
             PfsConfig dc = d.config();
             long at = d.historical() ? d.asOf() : dc.syncEndTid();

@@ -26,14 +26,22 @@ final class PfsStatusCommand implements Callable<Integer> {
     private CommandSpec spec;
 
 
+    @picocli.CommandLine.Mixin
+    S3OptionsMixin s3;
+
     @Parameters(arity = "0..*", paramLabel = "DIRPATH",
-            description = "Paths in the PFSes to report on. Default: the current directory.")
+            description = "Paths in the PFSes to report on, or chains s3://BUCKET/PREFIX (their objects, TIDs, "
+                    + "sizes and dates). Default: the current directory.")
     private List<String> paths = new ArrayList<>();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         for (String path : paths.isEmpty() ? List.of(".") : paths) {
+            if (org.hammer.s3.S3Url.is(path)) {
+                S3Commands.status(path, s3, out);
+                continue;
+            }
             try (PfsPath p = PfsTarget.existing(path)) {
                 PfsConfig c = p.config();
                 StringBuilder b = new StringBuilder();

@@ -35,4 +35,11 @@ class ArchitectureTest {
             .that().resideOutsideOfPackage("org.hammer.cli.metrics..")
             .should().dependOnClassesThat().resideInAPackage("io.prometheus..")
             .allowEmptyShould(true);
+
+    /** The AWS SDK is loaded only by commands given an s3:// argument (start-up time). */
+    @ArchTest
+    static final ArchRule onlyHammerS3SeesTheAwsSdk = noClasses()
+            .that().resideOutsideOfPackage("org.hammer.s3..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+            .allowEmptyShould(true);
 }

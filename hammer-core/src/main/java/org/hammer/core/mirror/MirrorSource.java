@@ -43,6 +43,8 @@ public final class MirrorSource {
     private long lastProgress = System.nanoTime();
     /** Records this run may send in all, as counted when its current round began; -1 before. */
     private long expected = -1;
+    /** The newest TID this source sends (0: whatever is durable). */
+    private long cap;
 
     public MirrorSource(Store store, int pfs, String path, MirrorOptions opts) {
         this(store, pfs, path, opts, StreamStatus.NONE);
@@ -56,6 +58,15 @@ public final class MirrorSource {
         this.path = path;
         this.opts = opts;
         this.reader = new ChangeReader(store, pfs, opts.batchBytes());
+    }
+
+    /**
+     * Sends nothing newer than {@code tid}, so that a rerun can send exactly the same changes
+     * (an object-store upload resumed after an interruption); returns this source.
+     */
+    public MirrorSource upTo(long tid) {
+        this.cap = tid;
+        return this;
     }
 
     /** Sends one mirror (everything up to the current sync-end-tid) and TERM. */
@@ -189,7 +200,8 @@ public final class MirrorSource {
 
     /** The newest durable TID the source can send: a master's newest commit, a slave's sync point. */
     private long currentEnd() {
-        long end = store.read(r -> PfsTable.syncEndTid(r, PfsTable.get(r, pfs)));
+        long now = store.read(r -> PfsTable.syncEndTid(r, PfsTable.get(r, pfs)));
+        long end = cap != 0 && Long.compareUnsigned(cap, now) < 0 ? cap : now;
         // Only durable TIDs are sent: whatever committed up to end is flushed before it goes out.
         store.sync();
         return end;
