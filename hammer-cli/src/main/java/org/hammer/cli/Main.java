@@ -14,8 +14,6 @@ import java.util.Set;
 import org.hammer.core.HammerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +21,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The top-level {@code hammer} command: the only place that turns failures into exit codes
@@ -248,6 +245,7 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> commands) {
+        org.hammer.core.store.Store.beforeOpening(org.hammer.cli.fuse.MountFlush.BEFORE_OPENING);
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> c : commands) {
             CommandLine sub = new CommandLine(c);
@@ -288,45 +286,6 @@ public final class Main implements Runnable {
             count += level.matchedOptionValue("-v", new boolean[0]).length;
         }
         return count;
-    }
-
-    /** Bad arguments: message and usage on stderr, exit 2. */
-    private static final class UsageErrors implements IParameterExceptionHandler {
-        @Override
-        public int handleParseException(ParameterException ex, String[] args) {
-            CommandLine cmd = ex.getCommandLine();
-            PrintWriter err = cmd.getErr();
-            err.println("hammer: " + prefix(cmd) + ex.getMessage());
-            UnmatchedArgumentException.printSuggestions(ex, err);
-            cmd.usage(err, cmd.getColorScheme());
-            return cmd.getCommandSpec().exitCodeOnInvalidInput();
-        }
-    }
-
-    /** Failures of a command: one line on stderr, the exit code of its kind. */
-    private static final class Failures implements IExecutionExceptionHandler {
-        @Override
-        public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult result) {
-            PrintWriter err = cmd.getErr();
-            int code;
-            if (ex instanceof HammerException hammer) {
-                err.println("hammer: " + prefix(cmd) + hammer.getMessage());
-                code = hammer.kind().exitCode();
-            } else {
-                err.println("hammer: " + cmd.getCommandName() + ": internal error: " + ex);
-                code = EXIT_INTERNAL;
-            }
-            if (verbosity(result) > 0) {
-                ex.printStackTrace(err);
-            }
-            err.flush();
-            return code;
-        }
-    }
-
-    /** "name " for a subcommand, "" for hammer itself (whose name the "hammer:" prefix already gives). */
-    private static String prefix(CommandLine cmd) {
-        return cmd.getParent() == null ? "" : cmd.getCommandName() + " ";
     }
 
     /** The version baked into the jar at build time, and the JVM it runs on. */

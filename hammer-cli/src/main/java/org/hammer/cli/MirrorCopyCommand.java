@@ -1,16 +1,15 @@
 package org.hammer.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.hammer.core.mirror.MirrorLink;
 import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.core.mirror.MirrorStats;
-import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
-import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,7 +19,10 @@ import picocli.CommandLine.Spec;
             + "each advance it. An interrupted copy resumes where it stopped. Exits non-zero on any failure.",
     "Refused (exit code 3): a DST paired with another master (shared-uuid), a master, one that diverged from "
             + "SRC, or one whose sync-end-tid is beyond every TID of SRC; the message names the TIDs and the "
-            + "command that repairs it."})
+            + "command that repairs it.",
+    "When standard error is a terminal, a progress line (records and bytes, rate, share done and time left, "
+            + "from the count of changes the source has to send) is redrawn on it, unless -q; -v prints a line "
+            + "per batch."})
 final class MirrorCopyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,7 +31,14 @@ final class MirrorCopyCommand implements Callable<Integer> {
     MirrorOptionsMixin options;
 
     @Mixin
+    ReaderOptionsMixin reader;
+
+    @Mixin
     RemoteOptionsMixin remote;
+
+    @Option(names = "-i", paramLabel = "DELAY", hidden = true,
+            description = "Accepted for hammer(8) scripts: the delay between streaming batches (mirror-stream's).")
+    String delay;
 
     @Mixin
     S3OptionsMixin s3;
@@ -54,25 +63,27 @@ final class MirrorCopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
-                .withTwoWay(true);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressLine line = ProgressLine.of(err, options.quiet);
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
+                LogStream.to(err, line), reader).withTwoWay(true);
         if (org.hammer.s3.S3Url.is(src) || org.hammer.s3.S3Url.is(dst)) {
             return S3Commands.copy(src, dst, o, s3, full, partial, q -> MirrorWriteCommand.confirm(o, q));
         }
         long t0 = System.nanoTime();
-        org.hammer.core.transport.Endpoint from = remote.endpoint(src);
-        if (!from.remote()) {
-            try (PfsPath p = PfsPath.resolve(from.path())) {
-                org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
-            }
+        MirrorStats s;
+        try {
+            s = new MirrorLink(remote.endpoint(src), remote.endpoint(dst), o, remote.shell(),
+                    q -> MirrorWriteCommand.confirm(o, q), null, new MirrorProgress("mirror-copy", line)).run();
+        } finally {
+            line.clear();
         }
-        MirrorStats s = new MirrorLink(from, remote.endpoint(dst), o, RemoteShell.fromEnvironment(),
-                q -> MirrorWriteCommand.confirm(o, q), null).run();
         if (!o.quiet()) {
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.err.printf("Mirror-copy %s to %s %s: %d batches, %d records, %d bytes in %.2f s, slave at %s%n",
+            err.printf("Mirror-copy %s to %s %s: %d batches, %d records, %d bytes in %.2f s, slave at %s%n",
                     src, dst, s.interrupted() ? "interrupted (resumable)" : "succeeded", s.batches(), s.records(),
                     s.wireBytes(), secs, s.syncedTid() == 0 ? "the remote's sync point" : Tid.format(s.syncedTid()));
+            err.flush();
         }
         return 0;
     }

@@ -1,11 +1,21 @@
 package org.hammer.cli;
 
 import java.io.PrintStream;
+import org.hammer.core.HammerException;
 import org.hammer.core.mirror.MirrorOptions;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The options every mirror command shares (hammer's -2 -y -z -b -t -S -q). */
+/**
+ * The options every mirror command shares (hammer's -2 -y -q), and hammer(8)'s -B and -c, accepted
+ * or refused with what replaces them so that its scripts keep working or say what to change.
+ */
 final class MirrorOptionsMixin {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "-2", description = "Two-way protocol: the target tells the source where it stands, so the "
             + "source sends only what the target lacks (always on for mirror-copy and mirror-stream).")
     boolean twoWay;
@@ -13,36 +23,37 @@ final class MirrorOptionsMixin {
     @Option(names = "-y", description = "Create a missing slave PFS without asking, with the source's shared-uuid.")
     boolean yes;
 
-    @Option(names = "-z", description = "Compress the stream with zstd (level 3, or --zstd-level).")
-    boolean zstd;
-
-    @Option(names = "--zstd-level", paramLabel = "LEVEL", description = "zstd level 1..19 (implies -z).")
-    Integer zstdLevel;
-
-    @Option(names = "-b", paramLabel = "RATE",
-            description = "Bandwidth limit in bytes per second, N[k|m|g], measured after compression.")
-    String bandwidth;
-
-    @Option(names = "-t", paramLabel = "SECONDS",
-            description = "Stop cleanly after this many seconds, checked after each batch; the next run resumes where "
-                    + "this one stopped. For mirror-stream, each session ends after that long and the stream "
-                    + "reconnects (after --retry plus -i seconds), as HAMMER's.")
-    long timeout;
-
-    @Option(names = "-S", paramLabel = "SIZE",
-            description = "Batch size N[k|m|g] (default 256m): each batch ends in a sync point on the slave.")
-    String batch;
-
-    @Option(names = "-q", description = "Quiet: no progress or summary messages.")
+    @Option(names = "-q", description = "Quiet: no progress line or summary messages.")
     boolean quiet;
 
+    @Option(names = "-B", hidden = true, description = "Accepted for hammer(8) scripts (bulk: no histogram prescan). Batches are cut "
+            + "by size (-S) as they are read, with no prescan to turn off, so it changes nothing.")
+    boolean bulk;
+
+    @Option(names = "-c", paramLabel = "CYCLEFILE", hidden = true, description = "Refused: hammer(8)'s cycle file. The slave keeps "
+            + "its own resume point (its sync-end-tid and resume cursor), so a two-way run (-2, mirror-copy) resumes "
+            + "by itself; one-way, give mirror-read the BEGIN-TID that mirror-write printed.")
+    void cycleFile(String file) {
+        throw new ParameterException(command.commandLine(), "-c " + file + ": cycle files are not used: the slave keeps its own resume point,"
+                + " so mirror-copy (or -2) resumes by itself; one-way, give mirror-read BEGIN-TID (the TID after"
+                + " 'Source can update synctid to' of mirror-write)");
+    }
+
     MirrorOptions toOptions(int verbose, PrintStream log) {
-        int level = zstdLevel != null ? zstdLevel : zstd ? 3 : 0;
-        long bw = bandwidth == null ? 0 : MirrorOptions.parseSize("-b", bandwidth);
-        long s = batch == null ? MirrorOptions.DEFAULT_BATCH : MirrorOptions.parseSize("-S", batch);
-        if (timeout < 0) {
-            throw org.hammer.core.HammerException.usage("-t " + timeout + ": expected seconds >= 0");
+        return toOptions(verbose, log, null);
+    }
+
+    /** The options of a run; {@code reader} null for mirror-write (the reader's options do nothing there). */
+    MirrorOptions toOptions(int verbose, PrintStream log, ReaderOptionsMixin reader) {
+        if (reader == null) {
+            return new MirrorOptions(twoWay, yes, 0, 0, 0, MirrorOptions.DEFAULT_BATCH, null, verbose, quiet, log);
         }
-        return new MirrorOptions(twoWay, yes, level, bw, timeout, s, null, verbose, quiet, log);
+        int level = reader.zstdLevel != null ? reader.zstdLevel : reader.zstd ? 3 : 0;
+        long bw = reader.bandwidth == null ? 0 : MirrorOptions.parseSize("-b", reader.bandwidth);
+        long s = reader.batch == null ? MirrorOptions.DEFAULT_BATCH : MirrorOptions.parseSize("-S", reader.batch);
+        if (reader.timeout < 0) {
+            throw HammerException.usage("-t " + reader.timeout + ": expected seconds >= 0");
+        }
+        return new MirrorOptions(twoWay, yes, level, bw, reader.timeout, s, null, verbose, quiet, log);
     }
 }

@@ -11,6 +11,7 @@ import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,6 +27,13 @@ final class MirrorReadCommand implements Callable<Integer> {
     @Mixin
     MirrorOptionsMixin options;
 
+    @Mixin
+    ReaderOptionsMixin reader;
+
+    @Option(names = "-i", paramLabel = "DELAY", hidden = true,
+            description = "Accepted for hammer(8) scripts: the delay between streaming batches (mirror-read-stream's).")
+    String delay;
+
     @Parameters(index = "0", paramLabel = "PFS", description = "The master or slave PFS to read.")
     String path;
 
@@ -35,13 +43,12 @@ final class MirrorReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream log = System.err;
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), log);
+        PrintStream log = LogStream.to(spec.commandLine().getErr(), ProgressLine.of(spec.commandLine().getErr(), true));
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), log, reader);
         if (beginTid != null) {
             o = o.withBeginTid(Tid.parseAuto(beginTid));
         }
         try (PfsPath p = PfsPath.resolve(path)) {
-            org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
             OutputStream out = StdStreams.out();
             MirrorStats s = new MirrorSource(p.store(), p.pfs(), path, o).run(o.twoWay() ? StdStreams.in() : null, out);
             if (!o.quiet() && o.verbose() > 0) {

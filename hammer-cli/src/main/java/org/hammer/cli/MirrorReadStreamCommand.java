@@ -31,6 +31,9 @@ final class MirrorReadStreamCommand implements Callable<Integer> {
     @Mixin
     MirrorOptionsMixin options;
 
+    @Mixin
+    ReaderOptionsMixin reader;
+
     @Option(names = "-i", paramLabel = "DELAY",
             description = "Least seconds between two rounds of batches (default 1).")
     String delay;
@@ -44,7 +47,8 @@ final class MirrorReadStreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err);
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
+                LogStream.to(spec.commandLine().getErr(), ProgressLine.of(spec.commandLine().getErr(), true)), reader);
         if (beginTid != null) {
             o = o.withBeginTid(Tid.parseAuto(beginTid));
         }

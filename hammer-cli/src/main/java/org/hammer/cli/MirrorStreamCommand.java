@@ -8,7 +8,6 @@ import org.hammer.core.mirror.MirrorStream;
 import org.hammer.core.mirror.StreamOptions;
 import org.hammer.core.mirror.StreamStatus;
 import org.hammer.core.tid.Tid;
-import org.hammer.core.transport.RemoteShell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,6 +36,9 @@ final class MirrorStreamCommand implements Callable<Integer> {
 
     @Mixin
     MirrorOptionsMixin options;
+
+    @Mixin
+    ReaderOptionsMixin reader;
 
     @Mixin
     RemoteOptionsMixin remote;
@@ -71,7 +73,8 @@ final class MirrorStreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()), System.err)
+        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
+                LogStream.to(spec.commandLine().getErr(), ProgressLine.of(spec.commandLine().getErr(), true)), reader)
                 .withTwoWay(true);
         StreamOptions so = new StreamOptions(
                 delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
@@ -86,7 +89,7 @@ final class MirrorStreamCommand implements Callable<Integer> {
         org.hammer.cli.metrics.MirrorMetrics served = metrics == null ? null
                 : org.hammer.cli.metrics.MirrorMetrics.serve(metrics, from, to);
         try {
-            MirrorStream stream = new MirrorStream(from, to, o, so, RemoteShell.fromEnvironment(),
+            MirrorStream stream = new MirrorStream(from, to, o, so, remote.shell(),
                     q -> MirrorWriteCommand.confirm(o, q), served == null ? StreamStatus.NONE : served);
             if (served != null) {
                 served.countBytes(stream::bytesSent);
@@ -103,8 +106,10 @@ final class MirrorStreamCommand implements Callable<Integer> {
         return Termination.untilStopped("mirror-stream", stream::stop, stream::abort, STOP_GRACE, () -> {
             MirrorStream.Summary s = stream.run();
             if (!o.quiet()) {
-                System.err.printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src,
-                        dst, s.sessions(), s.bytes(), s.syncedTid() == 0 ? "its sync point" : Tid.format(s.syncedTid()));
+                java.io.PrintWriter err = spec.commandLine().getErr();
+                err.printf("Mirror-stream %s to %s stopped: %d sessions, %d bytes sent, slave at %s%n", src, dst,
+                        s.sessions(), s.bytes(), s.syncedTid() == 0 ? "its sync point" : Tid.format(s.syncedTid()));
+                err.flush();
             }
             return 0;
         });

@@ -40,6 +40,10 @@ final class PfsDestroyCommand implements Callable<Integer> {
     @Option(names = "-y", description = "Destroy without asking (unlike hammer(8), which always asks).")
     private boolean yes;
 
+    @Option(names = "-d", hidden = true, description = "Accepted for hammer(8) scripts, where it skips a 5-second countdown; "
+            + "there is none here.")
+    private boolean noCountdown;
+
     @Parameters(paramLabel = "DIRPATH", description = "The PFS's link (or a mount point of the PFS).")
     private String path;
 

@@ -26,6 +26,7 @@ final class PfsMasterCommand implements Callable<Integer> {
     private String path;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE",
+            completionCandidates = PfsKeys.class,
             description = "pfs-update options to apply at creation, e.g. label=DATA.")
     private List<String> options = new ArrayList<>();
 

@@ -27,6 +27,7 @@ final class PfsSlaveCommand implements Callable<Integer> {
     private String path;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE",
+            completionCandidates = PfsKeys.class,
             description = "pfs-update options to apply at creation, "
                     + "e.g. shared-uuid=<the master's shared-uuid>.")
     private List<String> options = new ArrayList<>();

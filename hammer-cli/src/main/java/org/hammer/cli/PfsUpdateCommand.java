@@ -28,6 +28,7 @@ final class PfsUpdateCommand implements Callable<Integer> {
     private String path;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "KEY=VALUE",
+            completionCandidates = PfsKeys.class,
             description = {"Fields to set, applied in order: sync-beg-tid=HEX, sync-end-tid=HEX, "
                     + "shared-uuid=UUID, unique-uuid=UUID, label=STRING (64 bytes at most, quotes stripped), "
                     + "snapshots=/ABSOLUTE/PATH (shorter than 64 bytes), snapshots-clear, "

@@ -44,4 +44,16 @@ final class ProgressLine {
             shown = false;
         }
     }
+
+    /** {@code m:ss}, or {@code h:mm:ss} from an hour on: a time left. */
+    static String duration(long seconds) {
+        long s = Math.max(0, seconds);
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    /** On for a command's progress unless -q, and only when standard error is a terminal. */
+    static ProgressLine of(java.io.PrintWriter err, boolean quiet) {
+        return new ProgressLine(err, !quiet && Terminal.stderrIsTerminal());
+    }
 }

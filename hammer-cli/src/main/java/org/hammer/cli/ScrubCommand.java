@@ -55,7 +55,7 @@ final class ScrubCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int verbose = Main.verbosity(spec.root().commandLine().getParseResult());
-        ProgressLine line = new ProgressLine(err, !quiet && Terminal.stderrIsTerminal());
+        ProgressLine line = ProgressLine.of(err, quiet);
         int code = 0;
         for (String arg : paths) {
             try {
@@ -144,8 +144,7 @@ final class ScrubCommand implements Callable<Integer> {
                 .append(String.format("%.1f MB/s", p.bytesPerSecond() / 1e6));
         long eta = p.etaSeconds();
         if (eta >= 0 && p.bytes() > 0) {
-            b.append(", ETA ").append(eta >= 3600 ? String.format("%d:%02d:%02d", eta / 3600, eta / 60 % 60, eta % 60)
-                    : String.format("%d:%02d", eta / 60, eta % 60));
+            b.append(", ETA ").append(ProgressLine.duration(eta));
         }
         return b.toString();
     }

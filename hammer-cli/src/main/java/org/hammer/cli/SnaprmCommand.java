@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code snaprm}: remove snapshots by link or by TID (HAMMER.md §3.4). */
 @Command(name = "snaprm", description = {
     "Remove snapshots. A snapshot link is removed with its snapshot; a TID (0x...) removes the snapshot from "
-            + "the PFS of the last path given before it (default: .); a directory only selects its PFS. "
+            + "the PFS of the last path given before it (default: .); a directory or a PFS link only selects its PFS. "
             + "On a slave this removes the slave's own copy only."})
 public final class SnaprmCommand implements Callable<Integer> {
     private static final Pattern TID = Pattern.compile("0x[0-9a-fA-F]{1,16}");
@@ -38,7 +38,7 @@ public final class SnaprmCommand implements Callable<Integer> {
                 continue;
             }
             String text = SnapshotLinks.read(arg);
-            if (text == null) {
+            if (text == null || SnapshotLinks.isPfsLink(text)) {
                 pfsPath = arg;
                 continue;
             }

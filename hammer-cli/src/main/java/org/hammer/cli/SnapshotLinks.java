@@ -24,10 +24,42 @@ final class SnapshotLinks {
 
     /** The link text for {@code tid}: {@code <pfs root path>/@@0x<tid>}, or the store form. */
     static String target(PfsPath fs, long tid) {
+        Path arg = Path.of(fs.arg()).toAbsolutePath().normalize();
+        // A link into a store directory would dangle for everything but hammer: a mount of the PFS shows it.
+        Path mounted = inStore(arg) ? mountPoint(fs.store().dir(), fs.pfs()) : null;
+        if (mounted != null) {
+            return mounted + "/" + AsOfName.of("", tid).format();
+        }
         if (fs.isPfsRoot() && !fs.historical()) {
-            return Path.of(fs.arg()).toAbsolutePath().normalize() + "/" + AsOfName.of("", tid).format();
+            return arg + "/" + AsOfName.of("", tid).format();
         }
         return fs.store().dir().toAbsolutePath() + "/" + AsOfName.pfsRoot(fs.pfs(), tid).format();
+    }
+
+    /** Where PFS {@code pfs} of the store in {@code storeDir} is mounted, or null. */
+    private static Path mountPoint(Path storeDir, int pfs) {
+        Path store = real(storeDir);
+        for (MountTable.Mount m : MountTable.read()) {
+            if (m.pfs() == pfs && real(m.storeDir()).equals(store)) {
+                return m.mountPoint();
+            }
+        }
+        return null;
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** True when {@code linkText} is a PFS link ({@code @@PFS%05d}, {@code @@-1:%05d}, {@code @@0x<tid>:%05d}). */
+    static boolean isPfsLink(String linkText) {
+        String t = linkText.endsWith("/") ? linkText.substring(0, linkText.length() - 1) : linkText;
+        AsOfName last = AsOfName.tryParse(t.substring(t.lastIndexOf('/') + 1));
+        return last != null && last.selectsPfs() && !t.contains("/");
     }
 
     /** The TID a snapshot link's text names (its last name is {@code [name]@@0x<tid>[:NNNNN]}), or -1. */

@@ -36,7 +36,6 @@ final class SynctidCommand implements Callable<Integer> {
             throw HammerException.usage(path + ": unexpected argument '" + quick + "', expected 'quick' or nothing");
         }
         try (PfsPath p = PfsTarget.existing(path)) {
-            org.hammer.cli.fuse.MountFlush.flushStore(p.store().dir());
             p.store().sync();
             long tid = p.store().read(r -> {
                 PfsConfig c = PfsTable.get(r, p.pfs());

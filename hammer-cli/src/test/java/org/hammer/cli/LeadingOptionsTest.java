@@ -88,4 +88,23 @@ class LeadingOptionsTest {
         assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--version")).isZero();
         assertThat(out.toString()).startsWith("hammer ");
     }
+
+    @Test
+    void helpNamesTheCommandWhoseHelpIsWanted() {
+        assertThat(reorder("help", "pfs-status")).containsExactly("pfs-status", "--help");
+        assertThat(reorder("-v", "help", "mirror-read")).containsExactly("mirror-read", "-v", "--help");
+        assertThat(reorder("help")).containsExactly("--help");
+    }
+
+    @Test
+    void hammerCommandWordsBecomeTheCommandAndOptionThatDoTheSame() {
+        assertThat(LeadingOptions.spell(new String[] {"history@100,16", "/a/f"}))
+                .containsExactly("history", "--offset", "100", "--length", "16", "/a/f");
+        assertThat(LeadingOptions.spell(new String[] {"-v", "history@8", "/a/f"}))
+                .containsExactly("-v", "history", "--offset", "8", "/a/f");
+        assertThat(LeadingOptions.spell(new String[] {"snaplo", "/a"})).containsExactly("snap", "--lo", "/a");
+        assertThat(LeadingOptions.spell(new String[] {"-t", "5", "snapq", "/a"}))
+                .containsExactly("-t", "5", "snap", "--query", "/a");
+        assertThat(LeadingOptions.spell(new String[] {"info", "help"})).containsExactly("info", "help");
+    }
 }

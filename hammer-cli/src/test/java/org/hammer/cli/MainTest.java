@@ -67,7 +67,7 @@ class MainTest {
         int code = run("--no-such-option");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).startsWith("hammer: Unknown option").contains("Usage: hammer");
+        assertThat(err.toString()).startsWith("hammer: Unknown option").contains("usage: hammer [-hVv] COMMAND");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.hammer.cli.Main;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.ArgSpec;
@@ -32,6 +31,46 @@ public final class ManPage {
         {"70", "internal error (a bug); rerun with \\-v for a stack trace"},
     };
 
+    /** Command lines and what they do, for EXAMPLES. */
+    private static final String[][] EXAMPLES = {
+        {"hammer newfs /srv/h1 && hammer pfs-master /srv/h1/pfs/data",
+            "Make a store and a master PFS in it."},
+        {"hammer mount /srv/h1 /mnt/h1", "Show PFS #0 of the store, with the PFS links under /mnt/h1/pfs."},
+        {"hammer pfs-slave /srv/h2/pfs/copy shared-uuid=$(hammer pfs-status /srv/h1/pfs/data | sed -n "
+            + "'s/.*shared-uuid=//p')", "Make a slave paired with the master."},
+        {"hammer mirror-copy /srv/h1/pfs/data backup@offsite:/srv/h2/pfs/copy",
+            "Bring the slave up to date over ssh; a rerun sends only what changed."},
+        {"hammer -i 5 mirror-stream /srv/h1/pfs/data /srv/h2/pfs/copy",
+            "Keep it up to date continuously, until SIGTERM."},
+        {"hammer snapshot /mnt/h1 /mnt/h1/snaps", "Take a snapshot and link it into /mnt/h1/snaps."},
+        {"hammer cpdup /srv/h1/pfs/data@@0x0000000100000abc /tmp/restore",
+            "Copy the PFS out as it was at a TID."},
+        {"hammer help mirror-copy", "Describe one command (as hammer mirror-copy --help)."},
+    };
+
+    /** The environment variables hammer and its launcher read, for ENVIRONMENT. */
+    private static final String[][] ENVIRONMENT = {
+        {"HAMMER_RSH", "The remote shell for [user@]host:path arguments, word-split (default: ssh giving up on a "
+            + "peer silent for a minute)."},
+        {"HAMMER_RUN_DIR", "Where the mount table, the mount daemons' pid and log files and a JVM's fatal error "
+            + "report go (default /run/hammer)."},
+        {"HAMMER_JAVA_OPTS", "Extra JVM options, word-split and given last; one that sizes the heap replaces the "
+            + "launcher's own sizes."},
+        {"HAMMER_CDS", "0 turns off the class-data-sharing archive that shortens start-up."},
+        {"JAVA_HOME", "The JDK to run (else java on the PATH)."},
+    };
+
+    /** The files hammer uses, for FILES. */
+    private static final String[][] FILES = {
+        {"STORE/hammer-store", "The store header: label, fs uuid and format version."},
+        {"STORE/data.mdb, STORE/lock.mdb", "The LMDB environment holding the records, the change index and the "
+            + "metadata of every PFS."},
+        {"$HAMMER_RUN_DIR/mounts", "The mount table: mount point, store directory and PFS id of each mount."},
+        {"$HAMMER_RUN_DIR/mount-*.log", "The log of each mount daemon."},
+        {"/etc/hammer/mount/*.conf, /etc/hammer/mirror/*.conf",
+            "The configuration of the hammer-mount@ and hammer-mirror-stream@ systemd units."},
+    };
+
     private ManPage() {
     }
 
@@ -45,8 +84,7 @@ public final class ManPage {
         CommandLine hammer = Main.model();
         Files.writeString(outDir.resolve("hammer.8"),
                 render(hammer.getCommandSpec(), overview, args[2], args[3]), StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("hammer_completion"),
-                AutoComplete.bash("hammer", hammer), StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("hammer_completion"), Completion.bash(hammer), StandardCharsets.UTF_8);
     }
 
     /** The whole man page for {@code spec}. */
@@ -73,6 +111,14 @@ public final class ManPage {
             t.macro("SH", "COMMANDS");
             commands(t, spec);
         }
+        t.macro("SH", "EXAMPLES");
+        for (String[] example : EXAMPLES) {
+            t.macro("TP");
+            t.raw(".B " + Troff.escape(example[0]));
+            t.text(example[1]);
+        }
+        list(t, "ENVIRONMENT", ENVIRONMENT);
+        list(t, "FILES", FILES);
         t.macro("SH", "EXIT STATUS");
         for (String[] code : EXIT_CODES) {
             t.macro("TP");
@@ -86,6 +132,15 @@ public final class ManPage {
         t.macro("SH", "SEE ALSO");
         t.raw(".BR cpdup (1);\n.BR hammer (5)\nand\n.BR hammer (8)\nof DragonFly BSD");
         return t.toString();
+    }
+
+    private static void list(Troff t, String section, String[][] items) {
+        t.macro("SH", section);
+        for (String[] item : items) {
+            t.macro("TP");
+            t.bold(item[0]);
+            t.text(item[1]);
+        }
     }
 
     private static void synopsis(Troff t, CommandSpec spec) {

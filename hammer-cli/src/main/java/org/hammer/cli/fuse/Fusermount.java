@@ -50,6 +50,34 @@ final class Fusermount {
     }
 
     /** True when the mount point's daemon is gone: stat fails with "Transport endpoint is not connected". */
+    /**
+     * True when something is mounted on {@code mountPoint}: it is the mount point (field 5) of a
+     * line of /proc/self/mountinfo, where spaces and other special characters appear as octal
+     * escapes ({@code \040}).
+     */
+    static boolean isMountPoint(Path mountPoint) {
+        String want = mountPoint.toAbsolutePath().normalize().toString();
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" ")).filter(f -> f.length > 4).anyMatch(f -> unescape(f[4]).equals(want));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return true; // cannot tell: let fusermount answer
+        }
+    }
+
+    private static String unescape(String field) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                b.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     static boolean isStale(Path mountPoint) {
         try {
             Files.readAttributes(mountPoint, "unix:dev");

@@ -23,6 +23,10 @@ public final class UmountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path mp = mountPoint.toAbsolutePath().normalize();
+        if (!Fusermount.isMountPoint(mp)) {
+            RunFiles.update(() -> MountTable.remove(mp));
+            throw HammerException.notFound(mp + ": not mounted");
+        }
         Optional<ProcessHandle> daemon = RunFiles.daemon(mp);
         Fusermount.Result r = Fusermount.unmount(mp, false);
         if (!r.ok() && Fusermount.isStale(mp)) {

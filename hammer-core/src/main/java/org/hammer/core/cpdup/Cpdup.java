@@ -36,6 +36,12 @@ public final class Cpdup {
      * (a mistyped store path must not "update" a local directory by emptying it).
      */
     public static CpdupStats copy(String src, String dst, Consumer<String> verbose, Consumer<String> errors) {
+        return copy(src, dst, verbose, errors, null);
+    }
+
+    /** As above, telling {@code progress} (if not null) of the counts so far, about ten times a second. */
+    public static CpdupStats copy(String src, String dst, Consumer<String> verbose, Consumer<String> errors,
+            Consumer<CpdupStats> progress) {
         boolean fromPfs = inStore(src);
         boolean toPfs = inStore(dst);
         if (fromPfs && toPfs) {
@@ -48,11 +54,11 @@ public final class Cpdup {
         }
         if (fromPfs) {
             try (PfsPath from = PfsPath.resolve(src)) {
-                return new Walk<>(source(from), new LocalTarget(Path.of(dst)), verbose, errors).run();
+                return new Walk<>(source(from), new LocalTarget(Path.of(dst)), verbose, errors, progress).run();
             }
         }
         try (PfsPath to = PfsPath.resolve(dst)) {
-            return new Walk<>(new LocalSource(Path.of(src)), target(to), verbose, errors).run();
+            return new Walk<>(new LocalSource(Path.of(src)), target(to), verbose, errors, progress).run();
         }
     }
 

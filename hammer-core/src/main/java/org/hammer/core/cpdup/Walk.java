@@ -43,6 +43,9 @@ final class Walk<S, T> {
     /** The tree path of the object being worked on, once there is one. */
     private String current;
     private boolean started;
+    private final Consumer<CpdupStats> progress;
+    private long t0;
+    private long lastProgress;
 
     private record Linked<T>(T node, FileId id) {
     }
@@ -54,6 +57,13 @@ final class Walk<S, T> {
 
     /** A walk that reports each object it cannot copy to {@code errors}, one line each, and goes on. */
     Walk(SourceTree<S> src, TargetTree<T> dst, Consumer<String> log, Consumer<String> errors) {
+        this(src, dst, log, errors, null);
+    }
+
+    /** As above, telling {@code progress} (if not null) of the counts so far, about ten times a second. */
+    Walk(SourceTree<S> src, TargetTree<T> dst, Consumer<String> log, Consumer<String> errors,
+            Consumer<CpdupStats> progress) {
+        this.progress = progress;
         this.src = src;
         this.dst = dst;
         this.log = log == null ? s -> { } : log;
@@ -61,7 +71,7 @@ final class Walk<S, T> {
     }
 
     CpdupStats run() {
-        long t0 = System.nanoTime();
+        t0 = System.nanoTime();
         List<String> failures = new ArrayList<>();
         report = errors != null ? errors : failures::add;
         try {
@@ -78,6 +88,13 @@ final class Walk<S, T> {
 
     /** Does one unit of work; false when the walk is over. */
     private boolean step() {
+        if (progress != null) {
+            long now = System.nanoTime();
+            if (now - lastProgress >= 100_000_000L) {
+                lastProgress = now;
+                progress.accept(n.freeze(now - t0));
+            }
+        }
         if (!started) {
             started = true;
             start();

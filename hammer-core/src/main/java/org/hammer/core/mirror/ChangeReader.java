@@ -77,6 +77,18 @@ final class ChangeReader {
         return need;
     }
 
+    /** How many change entries lie after (posTid, posKey) up to {@code end}: an upper bound of the records to send. */
+    long count(long posTid, RecordKey posKey, long end) {
+        return store.read(r -> {
+            long[] n = {0};
+            r.scanChanges(pfs, posTid, posKey, end, (t, k) -> {
+                n[0]++;
+                return true;
+            });
+            return n[0];
+        });
+    }
+
     /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
     Chunk changes(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
         return store.read(r -> {

@@ -35,6 +35,7 @@ public final class MirrorLink {
     private final RemoteShell shell;
     private final Predicate<String> confirm;
     private final Streaming streaming;
+    private final StreamStatus progress;
     private final ByteMeter meter = new ByteMeter();
     private final List<RemoteProcess> remotes = new CopyOnWriteArrayList<>();
 
@@ -44,6 +45,16 @@ public final class MirrorLink {
      */
     public MirrorLink(Endpoint src, Endpoint dst, MirrorOptions opts, RemoteShell shell, Predicate<String> confirm,
             Streaming streaming) {
+        this(src, dst, opts, shell, confirm, streaming, StreamStatus.NONE);
+    }
+
+    /**
+     * As above, telling {@code progress} of the records moved as they go: the target's when it is
+     * local, else the source's.
+     */
+    public MirrorLink(Endpoint src, Endpoint dst, MirrorOptions opts, RemoteShell shell, Predicate<String> confirm,
+            Streaming streaming, StreamStatus progress) {
+        this.progress = progress;
         this.src = src;
         this.dst = dst;
         this.opts = opts.withTwoWay(true);
@@ -75,8 +86,8 @@ public final class MirrorLink {
 
     private MirrorStats localToLocal() {
         try (PfsPath source = PfsPath.resolve(src.path()); LocalTarget target = new LocalTarget(dst.path(), confirm)) {
-            return MirrorCopy.run((in, out) -> runSource(source, in, out),
-                    (in, out) -> new MirrorTarget(target, dst.path(), opts).run(in, out));
+            return MirrorCopy.run((in, out) -> runSource(source, in, out, StreamStatus.NONE),
+                    (in, out) -> new MirrorTarget(target, dst.path(), opts, progress).run(in, out));
         }
     }
 
@@ -84,7 +95,7 @@ public final class MirrorLink {
         try (PfsPath source = PfsPath.resolve(src.path()); RemoteProcess r = start(dst, RemoteArgs.target(opts, dst))) {
             MirrorStats s;
             try {
-                s = runSource(source, r.in(), r.out());
+                s = runSource(source, r.in(), r.out(), progress);
             } catch (RuntimeException e) {
                 throw explain(e, r);
             }
@@ -98,7 +109,7 @@ public final class MirrorLink {
                 RemoteProcess r = start(src, RemoteArgs.source(opts, src, streaming == null ? null : streaming.delay()))) {
             MirrorStats s;
             try {
-                s = new MirrorTarget(target, dst.path(), opts).run(meter.wrap(r.in()), r.out());
+                s = new MirrorTarget(target, dst.path(), opts, progress).run(meter.wrap(r.in()), r.out());
             } catch (RuntimeException e) {
                 throw explain(e, r);
             }
@@ -121,9 +132,9 @@ public final class MirrorLink {
         }
     }
 
-    private MirrorStats runSource(PfsPath source, InputStream in, OutputStream out) {
-        MirrorSource s = new MirrorSource(source.store(), source.pfs(), src.path(), opts,
-                streaming == null ? StreamStatus.NONE : streaming.status());
+    private MirrorStats runSource(PfsPath source, InputStream in, OutputStream out, StreamStatus moving) {
+        StreamStatus status = streaming == null ? moving : streaming.status();
+        MirrorSource s = new MirrorSource(source.store(), source.pfs(), src.path(), opts, status);
         BooleanSupplier more = null;
         if (streaming != null) {
             Long deadline = opts.timeoutSeconds() > 0 ? System.nanoTime() + opts.timeoutSeconds() * 1_000_000_000L : null;

@@ -41,6 +41,8 @@ public final class MirrorSource {
     private long dataBytes;
     private long synced;
     private long lastProgress = System.nanoTime();
+    /** Records this run may send in all, as counted when its current round began; -1 before. */
+    private long expected = -1;
     /** The newest TID this source sends (0: whatever is durable). */
     private long cap;
 
@@ -127,6 +129,7 @@ public final class MirrorSource {
         }
         while (true) {
             end = currentEnd();
+            expected = -1;
             if (Long.compareUnsigned(beg, end) >= 0) {
                 out.write(FrameType.IDLE, Idle.newBuilder().setTid(beg).build().toByteArray());
                 out.flush();
@@ -227,6 +230,13 @@ public final class MirrorSource {
     /** Sends one batch starting after {@code beg} (or the resume point); returns its end TID, 0 on timeout. */
     private long sendBatch(long beg, ResumePoint resume, long end, long sourceBeg) {
         Batch.Builder b = Batch.newBuilder().setBegTid(beg).setEndTid(end).setSourceBegTid(sourceBeg);
+        if (expected < 0) {
+            long remaining = reader.count(resume == null ? beg : resume.tid(), resume == null ? null : resume.key(), end);
+            expected = records + remaining;
+            b.setChanges(remaining);
+        } else {
+            b.setChanges(expected - records);
+        }
         if (resume != null) {
             b.setResumeTid(resume.tid()).setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
         }
@@ -247,6 +257,7 @@ public final class MirrorSource {
                 batchRecords += chunk.count();
                 dataBytes += chunk.dataBytes();
                 progress(beg, end, chunk.lastTid(), records + batchRecords);
+                status.progress(records + batchRecords, out.bytes(), expected);
             }
             lastTid = chunk.lastTid();
             posTid = chunk.lastTid();

@@ -51,6 +51,10 @@ public final class MirrorTarget {
     private final Opener opener;
     private final MirrorOptions opts;
     private final String who;
+    private final StreamStatus status;
+    /** Records received in this run, and how many the source said it may send in all (-1: not said). */
+    private long received;
+    private long expected = -1;
     private Store store;
     private int pfs;
     private String path;
@@ -77,9 +81,15 @@ public final class MirrorTarget {
     private boolean commitFailed;
 
     public MirrorTarget(Opener opener, String name, MirrorOptions opts) {
+        this(opener, name, opts, StreamStatus.NONE);
+    }
+
+    /** As above, telling {@code status} of the records as they arrive and of each batch synced. */
+    public MirrorTarget(Opener opener, String name, MirrorOptions opts, StreamStatus status) {
         this.opener = opener;
         this.opts = opts;
         this.who = name;
+        this.status = status;
     }
 
     public MirrorStats run(InputStream fromSource, OutputStream toSource) {
@@ -178,6 +188,9 @@ public final class MirrorTarget {
         }
         batch = b;
         batchCrc = new CRC32C();
+        if (b.getChanges() > 0) {
+            expected = received + b.getChanges();
+        }
         boolean resumed = !b.getResumeKey().isEmpty();
         lastTid = b.getResumeTid() != 0 ? b.getResumeTid() : b.getBegTid();
         lastKey = resumed ? Codec.key(b.getResumeKey(), who) : null;
@@ -198,6 +211,8 @@ public final class MirrorTarget {
             pending.add(rec);
             pendingBytes += rec.getData().size() + 64;
         }
+        received += rs.getRecsCount();
+        status.progress(received, in.bytes(), expected);
         if (pendingBytes >= MirrorOptions.CHUNK) {
             handOff();
         }
@@ -403,6 +418,7 @@ public final class MirrorTarget {
         synced = Long.compareUnsigned(synced, end) > 0 ? synced : end;
         batches++;
         batch = null;
+        status.synced(end, s.getRecords(), s.getBytes());
         if (out != null) {
             out.write(FrameType.UPDATE, Update.newBuilder().setTid(end).build().toByteArray());
             out.flush();

@@ -1,6 +1,9 @@
 package org.hammer.core.mirror;
 
-/** What a mirror stream reports as it goes: the scoreboard file (-e) and the metrics listen to it. */
+/**
+ * What a mirror reports as it goes: the scoreboard file (-e) and the metrics listen to it, and a
+ * progress line to {@link #progress}.
+ */
 public interface StreamStatus {
     StreamStatus NONE = new StreamStatus() {
     };
@@ -15,6 +18,13 @@ public interface StreamStatus {
 
     /** The target acknowledged a batch up to {@code tid}: {@code records} records, {@code bytes} stream bytes. */
     default void synced(long tid, long records, long bytes) {
+    }
+
+    /**
+     * As records arrive (or leave): the records and stream bytes of this run so far, and how many
+     * records it may move in all as the source's change index bounds it (-1: not known).
+     */
+    default void progress(long records, long bytes, long expected) {
     }
 
     /** The link was lost; retrying after a pause. */

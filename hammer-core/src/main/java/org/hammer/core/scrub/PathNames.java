@@ -68,7 +68,7 @@ final class PathNames {
         if (r != null) {
             return r;
         }
-        return pfs == 0 ? storeRoot : storeRoot + "/@@PFS" + String.format("%05d", pfs);
+        return pfs == 0 ? storeRoot : storeRoot + "/" + org.hammer.core.pfs.AsOfName.storedLink(pfs);
     }
 
     /** The path of object {@code obj} of PFS {@code pfs}, or {@link Finding#PATH_UNKNOWN}. */

@@ -3,12 +3,11 @@ package org.hammer.core.scrub;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.tid.Tid;
 
@@ -18,7 +17,6 @@ import org.hammer.core.tid.Tid;
  * of every record of PFS #0, and the data of its live SYMLINK records.
  */
 final class PfsLinks {
-    private static final Pattern LINK = Pattern.compile("@@PFS(\\d{5})");
 
     /** One link: the SYMLINK record and the PFS its text names. */
     record Link(RecordKey key, int pfs) {
@@ -34,9 +32,9 @@ final class PfsLinks {
             if (rec.key().type() == RecordType.SYMLINK && rec.deleteTid() == 0) {
                 try {
                     Record full = r.get(rec.key());
-                    Matcher m = LINK.matcher(new String(full.data(), StandardCharsets.UTF_8));
-                    if (m.matches() && root.exists(rec.key().obj())) {
-                        links.add(new Link(rec.key(), Integer.parseInt(m.group(1))));
+                    int pfs = AsOfName.linkedPfs(new String(full.data(), StandardCharsets.UTF_8));
+                    if (pfs >= 0 && root.exists(rec.key().obj())) {
+                        links.add(new Link(rec.key(), pfs));
                     }
                 } catch (RuntimeException damaged) {
                     // reported by the store check

@@ -26,6 +26,15 @@ public interface Store extends AutoCloseable {
         return StoreRegistry.open(dir);
     }
 
+    /**
+     * Sets what runs before this process opens a store it does not already hold open, with the
+     * store's directory: the command line makes the store's mounts commit what they acknowledged,
+     * so every command reads what was written through them (null: nothing).
+     */
+    static void beforeOpening(java.util.function.Consumer<Path> hook) {
+        StoreRegistry.beforeOpening(hook);
+    }
+
     /** True when {@code e} (or a cause of it) is a store whose size limit, or disk, is full. */
     static boolean isOutOfSpace(Throwable e) {
         return LmdbErrors.isOutOfSpace(e);

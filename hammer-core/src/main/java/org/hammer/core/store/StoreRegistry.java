@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -15,6 +16,8 @@ import java.util.function.Function;
  */
 final class StoreRegistry {
     private static final Map<Path, Entry> OPEN = new HashMap<>();
+    /** Runs before this process opens a store it does not hold open yet (see {@link Store#beforeOpening}). */
+    private static volatile Consumer<Path> beforeOpening;
 
     private StoreRegistry() {
     }
@@ -30,6 +33,14 @@ final class StoreRegistry {
 
     static Store open(Path dir) {
         Path key = key(dir);
+        boolean held;
+        synchronized (OPEN) {
+            held = OPEN.containsKey(key);
+        }
+        Consumer<Path> hook = beforeOpening;
+        if (!held && hook != null) {
+            hook.accept(key); // outside the lock: it may wait for another process
+        }
         synchronized (OPEN) {
             Entry e = OPEN.get(key);
             if (e == null) {
@@ -50,6 +61,10 @@ final class StoreRegistry {
             OPEN.put(key, e);
             return new Handle(key, s);
         }
+    }
+
+    static void beforeOpening(Consumer<Path> hook) {
+        beforeOpening = hook;
     }
 
     /** How many environments this process has open (for tests). */

@@ -1,0 +1,47 @@
+package org.hammer.cli;
+
+import java.io.PrintWriter;
+import org.hammer.core.HammerException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Failures of a command: one line on stderr, {@code hammer: <command> <object>: <what failed>},
+ * and the exit code of its kind (DESIGN.md §7); the stack trace only with -v.
+ */
+final class Failures implements IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult result) {
+        PrintWriter err = cmd.getErr();
+        int code;
+        if (ex instanceof HammerException hammer) {
+            err.println("hammer: " + prefix(cmd, hammer.getMessage()) + hammer.getMessage());
+            code = hammer.kind().exitCode();
+        } else {
+            err.println("hammer: " + cmd.getCommandName() + ": internal error: " + ex);
+            code = Main.EXIT_INTERNAL;
+        }
+        if (Main.verbosity(result) > 0) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    /**
+     * "name " for a subcommand, "" for hammer itself (whose name the "hammer:" prefix already
+     * gives) and for a message that already starts with the command's name.
+     */
+    static String prefix(CommandLine cmd, String message) {
+        if (cmd.getParent() == null) {
+            return "";
+        }
+        String name = cmd.getCommandName();
+        if (message != null && (message.startsWith(name + ":") || message.startsWith(name + " "))) {
+            return "";
+        }
+        return name + " ";
+    }
+}
