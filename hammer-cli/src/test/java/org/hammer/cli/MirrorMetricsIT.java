@@ -3,11 +3,6 @@ package org.hammer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,25 +144,14 @@ class MirrorMetricsIT {
     /** GET http://127.0.0.1:PORT/metrics, or "" when nothing answers yet. */
     static String scrape(int port) {
         try {
-            HttpURLConnection c = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/metrics").openConnection();
-            c.setConnectTimeout(2000);
-            c.setReadTimeout(5000);
-            try (InputStream in = c.getInputStream()) {
-                assertThat(c.getResponseCode()).isEqualTo(200);
-                assertThat(c.getContentType()).startsWith("text/plain");
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            return MetricsEndpoint.scrape(port);
         } catch (IOException e) {
             return "";
         }
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MetricsEndpoint.freePort();
     }
 
     private static byte[] bytes(String s) {
