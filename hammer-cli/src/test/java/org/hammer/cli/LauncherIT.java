@@ -34,7 +34,8 @@ class LauncherIT {
         CliResult result = hammer.run("no-such-command".getBytes(StandardCharsets.UTF_8), "no-such-command");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-        assertThat(result.stderr()).startsWith("hammer: ").contains("Usage: hammer");
+        assertThat(result.stderr()).startsWith("hammer: unknown command 'no-such-command'\n")
+                .contains("usage: hammer [-hVv] COMMAND");
         assertThat(result.stdout()).isEmpty();
     }
 

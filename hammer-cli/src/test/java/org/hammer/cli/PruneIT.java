@@ -77,7 +77,7 @@ class PruneIT {
         Files.writeString(file, "prune 1q\n");
         CliResult bad = hammer.run("config", pfs.toString(), file.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.stderr()).startsWith("hammer: config config line 1: invalid duration '1q'");
+        assertThat(bad.stderr()).startsWith("hammer: config line 1: invalid duration '1q'");
 
         Path editor = tmp.resolve("editor.sh");
         Files.writeString(editor, "#!/bin/sh\nsed -i 's/1d 1d/2d 30d/' \"$1\"\n");
