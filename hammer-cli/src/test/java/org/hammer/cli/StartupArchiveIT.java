@@ -146,7 +146,7 @@ class StartupArchiveIT {
         assertThat(reference.get(0)).contains("-> 0", "hammer 0.1.0");
         assertThat(reference.get(3)).contains("-> 0", "PFS#1 {", "operating as a MASTER");
         assertThat(reference.get(5)).contains("-> 4");
-        assertThat(reference.get(6)).contains("-> 2", "Usage: hammer");
+        assertThat(reference.get(6)).contains("-> 2", "usage: hammer");
         assertThat(archive.resolveSibling("native/liblmdb.so")).isRegularFile();
         assertThat(mapsArchive(hammer)).as("the archive is used").isTrue();
     }
