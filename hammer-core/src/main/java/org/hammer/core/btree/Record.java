@@ -122,14 +122,6 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
     }
 
     /**
-     * Decodes a stored value, checking both CRCs; {@code b} must hold exactly the value. A
-     * mismatch or an impossible size throws {@link CorruptRecordException}.
-     */
-    public static Record readValue(RecordKey key, ByteBuffer b) {
-        return withData(key, Header.read(key, b), b);
-    }
-
-    /**
      * The record whose value header {@code h} was already read and checked from {@code b} (the
      * whole value, as stored): reads its data and checks the data CRC.
      */
@@ -145,18 +137,8 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
         return new Record(key, h.deleteTid(), h.createTs(), h.deleteTs(), data);
     }
 
-    /** Decodes a stored value without its data, checking the record CRC (the data is not read). */
-    public static Record readHead(RecordKey key, ByteBuffer b) {
-        Header h = Header.read(key, b);
-        return new Record(key, h.deleteTid(), h.createTs(), h.deleteTs(), null);
-    }
-
     /** A stored value's header, its record CRC checked; reading it leaves the buffer's position as it was. */
     public record Header(long deleteTid, long createTs, long deleteTs, int dataCrc, int dataLength) {
-
-        public static Header read(RecordKey key, ByteBuffer b) {
-            return read(key, b, RecordCrc.PER_THREAD.get());
-        }
 
         /** Reads the header at {@code b}'s position (b is left as it is), computing the CRC with {@code crc}. */
         public static Header read(RecordKey key, ByteBuffer b, RecordCrc crc) {
