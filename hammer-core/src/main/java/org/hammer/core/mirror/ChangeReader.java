@@ -77,6 +77,14 @@ final class ChangeReader {
         return need;
     }
 
+    /**
+     * The last chunk's payload array was handed to the target, which keeps it: the next chunk is
+     * encoded into an array of its own.
+     */
+    void handedOver() {
+        frame = new byte[FRAME_TARGET + (128 << 10)];
+    }
+
     /** How many change entries lie after (posTid, posKey) up to {@code end}: an upper bound of the records to send. */
     long count(long posTid, RecordKey posKey, long end) {
         return store.read(r -> {

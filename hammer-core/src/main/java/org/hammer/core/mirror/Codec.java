@@ -29,21 +29,25 @@ final class Codec {
 
     static <T extends MessageLite> T parse(Frame f, Parser<T> p, String peer) {
         try {
-            return p.parse(f.payload());
+            return p.parse(f.bytes());
         } catch (InvalidProtocolBufferException e) {
             throw HammerException.corrupt(peer + ": frame " + f.seq() + " (" + f.type() + "): malformed message");
         }
     }
 
     /**
-     * A RECORDS payload, its records' data read in place: the payload is a fresh array that
-     * nothing changes afterwards, so the data is not copied a second time.
+     * A RECORDS frame, its records' data read in place: the payload is an array that nothing
+     * changes afterwards ({@link Frame}), so the data is not copied a second time.
      */
-    static Records records(byte[] payload) throws InvalidProtocolBufferException {
-        // Aliasing applies only to input protobuf may treat as immutable: a wrapped array is.
-        CodedInputStream in = UnsafeByteOperations.unsafeWrap(payload).newCodedInput();
-        in.enableAliasing(true);
-        return Records.parser().parseFrom(in);
+    static Records records(Frame f, String peer) {
+        try {
+            // Aliasing applies only to input protobuf may treat as immutable: a wrapped array is.
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(f.payload(), 0, f.length()).newCodedInput();
+            in.enableAliasing(true);
+            return Records.parser().parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw HammerException.corrupt(peer + ": frame " + f.seq() + " (" + f.type() + "): malformed message");
+        }
     }
 
     static ByteString uuid(UUID u) {

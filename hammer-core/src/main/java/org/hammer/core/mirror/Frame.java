@@ -1,5 +1,17 @@
 package org.hammer.core.mirror;
 
-/** One received frame: its type, sequence number and (decompressed) payload. */
-record Frame(FrameType type, long seq, byte[] payload) {
+/**
+ * One received frame: its type, sequence number and (decompressed) payload, the first
+ * {@code length} bytes of {@code payload}. The array belongs to the frame: nothing writes to it
+ * afterwards, so records parsed from it may alias it.
+ */
+record Frame(FrameType type, long seq, byte[] payload, int length) {
+    Frame(FrameType type, long seq, byte[] payload) {
+        this(type, seq, payload, payload.length);
+    }
+
+    /** The payload as an array of its own length (a copy only when the array is longer). */
+    byte[] bytes() {
+        return length == payload.length ? payload : java.util.Arrays.copyOf(payload, length);
+    }
 }

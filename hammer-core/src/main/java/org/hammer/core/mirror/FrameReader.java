@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
+import org.hammer.core.transport.Pipe;
 
 /**
  * Reads and checks frames from an untrusted stream: magic, type, length bound, CRC, sequence
@@ -20,9 +21,13 @@ final class FrameReader {
     private long bytes;
     private final byte[] header = new byte[Frames.HEADER];
 
+    /** The in-memory pipe {@link #in} is, whose payloads may come handed over uncopied; or null. */
+    private final Pipe pipe;
+
     FrameReader(InputStream in, String name) {
         this.in = in;
         this.name = name;
+        this.pipe = Pipe.readingFrom(in);
     }
 
     /** The next frame, or null at a clean end of input (before any byte of a frame). */
@@ -46,8 +51,12 @@ final class FrameReader {
             throw corrupt("frame length " + Integer.toUnsignedString(length) + " over the limit of "
                     + Frames.MAX_PAYLOAD);
         }
-        byte[] body = new byte[length];
-        readFully(body, 0, length, false);
+        byte[] body = handedOver(length);
+        int bodyLength = length;
+        if (body == null) {
+            body = new byte[length];
+            readFully(body, 0, length, false);
+        }
         CRC32C c = new CRC32C();
         c.update(header, 4, 12);
         c.update(body, 0, length);
@@ -66,14 +75,31 @@ final class FrameReader {
             throw corrupt("frame " + frameSeq + ": unknown flags " + flags);
         }
         if ((flags & Frames.FLAG_ZSTD) != 0) {
-            body = decompress(body, frameSeq);
+            body = decompress(body, length, frameSeq);
+            bodyLength = body.length;
         }
         seq++;
         bytes += Frames.HEADER + length;
-        return new Frame(type, frameSeq, body);
+        return new Frame(type, frameSeq, body, bodyLength);
     }
 
-    private byte[] decompress(byte[] body, long frameSeq) {
+    /**
+     * The payload of {@code length} bytes when the writer handed its array over (an in-memory
+     * pipe: the array may be longer than the payload), checked as any other; else null.
+     */
+    private byte[] handedOver(int length) {
+        if (pipe == null) {
+            return null;
+        }
+        try {
+            return pipe.takeOver(length);
+        } catch (IOException e) {
+            throw new HammerException(HammerException.Kind.FAILURE, name + ": lost link: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] decompress(byte[] frame, int length, long frameSeq) {
+        byte[] body = length == frame.length ? frame : java.util.Arrays.copyOf(frame, length);
         long size = Zstd.getFrameContentSize(body);
         if (size < 0 || size > Frames.MAX_PAYLOAD) {
             throw corrupt("frame " + frameSeq + ": bad compressed payload");

@@ -3,8 +3,9 @@ package org.hammer.core.mirror;
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.hammer.core.HammerException;
 import java.nio.ByteBuffer;
+import org.hammer.core.HammerException;
+import org.hammer.core.transport.Pipe;
 import java.util.zip.CRC32C;
 
 /** Writes frames; compresses payloads with zstd when a level is set. Not thread-safe. */
@@ -15,9 +16,13 @@ final class FrameWriter {
     private long bytes;
     private final byte[] header = new byte[Frames.HEADER];
 
+    /** The in-memory pipe {@link #out} writes to, to which a payload can be handed over uncopied; or null. */
+    private final Pipe pipe;
+
     FrameWriter(OutputStream out, int zstdLevel) {
         this.out = out;
         this.zstdLevel = zstdLevel;
+        this.pipe = Pipe.writingTo(out);
     }
 
     /** Writes one frame; the payload must not exceed {@link Frames#MAX_PAYLOAD}. */
@@ -27,6 +32,19 @@ final class FrameWriter {
 
     /** Writes one frame of {@code payload[0, length)}; the array may be reused once this returns. */
     void write(FrameType type, byte[] payload, int length) {
+        write(type, payload, length, false);
+    }
+
+    /**
+     * Writes one frame of {@code payload[0, length)} and, to an in-memory pipe, may hand the array
+     * itself to the reader instead of copying it: then it returns true, and the caller must never
+     * touch the array again. The frame and its CRC are the same either way.
+     */
+    boolean writeHandingOver(FrameType type, byte[] payload, int length) {
+        return write(type, payload, length, pipe != null);
+    }
+
+    private boolean write(FrameType type, byte[] payload, int length, boolean handOver) {
         int flags = 0;
         byte[] body = payload;
         int size = length;
@@ -51,12 +69,17 @@ final class FrameWriter {
         h.putInt((int) crc.getValue());
         try {
             out.write(header);
-            out.write(body, 0, size);
+            if (handOver) {
+                Pipe.handOver(out, body, size);
+            } else {
+                out.write(body, 0, size);
+            }
         } catch (IOException e) {
             throw lost(e);
         }
         seq++;
         bytes += Frames.HEADER + size;
+        return handOver && body == payload;
     }
 
     void flush() {

@@ -177,7 +177,7 @@ public final class MirrorSource {
             if (!chunk.recs().isEmpty()) {
                 byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
                 crc.update(payload, 0, payload.length);
-                out.write(FrameType.RECORDS, payload);
+                out.writeHandingOver(FrameType.RECORDS, payload, payload.length);
                 bytes += payload.length;
                 n += chunk.recs().size();
                 dataBytes += chunk.dataBytes();
@@ -252,7 +252,9 @@ public final class MirrorSource {
             ChangeReader.Chunk chunk = reader.changes(posTid, posKey, end, batchBytes);
             if (chunk.count() > 0) {
                 crc.update(chunk.payload(), 0, chunk.length());
-                out.write(FrameType.RECORDS, chunk.payload(), chunk.length());
+                if (out.writeHandingOver(FrameType.RECORDS, chunk.payload(), chunk.length())) {
+                    reader.handedOver();
+                }
                 batchBytes += chunk.length();
                 batchRecords += chunk.count();
                 dataBytes += chunk.dataBytes();

@@ -204,8 +204,8 @@ public final class MirrorTarget {
         if (batch == null) {
             throw HammerException.corrupt(who + ": records outside a batch (frame " + f.seq() + ")");
         }
-        batchCrc.update(f.payload(), 0, f.payload().length);
-        Records rs = Codec.parse(f, Codec::records, who);
+        batchCrc.update(f.payload(), 0, f.length());
+        Records rs = Codec.records(f, who);
         for (Rec rec : rs.getRecsList()) {
             check(rec);
             pending.add(rec);

@@ -144,6 +144,6 @@ public final class StreamRecorder implements MirrorCopy.End {
         if (out == null) {
             throw HammerException.corrupt(name + ": " + f.type() + " frame " + f.seq() + " outside a batch");
         }
-        out.write(f.type(), f.payload());
+        out.write(f.type(), f.payload(), f.length());
     }
 }

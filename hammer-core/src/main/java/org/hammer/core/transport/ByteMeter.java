@@ -16,19 +16,36 @@ public final class ByteMeter {
     }
 
     public OutputStream wrap(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(int b) throws IOException {
-                out.write(b);
-                bytes.incrementAndGet();
-            }
+        return new Metered(out);
+    }
 
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-                bytes.addAndGet(len);
-            }
-        };
+    /** Counts what it writes, and what is handed past it to a {@link Pipe}. */
+    private final class Metered extends FilterOutputStream implements Pipe.Passing {
+        Metered(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            bytes.incrementAndGet();
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            bytes.addAndGet(len);
+        }
+
+        @Override
+        public OutputStream next() {
+            return out;
+        }
+
+        @Override
+        public void passed(int length) {
+            bytes.addAndGet(length);
+        }
     }
 
     public InputStream wrap(InputStream in) {
