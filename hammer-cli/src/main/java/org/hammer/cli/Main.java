@@ -214,7 +214,10 @@ public final class Main implements Runnable {
             } else if (full) {
                 cmd = commandLine(out, err, COMMANDS);
             } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-                cmd = configure(new CommandLine(new Main()), out, err); // the version alone names no command
+                for (String line : Version.lines()) { // the version alone: no model at all
+                    out.println(line);
+                }
+                return 0;
             } else {
                 cmd = listing(out, err);
             }
@@ -295,6 +298,15 @@ public final class Main implements Runnable {
             return new String[] {
                 "hammer " + projectVersion(),
                 "java ${java.version} (${java.vendor}) on ${os.name} ${os.arch}"
+            };
+        }
+
+        /** The lines of {@code hammer --version}, as picocli prints {@link #getVersion} (MainTest compares them). */
+        static String[] lines() {
+            return new String[] {
+                "hammer " + projectVersion(),
+                "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") on "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
             };
         }
 
