@@ -60,6 +60,16 @@ final class DaemonLauncher {
                 + " s; see " + log);
     }
 
+    /**
+     * The daemon's heap, unless HAMMER_MOUNT_JAVA_OPTS (or HAMMER_JAVA_OPTS) sizes it: a JVM's default (a quarter of
+     * the machine's memory) grows with what passes through the mount, not with what it holds
+     * (the write-back queue is bounded at {@code Committer.MAX_QUEUED}, 64 MiB). Measured: 4 ×
+     * {@code tar -x} of a 5,000-file tree then 2 GiB written, peak anonymous memory 515 MB by
+     * default, 241–246 MB with this bound (bench/PROFILE.md §5).
+     */
+    static final String HEAP = "-Xmx128m";
+    private static final Pattern HEAP_SIZE = Pattern.compile("-Xmx|-XX:(MaxHeapSize|MaxRAMPercentage|MaxRAM|MaxRAMFraction)=");
+
     /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
     private static final Pattern COMMAND_ONLY = Pattern.compile("-Xm[sn]|-XX:(TieredStopAtLevel|ArchiveClassesAtExit"
             + "|SharedArchiveFile|AOTCache|SurvivorRatio|TargetSurvivorRatio)=");
@@ -72,16 +82,19 @@ final class DaemonLauncher {
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            // The daemon runs long: full JIT, the default heap and generation sizes (its
-            // write-back queue lives there), and no class-data archive of the short-lived command.
+            // The daemon runs long: full JIT, its own heap bound (HEAP) with the default
+            // generation sizes, and no class-data archive of the short-lived command.
             if (!COMMAND_ONLY.matcher(a).lookingAt()) {
                 cmd.add(a);
             }
         }
         String extra = System.getenv("HAMMER_MOUNT_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        List<String> extras = extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+        if (cmd.stream().noneMatch(o -> HEAP_SIZE.matcher(o).lookingAt())
+                && extras.stream().noneMatch(o -> HEAP_SIZE.matcher(o).lookingAt())) {
+            cmd.add(HEAP);
         }
+        cmd.addAll(extras);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.hammer.cli.Main");
