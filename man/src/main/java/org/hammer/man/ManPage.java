@@ -57,6 +57,8 @@ public final class ManPage {
         {"HAMMER_JAVA_OPTS", "Extra JVM options, word-split and given last; one that sizes the heap replaces the "
             + "launcher's own sizes."},
         {"HAMMER_CDS", "0 turns off the class-data-sharing archive that shortens start-up."},
+        {"HAMMER_MOUNT_JAVA_OPTS", "Extra JVM options for mount daemons alone; one that sizes the heap replaces "
+            + "the daemon's own bound of 128 MiB."},
         {"JAVA_HOME", "The JDK to run (else java on the PATH)."},
     };
 
