@@ -65,11 +65,12 @@ class CpdupFailuresIT {
 
     // in/a.txt     unchanged between the two runs
     // in/b.txt     new in the second run, copied before big
-    // in/big       1 MiB in the first run, 20 MiB in the second: more than the 16 MiB store holds
+    // in/big       1 MiB in the first run, 160 MiB in the second: more than the 128 MiB store holds,
+    //              in more than one commit (64 MiB each)
     // in/z.txt     new in the second run, after big
     @Test
     void aFileTheStoreHasNoRoomForLeavesNothingOfItselfAndItsEarlierVersionStays() throws IOException {
-        ok(hammer.run("newfs", "--max-size", "16M", "s"));
+        ok(hammer.run("newfs", "--max-size", "128M", "s"));
         ok(hammer.run("pfs-master", "s/pfs/t"));
         Path in = Files.createDirectories(tmp.resolve("in"));
         Files.writeString(in.resolve("a.txt"), "a");
@@ -77,7 +78,7 @@ class CpdupFailuresIT {
         Files.write(in.resolve("big"), first);
         ok(hammer.run("cpdup", "in", "s/pfs/t"));
         Files.writeString(in.resolve("b.txt"), "b");
-        Files.write(in.resolve("big"), random(20 << 20, 2));
+        Files.write(in.resolve("big"), random(160 << 20, 2));
         Files.writeString(in.resolve("z.txt"), "z");
 
         CliResult full = hammer.run("cpdup", "in", "s/pfs/t");

@@ -28,7 +28,7 @@ class CpdupCrashTest {
     Path tmp;
 
     // src/a.txt   small, unchanged
-    // src/big     1 MiB first, then 24 MiB: the child is killed after 20 MiB of it (two commits)
+    // src/big     1 MiB first, then 96 MiB: the child is killed after 80 MiB of it (one commit of 64 MiB behind it)
     @Test
     void aCopyKilledInTheMiddleOfAFileLeavesItsEarlierVersion() throws Exception {
         Path store = tmp.resolve("disk.hammer");
@@ -39,10 +39,10 @@ class CpdupCrashTest {
         byte[] first = random(1 << 20, 1);
         Files.write(src.resolve("big"), first);
         Cpdup.copy(src.toString(), pfs, null);
-        byte[] second = random(24 << 20, 2);
+        byte[] second = random(96 << 20, 2);
         Files.write(src.resolve("big"), second);
 
-        Process child = start(src, pfs, 20L << 20);
+        Process child = start(src, pfs, 80L << 20);
         try {
             assertThat(awaitLine(child, "STALLED")).as("the child stalled mid-file").isTrue();
         } finally {

@@ -224,7 +224,7 @@ class CpdupTest {
         for (int i = 0; i < 2100; i++) {
             write(many.resolve("f" + i), "file " + i);
         }
-        byte[] big = new byte[12 << 20];
+        byte[] big = new byte[(int) PfsTarget.BATCH_BYTES + (16 << 20)];
         new Random(1).nextBytes(big);
         Files.write(many.resolve("big"), big);
         long before = lastTid();
