@@ -37,6 +37,7 @@ final class Dispatcher {
     /** Handles one request; returns the errno to answer with (0: what {@code out} holds). */
     int dispatch(Request r, Reply out) {
         int off;
+        ops.request(r.opcode());
         switch (r.opcode()) {
             case INIT:
                 return init(r, out);

@@ -21,11 +21,23 @@ public abstract class Operations {
         return session;
     }
 
-    /** The attributes a SETATTR asks to change; -1 where a time is "now", null where unchanged. */
+    /** The attributes a SETATTR asks to change ({@code valid}, of the bits below); a time of -1 is "now". */
     public record SetAttr(int valid, long fh, long size, long atimeNs, long mtimeNs, int mode, int uid, int gid) {
+        public static final int MODE = Protocol.FATTR_MODE;
+        public static final int UID = Protocol.FATTR_UID;
+        public static final int GID = Protocol.FATTR_GID;
+        public static final int SIZE = Protocol.FATTR_SIZE;
+        public static final int ATIME = Protocol.FATTR_ATIME;
+        public static final int MTIME = Protocol.FATTR_MTIME;
+        public static final int FH = Protocol.FATTR_FH;
+
         public boolean has(int bit) {
             return (valid & bit) != 0;
         }
+    }
+
+    /** Every request's opcode, before it is handled (metrics). */
+    public void request(int opcode) {
     }
 
     public int lookup(Request r, String name, Reply out) {

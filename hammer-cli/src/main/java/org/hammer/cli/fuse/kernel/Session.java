@@ -35,7 +35,7 @@ public final class Session {
     private final Reply notification = new Reply(ByteBuffer.allocateDirect(4096 + 16));
     private volatile boolean ended;
 
-    /** A session over device descriptor {@code fd} (mounted already), answering with {@code ops}. */
+    /** A session over device descriptor {@code fd} (mounted already, closed when served), answering with {@code ops}. */
     public Session(int fd, Operations ops, boolean writebackCache) {
         this.fd = fd;
         this.ops = ops;
@@ -83,6 +83,7 @@ public final class Session {
             for (int d : clones) {
                 Libc.c().close(d);
             }
+            Libc.c().close(fd);
             ops.destroy();
         }
     }
