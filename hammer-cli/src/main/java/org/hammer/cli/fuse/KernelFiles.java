@@ -143,13 +143,33 @@ abstract class KernelFiles extends Operations {
                 return null;
             });
             if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) {
-                ns.truncate(n, 0); // FUSE_ATOMIC_O_TRUNC: the open truncates
+                truncateOnOpen(n, c);
             }
             long fh = handles.open(n);
             handles.handle(fh).dropSetGid = dropSetGid[0];
             out.open(fh, open[0]);
             return 0;
         });
+    }
+
+    /**
+     * FUSE_ATOMIC_O_TRUNC: the open truncates, and drops what a truncate by a caller without
+     * CAP_FSETID drops on a local disk (set-user-id, and set-group-id with group execute), where
+     * the kernel's own truncate would have asked for that in a SETATTR.
+     */
+    private void truncateOnOpen(Node n, Caller c) {
+        committer.write(ctx -> {
+            FsWriter w = ctx.writer(n.view());
+            w.truncate(n.ino(), 0);
+            if (!c.root()) {
+                int mode = w.getattr(n.ino()).mode();
+                int kill = Inode.S_ISUID | ((mode & Inode.S_IXGRP) != 0 ? Inode.S_ISGID : 0);
+                if ((mode & kill) != 0) {
+                    w.chmod(n.ino(), mode & 07777 & ~kill);
+                }
+            }
+            return null;
+        }, 0);
     }
 
     /** The permission an open needs (as {@link FileCallbacks}): execute for execve, else by access mode, write with O_TRUNC. */
