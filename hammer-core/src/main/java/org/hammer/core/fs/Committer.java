@@ -1,4 +1,4 @@
-package org.hammer.cli.fuse;
+package org.hammer.core.fs;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,33 +8,31 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import org.hammer.cli.metrics.MountProbe;
-import org.hammer.core.HammerException;
-import org.hammer.core.fs.Errno;
-import org.hammer.core.fs.FsException;
-import org.hammer.core.fs.FsWriter;
-import org.hammer.core.fs.OpenFiles;
-import org.hammer.core.pfs.Pfses;
+import java.util.function.LongConsumer;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
 
 /**
- * The mount's single writer: every change runs on its thread, grouped into store write
- * transactions that commit after {@value #MAX_DELAY_MS} ms, {@value #MAX_BYTES} bytes of data, or
- * an fsync — HAMMER's flusher in miniature. {@link #sync()} commits and forces the store to disk:
- * what it acknowledges survives a kill -9 of the daemon.
+ * The write-back engine of a filesystem front end (the mount): its single writer. Every change
+ * runs on its thread, grouped into store write transactions that commit after
+ * {@value #MAX_DELAY_MS} ms, {@value #MAX_BYTES} bytes of data, or a sync — HAMMER's flusher in
+ * miniature. {@link #sync()} commits and forces the store to disk: what it acknowledges survives
+ * a kill -9 of the process. The package documentation has the whole contract.
  *
  * <p>Changes are acknowledged before their commit. Namespace and attribute changes run before
  * they are acknowledged; file data is written back: {@link #writeBehind} queues a write and
  * returns at once (up to {@value #MAX_QUEUED} bytes queued), so writers go on while a
- * transaction commits, and an error it meets is kept on its handle for the next flush or fsync,
- * as a local filesystem reports a failed write-back.
+ * transaction commits, and an error it meets is kept on its {@link WriteHandle} for the next
+ * flush or fsync, as a local filesystem reports a failed write-back.
  *
  * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
  * data or size ({@link #readData}) queues behind that object's written-back data while some is
@@ -43,22 +41,54 @@ import org.hammer.core.store.StoreWriter;
  *
  * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
  * and changes that no queued change precedes (not even one the writer has taken off the queue
- * and not run yet), in it directly on their own threads, one at a time
- * under {@link #lock}, instead of handing them over: a file create then costs no thread switch.
- * LMDB's rule of one thread per transaction at a time holds: the writer thread runs nothing in
- * the transaction while it waits, and holds the lock from the end of the wait through the commit.
+ * and not run yet), in it directly on their own threads, one at a time under {@link #lock},
+ * instead of handing them over: a file create then costs no thread switch. The transaction
+ * changes hands by the store's hand-over protocol (the store package documentation): the writer
+ * thread begins and commits it, runs nothing in it while it waits, and holds the lock from the
+ * end of the wait through the commit.
+ *
+ * <p>Each object is built with {@link #builder}; {@code C} is the front end's view of a
+ * transaction or snapshot, made by its {@link Contexts}.
+ *
+ * @param <C> what tasks receive: the front end's context over a snapshot or the open transaction
  */
-final class Committer implements AutoCloseable {
-    static final long MAX_DELAY_MS = 50;
-    static final long MAX_BYTES = 32L << 20;
-    static final long MAX_QUEUED = 64L << 20;
+public final class Committer<C> implements AutoCloseable {
+    /** The default longest time a transaction stays open. */
+    public static final long MAX_DELAY_MS = 50;
+    /** The default data size after which a transaction commits. */
+    public static final long MAX_BYTES = 32L << 20;
+    /** The default most written-back data queued and not yet run. */
+    public static final long MAX_QUEUED = 64L << 20;
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
+
+    /** Makes the context tasks receive: {@code txn} is null for a read outside a transaction. */
+    @FunctionalInterface
+    public interface Contexts<C> {
+        C of(StoreReader reader, Txn txn);
+    }
+
+    /** Runs before the first change of a PFS in each transaction (the PFS layer stamps its lineage). */
+    @FunctionalInterface
+    public interface FirstWrite {
+        FirstWrite NONE = (w, pfs) -> {
+        };
+
+        void opening(StoreWriter w, int pfs);
+    }
+
     private final Store store;
     private final OpenFiles open;
+    private final Contexts<C> contexts;
+    private final FirstWrite firstWrite;
+    private final Clock clock;
+    private final ErrorSink errors;
+    private final LongConsumer onCommit;
+    private final long maxDelayNanos;
+    private final long maxBytes;
+    private final long maxQueued;
     /** Tasks in order; reads that need not wait for queued data go in at the front. */
     private final BlockingDeque<Task<?>> queue = new LinkedBlockingDeque<>();
-    private final MountProbe probe;
     private final Thread thread;
     private final Task<Void> stop = new Task<>(Kind.STOP, null, 0);
     /** An acknowledged namespace or attribute change is not committed yet. */
@@ -69,13 +99,16 @@ final class Committer implements AutoCloseable {
      */
     private final AtomicInteger pendingChanges = new AtomicInteger();
     /** Per object, its written-back data queued or uncommitted. */
-    private final ConcurrentHashMap<Node, AtomicInteger> unsettled = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, AtomicInteger> unsettled = new ConcurrentHashMap<>();
     /** Room for queued written-back data, in KiB. */
-    private final Semaphore budget = new Semaphore((int) (MAX_QUEUED >> 10));
+    private final Semaphore budget;
+    /** No task is taken any more: set before the stop is queued, or when the writer thread fails. */
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
     private final ReentrantLock lock = new ReentrantLock();
     /** The open transaction, while the writer thread waits for tasks in it. Guarded by {@link #lock}. */
-    private Ctx current;
+    private C current;
     /** A change run directly in the open transaction failed: the transaction is abandoned. Guarded by {@link #lock}. */
     private RuntimeException broken;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
@@ -84,23 +117,25 @@ final class Committer implements AutoCloseable {
     private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
     /** The open write transaction as the tasks see it. */
-    static final class Txn {
+    public static final class Txn {
         private final StoreWriter w;
         private final OpenFiles open;
+        private final FirstWrite firstWrite;
         private final Set<Integer> opened = new HashSet<>();
 
-        Txn(StoreWriter w, OpenFiles open) {
-            this.w = new ClockedWriter(w);
+        Txn(StoreWriter w, OpenFiles open, FirstWrite firstWrite, Clock clock) {
+            this.w = new ClockedWriter(w, clock);
             this.open = open;
+            this.firstWrite = firstWrite;
         }
 
         /**
          * A writer of {@code pfs} that keeps open files as orphans; the first one per transaction
-         * goes through {@link Pfses#writer}.
+         * goes through the engine's {@link FirstWrite}.
          */
-        FsWriter writer(int pfs) {
+        public FsWriter writer(int pfs) {
             if (opened.add(pfs)) {
-                Pfses.writer(w, pfs);
+                firstWrite.opening(w, pfs);
             }
             return new FsWriter(w, pfs, open);
         }
@@ -108,15 +143,16 @@ final class Committer implements AutoCloseable {
 
     private static final class Task<T> {
         final Kind kind;
-        final Function<Ctx, T> work;
+        final Function<Object, T> work;
         final long bytes;
         final CompletableFuture<T> result = new CompletableFuture<>();
         /** For written-back data: the handle its errors go to. */
-        Handles.Handle handle;
+        WriteHandle handle;
 
-        Task(Kind kind, Function<Ctx, T> work, long bytes) {
+        @SuppressWarnings("unchecked")
+        Task(Kind kind, Function<?, T> work, long bytes) {
             this.kind = kind;
-            this.work = work;
+            this.work = (Function<Object, T>) work;
             this.bytes = bytes;
         }
 
@@ -125,37 +161,110 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    Committer(Store store) {
-        this(store, OpenFiles.NONE);
+    /** How a committer is set up; {@link #start} starts its writer thread. */
+    public static final class Builder<C> {
+        private final Store store;
+        private final Contexts<C> contexts;
+        private OpenFiles open = OpenFiles.NONE;
+        private FirstWrite firstWrite = FirstWrite.NONE;
+        private Clock clock = Clock.SYSTEM;
+        private ErrorSink errors = ErrorSink.stderr("hammer: ");
+        private LongConsumer onCommit = nanos -> {
+        };
+        private long maxDelayMs = MAX_DELAY_MS;
+        private long maxBytes = MAX_BYTES;
+        private long maxQueued = MAX_QUEUED;
+        private String threadName = "hammer-committer";
+
+        private Builder(Store store, Contexts<C> contexts) {
+            this.store = store;
+            this.contexts = contexts;
+        }
+
+        /** What is open: an object losing its last name while open is kept as an orphan. */
+        public Builder<C> openFiles(OpenFiles o) {
+            this.open = o;
+            return this;
+        }
+
+        public Builder<C> firstWrite(FirstWrite f) {
+            this.firstWrite = f;
+            return this;
+        }
+
+        public Builder<C> clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Builder<C> errors(ErrorSink e) {
+            this.errors = e;
+            return this;
+        }
+
+        /** Told how long each commit took, in nanoseconds (metrics). */
+        public Builder<C> onCommit(LongConsumer c) {
+            this.onCommit = c;
+            return this;
+        }
+
+        /** Batching: a transaction commits after {@code delayMs} or {@code bytes} of data. */
+        public Builder<C> batch(long delayMs, long bytes) {
+            this.maxDelayMs = delayMs;
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /** The most written-back data queued (at least 1 KiB): a writer waits for room beyond. */
+        public Builder<C> maxQueued(long bytes) {
+            this.maxQueued = Math.max(1024, bytes);
+            return this;
+        }
+
+        public Builder<C> threadName(String name) {
+            this.threadName = name;
+            return this;
+        }
+
+        public Committer<C> start() {
+            return new Committer<>(this);
+        }
     }
 
-    /** A committer whose writers keep what {@code open} has open as orphans when its last name goes. */
-    Committer(Store store, OpenFiles open) {
-        this(store, open, MountProbe.NONE);
+    /** A committer of {@code store} whose tasks see the store through {@code contexts}. */
+    public static <C> Builder<C> builder(Store store, Contexts<C> contexts) {
+        return new Builder<>(store, contexts);
     }
 
-    /** As above, telling {@code probe} how long each commit took (metrics). */
-    Committer(Store store, OpenFiles open, MountProbe probe) {
-        this.probe = probe;
-        this.store = store;
-        this.open = open;
-        this.thread = new Thread(this::loop, "hammer-committer");
+    private Committer(Builder<C> b) {
+        this.store = b.store;
+        this.open = b.open;
+        this.contexts = b.contexts;
+        this.firstWrite = b.firstWrite;
+        this.clock = b.clock;
+        this.errors = b.errors;
+        this.onCommit = b.onCommit;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(b.maxDelayMs);
+        this.maxBytes = b.maxBytes;
+        this.maxQueued = b.maxQueued;
+        this.budget = new Semaphore((int) (maxQueued >> 10));
+        this.thread = new Thread(this::loop, b.threadName);
         thread.setDaemon(true);
         thread.start();
     }
 
     /** Bytes written back and not yet committed (what the queue's budget holds), for the metrics. */
-    long queuedBytes() {
-        return (MAX_QUEUED >> 10) - budget.availablePermits() << 10;
+    public long queuedBytes() {
+        return (maxQueued >> 10) - budget.availablePermits() << 10;
     }
 
     /** Changes waiting for the writer thread, for the metrics. */
-    int queuedTasks() {
+    public int queuedTasks() {
         return queue.size();
     }
 
     /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
-    <T> T read(Function<Ctx, T> work) {
+    public <T> T read(Function<C, T> work) {
         if (dirty) {
             lock.lock();
             try {
@@ -167,29 +276,29 @@ final class Committer implements AutoCloseable {
                 lock.unlock();
             }
         }
-        return store.read(r -> work.apply(new Ctx(r, null)));
+        return store.read(r -> work.apply(contexts.of(r, null)));
     }
 
-    /** Runs a read of {@code n}'s data or attributes: after its written-back data, if any is unsettled. */
-    <T> T readData(Node n, Function<Ctx, T> work) {
-        if (!unsettled(n)) {
+    /** Runs a read of {@code key}'s data or attributes: after its written-back data, if any is unsettled. */
+    public <T> T readData(Object key, Function<C, T> work) {
+        if (!unsettled(key)) {
             return read(work);
         }
-        return submit(new Task<>(Kind.READ, work, 0), false);
+        return submit(new Task<>(Kind.READ, work, 0));
     }
 
     /** True while no object has written-back data queued or uncommitted. */
-    boolean settled() {
+    public boolean settled() {
         return unsettled.isEmpty();
     }
 
-    private boolean unsettled(Node n) {
-        AtomicInteger c = unsettled.get(n);
+    private boolean unsettled(Object key) {
+        AtomicInteger c = unsettled.get(key);
         return c != null && c.get() > 0;
     }
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
-    <T> T write(Function<Ctx, T> work, long bytes) {
+    public <T> T write(Function<C, T> work, long bytes) {
         if (bytes == 0) {
             lock.lock();
             try {
@@ -209,54 +318,65 @@ final class Committer implements AutoCloseable {
                 lock.unlock();
             }
         }
-        return submit(new Task<>(Kind.WRITE, work, bytes), false);
+        return submit(new Task<>(Kind.WRITE, work, bytes));
     }
 
     /**
      * Queues a write of {@code bytes} of file data through handle {@code h} and returns without
-     * waiting for it, once the queue has room for it.
+     * waiting for it, once the queue has room for it. Its error, if it meets one, goes to
+     * {@code h}.
      */
-    void writeBehind(Handles.Handle h, Function<Ctx, ?> work, int bytes) {
+    public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes) {
         if (closed) {
-            throw new FsException(Errno.EIO, "the mount is closing");
+            throw closing();
         }
         budget.acquireUninterruptibly(permits(bytes));
-        Task<Object> t = new Task<>(Kind.BEHIND, work::apply, bytes);
+        Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
         t.handle = h;
-        h.queued.incrementAndGet();
-        unsettled.computeIfAbsent(h.node, k -> new AtomicInteger()).incrementAndGet();
+        h.queue();
+        unsettled.computeIfAbsent(h.key(), k -> new AtomicInteger()).incrementAndGet();
         pendingChanges.incrementAndGet();
         queue.addLast(t);
+        if (closed && queue.remove(t)) {
+            done(t);
+            settle(t);
+            throw closing();
+        }
     }
 
-    private static int permits(long bytes) {
-        return (int) Math.min(MAX_QUEUED >> 10, (bytes + 1023) >> 10);
+    private int permits(long bytes) {
+        return (int) Math.min(maxQueued >> 10, (bytes + 1023) >> 10);
     }
 
     /** Waits until every write queued through {@code h} has run; returns (and clears) its error. */
-    FsException drain(Handles.Handle h) {
-        if (h.queued.get() > 0) {
-            submit(new Task<Void>(Kind.READ, ctx -> null, 0), false);
+    public FsException drain(WriteHandle h) {
+        if (h.queued() > 0) {
+            submit(new Task<Void>(Kind.READ, ctx -> null, 0));
         }
         return h.takeError();
     }
 
     /** Commits what is pending and forces the store to stable storage; EIO if a commit was lost. */
-    void sync() {
-        submit(new Task<Void>(Kind.SYNC, null, 0), false);
+    public void sync() {
+        submit(new Task<Void>(Kind.SYNC, null, 0));
     }
 
-    private <T> T submit(Task<T> t, boolean first) {
+    private static FsException closing() {
+        return new FsException(Errno.EIO, "the filesystem is closing");
+    }
+
+    private <T> T submit(Task<T> t) {
         if (closed) {
-            throw new FsException(Errno.EIO, "the mount is closing");
+            throw closing();
         }
         if (t.changes()) {
             pendingChanges.incrementAndGet();
         }
-        if (first) {
-            queue.addFirst(t);
-        } else {
-            queue.addLast(t);
+        queue.addLast(t);
+        if (closed && queue.remove(t)) {
+            // Queued after the last look of the closing writer: nobody would ever run it.
+            done(t);
+            throw closing();
         }
         try {
             return t.result.join();
@@ -276,7 +396,7 @@ final class Committer implements AutoCloseable {
                     return;
                 }
                 switch (t.kind) {
-                    case READ -> store.read(r -> run(t, new Ctx(r, null)));
+                    case READ -> store.read(r -> run(t, contexts.of(r, null)));
                     case SYNC -> finishSync(t);
                     default -> transaction(t);
                 }
@@ -284,8 +404,7 @@ final class Committer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            System.err.println("hammer mount: the writer thread failed: " + e);
-            e.printStackTrace();
+            errors.writerFailed(e);
             closed = true;
             failAll(e);
         }
@@ -298,7 +417,7 @@ final class Committer implements AutoCloseable {
         lock.lock();
         try {
             store.write(w -> {
-                Ctx ctx = new Ctx(new ClockedWriter(w), new Txn(w, open));
+                C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
                 current = ctx;
                 try {
                     b.run(ctx);
@@ -310,10 +429,10 @@ final class Committer implements AutoCloseable {
                 }
                 return null;
             });
-            probe.committed(System.nanoTime() - start);
+            onCommit.accept(System.nanoTime() - start);
         } catch (RuntimeException e) {
             lost = e;
-            System.err.println("hammer mount: a commit failed, its changes are lost: " + e.getMessage());
+            errors.commitFailed(e);
             FsException failure = failure(e);
             b.written.forEach(t -> t.handle.failed(failure));
         } finally {
@@ -350,8 +469,8 @@ final class Committer implements AutoCloseable {
             this.first = first;
         }
 
-        void run(Ctx ctx) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_DELAY_MS);
+        void run(C ctx) {
+            long deadline = clock.nanoTime() + maxDelayNanos;
             Task<?> t = first;
             while (t != null) {
                 if (t.kind == Kind.SYNC || t == stop) {
@@ -369,13 +488,13 @@ final class Committer implements AutoCloseable {
                     bytes += t.bytes;
                 }
                 Committer.this.run(t, ctx);
-                long wait = deadline - System.nanoTime();
-                t = bytes >= MAX_BYTES || wait <= 0 || broken != null ? null : next(wait);
+                t = bytes >= maxBytes || clock.nanoTime() - deadline >= 0 || broken != null ? null : next(deadline);
             }
             end = System.nanoTime();
         }
 
-        private Task<?> next(long waitNanos) {
+        /** The next task, waiting for one until the clock reaches {@code deadline}; null then. */
+        private Task<?> next(long deadline) {
             Task<?> t = queue.pollFirst();
             if (t != null) {
                 return t;
@@ -383,7 +502,14 @@ final class Committer implements AutoCloseable {
             long start = System.nanoTime();
             lock.unlock(); // callers may run in the transaction meanwhile
             try {
-                return queue.pollFirst(waitNanos, TimeUnit.NANOSECONDS);
+                long wait;
+                while ((wait = deadline - clock.nanoTime()) > 0) {
+                    t = queue.pollFirst(wait, TimeUnit.NANOSECONDS);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+                return null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
@@ -395,7 +521,7 @@ final class Committer implements AutoCloseable {
     }
 
     /** Runs one task; a failure other than an errno aborts the whole transaction. */
-    private <T> Void run(Task<T> t, Ctx ctx) {
+    private <T> Void run(Task<T> t, Object ctx) {
         try {
             if (t.handle != null && t.handle.error() != null) {
                 // After a failed write the file ends there: later ones would leave holes.
@@ -422,13 +548,13 @@ final class Committer implements AutoCloseable {
             pendingChanges.decrementAndGet();
         }
         if (t.kind == Kind.BEHIND) {
-            t.handle.queued.decrementAndGet();
+            t.handle.dequeue();
             budget.release(permits(t.bytes));
         }
     }
 
     /** The errno a failed change or commit shows: ENOSPC when the store or its disk is full, else EIO. */
-    private static FsException failure(RuntimeException e) {
+    static FsException failure(RuntimeException e) {
         if (Store.isOutOfSpace(e)) {
             return new FsException(Errno.ENOSPC, "the store is full: " + e.getMessage());
         }
@@ -444,7 +570,7 @@ final class Committer implements AutoCloseable {
 
     /** Written-back data is committed (or lost): reads of its object need not queue behind it. */
     private void settle(Task<?> t) {
-        unsettled.computeIfPresent(t.handle.node, (k, c) -> c.decrementAndGet() == 0 ? null : c);
+        unsettled.computeIfPresent(t.handle.key(), (k, c) -> c.decrementAndGet() == 0 ? null : c);
     }
 
     private void finishSync(Task<?> t) {
@@ -473,24 +599,47 @@ final class Committer implements AutoCloseable {
         }
     }
 
-    /** Commits what is pending, syncs, and stops the writer thread. Idempotent. */
+    /**
+     * Commits what is pending, syncs, and stops the writer thread. Idempotent: of callers at the
+     * same time, one closes and the others return once it has.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
             return;
         }
         try {
-            sync();
-        } catch (HammerException e) {
-            System.err.println("hammer mount: final sync failed: " + e.getMessage());
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                errors.finalSyncFailed(e);
+            }
+            closed = true;
+            queue.addLast(stop);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            failAll(new IllegalStateException("closed"));
+        } finally {
+            closedLatch.countDown();
         }
-        closed = true;
-        queue.addLast(stop);
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closedLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        failAll(new IllegalStateException("closed"));
     }
 }
