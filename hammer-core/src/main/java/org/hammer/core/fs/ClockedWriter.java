@@ -116,4 +116,14 @@ final class ClockedWriter implements StoreWriter {
     public void scanMeta(String prefix, BiPredicate<String, byte[]> visitor) {
         w.scanMeta(prefix, visitor);
     }
+
+    @Override
+    public void detach() {
+        w.detach();
+    }
+
+    @Override
+    public boolean attach() {
+        return w.attach();
+    }
 }

@@ -109,6 +109,8 @@ public final class Committer<C> implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** The open transaction, while the writer thread waits for tasks in it. Guarded by {@link #lock}. */
     private C current;
+    /** The store's writer of the open transaction, handed over with {@link #lock}. Guarded by it. */
+    private StoreWriter writer;
     /** A change run directly in the open transaction failed: the transaction is abandoned. Guarded by {@link #lock}. */
     private RuntimeException broken;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
@@ -258,6 +260,11 @@ public final class Committer<C> implements AutoCloseable {
         return (maxQueued >> 10) - budget.availablePermits() << 10;
     }
 
+    /** True once the writer thread has ended (after {@link #close}, or when it failed). */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
     /** Changes waiting for the writer thread, for the metrics. */
     public int queuedTasks() {
         return queue.size();
@@ -269,7 +276,14 @@ public final class Committer<C> implements AutoCloseable {
             lock.lock();
             try {
                 if (current != null) {
-                    return work.apply(current);
+                    boolean attached = writer.attach();
+                    try {
+                        return work.apply(current);
+                    } finally {
+                        if (attached) {
+                            writer.detach();
+                        }
+                    }
                 }
                 // No transaction is open: the writer thread has committed (it clears dirty first).
             } finally {
@@ -304,6 +318,7 @@ public final class Committer<C> implements AutoCloseable {
             try {
                 if (current != null && broken == null && pendingChanges.get() == 0) {
                     dirty = true;
+                    boolean attached = writer.attach();
                     try {
                         return work.apply(current);
                     } catch (FsException e) {
@@ -312,6 +327,10 @@ public final class Committer<C> implements AutoCloseable {
                         broken = e;
                         queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
                         throw failure(e);
+                    } finally {
+                        if (attached) {
+                            writer.detach();
+                        }
                     }
                 }
             } finally {
@@ -330,7 +349,10 @@ public final class Committer<C> implements AutoCloseable {
         if (closed) {
             throw closing();
         }
-        budget.acquireUninterruptibly(permits(bytes));
+        if (!budget.tryAcquire(permits(bytes))) {
+            refuseWaitingForItself("waits for room in the queue");
+            budget.acquireUninterruptibly(permits(bytes));
+        }
         Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
         t.handle = h;
         h.queue();
@@ -365,7 +387,20 @@ public final class Committer<C> implements AutoCloseable {
         return new FsException(Errno.EIO, "the filesystem is closing");
     }
 
+    /**
+     * Fails fast when the calling thread is the writer thread, or holds the open transaction: what
+     * it would wait for could only run after it returns.
+     */
+    private void refuseWaitingForItself(String what) {
+        if (Thread.currentThread() == thread || lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("a task of the write-back engine " + what
+                    + ": it runs " + (Thread.currentThread() == thread ? "on the writer thread" : "in the open transaction")
+                    + " and would wait for itself");
+        }
+    }
+
     private <T> T submit(Task<T> t) {
+        refuseWaitingForItself(t.kind == Kind.SYNC ? "syncs" : "hands work to the engine and waits for it");
         if (closed) {
             throw closing();
         }
@@ -419,10 +454,12 @@ public final class Committer<C> implements AutoCloseable {
             store.write(w -> {
                 C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
                 current = ctx;
+                writer = w;
                 try {
                     b.run(ctx);
                 } finally {
                     current = null;
+                    writer = null;
                 }
                 if (broken != null) {
                     throw broken;
@@ -500,7 +537,9 @@ public final class Committer<C> implements AutoCloseable {
                 return t;
             }
             long start = System.nanoTime();
-            lock.unlock(); // callers may run in the transaction meanwhile
+            // Callers may run in the transaction meanwhile, each attaching it to its thread.
+            writer.detach();
+            lock.unlock();
             try {
                 long wait;
                 while ((wait = deadline - clock.nanoTime()) > 0) {
@@ -515,6 +554,7 @@ public final class Committer<C> implements AutoCloseable {
                 return null;
             } finally {
                 lock.lock();
+                writer.attach();
                 idle += System.nanoTime() - start;
             }
         }
@@ -605,6 +645,7 @@ public final class Committer<C> implements AutoCloseable {
      */
     @Override
     public void close() {
+        refuseWaitingForItself("closes the engine");
         if (!closing.compareAndSet(false, true)) {
             awaitClosed();
             return;
