@@ -11,6 +11,7 @@ import org.hammer.cli.fuse.kernel.Session;
 import org.hammer.cli.metrics.MountMetrics;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.HammerException;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.pfs.MountTable;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
@@ -61,7 +62,7 @@ final class MountDaemon {
         Store store = Store.open(target.storeDir());
         Keeper keeper = Keeper.self();
         Handles handles = new Handles(keeper.owner());
-        Committer committer = new Committer(store, handles, probe);
+        Committer<Ctx> committer = Ctx.committer(store, handles, probe);
         if (served != null) {
             served.watchQueue(committer::queuedBytes, committer::queuedTasks);
         }

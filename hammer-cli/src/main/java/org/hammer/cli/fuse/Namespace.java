@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
@@ -23,10 +24,10 @@ final class Namespace {
      */
     private static final boolean PROTECTED_HARDLINKS = protectedHardlinks();
 
-    private final Committer committer;
+    private final Committer<Ctx> committer;
     private final Resolver resolver;
 
-    Namespace(Committer committer, Resolver resolver) {
+    Namespace(Committer<Ctx> committer, Resolver resolver) {
         this.committer = committer;
         this.resolver = resolver;
     }

@@ -9,7 +9,7 @@
  * (slave), and those names, looked up in any directory, lead to the root of that PFS.
  *
  * <p>Changes are grouped into store write transactions of at most ~50 ms or 32 MiB
- * ({@link org.hammer.cli.fuse.Committer}); the mount reads its own uncommitted changes. File data
+ * ({@link org.hammer.core.fs.Committer}); the mount reads its own uncommitted changes. File data
  * is written back: a write is queued and acknowledged at once, and an error it meets later (a
  * full store: ENOSPC) is reported by the next write, close or fsync of that file descriptor, as a
  * local filesystem reports a failed write-back. {@code fsync} of any file or directory in the
