@@ -8,6 +8,7 @@ import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
@@ -31,7 +32,7 @@ abstract class KernelFiles extends Operations {
     private static final int EOPNOTSUPP = 95;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
 
-    final Committer committer;
+    final Committer<Ctx> committer;
     final Namespace ns;
     final Resolver resolver;
     final Attributes attrs;
@@ -42,7 +43,7 @@ abstract class KernelFiles extends Operations {
     private final ConcurrentHashMap<Integer, Long> slaveTids = new ConcurrentHashMap<>();
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    KernelFiles(Committer committer, View root, Handles handles, MountProbe probe) {
+    KernelFiles(Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         this.committer = committer;
         this.handles = handles;
         this.probe = probe;

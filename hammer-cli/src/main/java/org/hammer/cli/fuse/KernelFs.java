@@ -14,6 +14,7 @@ import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
@@ -33,7 +34,7 @@ final class KernelFs extends KernelFiles {
     /** Each open directory's listing, taken when it is read from its start. */
     private final ConcurrentHashMap<Long, List<Entry>> listings = new ConcurrentHashMap<>();
 
-    KernelFs(Path storeDir, Committer committer, View root, Handles handles, MountProbe probe) {
+    KernelFs(Path storeDir, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         super(committer, root, handles, probe);
         this.storeDir = storeDir;
     }
