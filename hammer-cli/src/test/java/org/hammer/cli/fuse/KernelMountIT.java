@@ -72,6 +72,25 @@ class KernelMountIT {
     }
 
     @Test
+    void fusermount3MountsForAUserWithoutTheRightTo() throws IOException {
+        Path store = h.store("disk.hammer");
+        Path mnt = h.dir("mnt");
+        org.hammer.fixtures.CliRunner viaTool = h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS",
+                "-Dhammer.fuse.fusermount=true");
+        try {
+            var r = viaTool.run("mount", "-o", "backend=kernel", store.toString(), mnt.toString());
+            assertThat(r.exitCode()).as(r + h.log(mnt)).isZero();
+            assertThat(h.log(mnt)).contains(mnt + ": mounted through fusermount3");
+            assertThat(ok(h.dir, "echo via-fusermount > mnt/f && cat mnt/f")).isEqualTo("via-fusermount\n");
+            assertThat(h.umount(mnt).exitCode()).isZero();
+        } finally {
+            MountHarness.sh(h.dir, "fusermount3 -uz mnt 2>/dev/null");
+        }
+        h.mount(store.toString(), mnt, "-o", "backend=kernel");
+        assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("via-fusermount\n");
+    }
+
+    @Test
     void posixCallsWorkThroughTheKernelProtocol() {
         mount();
         String out = ok(h.dir, String.join(" && ",

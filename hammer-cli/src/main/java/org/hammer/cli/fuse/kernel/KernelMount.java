@@ -40,7 +40,10 @@ public final class KernelMount {
     private KernelMount() {
     }
 
-    /** Mounts on {@code mountPoint}; returns the device descriptor to serve it on. */
+    /**
+     * Mounts on {@code mountPoint}; returns the device descriptor to serve it on. Root mounts
+     * itself unless {@code -Dhammer.fuse.fusermount=true} asks for fusermount3's way (tests).
+     */
     public static int mount(Path mountPoint, Options o) {
         boolean root = uid() == 0;
         return root && !Boolean.getBoolean("hammer.fuse.fusermount") ? mountAsRoot(mountPoint, o)
@@ -82,7 +85,9 @@ public final class KernelMount {
             if (status != 0) {
                 throw new IllegalStateException(mountPoint + ": fusermount3 exited with " + status);
             }
-            return receiveFd(posix, pair[1]);
+            int fd = receiveFd(posix, pair[1]);
+            System.err.println("hammer mount: " + mountPoint + ": mounted through fusermount3");
+            return fd;
         } finally {
             posix.close(pair[0]);
             posix.close(pair[1]);
