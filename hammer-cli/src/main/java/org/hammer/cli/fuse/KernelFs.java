@@ -39,8 +39,8 @@ final class KernelFs extends KernelFiles {
         this.storeDir = storeDir;
     }
 
-    /** A node with its attributes and how long the kernel may keep them. */
-    private record Found(Node node, Attributes.Stat stat, Validity valid) {
+    /** A node with its attributes, how long the kernel may keep them, and its open flags. */
+    private record Found(Node node, Attributes.Stat stat, Validity valid, int openFlags) {
     }
 
     private Found stat(Node n) {
@@ -52,7 +52,7 @@ final class KernelFs extends KernelFiles {
 
     private Found found(Ctx ctx, Node n) {
         Attributes.Stat s = attrs.stat(ctx, n);
-        return new Found(n, s, validity(ctx, n, s));
+        return new Found(n, s, validity(ctx, n, s), openFlags(ctx, n));
     }
 
     /** Answers with the entry of {@code f}, which the kernel now holds one more lookup of. */
@@ -73,14 +73,18 @@ final class KernelFs extends KernelFiles {
         Caller c = caller(r);
         return run(() -> {
             Node dir = node(r);
-            Node n = committer.read(ctx -> {
+            boolean settled = committer.settled();
+            Object found = committer.read(ctx -> {
                 if (!c.root()) {
                     c.check(ctx.getattr(dir), Caller.X, name);
                 }
-                return resolver.step(ctx, dir, name);
+                Node n = resolver.step(ctx, dir, name);
+                return settled ? found(ctx, n) : n; // with data being written back, its size after it
             });
+            Found f = found instanceof Found x ? x : stat((Node) found);
+            Node n = f.node();
             boolean alias = Resolver.isSpecial(name);
-            return entry(stat(n), alias ? new NodeIds.Key(n, r.nodeId(), name) : NodeIds.Key.of(n), out);
+            return entry(f, alias ? new NodeIds.Key(n, r.nodeId(), name) : NodeIds.Key.of(n), out);
         });
     }
 
@@ -161,7 +165,7 @@ final class KernelFs extends KernelFiles {
             Found f = stat(n);
             long fh = handles.open(n);
             entry(f, NodeIds.Key.of(n), out);
-            out.open(fh, committer.read(ctx -> openFlags(ctx, n)));
+            out.open(fh, f.openFlags());
             return 0;
         });
     }
