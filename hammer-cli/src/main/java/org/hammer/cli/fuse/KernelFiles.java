@@ -173,7 +173,10 @@ abstract class KernelFiles extends Operations {
         }, 0);
     }
 
-    /** The permission an open needs (as {@link FileCallbacks}): execute for execve, else by access mode, write with O_TRUNC. */
+    /**
+     * The permission an open needs (as {@link FileCallbacks}): execute for execve, else by its
+     * access mode, and write with O_TRUNC.
+     */
     static int accessMask(int flags) {
         if ((flags & FMODE_EXEC) != 0) {
             return Caller.X;
@@ -207,7 +210,10 @@ abstract class KernelFiles extends Operations {
         return b;
     }
 
-    /** Written back: queued on the committer and acknowledged at once; a later error is the next write's, flush's or fsync's. */
+    /**
+     * Written back: queued on the committer and acknowledged at once; an error it meets later is
+     * the next write's, flush's or fsync's.
+     */
     @Override
     public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
         return run(() -> {

@@ -201,7 +201,8 @@ final class KernelFs extends KernelFiles {
                 }
             }
             if (a.has(SetAttr.ATIME) || a.has(SetAttr.MTIME)) {
-                boolean explicit = a.has(SetAttr.ATIME) && a.atimeNs() != -1 || a.has(SetAttr.MTIME) && a.mtimeNs() != -1;
+                boolean explicit = a.has(SetAttr.ATIME) && a.atimeNs() != -1
+                        || a.has(SetAttr.MTIME) && a.mtimeNs() != -1;
                 ns.utimens(n, time(a, SetAttr.ATIME, a.atimeNs()), time(a, SetAttr.MTIME, a.mtimeNs()), explicit, c);
             }
             Found f = stat(n);

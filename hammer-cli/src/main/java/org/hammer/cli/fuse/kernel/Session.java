@@ -35,7 +35,10 @@ public final class Session {
     private final Reply notification = new Reply(ByteBuffer.allocateDirect(4096 + 16));
     private volatile boolean ended;
 
-    /** A session over device descriptor {@code fd} (mounted already, closed when served), answering with {@code ops}. */
+    /**
+     * A session over device descriptor {@code fd} (mounted already; closed when served),
+     * answering with {@code ops}.
+     */
     public Session(int fd, Operations ops, boolean writebackCache) {
         this.fd = fd;
         this.ops = ops;
@@ -59,7 +62,7 @@ public final class Session {
         try {
             for (int i = 0; i < threads; i++) {
                 int d = i == 0 ? fd : cloneDevice();
-                if (i > 0) {
+                if (d != fd) {
                     clones.add(d);
                 }
                 Thread t = new Thread(() -> work(d), "hammer-fuse-" + i);
@@ -88,17 +91,24 @@ public final class Session {
         }
     }
 
-    /** A new descriptor on the same connection, with its own queue of requests being processed. */
+    /**
+     * A new descriptor on the same connection, with its own queue of requests being processed;
+     * where the kernel cannot clone (before Linux 4.2), the session's own, shared.
+     */
     private int cloneDevice() {
         Libc.C c = Libc.c();
         int d = c.open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (d < 0) {
-            throw new IllegalStateException("/dev/fuse: " + Libc.strerror(Libc.errno()));
+            System.err.println("hammer mount: /dev/fuse: " + Libc.strerror(Libc.errno())
+                    + "; workers share one descriptor");
+            return fd;
         }
         if (c.ioctl(d, Protocol.DEV_IOC_CLONE, new IntByReference(fd)) != 0) {
             int e = Libc.errno();
             c.close(d);
-            throw new IllegalStateException("/dev/fuse: FUSE_DEV_IOC_CLONE: " + Libc.strerror(e));
+            System.err.println("hammer mount: FUSE_DEV_IOC_CLONE: " + Libc.strerror(e)
+                    + "; workers share one descriptor");
+            return fd;
         }
         return d;
     }
