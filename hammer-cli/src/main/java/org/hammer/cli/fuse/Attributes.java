@@ -72,6 +72,23 @@ final class Attributes {
         time(st.st_ctim, i.ctimeNs());
     }
 
+    /** The attributes as the FUSE kernel protocol carries them. */
+    org.hammer.cli.fuse.kernel.Attr attr(Stat s) {
+        Inode i = s.inode();
+        return new org.hammer.cli.fuse.kernel.Attr(inodes.of(s.node()), s.size(), (s.size() + 511) / 512, i.atimeNs(),
+                i.mtimeNs(), i.ctimeNs(), i.mode(), i.nlink(), i.uid(), i.gid(), (int) i.rdev(), BLOCK_SIZE);
+    }
+
+    /** The attributes a directory entry shows without a lookup: its inode number and type. */
+    org.hammer.cli.fuse.kernel.Attr entryAttr(Node n, int fileType) {
+        return new org.hammer.cli.fuse.kernel.Attr(inodes.of(n), 0, 0, 0, 0, 0, fileType, 1, 0, 0, 0, 0);
+    }
+
+    /** The st_ino of a node. */
+    long ino(Node n) {
+        return inodes.of(n);
+    }
+
     /** The type and inode number of a directory entry, for readdir. */
     void fillEntry(FileStat st, Node n, int fileType) {
         st.st_mode.set(fileType);

@@ -2,13 +2,19 @@ package org.hammer.cli.fuse;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.ErrorSink;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.fs.OpenFiles;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreReader;
 
 /**
@@ -27,6 +33,20 @@ final class Ctx {
     Ctx(StoreReader r, Committer.Txn txn) {
         this.r = r;
         this.txn = txn;
+    }
+
+    /**
+     * The mount's write-back engine over {@code store}: tasks see a {@code Ctx}, objects that
+     * {@code open} has open outlive their last name, the first change of a PFS in a transaction
+     * stamps its lineage, and {@code probe} hears how long each commit took.
+     */
+    static Committer<Ctx> committer(Store store, OpenFiles open, MountProbe probe) {
+        return Committer.builder(store, Ctx::new)
+                .openFiles(open)
+                .firstWrite(Pfses::writer)
+                .errors(ErrorSink.stderr("hammer mount: "))
+                .onCommit(probe::committed)
+                .start();
     }
 
     StoreReader store() {

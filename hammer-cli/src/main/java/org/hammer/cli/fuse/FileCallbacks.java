@@ -5,6 +5,7 @@ import java.util.function.IntSupplier;
 import jnr.ffi.Pointer;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
@@ -25,13 +26,13 @@ abstract class FileCallbacks extends FuseStubFS {
     /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
     private static final int EOPNOTSUPP = 95;
 
-    final Committer committer;
+    final Committer<Ctx> committer;
     final Namespace ns;
     final Attributes attrs;
     final Handles handles;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    FileCallbacks(Committer committer, View root, Handles handles) {
+    FileCallbacks(Committer<Ctx> committer, View root, Handles handles) {
         this.committer = committer;
         this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));

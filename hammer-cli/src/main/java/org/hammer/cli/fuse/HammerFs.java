@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import jnr.ffi.Pointer;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
@@ -29,7 +30,7 @@ final class HammerFs extends FileCallbacks {
 
     private final Path storeDir;
 
-    HammerFs(Path storeDir, Committer committer, View root, Handles handles) {
+    HammerFs(Path storeDir, Committer<Ctx> committer, View root, Handles handles) {
         super(committer, root, handles);
         this.storeDir = storeDir;
     }

@@ -3,10 +3,9 @@ package org.hammer.cli.fuse;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.OpenFiles;
+import org.hammer.core.fs.WriteHandle;
 
 /**
  * Open files by FUSE file handle: a handle keeps naming its object whatever happens to its path.
@@ -29,37 +28,17 @@ final class Handles implements OpenFiles {
     }
 
     /**
-     * One open file: its node, the writes queued through it and not yet applied, and the first
-     * error one of them met — reported, as a local filesystem reports a failed write-back, by the
-     * next flush (close) or fsync of the handle.
+     * One open file: its node, and as the write-back engine's {@link WriteHandle} the writes
+     * queued through it and the error slot that the next flush (close) or fsync reports.
      */
-    static final class Handle {
+    static final class Handle extends WriteHandle {
         final Node node;
-        final AtomicInteger queued = new AtomicInteger();
         /** The first write through this handle drops the file's set-group-id bit. */
         volatile boolean dropSetGid;
-        private volatile FsException error;
 
         Handle(Node node) {
+            super(node);
             this.node = node;
-        }
-
-        void failed(FsException e) {
-            if (error == null) {
-                error = e;
-            }
-        }
-
-        /** The error a queued write met, not cleared; null if none. */
-        FsException error() {
-            return error;
-        }
-
-        /** The error a queued write met since the last call, cleared; null if none. */
-        FsException takeError() {
-            FsException e = error;
-            error = null;
-            return e;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Orphans;
 import org.hammer.core.fs.Orphans.Orphan;
 import org.hammer.core.pfs.PfsConfig;
@@ -67,17 +68,17 @@ final class Keeper {
     }
 
     /** Reclaims, in one transaction, the orphans of masters whose keeper is gone; returns how many. */
-    int reclaimAbandoned(Committer committer) {
+    int reclaimAbandoned(Committer<Ctx> committer) {
         return reclaim(committer, false);
     }
 
     /** Reclaims this keeper's own orphans (the mount is over, no handle is left); returns how many. */
-    int reclaimOwn(Committer committer) {
+    int reclaimOwn(Committer<Ctx> committer) {
         return reclaim(committer, true);
     }
 
     /** Reclaims the orphans {@link #due}; a store without any is not written to (no new TID). */
-    private int reclaim(Committer committer, boolean own) {
+    private int reclaim(Committer<Ctx> committer, boolean own) {
         if (committer.read(ctx -> due(ctx, own)).isEmpty()) {
             return 0;
         }

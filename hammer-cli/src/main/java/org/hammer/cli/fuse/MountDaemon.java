@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.hammer.cli.Termination;
+import org.hammer.cli.fuse.kernel.KernelMount;
+import org.hammer.cli.fuse.kernel.Session;
 import org.hammer.cli.metrics.MountMetrics;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.HammerException;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.pfs.MountTable;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
@@ -59,7 +62,7 @@ final class MountDaemon {
         Store store = Store.open(target.storeDir());
         Keeper keeper = Keeper.self();
         Handles handles = new Handles(keeper.owner());
-        Committer committer = new Committer(store, handles, probe);
+        Committer<Ctx> committer = Ctx.committer(store, handles, probe);
         if (served != null) {
             served.watchQueue(committer::queuedBytes, committer::queuedTasks);
         }
@@ -74,7 +77,6 @@ final class MountDaemon {
         }, "hammer-mount-shutdown");
         try {
             PfsConfig config = store.read(r -> PfsTable.get(r, target.pfs()));
-            HammerFs fs = new HammerFs(target.storeDir(), committer, target.view(), handles);
             if (!readOnly && target.pinned() == 0) {
                 reclaim("left by a mount that is gone", () -> keeper.reclaimAbandoned(committer));
             }
@@ -89,11 +91,16 @@ final class MountDaemon {
                     Fusermount.unmount(mountPoint, true);
                 }
             });
-            List<String> args = new ArrayList<>();
-            args.add("hammer");
-            args.addAll(options(config));
-            args.add(mountPoint.toString());
-            FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config), probe));
+            if (kernelProtocol(extraOptions)) {
+                serveKernel(committer, handles, probe);
+            } else {
+                List<String> args = new ArrayList<>();
+                args.add("hammer");
+                args.addAll(options(config));
+                args.add(mountPoint.toString());
+                HammerFs fs = new HammerFs(target.storeDir(), committer, target.view(), handles);
+                FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config), probe));
+            }
             if (!readOnly && target.pinned() == 0) {
                 reclaim("still open when the mount ended", () -> keeper.reclaimOwn(committer));
             }
@@ -109,6 +116,42 @@ final class MountDaemon {
                 // Already shutting down: the hook is running.
             }
         }
+    }
+
+    /**
+     * Whether this mount speaks the FUSE kernel protocol itself ({@code -o backend=kernel}, or
+     * {@code HAMMER_FUSE=kernel} in the environment) rather than through libfuse2 (the default,
+     * {@code backend=libfuse}).
+     */
+    static boolean kernelProtocol(List<String> options) {
+        for (String o : options) {
+            if (o.startsWith(BACKEND)) {
+                return o.substring(BACKEND.length()).equals("kernel");
+            }
+        }
+        return "kernel".equals(System.getenv("HAMMER_FUSE"));
+    }
+
+    private static final String BACKEND = "backend=";
+
+    /** Mounts with the device itself and serves the kernel protocol until unmounted (package kernel). */
+    private void serveKernel(Committer committer, Handles handles, MountProbe probe) {
+        KernelFs fs = new KernelFs(target.storeDir(), committer, target.view(), handles, probe);
+        String name = target.storeDir() + (target.pfs() == 0 ? "" : "#" + target.pfs());
+        for (String x : extraOptions) {
+            if (!x.startsWith(BACKEND)) {
+                System.err.println("hammer mount: option '" + x + "' ignored by the kernel-protocol backend");
+            }
+        }
+        KernelMount.Options o = new KernelMount.Options(name.replace(",", "_"), "hammer",
+                readOnly || target.pinned() != 0, true, true);
+        int fd;
+        try {
+            fd = KernelMount.mount(mountPoint, o);
+        } catch (IllegalStateException e) {
+            throw HammerException.failure(e.getMessage());
+        }
+        new Session(fd, fs, false).serve(THREADS);
     }
 
     /** Reclaims orphans (files unlinked while open); a failure is logged: the next mount tries again. */
@@ -155,8 +198,10 @@ final class MountDaemon {
             o.add("ro");
         }
         for (String x : extraOptions) {
-            o.add("-o");
-            o.add(x);
+            if (!x.startsWith(BACKEND)) {
+                o.add("-o");
+                o.add(x);
+            }
         }
         return o;
     }

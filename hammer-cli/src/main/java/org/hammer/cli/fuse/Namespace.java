@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
@@ -22,16 +24,16 @@ final class Namespace {
      */
     private static final boolean PROTECTED_HARDLINKS = protectedHardlinks();
 
-    private final Committer committer;
+    private final Committer<Ctx> committer;
     private final Resolver resolver;
 
-    Namespace(Committer committer, Resolver resolver) {
+    Namespace(Committer<Ctx> committer, Resolver resolver) {
         this.committer = committer;
         this.resolver = resolver;
     }
 
-    /** A directory node and a name in it. */
-    private record Parent(Node dir, String name) {
+    /** A directory node and a name in it, and how errors name them. */
+    private record Parent(Node dir, String name, String what) {
     }
 
     /** The directory and name of {@code path}, searched by {@code c}. */
@@ -41,26 +43,34 @@ final class Namespace {
         if (Resolver.isSpecial(p[1])) {
             throw new FsException(Errno.EEXIST, p[1] + ": a name of the history, it cannot be made");
         }
-        return new Parent(dir, p[1]);
+        return new Parent(dir, p[1], path);
+    }
+
+    /** Name {@code name} in directory {@code dir}, as the kernel protocol names it. */
+    private static Parent named(Node dir, String name) {
+        FsReader.checkLength(name);
+        if (Resolver.isSpecial(name)) {
+            throw new FsException(Errno.EEXIST, name + ": a name of the history, it cannot be made");
+        }
+        return new Parent(dir, name, name);
     }
 
     /** As {@link #parent}, where {@code c} adds or removes the name: write and search permission. */
-    private Parent changing(Ctx ctx, String path, Caller c) {
-        Parent p = parent(ctx, path, c);
+    private static Parent changing(Ctx ctx, Parent p, Caller c) {
         if (!c.root()) {
-            c.check(ctx.getattr(p.dir()), Caller.W | Caller.X, Resolver.split(path)[0]);
+            c.check(ctx.getattr(p.dir()), Caller.W | Caller.X, p.what());
         }
         return p;
     }
 
     /** As {@link #changing}, for removing or replacing the name (the sticky-directory rule too). */
-    private Parent removing(Ctx ctx, String path, Caller c) {
-        Parent p = changing(ctx, path, c);
+    private static Parent removing(Ctx ctx, Parent p, Caller c) {
+        changing(ctx, p, c);
         if (!c.root()) {
             Inode dir = ctx.getattr(p.dir());
             if ((dir.mode() & Inode.S_ISVTX) != 0) {
                 FsReader r = ctx.reader(p.dir().view());
-                c.checkSticky(dir, r.getattr(r.lookup(p.dir().ino(), p.name())), path);
+                c.checkSticky(dir, r.getattr(r.lookup(p.dir().ino(), p.name())), p.what());
             }
         }
         return p;
@@ -74,8 +84,16 @@ final class Namespace {
 
     /** Creates a file, fifo, socket or device; returns its node. */
     Node mknod(String path, int mode, long rdev, Caller c) {
+        return mknod(ctx -> parent(ctx, path, c), mode, rdev, c);
+    }
+
+    Node mknod(Node dir, String name, int mode, long rdev, Caller c) {
+        return mknod(ctx -> named(dir, name), mode, rdev, c);
+    }
+
+    private Node mknod(Function<Ctx, Parent> where, int mode, long rdev, Caller c) {
         return committer.write(ctx -> {
-            Parent p = changing(ctx, path, c);
+            Parent p = changing(ctx, where.apply(ctx), c);
             FsWriter w = ctx.writer(p.dir().view());
             long ino = w.mknod(p.dir().ino(), p.name(), mode, c.uid, group(ctx, p.dir(), c), rdev);
             return new Node(p.dir().view(), ino);
@@ -83,43 +101,85 @@ final class Namespace {
     }
 
     void mkdir(String path, int mode, Caller c) {
-        committer.write(ctx -> {
-            Parent p = changing(ctx, path, c);
+        mkdir(ctx -> parent(ctx, path, c), mode, c);
+    }
+
+    Node mkdir(Node dir, String name, int mode, Caller c) {
+        return mkdir(ctx -> named(dir, name), mode, c);
+    }
+
+    private Node mkdir(Function<Ctx, Parent> where, int mode, Caller c) {
+        return committer.write(ctx -> {
+            Parent p = changing(ctx, where.apply(ctx), c);
             FsWriter w = ctx.writer(p.dir().view());
             boolean sgid = (ctx.getattr(p.dir()).mode() & Inode.S_ISGID) != 0;
-            w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? Inode.S_ISGID : 0), c.uid, group(ctx, p.dir(), c));
-            return null;
+            long ino = w.mkdir(p.dir().ino(), p.name(), mode | (sgid ? Inode.S_ISGID : 0), c.uid,
+                    group(ctx, p.dir(), c));
+            return new Node(p.dir().view(), ino);
         }, 0);
     }
 
     void unlink(String path, Caller c) {
+        unlink(ctx -> parent(ctx, path, c), c);
+    }
+
+    void unlink(Node dir, String name, Caller c) {
+        unlink(ctx -> named(dir, name), c);
+    }
+
+    private void unlink(Function<Ctx, Parent> where, Caller c) {
         committer.write(ctx -> {
-            Parent p = removing(ctx, path, c);
+            Parent p = removing(ctx, where.apply(ctx), c);
             ctx.writer(p.dir().view()).unlink(p.dir().ino(), p.name());
             return null;
         }, 0);
     }
 
     void rmdir(String path, Caller c) {
+        rmdir(ctx -> parent(ctx, path, c), c);
+    }
+
+    void rmdir(Node dir, String name, Caller c) {
+        rmdir(ctx -> named(dir, name), c);
+    }
+
+    private void rmdir(Function<Ctx, Parent> where, Caller c) {
         committer.write(ctx -> {
-            Parent p = removing(ctx, path, c);
+            Parent p = removing(ctx, where.apply(ctx), c);
             ctx.writer(p.dir().view()).rmdir(p.dir().ino(), p.name());
             return null;
         }, 0);
     }
 
     void symlink(String target, String path, Caller c) {
-        committer.write(ctx -> {
-            Parent p = changing(ctx, path, c);
-            ctx.writer(p.dir().view()).symlink(p.dir().ino(), p.name(), target, c.uid, group(ctx, p.dir(), c));
-            return null;
+        symlink(target, ctx -> parent(ctx, path, c), c);
+    }
+
+    Node symlink(String target, Node dir, String name, Caller c) {
+        return symlink(target, ctx -> named(dir, name), c);
+    }
+
+    private Node symlink(String target, Function<Ctx, Parent> where, Caller c) {
+        return committer.write(ctx -> {
+            Parent p = changing(ctx, where.apply(ctx), c);
+            long ino = ctx.writer(p.dir().view()).symlink(p.dir().ino(), p.name(), target, c.uid,
+                    group(ctx, p.dir(), c));
+            return new Node(p.dir().view(), ino);
         }, 0);
     }
 
     void rename(String from, String to, Caller c) {
+        rename(ctx -> parent(ctx, from, c), ctx -> parent(ctx, to, c), c);
+    }
+
+    void rename(Node fromDir, String fromName, Node toDir, String toName, Caller c) {
+        rename(ctx -> named(fromDir, fromName), ctx -> named(toDir, toName), c);
+    }
+
+    private void rename(Function<Ctx, Parent> from, Function<Ctx, Parent> to, Caller c) {
         committer.write(ctx -> {
-            Parent s = removing(ctx, from, c);
-            Parent d = changing(ctx, to, c);
+            Parent s = removing(ctx, from.apply(ctx), c);
+            Parent d = changing(ctx, to.apply(ctx), c);
             sameView(s.dir(), d.dir());
             if (!c.root()) {
                 FsReader r = ctx.reader(s.dir().view());
@@ -127,10 +187,10 @@ final class Namespace {
                 Inode dest = ctx.getattr(d.dir());
                 long replaced = r.find(d.dir().ino(), d.name());
                 if (replaced != 0) {
-                    c.checkSticky(dest, r.getattr(replaced), to);
+                    c.checkSticky(dest, r.getattr(replaced), d.what());
                 }
                 if (moved.isDir() && s.dir().ino() != d.dir().ino()) {
-                    c.check(moved, Caller.W, from); // its ".." changes
+                    c.check(moved, Caller.W, s.what()); // its ".." changes
                 }
             }
             ctx.writer(s.dir().view()).rename(s.dir().ino(), s.name(), d.dir().ino(), d.name());
@@ -139,9 +199,17 @@ final class Namespace {
     }
 
     void link(String from, String to, Caller c) {
+        link(ctx -> resolver.resolve(ctx, from, c), from, ctx -> parent(ctx, to, c), c);
+    }
+
+    void link(Node src, Node dir, String name, Caller c) {
+        link(ctx -> src, name, ctx -> named(dir, name), c);
+    }
+
+    private void link(Function<Ctx, Node> source, String from, Function<Ctx, Parent> to, Caller c) {
         committer.write(ctx -> {
-            Node src = resolver.resolve(ctx, from, c);
-            Parent d = changing(ctx, to, c);
+            Node src = source.apply(ctx);
+            Parent d = changing(ctx, to.apply(ctx), c);
             if (!c.root() && PROTECTED_HARDLINKS) {
                 Inode i = ctx.getattr(src);
                 int setGidExec = Inode.S_ISGID | Inode.S_IXGRP;
@@ -169,7 +237,15 @@ final class Namespace {
      * owner outside the file's group cannot set set-group-id.
      */
     void chmod(String path, int mode, Caller c) {
-        change(path, c, (w, n, i) -> {
+        chmod(ctx -> resolver.resolve(ctx, path, c), path, mode, c);
+    }
+
+    void chmod(Node n, int mode, Caller c) {
+        chmod(ctx -> n, "", mode, c);
+    }
+
+    private void chmod(Function<Ctx, Node> at, String path, int mode, Caller c) {
+        change(at, c, (w, n, i) -> {
             int m = mode & 07777;
             if (!c.root()) {
                 int old = i.mode() & 07777;
@@ -189,7 +265,15 @@ final class Namespace {
 
     /** chown: changing the owner is root's; the owner may change the group to one of its own. */
     void chown(String path, int uid, int gid, Caller c) {
-        change(path, c, (w, n, i) -> {
+        chown(ctx -> resolver.resolve(ctx, path, c), path, uid, gid, c);
+    }
+
+    void chown(Node n, int uid, int gid, Caller c) {
+        chown(ctx -> n, "", uid, gid, c);
+    }
+
+    private void chown(Function<Ctx, Node> at, String path, int uid, int gid, Caller c) {
+        change(at, c, (w, n, i) -> {
             if (!c.root()) {
                 if (uid != -1 && (i.uid() != c.uid || uid != i.uid())) {
                     throw new FsException(Errno.EPERM, path + ": only root gives files away");
@@ -204,7 +288,15 @@ final class Namespace {
 
     /** utimens: explicit times are the owner's to set; "now" also anyone's who may write the file. */
     void utimens(String path, long atimeNs, long mtimeNs, boolean explicit, Caller c) {
-        change(path, c, (w, n, i) -> {
+        utimens(ctx -> resolver.resolve(ctx, path, c), path, atimeNs, mtimeNs, explicit, c);
+    }
+
+    void utimens(Node n, long atimeNs, long mtimeNs, boolean explicit, Caller c) {
+        utimens(ctx -> n, "", atimeNs, mtimeNs, explicit, c);
+    }
+
+    private void utimens(Function<Ctx, Node> at, String path, long atimeNs, long mtimeNs, boolean explicit, Caller c) {
+        change(at, c, (w, n, i) -> {
             if (!c.owns(i)) {
                 if (explicit) {
                     throw new FsException(Errno.EPERM, path + ": not the owner");
@@ -236,7 +328,15 @@ final class Namespace {
     }
 
     void truncate(String path, long size, Caller c) {
-        change(path, c, (w, n, i) -> {
+        truncate(ctx -> resolver.resolve(ctx, path, c), path, size, c);
+    }
+
+    void truncate(Node n, long size, Caller c) {
+        truncate(ctx -> n, "", size, c);
+    }
+
+    private void truncate(Function<Ctx, Node> at, String path, long size, Caller c) {
+        change(at, c, (w, n, i) -> {
             if (!c.root() && !i.isDir()) {
                 c.check(i, Caller.W, path);
             }
@@ -245,7 +345,15 @@ final class Namespace {
     }
 
     void setxattr(String path, String name, byte[] value, int flags, Caller c) {
-        change(path, c, (w, n, i) -> {
+        setxattr(ctx -> resolver.resolve(ctx, path, c), path, name, value, flags, c);
+    }
+
+    void setxattr(Node n, String name, byte[] value, int flags, Caller c) {
+        setxattr(ctx -> n, "", name, value, flags, c);
+    }
+
+    private void setxattr(Function<Ctx, Node> at, String path, String name, byte[] value, int flags, Caller c) {
+        change(at, c, (w, n, i) -> {
             checkXattr(c, i, name, Caller.W, path);
             boolean exists = w.listxattr(n.ino()).contains(name);
             if ((flags & XATTR_CREATE) != 0 && exists) {
@@ -259,7 +367,15 @@ final class Namespace {
     }
 
     void removexattr(String path, String name, Caller c) {
-        change(path, c, (w, n, i) -> {
+        removexattr(ctx -> resolver.resolve(ctx, path, c), path, name, c);
+    }
+
+    void removexattr(Node n, String name, Caller c) {
+        removexattr(ctx -> n, "", name, c);
+    }
+
+    private void removexattr(Function<Ctx, Node> at, String path, String name, Caller c) {
+        change(at, c, (w, n, i) -> {
             checkXattr(c, i, name, Caller.W, path);
             w.removexattr(n.ino(), name);
         });
@@ -282,9 +398,9 @@ final class Namespace {
         void apply(FsWriter w, Node n, Inode i);
     }
 
-    private void change(String path, Caller c, Change change) {
+    private void change(Function<Ctx, Node> at, Caller c, Change change) {
         committer.write(ctx -> {
-            Node n = resolver.resolve(ctx, path, c);
+            Node n = at.apply(ctx);
             change.apply(ctx.writer(n.view()), n, c.root() ? null : ctx.getattr(n));
             return null;
         }, 0);
@@ -322,8 +438,16 @@ final class Namespace {
     }
 
     byte[] getxattr(String path, String name, Caller c) {
+        return getxattr(ctx -> resolver.resolve(ctx, path, c), path, name, c);
+    }
+
+    byte[] getxattr(Node n, String name, Caller c) {
+        return getxattr(ctx -> n, "", name, c);
+    }
+
+    private byte[] getxattr(Function<Ctx, Node> at, String path, String name, Caller c) {
         return committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path, c);
+            Node n = at.apply(ctx);
             if (!c.root()) {
                 checkXattr(c, ctx.getattr(n), name, Caller.R, path);
             }
@@ -333,8 +457,16 @@ final class Namespace {
 
     /** The attribute names; trusted.* ones only to root, as a local filesystem lists them. */
     List<String> listxattr(String path, Caller c) {
+        return listxattr(ctx -> resolver.resolve(ctx, path, c), path, c);
+    }
+
+    List<String> listxattr(Node n, Caller c) {
+        return listxattr(ctx -> n, "", c);
+    }
+
+    private List<String> listxattr(Function<Ctx, Node> at, String path, Caller c) {
         return committer.read(ctx -> {
-            Node n = resolver.resolve(ctx, path, c);
+            Node n = at.apply(ctx);
             List<String> names = ctx.reader(n.view()).listxattr(n.ino());
             if (!c.root()) {
                 names = names.stream().filter(x -> !x.startsWith("trusted.")).toList();

@@ -9,7 +9,7 @@
  * (slave), and those names, looked up in any directory, lead to the root of that PFS.
  *
  * <p>Changes are grouped into store write transactions of at most ~50 ms or 32 MiB
- * ({@link org.hammer.cli.fuse.Committer}); the mount reads its own uncommitted changes. File data
+ * ({@link org.hammer.core.fs.Committer}); the mount reads its own uncommitted changes. File data
  * is written back: a write is queued and acknowledged at once, and an error it meets later (a
  * full store: ENOSPC) is reported by the next write, close or fsync of that file descriptor, as a
  * local filesystem reports a failed write-back. {@code fsync} of any file or directory in the
@@ -41,6 +41,18 @@
  * daemon that was killed. libfuse2 has no path for an orphan, so requests about it that carry no
  * file handle would fail: {@link org.hammer.cli.fuse.Exchange} gives fstat's GETATTR one of its
  * handles; fchmod, fchown, futimens and the f*xattr calls on it fail with ENOENT.
+ *
+ * <p>The kernel-protocol backend ({@code -o backend=kernel} or {@code HAMMER_FUSE=kernel};
+ * {@link org.hammer.cli.fuse.KernelFs} on {@link org.hammer.cli.fuse.kernel}) speaks to
+ * {@code /dev/fuse} itself with the same semantics classes. It names objects by node ids
+ * ({@link org.hammer.cli.fuse.NodeIds}) counted by the kernel's lookups, so a hard-linked file is
+ * one kernel inode and the kernel keeps the names and attributes of a master and of fixed TIDs
+ * for a second and its cached file data across opens; the kernel itself drops what a change
+ * through the mount makes stale, and the mount tells it (notify_inval_inode) of a set-group-id
+ * bit a write dropped and of every node of a slave seen at a new sync-end-tid. A slave's names and
+ * directory attributes are kept 0.1 s, its files' attributes not at all, as with libfuse2. An
+ * unlinked open file keeps its node id, so no Exchange is needed; an open with O_TRUNC truncates
+ * (FUSE_ATOMIC_O_TRUNC). libfuse2 is not loaded.
  *
  * <p>Diagnostics: the daemon logs to {@code $HAMMER_RUN_DIR/mount-<hash>.log};
  * {@code HAMMER_MOUNT_JAVA_OPTS} passes JVM options to the daemon alone, and

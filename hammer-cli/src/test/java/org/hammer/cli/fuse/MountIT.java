@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Orphans;
 import org.hammer.core.pfs.PfsMode;
 import org.hammer.core.store.Store;

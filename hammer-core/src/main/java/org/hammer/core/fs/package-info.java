@@ -21,5 +21,32 @@
  * it is neither versioned nor mirrored, while the orphan's records are mirrored as any live
  * records are, and their deletion follows once it is reclaimed. pfs-destroy forgets the list of
  * the PFS it destroys.
+ *
+ * <p><b>Write-back.</b> {@link org.hammer.core.fs.Committer} is the flusher of a front end (the
+ * mount) that takes many small changes from many threads (DESIGN.md §3):
+ * <ul>
+ * <li><i>Batches.</i> One writer thread runs every change, grouped into store write transactions
+ * that commit after 50 ms, 32 MiB of data, or a sync, whichever comes first (both limits are
+ * settings; the time is read from an injectable {@link org.hammer.core.fs.Clock}). Namespace and
+ * attribute changes run before they are acknowledged; file data is written back: a write is
+ * queued (at most 64 MiB queued, then writers wait for room) and acknowledged at once. Reads see
+ * every acknowledged change: a read of an object's data or size queues behind its written-back
+ * data, other reads run in the open transaction while it holds acknowledged changes.
+ * <li><i>Durability.</i> Acknowledged is not durable: a change is in the store once its
+ * transaction commits, and on stable storage once a sync has run. What
+ * {@link org.hammer.core.fs.Committer#sync} acknowledges (the mount's fsync) survives a kill -9
+ * of the process and a crash of the system; a commit that failed after its changes were
+ * acknowledged makes the next sync fail (EIO, or ENOSPC when the store is full), so an fsync
+ * never acknowledges data it lost. {@link org.hammer.core.fs.Committer#close} commits, syncs and
+ * stops the writer thread; concurrent closes all return once that is done, and a task offered
+ * while or after it closes fails with EIO instead of waiting for ever.
+ * <li><i>Errors.</i> A written-back write that fails goes to the
+ * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
+ * not yet reported, later writes through that handle are dropped (the file ends where the
+ * failure was, without holes), and the next flush or fsync of the handle takes the error —
+ * exactly once, one atomic slot. A failed commit also fails every handle whose data it held.
+ * What nobody waits for (a failed commit, the writer thread's end) goes to an
+ * {@link org.hammer.core.fs.ErrorSink}, the front end's log.
+ * </ul>
  */
 package org.hammer.core.fs;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.zip.CRC32C;
@@ -58,6 +59,12 @@ final class LmdbTxn implements StoreWriter {
     private final LmdbStore store;
     private final Txn<ByteBuffer> txn;
     private final boolean writable;
+    /**
+     * The thread that may use this write transaction now: the one that began it, or the one it
+     * is handed over to ({@link #attach}); none while detached. Unused for read transactions,
+     * which MDB_NOTLS lets move between threads.
+     */
+    private final AtomicReference<Thread> owner;
     private final long tid;
     private final long now;
     private long lastTid;
@@ -75,6 +82,7 @@ final class LmdbTxn implements StoreWriter {
         this.store = store;
         this.txn = txn;
         this.writable = writable;
+        this.owner = writable ? new AtomicReference<>(Thread.currentThread()) : null;
         long last;
         try {
             last = readLastTid();
@@ -108,8 +116,43 @@ final class LmdbTxn implements StoreWriter {
         return v == null ? 0 : ByteBuffer.wrap(v).getLong();
     }
 
+    /**
+     * Fails fast unless the calling thread may use this transaction now: a write transaction
+     * belongs to one thread at a time (see the package documentation's hand-over protocol).
+     */
+    private void owned() {
+        if (writable && owner.get() != Thread.currentThread()) {
+            Thread o = owner.get();
+            throw new IllegalStateException("write transaction of " + store.dir() + " used by thread '"
+                    + Thread.currentThread().getName() + "' while "
+                    + (o == null ? "detached from every thread" : "thread '" + o.getName() + "' owns it"));
+        }
+    }
+
+    @Override
+    public void detach() {
+        owned();
+        owner.set(null);
+    }
+
+    @Override
+    public boolean attach() {
+        if (!writable) {
+            return false;
+        }
+        Thread me = Thread.currentThread();
+        if (owner.get() == me) {
+            return false;
+        }
+        if (!owner.compareAndSet(null, me)) {
+            owned(); // names the thread that owns it
+        }
+        return true;
+    }
+
     /** Before commit: the TID counter and the seal (this LMDB transaction's id, see LmdbStore). */
     void finish() {
+        owned();
         if (tidDirty) {
             putMeta(LmdbStore.META_TID, ByteBuffer.allocate(8).putLong(lastTid).array());
         }
@@ -180,6 +223,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long lastTid() {
+        owned();
         if (tidError != null) {
             throw tidError;
         }
@@ -371,16 +415,19 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record get(RecordKey k) {
+        owned();
         return exact(k, (key, h, v) -> Record.withData(key, h, v));
     }
 
     @Override
     public Record.Header head(RecordKey k) {
+        owned();
         return exact(k, (key, h, v) -> h);
     }
 
     @Override
     public Stored stored(RecordKey k) {
+        owned();
         return exact(k, (key, h, v) -> {
             ByteBuffer data = v.duplicate().position(v.position() + Record.VALUE_HEADER).slice().asReadOnlyBuffer();
             CRC32C c = new CRC32C();
@@ -434,6 +481,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
+        owned();
         Cursor<ByteBuffer> c = recordLookups();
         if (!seekFloor(c, probe(new RecordKey(pfs, obj, type, k, asOf)))) {
             return null;
@@ -449,6 +497,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
+        owned();
         ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
         Cursor<ByteBuffer> c = scanCursor();
         try {
@@ -489,6 +538,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public void scanChanges(int pfs, long afterTid, RecordKey afterKey, long toTid,
             BiPredicate<Long, RecordKey> visitor) {
+        owned();
         ByteBuffer seek = key;
         seek.clear();
         seek.putShort((short) pfs);
@@ -552,6 +602,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long maxObj(int pfs) {
+        owned();
         if (pfs == maxObjPfs) {
             return maxObjValue;
         }
@@ -578,6 +629,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public boolean hasRecords(int pfs) {
+        owned();
         try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
             key2.clear();
             key2.putShort((short) pfs).flip();
@@ -590,6 +642,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public byte[] meta(String name) {
+        owned();
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
         key.put(nameBytes).flip();
@@ -627,6 +680,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void scanMeta(String prefix, BiPredicate<String, byte[]> visitor) {
+        owned();
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         ByteBuffer seek = key;
         seek.clear();
@@ -658,6 +712,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long tid() {
+        owned();
         if (tid == 0) {
             throw new IllegalStateException("this transaction lays down received records and has no TID of its own");
         }
@@ -666,27 +721,32 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public long nowMicros() {
+        owned();
         return now;
     }
 
     @Override
     public void insert(Record r) {
+        owned();
         insert(r, r.dataCrc());
     }
 
     @Override
     public void insert(Record r, int dataCrc) {
+        owned();
         insert(r.key(), r.deleteTid(), r.createTs(), r.deleteTs(), dataCrc, ByteBuffer.wrap(r.data()));
     }
 
     @Override
     public void insert(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data) {
+        owned();
         put(k, deleteTid, createTs, deleteTs, dataCrc, data, true);
     }
 
     @Override
     public void insertAbsent(RecordKey k, long deleteTid, long createTs, long deleteTs, int dataCrc,
             ByteBuffer data) {
+        owned();
         put(k, deleteTid, createTs, deleteTs, dataCrc, data, false);
     }
 
@@ -722,6 +782,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void setDelete(RecordKey k, long deleteTid, long deleteTs) {
+        owned();
         checkWritable();
         ByteBuffer stored = store.records.get(txn, recordKey(key, k));
         if (stored == null) {
@@ -748,6 +809,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void destroy(RecordKey k) {
+        owned();
         checkWritable();
         ByteBuffer v = store.records.get(txn, recordKey(key, k));
         if (v == null) {
@@ -781,6 +843,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void putMeta(String name, byte[] value) {
+        owned();
         checkWritable();
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
@@ -795,6 +858,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void deleteMeta(String name) {
+        owned();
         checkWritable();
         key.clear();
         key.put(name.getBytes(StandardCharsets.UTF_8)).flip();
@@ -803,6 +867,7 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public void raiseTid(long t) {
+        owned();
         checkWritable();
         if (Long.compareUnsigned(t, lastTid) > 0) {
             lastTid = t;

@@ -56,4 +56,21 @@ public interface StoreWriter extends StoreReader {
 
     /** Raises the store's TID counter to at least {@code tid} (records laid down by mirror-write). */
     void raiseTid(long tid);
+
+    /**
+     * Hand-over (package documentation): the thread that owns this write transaction lets it go;
+     * until a thread {@linkplain #attach attaches} it, every use fails fast. Writers that are not
+     * tied to a thread do nothing.
+     */
+    default void detach() {
+    }
+
+    /**
+     * Hand-over: the calling thread takes this detached write transaction; true if it did, false
+     * if it owned it already (a nested use, which must not detach it). Fails fast
+     * (IllegalStateException) while another thread owns it.
+     */
+    default boolean attach() {
+        return false;
+    }
 }

@@ -21,5 +21,25 @@
  * before it is mapped ({@code MetaPages}), values are kept inside the file ({@code MapBounds}),
  * LMDB's own assertions end the process with exit 5 instead of an abort
  * ({@code LmdbAssertions}), and only {@code newfs} creates an environment or its tables.
+ *
+ * <p><b>Threads.</b> LMDB ties a write transaction to a thread for two reasons (lmdb.h, "Caveats"
+ * and {@code mdb_txn_begin}): {@code mdb_txn_begin} takes the environment's writer lock, a
+ * mutex that {@code mdb_txn_commit} or {@code mdb_txn_abort} releases and that only the thread
+ * holding it may release; and the transaction and its cursors are plain memory that no two
+ * threads may use at once. {@code MDB_NOTLS} lifts the rule for read transactions only. Nothing
+ * else of a write transaction is the thread's: LMDB keeps no thread-local state for it (its
+ * thread-local slot is the reader table's). So {@link org.hammer.core.store.Store#write} begins,
+ * commits or aborts a transaction on the thread that calls it, always; in between, the
+ * transaction may be <i>handed over</i>: the thread that owns it calls
+ * {@link org.hammer.core.store.StoreWriter#detach} and stops using it, one other thread
+ * {@link org.hammer.core.store.StoreWriter#attach attaches} it, uses it and detaches it, and the
+ * first thread attaches it again before its work returns. The hand-over must pass through a
+ * lock or another happens-before edge (the write-back engine, {@code org.hammer.core.fs}, uses
+ * its own lock), so each thread sees what the one before wrote; the writer lock never changes
+ * threads and the transaction is never used by two threads at once, which is what LMDB's rule
+ * protects. The transaction asserts this: every call from a thread that does not own it — never
+ * handed over, or while detached — fails at once with an IllegalStateException, and so does the
+ * commit unless the beginning thread has it back. The per-thread scratch buffers a transaction
+ * uses are those of the thread that began it, idle while it waits.
  */
 package org.hammer.core.store;

@@ -1,6 +1,5 @@
-package org.hammer.cli.fuse;
+package org.hammer.core.fs;
 
-import java.time.Instant;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.hammer.core.btree.Record;
@@ -9,20 +8,22 @@ import org.hammer.core.btree.RecordType;
 import org.hammer.core.store.StoreWriter;
 
 /**
- * A store write transaction whose clock keeps running: the mount groups many operations into one
- * transaction, and each must stamp its own mtime/ctime, not the transaction's start.
+ * A store write transaction whose clock keeps running: the write-back engine groups many
+ * operations into one transaction, and each must stamp its own mtime/ctime, not the
+ * transaction's start.
  */
 final class ClockedWriter implements StoreWriter {
     private final StoreWriter w;
+    private final Clock clock;
 
-    ClockedWriter(StoreWriter w) {
+    ClockedWriter(StoreWriter w, Clock clock) {
         this.w = w;
+        this.clock = clock;
     }
 
     @Override
     public long nowMicros() {
-        Instant now = Instant.now();
-        return Math.max(w.nowMicros(), now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+        return Math.max(w.nowMicros(), clock.epochMicros());
     }
 
     @Override
@@ -114,5 +115,15 @@ final class ClockedWriter implements StoreWriter {
     @Override
     public void scanMeta(String prefix, BiPredicate<String, byte[]> visitor) {
         w.scanMeta(prefix, visitor);
+    }
+
+    @Override
+    public void detach() {
+        w.detach();
+    }
+
+    @Override
+    public boolean attach() {
+        return w.attach();
     }
 }

@@ -1,0 +1,360 @@
+package org.hammer.cli.fuse;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import org.hammer.cli.fuse.kernel.Operations;
+import org.hammer.cli.fuse.kernel.Reply;
+import org.hammer.cli.fuse.kernel.Request;
+import org.hammer.cli.metrics.MountProbe;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
+import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.FsWriter;
+
+/**
+ * The file-data and extended-attribute requests of a mount served on the FUSE kernel protocol,
+ * and what all its requests share: node ids, open-file handles, the caller, how long the kernel
+ * may keep what it learns, and the errno translation. {@link KernelFs} adds attributes and the
+ * namespace. The rules are those of the libfuse2 callbacks ({@link FileCallbacks}), on nodes
+ * instead of paths.
+ */
+abstract class KernelFiles extends Operations {
+    static final long SECOND = 1_000_000_000L;
+    /** Names and attributes of a master's current state and of a fixed TID: the kernel keeps them. */
+    static final long KEEP_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.timeout", "1")) * SECOND);
+    /** Names and directory attributes of a slave, which moves forward under the mount. */
+    static final long SLAVE_NS = SECOND / 10;
+    private static final int O_ACCMODE = 3;
+    private static final int O_TRUNC = 01000;
+    private static final int FMODE_EXEC = 040;
+    private static final int EOPNOTSUPP = 95;
+    private static final int FOPEN_KEEP_CACHE = 1 << 1;
+
+    final Committer<Ctx> committer;
+    final Namespace ns;
+    final Resolver resolver;
+    final Attributes attrs;
+    final Handles handles;
+    final NodeIds nodes;
+    final MountProbe probe;
+    /** The sync-end-tid each slave PFS was last seen at, to tell when it moves forward. */
+    private final ConcurrentHashMap<Integer, Long> slaveTids = new ConcurrentHashMap<>();
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+
+    KernelFiles(Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
+        this.committer = committer;
+        this.handles = handles;
+        this.probe = probe;
+        this.resolver = new Resolver(root);
+        this.ns = new Namespace(committer, resolver);
+        this.attrs = new Attributes(new InodeNumbers(root));
+        this.nodes = new NodeIds(new Node(root, org.hammer.core.fs.FsReader.ROOT));
+    }
+
+    /** How long the kernel may keep a name and a node's attributes. */
+    record Validity(long entryNs, long attrNs) {
+    }
+
+    /**
+     * What the kernel may keep of node {@code n}: a master's and a fixed TID's names and
+     * attributes for {@link #KEEP_NS}; a slave's names and directory attributes briefly, its files'
+     * attributes not at all, as it moves forward under the mount; nor a PFS link's in PFS #0,
+     * whose text shows the linked PFS's state. A slave seen at a new sync-end-tid has the cached
+     * attributes and data of its known nodes dropped.
+     */
+    Validity validity(Ctx ctx, Node n, Attributes.Stat s) {
+        View v = n.view();
+        if (v.isPinned()) {
+            return new Validity(KEEP_NS, KEEP_NS);
+        }
+        if (ctx.config(v.pfs()).isSlave()) {
+            movedForward(v.pfs(), ctx.asOf(v));
+            return new Validity(SLAVE_NS, s.inode().isDir() ? SLAVE_NS : 0);
+        }
+        if (v.pfs() == 0 && s.inode().isSymlink()) {
+            return new Validity(KEEP_NS, 0);
+        }
+        return new Validity(KEEP_NS, KEEP_NS);
+    }
+
+    private void movedForward(int pfs, long tid) {
+        Long before = slaveTids.put(pfs, tid);
+        if (before != null && before != tid && session() != null) {
+            for (long id : nodes.ids(n -> n.view().pfs() == pfs && !n.view().isPinned())) {
+                session().invalidateInode(id, true);
+            }
+        }
+    }
+
+    /** The caller of a request. */
+    static Caller caller(Request r) {
+        return new Caller(r.uid(), r.gid(), r.pid());
+    }
+
+    /** Runs one request: 0 or an errno, as {@link FileCallbacks#call} translates failures. */
+    static int run(IntSupplier op) {
+        return -FileCallbacks.call(op);
+    }
+
+    /** The node of the request's node id. */
+    Node node(Request r) {
+        return nodes.node(r.nodeId());
+    }
+
+    /** The node behind a handle, else the request's node. */
+    Node node(Request r, long fh) {
+        Node n = handles.get(fh);
+        return n != null ? n : node(r);
+    }
+
+    /** The kernel keeps a file's cached data across opens where only the mount changes it. */
+    static int openFlags(Ctx ctx, Node n) {
+        View v = n.view();
+        return v.isPinned() || !ctx.config(v.pfs()).isSlave() ? FOPEN_KEEP_CACHE : 0;
+    }
+
+    @Override
+    public void request(int opcode) {
+        probe.operation(opcode);
+    }
+
+    // ---- files ----
+
+    @Override
+    public int open(Request r, int flags, Reply out) {
+        Caller c = caller(r);
+        int mask = accessMask(flags);
+        return run(() -> {
+            Node n = node(r);
+            boolean[] dropSetGid = {false};
+            int[] open = {0};
+            committer.read(ctx -> {
+                if ((mask & Caller.W) != 0 && !ctx.writable(n.view())) {
+                    throw new FsException(Errno.EROFS, "read-only");
+                }
+                if (!c.root()) {
+                    Inode i = ctx.getattr(n);
+                    c.check(i, mask, "open");
+                    boolean setGidNoExec = (i.mode() & (Inode.S_ISGID | Inode.S_IXGRP)) == Inode.S_ISGID;
+                    dropSetGid[0] = (mask & Caller.W) != 0 && setGidNoExec && !c.inGroup(i.gid());
+                }
+                open[0] = openFlags(ctx, n);
+                return null;
+            });
+            if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) {
+                truncateOnOpen(n, c);
+            }
+            long fh = handles.open(n);
+            handles.handle(fh).dropSetGid = dropSetGid[0];
+            out.open(fh, open[0]);
+            return 0;
+        });
+    }
+
+    /**
+     * FUSE_ATOMIC_O_TRUNC: the open truncates, and drops what a truncate by a caller without
+     * CAP_FSETID drops on a local disk (set-user-id, and set-group-id with group execute), where
+     * the kernel's own truncate would have asked for that in a SETATTR.
+     */
+    private void truncateOnOpen(Node n, Caller c) {
+        committer.write(ctx -> {
+            FsWriter w = ctx.writer(n.view());
+            w.truncate(n.ino(), 0);
+            if (!c.root()) {
+                int mode = w.getattr(n.ino()).mode();
+                int kill = Inode.S_ISUID | ((mode & Inode.S_IXGRP) != 0 ? Inode.S_ISGID : 0);
+                if ((mode & kill) != 0) {
+                    w.chmod(n.ino(), mode & 07777 & ~kill);
+                }
+            }
+            return null;
+        }, 0);
+    }
+
+    /**
+     * The permission an open needs (as {@link FileCallbacks}): execute for execve, else by its
+     * access mode, and write with O_TRUNC.
+     */
+    static int accessMask(int flags) {
+        if ((flags & FMODE_EXEC) != 0) {
+            return Caller.X;
+        }
+        int mask = switch (flags & O_ACCMODE) {
+            case 0 -> Caller.R;
+            case 1 -> Caller.W;
+            default -> Caller.R | Caller.W;
+        };
+        return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
+    }
+
+    @Override
+    public int read(Request r, long fh, long offset, int size, Reply out) {
+        return run(() -> {
+            Node n = node(r, fh);
+            byte[] b = buffer(size);
+            int count = committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
+            out.data(b, 0, count);
+            probe.read(count);
+            return 0;
+        });
+    }
+
+    private byte[] buffer(int size) {
+        byte[] b = buffers.get();
+        if (b.length < size) {
+            b = new byte[size];
+            buffers.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * Written back: queued on the committer and acknowledged at once; an error it meets later is
+     * the next write's, flush's or fsync's.
+     */
+    @Override
+    public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
+        return run(() -> {
+            int len = data.length;
+            Handles.Handle h = handles.handle(fh);
+            if (h == null) {
+                Node n = node(r);
+                committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, data, 0, len), len);
+                out.written(len);
+                return 0;
+            }
+            FsException pending = h.error();
+            if (pending != null) {
+                throw pending;
+            }
+            Node n = h.node;
+            boolean drop = h.dropSetGid;
+            h.dropSetGid = false;
+            committer.writeBehind(h, ctx -> {
+                FsWriter w = ctx.writer(n.view());
+                int count = w.write(n.ino(), offset, data, 0, len);
+                if (drop) {
+                    int mode = w.getattr(n.ino()).mode();
+                    if ((mode & Inode.S_ISGID) != 0) {
+                        w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
+                    }
+                }
+                return count;
+            }, len);
+            if (drop && session() != null) {
+                session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
+            }
+            probe.written(len);
+            out.written(len);
+            return 0;
+        });
+    }
+
+    /** close(2): waits for the handle's queued writes and reports the first error they met. */
+    @Override
+    public int flush(Request r, long fh) {
+        return run(() -> {
+            Handles.Handle h = handles.handle(fh);
+            FsException e = h == null ? null : committer.drain(h);
+            if (e != null) {
+                throw e;
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int release(Request r, long fh, int flags) {
+        return run(() -> {
+            release(fh);
+            return 0;
+        });
+    }
+
+    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
+    void release(long fh) {
+        Node orphan = handles.release(fh);
+        if (orphan != null) {
+            ns.reclaim(orphan);
+        }
+    }
+
+    @Override
+    public int fsync(Request r, long fh, boolean datasync) {
+        return run(() -> {
+            committer.sync();
+            Handles.Handle h = handles.handle(fh);
+            FsException e = h == null ? null : h.takeError();
+            if (e != null) {
+                throw e;
+            }
+            return 0;
+        });
+    }
+
+    // ---- extended attributes ----
+
+    private static boolean isAcl(String name) {
+        return name.startsWith("system.posix_acl_");
+    }
+
+    @Override
+    public int setxattr(Request r, String name, byte[] value, int flags) {
+        if (isAcl(name)) {
+            return EOPNOTSUPP;
+        }
+        Caller c = caller(r);
+        return run(() -> {
+            ns.setxattr(node(r), name, value, flags, c);
+            return 0;
+        });
+    }
+
+    @Override
+    public int getxattr(Request r, String name, int size, Reply out) {
+        if (isAcl(name)) {
+            return EOPNOTSUPP;
+        }
+        Caller c = caller(r);
+        return run(() -> answer(ns.getxattr(node(r), name, c), size, out));
+    }
+
+    @Override
+    public int listxattr(Request r, int size, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            StringBuilder b = new StringBuilder();
+            for (String n : ns.listxattr(node(r), c)) {
+                b.append(n).append('\0');
+            }
+            return answer(b.toString().getBytes(StandardCharsets.UTF_8), size, out);
+        });
+    }
+
+    /** getxattr/listxattr: size 0 asks for the length; too small a buffer is ERANGE. */
+    private static int answer(byte[] data, int size, Reply out) {
+        if (size == 0) {
+            out.xattrSize(data.length);
+            return 0;
+        }
+        if (data.length > size) {
+            return -Errno.ERANGE.code();
+        }
+        out.data(data, 0, data.length);
+        return 0;
+    }
+
+    @Override
+    public int removexattr(Request r, String name) {
+        if (isAcl(name)) {
+            return EOPNOTSUPP;
+        }
+        Caller c = caller(r);
+        return run(() -> {
+            ns.removexattr(node(r), name, c);
+            return 0;
+        });
+    }
+}

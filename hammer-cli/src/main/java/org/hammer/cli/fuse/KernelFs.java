@@ -1,0 +1,346 @@
+package org.hammer.cli.fuse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.hammer.cli.fuse.kernel.Attr;
+import org.hammer.cli.fuse.kernel.Reply;
+import org.hammer.cli.fuse.kernel.Request;
+import org.hammer.cli.metrics.MountProbe;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
+import org.hammer.core.fs.Entry;
+import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.FsException;
+
+/**
+ * A mount served on the FUSE kernel protocol: lookups count node ids ({@link NodeIds}), so the
+ * kernel keeps names and attributes ({@link KernelFiles#validity}) and a hard-linked file is one
+ * kernel inode; attributes, the namespace and directory listings here, file data in
+ * {@link KernelFiles}. Semantics are {@link Namespace}'s, {@link Caller}'s and {@link Attributes}'s.
+ */
+final class KernelFs extends KernelFiles {
+    private static final int BLOCK = 4096;
+    private static final int RENAME_NOREPLACE = 1;
+    private static final int EINVAL = 22;
+
+    private final Path storeDir;
+    /** Each open directory's listing, taken when it is read from its start. */
+    private final ConcurrentHashMap<Long, List<Entry>> listings = new ConcurrentHashMap<>();
+
+    KernelFs(Path storeDir, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
+        super(committer, root, handles, probe);
+        this.storeDir = storeDir;
+    }
+
+    /** A node with its attributes, how long the kernel may keep them, and its open flags. */
+    private record Found(Node node, Attributes.Stat stat, Validity valid, int openFlags) {
+    }
+
+    private Found stat(Node n) {
+        if (committer.settled()) {
+            return committer.read(ctx -> found(ctx, n));
+        }
+        return committer.readData(n, ctx -> found(ctx, n));
+    }
+
+    private Found found(Ctx ctx, Node n) {
+        Attributes.Stat s = attrs.stat(ctx, n);
+        return new Found(n, s, validity(ctx, n, s), openFlags(ctx, n));
+    }
+
+    /** Answers with the entry of {@code f}, which the kernel now holds one more lookup of. */
+    private int entry(Found f, NodeIds.Key key, Reply out) {
+        long id = nodes.lookedUp(key);
+        out.entry(id, 0, f.valid().entryNs(), f.valid().attrNs(), attrs.attr(f.stat()));
+        return 0;
+    }
+
+    private int entry(Node n, Reply out) {
+        return entry(stat(n), NodeIds.Key.of(n), out);
+    }
+
+    // ---- names ----
+
+    @Override
+    public int lookup(Request r, String name, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            Node dir = node(r);
+            boolean settled = committer.settled();
+            Object found = committer.read(ctx -> {
+                if (!c.root()) {
+                    c.check(ctx.getattr(dir), Caller.X, name);
+                }
+                Node n = resolver.step(ctx, dir, name);
+                return settled ? found(ctx, n) : n; // with data being written back, its size after it
+            });
+            Found f = found instanceof Found x ? x : stat((Node) found);
+            Node n = f.node();
+            boolean alias = Resolver.isSpecial(name);
+            return entry(f, alias ? new NodeIds.Key(n, r.nodeId(), name) : NodeIds.Key.of(n), out);
+        });
+    }
+
+    @Override
+    public void forget(long nodeId, long count) {
+        nodes.forget(nodeId, count);
+    }
+
+    @Override
+    public int mknod(Request r, String name, int mode, int rdev, int umask, Reply out) {
+        Caller c = caller(r);
+        return run(() -> entry(ns.mknod(node(r), name, mode, rdev, c), out));
+    }
+
+    @Override
+    public int mkdir(Request r, String name, int mode, int umask, Reply out) {
+        Caller c = caller(r);
+        return run(() -> entry(ns.mkdir(node(r), name, mode, c), out));
+    }
+
+    @Override
+    public int symlink(Request r, String name, String target, Reply out) {
+        Caller c = caller(r);
+        return run(() -> entry(ns.symlink(target, node(r), name, c), out));
+    }
+
+    @Override
+    public int link(Request r, long oldNode, String newName, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            Node src = nodes.node(oldNode);
+            ns.link(src, node(r), newName, c);
+            return entry(src, out);
+        });
+    }
+
+    @Override
+    public int unlink(Request r, String name) {
+        Caller c = caller(r);
+        return run(() -> {
+            ns.unlink(node(r), name, c);
+            return 0;
+        });
+    }
+
+    @Override
+    public int rmdir(Request r, String name) {
+        Caller c = caller(r);
+        return run(() -> {
+            ns.rmdir(node(r), name, c);
+            return 0;
+        });
+    }
+
+    @Override
+    public int rename(Request r, String name, long newDir, String newName, int flags) {
+        if ((flags & ~RENAME_NOREPLACE) != 0) {
+            return EINVAL; // RENAME_EXCHANGE, RENAME_WHITEOUT
+        }
+        Caller c = caller(r);
+        return run(() -> {
+            Node from = node(r);
+            Node to = nodes.node(newDir);
+            if ((flags & RENAME_NOREPLACE) != 0
+                    && committer.read(ctx -> ctx.reader(to.view()).find(to.ino(), newName)) != 0) {
+                throw new FsException(Errno.EEXIST, newName + ": exists");
+            }
+            ns.rename(from, name, to, newName, c);
+            return 0;
+        });
+    }
+
+    @Override
+    public int create(Request r, String name, int flags, int mode, int umask, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            Node n = ns.mknod(node(r), name, (mode & Inode.S_IFMT) == 0 ? mode | Inode.S_IFREG : mode, 0, c);
+            Found f = stat(n);
+            long fh = handles.open(n);
+            entry(f, NodeIds.Key.of(n), out);
+            out.open(fh, f.openFlags());
+            return 0;
+        });
+    }
+
+    // ---- attributes ----
+
+    @Override
+    public int getattr(Request r, long fh, Reply out) {
+        return run(() -> {
+            Found f = stat(node(r, fh));
+            out.attrOut(f.valid().attrNs(), attrs.attr(f.stat()));
+            return 0;
+        });
+    }
+
+    /** SETATTR: owner and group, then mode, size and times, each checked as its own call would be. */
+    @Override
+    public int setattr(Request r, SetAttr a, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            Node n = node(r, a.has(SetAttr.FH) ? a.fh() : 0);
+            if (a.has(SetAttr.UID) || a.has(SetAttr.GID)) {
+                ns.chown(n, a.has(SetAttr.UID) ? a.uid() : -1, a.has(SetAttr.GID) ? a.gid() : -1, c);
+            }
+            if (a.has(SetAttr.MODE)) {
+                ns.chmod(n, a.mode(), c);
+            }
+            if (a.has(SetAttr.SIZE)) {
+                if (a.has(SetAttr.FH) && handles.get(a.fh()) != null) {
+                    ns.truncate(n, a.size());
+                } else {
+                    ns.truncate(n, a.size(), c);
+                }
+            }
+            if (a.has(SetAttr.ATIME) || a.has(SetAttr.MTIME)) {
+                boolean explicit = a.has(SetAttr.ATIME) && a.atimeNs() != -1
+                        || a.has(SetAttr.MTIME) && a.mtimeNs() != -1;
+                ns.utimens(n, time(a, SetAttr.ATIME, a.atimeNs()), time(a, SetAttr.MTIME, a.mtimeNs()), explicit, c);
+            }
+            Found f = stat(n);
+            out.attrOut(f.valid().attrNs(), attrs.attr(f.stat()));
+            return 0;
+        });
+    }
+
+    /** A time to set: -1 (leave it) when not asked for, now when asked for "now". */
+    private static long time(SetAttr a, int bit, long ns) {
+        if (!a.has(bit)) {
+            return -1;
+        }
+        if (ns == -1) {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * SECOND + now.getNano();
+        }
+        return ns;
+    }
+
+    @Override
+    public int readlink(Request r, Reply out) {
+        return run(() -> {
+            Node n = node(r);
+            byte[] b = committer.read(ctx -> attrs.readlink(ctx, n)).getBytes(StandardCharsets.UTF_8);
+            out.data(b, 0, b.length);
+            return 0;
+        });
+    }
+
+    @Override
+    public int statfs(Request r, Reply out) {
+        return run(() -> {
+            try {
+                FileStore fs = Files.getFileStore(storeDir);
+                out.statfs(fs.getTotalSpace() / BLOCK, fs.getUnallocatedSpace() / BLOCK, fs.getUsableSpace() / BLOCK,
+                        1L << 32, 1L << 31, BLOCK, 255, BLOCK);
+                return 0;
+            } catch (IOException e) {
+                throw new FsException(Errno.EIO, storeDir + ": " + e.getMessage());
+            }
+        });
+    }
+
+    // ---- directories ----
+
+    @Override
+    public int opendir(Request r, int flags, Reply out) {
+        Caller c = caller(r);
+        return run(() -> {
+            Node n = node(r);
+            committer.read(ctx -> {
+                if (!c.root()) {
+                    c.check(ctx.getattr(n), Caller.R, "opendir");
+                }
+                return null;
+            });
+            out.open(handles.open(n), 0);
+            return 0;
+        });
+    }
+
+    /**
+     * READDIR and READDIRPLUS: the listing is taken when a directory is read from its start and
+     * kept with its handle; each entry's offset is its index + 1. READDIRPLUS gives each name but
+     * "." and ".." with its node and attributes, one lookup each.
+     */
+    @Override
+    public int readdir(Request r, long fh, long offset, int size, boolean plus, Reply out) {
+        return run(() -> {
+            Node dir = node(r, fh);
+            List<Entry> all = offset == 0 || !listings.containsKey(fh) ? ns.list(dir) : listings.get(fh);
+            if (handles.get(fh) != null) {
+                listings.put(fh, all);
+            }
+            List<byte[]> names = new ArrayList<>();
+            int used = 0;
+            for (int i = (int) offset; i < all.size(); i++) {
+                byte[] name = all.get(i).name().getBytes(StandardCharsets.UTF_8);
+                int need = plus ? direntPlusSize(name.length) : direntSize(name.length);
+                if (used + need > size) {
+                    break;
+                }
+                used += need;
+                names.add(name);
+            }
+            for (int k = 0; k < names.size(); k++) {
+                int i = (int) offset + k;
+                Entry e = all.get(i);
+                Node child = new Node(dir.view(), e.ino());
+                if (!plus) {
+                    out.dirent(attrs.ino(child), i + 1, e.fileType(), names.get(k), size);
+                } else if (i < 2) {
+                    out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), i + 1, names.get(k));
+                } else {
+                    plusEntry(child, e, i + 1, names.get(k), out);
+                }
+            }
+            return 0;
+        });
+    }
+
+    /** One READDIRPLUS entry; a name gone since the listing was taken is given without its node. */
+    private void plusEntry(Node child, Entry e, long next, byte[] name, Reply out) {
+        Found f;
+        try {
+            f = stat(child);
+        } catch (FsException x) {
+            out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), next, name);
+            return;
+        }
+        long id = nodes.lookedUp(NodeIds.Key.of(child));
+        Attr a = attrs.attr(f.stat());
+        out.direntPlus(id, f.valid().entryNs(), f.valid().attrNs(), a, next, name);
+    }
+
+    private static int direntSize(int nameLength) {
+        return (24 + nameLength + 7) & ~7;
+    }
+
+    private static int direntPlusSize(int nameLength) {
+        return 128 + direntSize(nameLength);
+    }
+
+    @Override
+    public int releasedir(Request r, long fh) {
+        listings.remove(fh);
+        return run(() -> {
+            release(fh);
+            return 0;
+        });
+    }
+
+    @Override
+    public int fsyncdir(Request r, long fh) {
+        return run(() -> {
+            committer.sync();
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,136 @@
+package org.hammer.cli.fuse.kernel;
+
+/**
+ * The numbers of the FUSE kernel protocol this package speaks, from the kernel's
+ * include/uapi/linux/fuse.h (protocol 7.31): opcodes, INIT flags, attribute and open flags,
+ * notification codes and the sizes of the fixed structures, all little-endian on the wire.
+ */
+final class Protocol {
+    static final int MAJOR = 7;
+    static final int MINOR = 31;
+
+    static final long ROOT_ID = 1;
+
+    // ---- opcodes (enum fuse_opcode) ----
+    static final int LOOKUP = 1;
+    static final int FORGET = 2;
+    static final int GETATTR = 3;
+    static final int SETATTR = 4;
+    static final int READLINK = 5;
+    static final int SYMLINK = 6;
+    static final int MKNOD = 8;
+    static final int MKDIR = 9;
+    static final int UNLINK = 10;
+    static final int RMDIR = 11;
+    static final int RENAME = 12;
+    static final int LINK = 13;
+    static final int OPEN = 14;
+    static final int READ = 15;
+    static final int WRITE = 16;
+    static final int STATFS = 17;
+    static final int RELEASE = 18;
+    static final int FSYNC = 20;
+    static final int SETXATTR = 21;
+    static final int GETXATTR = 22;
+    static final int LISTXATTR = 23;
+    static final int REMOVEXATTR = 24;
+    static final int FLUSH = 25;
+    static final int INIT = 26;
+    static final int OPENDIR = 27;
+    static final int READDIR = 28;
+    static final int RELEASEDIR = 29;
+    static final int FSYNCDIR = 30;
+    static final int ACCESS = 34;
+    static final int CREATE = 35;
+    static final int INTERRUPT = 36;
+    static final int DESTROY = 38;
+    static final int BATCH_FORGET = 42;
+    static final int READDIRPLUS = 44;
+    static final int RENAME2 = 45;
+
+    // ---- INIT flags (fuse_init_in.flags / fuse_init_out.flags) ----
+    static final int ASYNC_READ = 1;
+    static final int ATOMIC_O_TRUNC = 1 << 3;
+    static final int EXPORT_SUPPORT = 1 << 4;
+    static final int BIG_WRITES = 1 << 5;
+    static final int AUTO_INVAL_DATA = 1 << 12;
+    static final int DO_READDIRPLUS = 1 << 13;
+    static final int READDIRPLUS_AUTO = 1 << 14;
+    static final int WRITEBACK_CACHE = 1 << 16;
+    static final int PARALLEL_DIROPS = 1 << 18;
+    static final int MAX_PAGES = 1 << 22;
+
+    // ---- fuse_setattr_in.valid ----
+    static final int FATTR_MODE = 1;
+    static final int FATTR_UID = 1 << 1;
+    static final int FATTR_GID = 1 << 2;
+    static final int FATTR_SIZE = 1 << 3;
+    static final int FATTR_ATIME = 1 << 4;
+    static final int FATTR_MTIME = 1 << 5;
+    static final int FATTR_FH = 1 << 6;
+    static final int FATTR_ATIME_NOW = 1 << 7;
+    static final int FATTR_MTIME_NOW = 1 << 8;
+
+    /** fuse_getattr_in.getattr_flags: fh is valid. */
+    static final int GETATTR_FH = 1;
+
+    // ---- fuse_open_out.open_flags ----
+    static final int FOPEN_KEEP_CACHE = 1 << 1;
+    static final int FOPEN_CACHE_DIR = 1 << 3;
+
+    // ---- notification codes (enum fuse_notify_code), sent in fuse_out_header.error ----
+    static final int NOTIFY_INVAL_INODE = 2;
+    static final int NOTIFY_INVAL_ENTRY = 3;
+
+    // ---- fixed sizes ----
+    static final int IN_HEADER = 40;
+    static final int OUT_HEADER = 16;
+    static final int ATTR = 88;
+    static final int ENTRY_OUT = 40 + ATTR;
+    static final int ATTR_OUT = 16 + ATTR;
+    static final int OPEN_OUT = 16;
+    static final int WRITE_OUT = 8;
+    static final int STATFS_OUT = 80;
+    static final int XATTR_OUT = 8;
+    static final int INIT_OUT = 64;
+    static final int WRITE_IN = 40;
+    static final int DIRENT = 24;
+    static final int NOTIFY_INVAL_INODE_OUT = 24;
+    static final int NOTIFY_INVAL_ENTRY_OUT = 16;
+
+    /** FUSE_DEV_IOC_CLONE: _IOR(229, 0, uint32_t). */
+    static final long DEV_IOC_CLONE = 0x8004_E500L;
+
+    private Protocol() {
+    }
+
+    /** The name of an opcode, for logs. */
+    static String name(int opcode) {
+        return switch (opcode) {
+            case LOOKUP -> "LOOKUP";
+            case FORGET -> "FORGET";
+            case GETATTR -> "GETATTR";
+            case SETATTR -> "SETATTR";
+            case READLINK -> "READLINK";
+            case SYMLINK -> "SYMLINK";
+            case MKNOD -> "MKNOD";
+            case MKDIR -> "MKDIR";
+            case UNLINK -> "UNLINK";
+            case RMDIR -> "RMDIR";
+            case RENAME -> "RENAME";
+            case LINK -> "LINK";
+            case OPEN -> "OPEN";
+            case READ -> "READ";
+            case WRITE -> "WRITE";
+            case STATFS -> "STATFS";
+            case RELEASE -> "RELEASE";
+            case FSYNC -> "FSYNC";
+            case FLUSH -> "FLUSH";
+            case INIT -> "INIT";
+            case CREATE -> "CREATE";
+            case READDIR -> "READDIR";
+            case READDIRPLUS -> "READDIRPLUS";
+            default -> "opcode " + opcode;
+        };
+    }
+}

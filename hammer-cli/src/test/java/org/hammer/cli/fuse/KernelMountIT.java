@@ -1,0 +1,149 @@
+package org.hammer.cli.fuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hammer.cli.fuse.MountHarness.ok;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hammer.cli.MetricsEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The mount served on the FUSE kernel protocol ({@code -o backend=kernel}): a real mount of a
+ * store, the POSIX calls tools make, one kernel inode per hard-linked file, and attributes the
+ * kernel keeps instead of asking for them again.
+ *
+ * <pre>
+ * disk.hammer   a store (PFS #0), mounted on mnt/ with -o backend=kernel
+ * mnt/...       made by each test
+ * </pre>
+ */
+@Tag("fuse")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class KernelMountIT {
+    private MountHarness h;
+
+    @BeforeEach
+    void harness() throws IOException {
+        assumeTrue(MountHarness.available(), "needs root, /dev/fuse and fusermount");
+        h = new MountHarness();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private Path mount(String... options) {
+        String[] args = new String[options.length + 2];
+        args[0] = "-o";
+        args[1] = "backend=kernel";
+        System.arraycopy(options, 0, args, 2, options.length);
+        return h.mount(h.store("disk.hammer").toString(), h.dir("mnt"), args);
+    }
+
+    @Test
+    void theDaemonMountsWithoutLibfuse() throws IOException {
+        Path mnt = mount();
+        long pid = h.daemonPid(mnt);
+        assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "maps"))).as("libfuse is not loaded")
+                .doesNotContain("libfuse");
+        assertThat(Files.readAllLines(Path.of("/proc/self/mounts")))
+                .anyMatch(l -> l.contains(" " + mnt + " fuse.hammer ") && l.contains("default_permissions")
+                        && l.contains("allow_other"));
+        assertThat(h.umount(mnt).exitCode()).isZero();
+        assertThat(Files.readAllLines(Path.of("/proc/self/mounts"))).noneMatch(l -> l.contains(" " + mnt + " "));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!MountHarness.gone(pid) && System.nanoTime() < deadline) {
+            MountHarness.sleep(50);
+        }
+        assertThat(MountHarness.gone(pid)).as("the daemon exits once unmounted").isTrue();
+    }
+
+    @Test
+    void fusermount3MountsForAUserWithoutTheRightTo() throws IOException {
+        Path store = h.store("disk.hammer");
+        Path mnt = h.dir("mnt");
+        org.hammer.fixtures.CliRunner viaTool = h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS",
+                "-Dhammer.fuse.fusermount=true");
+        try {
+            var r = viaTool.run("mount", "-o", "backend=kernel", store.toString(), mnt.toString());
+            assertThat(r.exitCode()).as(r + h.log(mnt)).isZero();
+            assertThat(h.log(mnt)).contains(mnt + ": mounted through fusermount3");
+            assertThat(ok(h.dir, "echo via-fusermount > mnt/f && cat mnt/f")).isEqualTo("via-fusermount\n");
+            assertThat(h.umount(mnt).exitCode()).isZero();
+        } finally {
+            MountHarness.sh(h.dir, "fusermount3 -uz mnt 2>/dev/null");
+        }
+        h.mount(store.toString(), mnt, "-o", "backend=kernel");
+        assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("via-fusermount\n");
+    }
+
+    @Test
+    void posixCallsWorkThroughTheKernelProtocol() {
+        mount();
+        String out = ok(h.dir, String.join(" && ",
+                "cd mnt",
+                "echo hello > f && cat f",
+                "mkdir -p d/e && mv f d/e/g && test ! -e f && cat d/e/g",
+                "ln -s e/g d/s && readlink d/s && cat d/s",
+                "chmod 640 d/e/g && stat -c %a d/e/g",
+                "printf abc | dd of=d/e/g bs=1 seek=10 conv=notrunc,fsync 2>/dev/null && stat -c %s d/e/g",
+                "truncate -s 3 d/e/g && cat d/e/g && echo",
+                "ls -a d | tr '\\n' ' ' && echo",
+                "rm d/s && rmdir d/e 2>/dev/null || echo not-empty",
+                "rm d/e/g && rmdir d/e d && ls -A | wc -l",
+                "python3 -c \"import os; fd=os.open('x', os.O_CREAT|os.O_WRONLY, 0o600); os.write(fd, b'12345');"
+                        + " os.fsync(fd); os.close(fd); print(os.stat('x').st_size, oct(os.stat('x').st_mode & 0o777))\"",
+                "python3 -c \"import os; fd=os.open('x', os.O_WRONLY|os.O_TRUNC); os.close(fd); print(os.stat('x').st_size)\""));
+        assertThat(out).isEqualTo("hello\nhello\ne/g\nhello\n640\n13\nhel\n. .. e s \nnot-empty\n0\n5 0o600\n0\n");
+    }
+
+    @Test
+    void aHardLinkedFileIsOneInodeSeenThroughEveryName() {
+        mount();
+        String out = ok(h.dir, "cd mnt && python3 -c \"\n"
+                + "import os\n"
+                + "open('a', 'w').write('x')\n"
+                + "os.link('a', 'b')\n"
+                + "print(os.stat('a').st_ino == os.stat('b').st_ino, os.stat('a').st_nlink)\n"
+                + "with open('b', 'a') as f:\n"
+                + "    f.write('more')\n"
+                + "    f.flush()\n"
+                + "    print(os.stat('a').st_size, os.stat('b').st_size)\n"
+                + "os.chmod('a', 0o600)\n"
+                + "print(oct(os.stat('b').st_mode & 0o777))\n"
+                + "os.unlink('a')\n"
+                + "print(os.stat('b').st_nlink, open('b').read())\n"
+                + "\"");
+        assertThat(out).isEqualTo("True 2\n5 5\n0o600\n1 xmore\n");
+    }
+
+    @Test
+    void theKernelKeepsAttributesOfAMaster() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        ok(h.dir, "echo x > mnt/f && stat mnt/f > /dev/null");
+        double before = getattrs(MetricsEndpoint.scrape(port), mnt);
+        ok(h.dir, "for i in $(seq 200); do stat -c %s mnt/f; done > /dev/null");
+        double after = getattrs(MetricsEndpoint.scrape(port), mnt);
+        assertThat(after - before).as("GETATTRs for 200 stat calls").isLessThan(20);
+    }
+
+    private static double getattrs(String metrics, Path mnt) {
+        String series = "hammer_mount_operations_total{mountpoint=\"" + mnt + "\",op=\"getattr\"}";
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

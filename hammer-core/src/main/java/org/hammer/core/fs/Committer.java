@@ -1,0 +1,686 @@
+package org.hammer.core.fs;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreReader;
+import org.hammer.core.store.StoreWriter;
+
+/**
+ * The write-back engine of a filesystem front end (the mount): its single writer. Every change
+ * runs on its thread, grouped into store write transactions that commit after
+ * {@value #MAX_DELAY_MS} ms, {@value #MAX_BYTES} bytes of data, or a sync — HAMMER's flusher in
+ * miniature. {@link #sync()} commits and forces the store to disk: what it acknowledges survives
+ * a kill -9 of the process. The package documentation has the whole contract.
+ *
+ * <p>Changes are acknowledged before their commit. Namespace and attribute changes run before
+ * they are acknowledged; file data is written back: {@link #writeBehind} queues a write and
+ * returns at once (up to {@value #MAX_QUEUED} bytes queued), so writers go on while a
+ * transaction commits, and an error it meets is kept on its {@link WriteHandle} for the next
+ * flush or fsync, as a local filesystem reports a failed write-back.
+ *
+ * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
+ * data or size ({@link #readData}) queues behind that object's written-back data while some is
+ * uncommitted; any other read runs on a snapshot in the caller's thread, or — while an
+ * acknowledged change is uncommitted — inside the open transaction, ahead of queued data.
+ *
+ * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
+ * and changes that no queued change precedes (not even one the writer has taken off the queue
+ * and not run yet), in it directly on their own threads, one at a time under {@link #lock},
+ * instead of handing them over: a file create then costs no thread switch. The transaction
+ * changes hands by the store's hand-over protocol (the store package documentation): the writer
+ * thread begins and commits it, runs nothing in it while it waits, and holds the lock from the
+ * end of the wait through the commit.
+ *
+ * <p>Each object is built with {@link #builder}; {@code C} is the front end's view of a
+ * transaction or snapshot, made by its {@link Contexts}.
+ *
+ * @param <C> what tasks receive: the front end's context over a snapshot or the open transaction
+ */
+public final class Committer<C> implements AutoCloseable {
+    /** The default longest time a transaction stays open. */
+    public static final long MAX_DELAY_MS = 50;
+    /** The default data size after which a transaction commits. */
+    public static final long MAX_BYTES = 32L << 20;
+    /** The default most written-back data queued and not yet run. */
+    public static final long MAX_QUEUED = 64L << 20;
+
+    private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
+
+    /** Makes the context tasks receive: {@code txn} is null for a read outside a transaction. */
+    @FunctionalInterface
+    public interface Contexts<C> {
+        C of(StoreReader reader, Txn txn);
+    }
+
+    /** Runs before the first change of a PFS in each transaction (the PFS layer stamps its lineage). */
+    @FunctionalInterface
+    public interface FirstWrite {
+        FirstWrite NONE = (w, pfs) -> {
+        };
+
+        void opening(StoreWriter w, int pfs);
+    }
+
+    private final Store store;
+    private final OpenFiles open;
+    private final Contexts<C> contexts;
+    private final FirstWrite firstWrite;
+    private final Clock clock;
+    private final ErrorSink errors;
+    private final LongConsumer onCommit;
+    private final long maxDelayNanos;
+    private final long maxBytes;
+    private final long maxQueued;
+    /** Tasks in order; reads that need not wait for queued data go in at the front. */
+    private final BlockingDeque<Task<?>> queue = new LinkedBlockingDeque<>();
+    private final Thread thread;
+    private final Task<Void> stop = new Task<>(Kind.STOP, null, 0);
+    /** An acknowledged namespace or attribute change is not committed yet. */
+    private volatile boolean dirty;
+    /**
+     * Changes handed to the writer thread and not yet run. The writer may have taken one off the
+     * queue and not yet run it, so an empty queue does not mean nothing precedes a new change.
+     */
+    private final AtomicInteger pendingChanges = new AtomicInteger();
+    /** Per object, its written-back data queued or uncommitted. */
+    private final ConcurrentHashMap<Object, AtomicInteger> unsettled = new ConcurrentHashMap<>();
+    /** Room for queued written-back data, in KiB. */
+    private final Semaphore budget;
+    /** No task is taken any more: set before the stop is queued, or when the writer thread fails. */
+    private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The open transaction, while the writer thread waits for tasks in it. Guarded by {@link #lock}. */
+    private C current;
+    /** The store's writer of the open transaction, handed over with {@link #lock}. Guarded by it. */
+    private StoreWriter writer;
+    /** A change run directly in the open transaction failed: the transaction is abandoned. Guarded by {@link #lock}. */
+    private RuntimeException broken;
+    /** A commit that failed after its changes were acknowledged, reported by the next sync. */
+    private volatile RuntimeException lost;
+
+    private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
+
+    /** The open write transaction as the tasks see it. */
+    public static final class Txn {
+        private final StoreWriter w;
+        private final OpenFiles open;
+        private final FirstWrite firstWrite;
+        private final Set<Integer> opened = new HashSet<>();
+
+        Txn(StoreWriter w, OpenFiles open, FirstWrite firstWrite, Clock clock) {
+            this.w = new ClockedWriter(w, clock);
+            this.open = open;
+            this.firstWrite = firstWrite;
+        }
+
+        /**
+         * A writer of {@code pfs} that keeps open files as orphans; the first one per transaction
+         * goes through the engine's {@link FirstWrite}.
+         */
+        public FsWriter writer(int pfs) {
+            if (opened.add(pfs)) {
+                firstWrite.opening(w, pfs);
+            }
+            return new FsWriter(w, pfs, open);
+        }
+    }
+
+    private static final class Task<T> {
+        final Kind kind;
+        final Function<Object, T> work;
+        final long bytes;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        /** For written-back data: the handle its errors go to. */
+        WriteHandle handle;
+
+        @SuppressWarnings("unchecked")
+        Task(Kind kind, Function<?, T> work, long bytes) {
+            this.kind = kind;
+            this.work = (Function<Object, T>) work;
+            this.bytes = bytes;
+        }
+
+        boolean changes() {
+            return kind == Kind.WRITE || kind == Kind.BEHIND;
+        }
+    }
+
+    /** How a committer is set up; {@link #start} starts its writer thread. */
+    public static final class Builder<C> {
+        private final Store store;
+        private final Contexts<C> contexts;
+        private OpenFiles open = OpenFiles.NONE;
+        private FirstWrite firstWrite = FirstWrite.NONE;
+        private Clock clock = Clock.SYSTEM;
+        private ErrorSink errors = ErrorSink.stderr("hammer: ");
+        private LongConsumer onCommit = nanos -> {
+        };
+        private long maxDelayMs = MAX_DELAY_MS;
+        private long maxBytes = MAX_BYTES;
+        private long maxQueued = MAX_QUEUED;
+        private String threadName = "hammer-committer";
+
+        private Builder(Store store, Contexts<C> contexts) {
+            this.store = store;
+            this.contexts = contexts;
+        }
+
+        /** What is open: an object losing its last name while open is kept as an orphan. */
+        public Builder<C> openFiles(OpenFiles o) {
+            this.open = o;
+            return this;
+        }
+
+        public Builder<C> firstWrite(FirstWrite f) {
+            this.firstWrite = f;
+            return this;
+        }
+
+        public Builder<C> clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Builder<C> errors(ErrorSink e) {
+            this.errors = e;
+            return this;
+        }
+
+        /** Told how long each commit took, in nanoseconds (metrics). */
+        public Builder<C> onCommit(LongConsumer c) {
+            this.onCommit = c;
+            return this;
+        }
+
+        /** Batching: a transaction commits after {@code delayMs} or {@code bytes} of data. */
+        public Builder<C> batch(long delayMs, long bytes) {
+            this.maxDelayMs = delayMs;
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /** The most written-back data queued (at least 1 KiB): a writer waits for room beyond. */
+        public Builder<C> maxQueued(long bytes) {
+            this.maxQueued = Math.max(1024, bytes);
+            return this;
+        }
+
+        public Builder<C> threadName(String name) {
+            this.threadName = name;
+            return this;
+        }
+
+        public Committer<C> start() {
+            return new Committer<>(this);
+        }
+    }
+
+    /** A committer of {@code store} whose tasks see the store through {@code contexts}. */
+    public static <C> Builder<C> builder(Store store, Contexts<C> contexts) {
+        return new Builder<>(store, contexts);
+    }
+
+    private Committer(Builder<C> b) {
+        this.store = b.store;
+        this.open = b.open;
+        this.contexts = b.contexts;
+        this.firstWrite = b.firstWrite;
+        this.clock = b.clock;
+        this.errors = b.errors;
+        this.onCommit = b.onCommit;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(b.maxDelayMs);
+        this.maxBytes = b.maxBytes;
+        this.maxQueued = b.maxQueued;
+        this.budget = new Semaphore((int) (maxQueued >> 10));
+        this.thread = new Thread(this::loop, b.threadName);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Bytes written back and not yet committed (what the queue's budget holds), for the metrics. */
+    public long queuedBytes() {
+        return (maxQueued >> 10) - budget.availablePermits() << 10;
+    }
+
+    /** True once the writer thread has ended (after {@link #close}, or when it failed). */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
+    /** Changes waiting for the writer thread, for the metrics. */
+    public int queuedTasks() {
+        return queue.size();
+    }
+
+    /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
+    public <T> T read(Function<C, T> work) {
+        if (dirty) {
+            lock.lock();
+            try {
+                if (current != null) {
+                    boolean attached = writer.attach();
+                    try {
+                        return work.apply(current);
+                    } finally {
+                        if (attached) {
+                            writer.detach();
+                        }
+                    }
+                }
+                // No transaction is open: the writer thread has committed (it clears dirty first).
+            } finally {
+                lock.unlock();
+            }
+        }
+        return store.read(r -> work.apply(contexts.of(r, null)));
+    }
+
+    /** Runs a read of {@code key}'s data or attributes: after its written-back data, if any is unsettled. */
+    public <T> T readData(Object key, Function<C, T> work) {
+        if (!unsettled(key)) {
+            return read(work);
+        }
+        return submit(new Task<>(Kind.READ, work, 0));
+    }
+
+    /** True while no object has written-back data queued or uncommitted. */
+    public boolean settled() {
+        return unsettled.isEmpty();
+    }
+
+    private boolean unsettled(Object key) {
+        AtomicInteger c = unsettled.get(key);
+        return c != null && c.get() > 0;
+    }
+
+    /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
+    public <T> T write(Function<C, T> work, long bytes) {
+        if (bytes == 0) {
+            lock.lock();
+            try {
+                if (current != null && broken == null && pendingChanges.get() == 0) {
+                    dirty = true;
+                    boolean attached = writer.attach();
+                    try {
+                        return work.apply(current);
+                    } catch (FsException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        broken = e;
+                        queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
+                        throw failure(e);
+                    } finally {
+                        if (attached) {
+                            writer.detach();
+                        }
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return submit(new Task<>(Kind.WRITE, work, bytes));
+    }
+
+    /**
+     * Queues a write of {@code bytes} of file data through handle {@code h} and returns without
+     * waiting for it, once the queue has room for it. Its error, if it meets one, goes to
+     * {@code h}.
+     */
+    public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes) {
+        if (closed) {
+            throw closing();
+        }
+        if (!budget.tryAcquire(permits(bytes))) {
+            refuseWaitingForItself("waits for room in the queue");
+            budget.acquireUninterruptibly(permits(bytes));
+        }
+        Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
+        t.handle = h;
+        h.queue();
+        unsettled.computeIfAbsent(h.key(), k -> new AtomicInteger()).incrementAndGet();
+        pendingChanges.incrementAndGet();
+        queue.addLast(t);
+        if (closed && queue.remove(t)) {
+            done(t);
+            settle(t);
+            throw closing();
+        }
+    }
+
+    private int permits(long bytes) {
+        return (int) Math.min(maxQueued >> 10, (bytes + 1023) >> 10);
+    }
+
+    /** Waits until every write queued through {@code h} has run; returns (and clears) its error. */
+    public FsException drain(WriteHandle h) {
+        if (h.queued() > 0) {
+            submit(new Task<Void>(Kind.READ, ctx -> null, 0));
+        }
+        return h.takeError();
+    }
+
+    /** Commits what is pending and forces the store to stable storage; EIO if a commit was lost. */
+    public void sync() {
+        submit(new Task<Void>(Kind.SYNC, null, 0));
+    }
+
+    private static FsException closing() {
+        return new FsException(Errno.EIO, "the filesystem is closing");
+    }
+
+    /**
+     * Fails fast when the calling thread is the writer thread, or holds the open transaction: what
+     * it would wait for could only run after it returns.
+     */
+    private void refuseWaitingForItself(String what) {
+        if (Thread.currentThread() == thread || lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("a task of the write-back engine " + what
+                    + ": it runs " + (Thread.currentThread() == thread ? "on the writer thread" : "in the open transaction")
+                    + " and would wait for itself");
+        }
+    }
+
+    private <T> T submit(Task<T> t) {
+        refuseWaitingForItself(t.kind == Kind.SYNC ? "syncs" : "hands work to the engine and waits for it");
+        if (closed) {
+            throw closing();
+        }
+        if (t.changes()) {
+            pendingChanges.incrementAndGet();
+        }
+        queue.addLast(t);
+        if (closed && queue.remove(t)) {
+            // Queued after the last look of the closing writer: nobody would ever run it.
+            done(t);
+            throw closing();
+        }
+        try {
+            return t.result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                Task<?> t = queue.take();
+                if (t == stop) {
+                    return;
+                }
+                switch (t.kind) {
+                    case READ -> store.read(r -> run(t, contexts.of(r, null)));
+                    case SYNC -> finishSync(t);
+                    default -> transaction(t);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            errors.writerFailed(e);
+            closed = true;
+            failAll(e);
+        }
+    }
+
+    /** One write transaction: {@code first} and whatever follows within the delay and size limits. */
+    private void transaction(Task<?> first) {
+        Batch b = new Batch(first);
+        long start = System.nanoTime();
+        lock.lock();
+        try {
+            store.write(w -> {
+                C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
+                current = ctx;
+                writer = w;
+                try {
+                    b.run(ctx);
+                } finally {
+                    current = null;
+                    writer = null;
+                }
+                if (broken != null) {
+                    throw broken;
+                }
+                return null;
+            });
+            onCommit.accept(System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            lost = e;
+            errors.commitFailed(e);
+            FsException failure = failure(e);
+            b.written.forEach(t -> t.handle.failed(failure));
+        } finally {
+            broken = null;
+            dirty = false;
+            lock.unlock();
+        }
+        b.written.forEach(this::settle);
+        if (DEBUG) {
+            System.err.printf("txn: %d tasks, %d bytes, open %.1f ms (idle %.1f), commit %.1f ms%n", b.tasks,
+                    b.bytes, (b.end - start) / 1e6, b.idle / 1e6, (System.nanoTime() - b.end) / 1e6);
+        }
+        if (b.last == stop) {
+            queue.addLast(stop);
+        } else if (b.last != null) {
+            finishSync(b.last);
+        }
+    }
+
+    /** The tasks of one transaction, run on the writer thread inside it. */
+    private final class Batch {
+        private final Task<?> first;
+        /** The sync or stop that ended the batch, if one did. */
+        Task<?> last;
+        /** The written-back tasks this transaction holds. */
+        final List<Task<?>> written = new ArrayList<>();
+        int tasks;
+        long bytes;
+        long end;
+        /** Time spent waiting for the next task. */
+        long idle;
+
+        Batch(Task<?> first) {
+            this.first = first;
+        }
+
+        void run(C ctx) {
+            long deadline = clock.nanoTime() + maxDelayNanos;
+            Task<?> t = first;
+            while (t != null) {
+                if (t.kind == Kind.SYNC || t == stop) {
+                    last = t;
+                    break;
+                }
+                tasks++;
+                if (t.kind == Kind.WRITE) {
+                    dirty = true;
+                }
+                if (t.kind == Kind.BEHIND) {
+                    written.add(t);
+                }
+                if (t.changes()) {
+                    bytes += t.bytes;
+                }
+                Committer.this.run(t, ctx);
+                t = bytes >= maxBytes || clock.nanoTime() - deadline >= 0 || broken != null ? null : next(deadline);
+            }
+            end = System.nanoTime();
+        }
+
+        /** The next task, waiting for one until the clock reaches {@code deadline}; null then. */
+        private Task<?> next(long deadline) {
+            Task<?> t = queue.pollFirst();
+            if (t != null) {
+                return t;
+            }
+            long start = System.nanoTime();
+            // Callers may run in the transaction meanwhile, each attaching it to its thread.
+            writer.detach();
+            lock.unlock();
+            try {
+                long wait;
+                while ((wait = deadline - clock.nanoTime()) > 0) {
+                    t = queue.pollFirst(wait, TimeUnit.NANOSECONDS);
+                    if (t != null) {
+                        return t;
+                    }
+                }
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } finally {
+                lock.lock();
+                writer.attach();
+                idle += System.nanoTime() - start;
+            }
+        }
+    }
+
+    /** Runs one task; a failure other than an errno aborts the whole transaction. */
+    private <T> Void run(Task<T> t, Object ctx) {
+        try {
+            if (t.handle != null && t.handle.error() != null) {
+                // After a failed write the file ends there: later ones would leave holes.
+                t.result.complete(null);
+                return null;
+            }
+            t.result.complete(t.work.apply(ctx));
+        } catch (FsException e) {
+            failed(t, e);
+        } catch (RuntimeException e) {
+            failed(t, failure(e));
+            if (t.changes()) {
+                throw e;
+            }
+        } finally {
+            done(t);
+        }
+        return null;
+    }
+
+    /** A task ran or was dropped: it no longer precedes changes, nor holds its handle or the queue's room. */
+    private void done(Task<?> t) {
+        if (t.changes()) {
+            pendingChanges.decrementAndGet();
+        }
+        if (t.kind == Kind.BEHIND) {
+            t.handle.dequeue();
+            budget.release(permits(t.bytes));
+        }
+    }
+
+    /** The errno a failed change or commit shows: ENOSPC when the store or its disk is full, else EIO. */
+    static FsException failure(RuntimeException e) {
+        if (Store.isOutOfSpace(e)) {
+            return new FsException(Errno.ENOSPC, "the store is full: " + e.getMessage());
+        }
+        return new FsException(Errno.EIO, String.valueOf(e.getMessage()));
+    }
+
+    private static void failed(Task<?> t, FsException e) {
+        t.result.completeExceptionally(e);
+        if (t.handle != null) {
+            t.handle.failed(e);
+        }
+    }
+
+    /** Written-back data is committed (or lost): reads of its object need not queue behind it. */
+    private void settle(Task<?> t) {
+        unsettled.computeIfPresent(t.handle.key(), (k, c) -> c.decrementAndGet() == 0 ? null : c);
+    }
+
+    private void finishSync(Task<?> t) {
+        try {
+            store.sync();
+            RuntimeException l = lost;
+            lost = null;
+            if (l != null) {
+                FsException f = failure(l);
+                throw new FsException(f.errno(), "an earlier commit failed: " + l.getMessage());
+            }
+            t.result.complete(null);
+        } catch (RuntimeException e) {
+            t.result.completeExceptionally(e);
+        }
+    }
+
+    private void failAll(Throwable cause) {
+        Task<?> t;
+        while ((t = queue.poll()) != null) {
+            failed(t, new FsException(Errno.EIO, "the writer thread failed: " + cause));
+            done(t);
+            if (t.kind == Kind.BEHIND) {
+                settle(t);
+            }
+        }
+    }
+
+    /**
+     * Commits what is pending, syncs, and stops the writer thread. Idempotent: of callers at the
+     * same time, one closes and the others return once it has.
+     */
+    @Override
+    public void close() {
+        refuseWaitingForItself("closes the engine");
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosed();
+            return;
+        }
+        try {
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                errors.finalSyncFailed(e);
+            }
+            closed = true;
+            queue.addLast(stop);
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            failAll(new IllegalStateException("closed"));
+        } finally {
+            closedLatch.countDown();
+        }
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closedLatch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
