@@ -31,8 +31,11 @@ final class DaemonLauncher {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "hammer mount " + target.storeDir() + " " + mountPoint + "\n",
                     StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(command(target, mountPoint, options, metrics))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            ProcessBuilder pb = new ProcessBuilder(command(target, mountPoint, options, metrics));
+            // A glibc arena per thread keeps what each thread freed (LMDB's dirty pages, FUSE
+            // buffers): two bound the daemon's C heap (bench/PROFILE.md §5).
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
             child = pb.start();
