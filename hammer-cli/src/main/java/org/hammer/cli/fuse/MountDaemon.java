@@ -75,7 +75,7 @@ final class MountDaemon {
         }, "hammer-mount-shutdown");
         try {
             PfsConfig config = store.read(r -> PfsTable.get(r, target.pfs()));
-            HammerFs fs = new HammerFs(target.storeDir(), committer, target.view(), handles);
+            HammerFs fs = new HammerFs(store, committer, target.view(), handles);
             if (!readOnly && target.pinned() == 0) {
                 reclaim("left by a mount that is gone", () -> keeper.reclaimAbandoned(committer));
             }
