@@ -51,7 +51,8 @@
  * hand-over protocol (see {@code org.hammer.core.store}): callers run short changes and reads in
  * the open transaction on their own threads only while the writer thread waits, one at a time.
  * A task running on the writer thread, or inside the open transaction, that submits work to the
- * engine and would wait for it fails at once (IllegalStateException) instead of deadlocking.
+ * engine and would wait for it fails at once with an IllegalStateException (the task's caller
+ * sees EIO) instead of deadlocking.
  * </ul>
  * The engine is tested without any front end: CommitterTest (batches by a clock the test moves,
  * the fail-fast cases, closes racing other calls), WriteHandleTest (the error slot under
