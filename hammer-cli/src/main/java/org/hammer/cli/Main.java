@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code hammer} command: the only place that turns failures into exit codes
- * (DESIGN.md §7) and the only caller of {@link System#exit}.
+ * (DESIGN.md §7) and the only caller of {@link System#exit} among hammer's classes but for the two
+ * build-time programs of the start-up archive ({@link StartupTraining}, {@link ClassFileUpgrade}).
  */
 @Command(
         name = "hammer",

@@ -1,5 +1,6 @@
 package org.hammer.cli.fuse;
 
+import java.util.concurrent.ConcurrentHashMap;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.AsOfName;
 import org.hammer.core.pfs.PfsConfig;
@@ -14,14 +15,26 @@ import ru.serce.jnrfuse.struct.FileStat;
 final class Attributes {
     private static final int BLOCK_SIZE = 64 * 1024;
 
+    /** Files up to this size have their stored blocks counted at every stat; larger ones once per change. */
+    private static final long COUNT_ALWAYS = 1 << 20;
+    private static final int CACHED_MAX = 4096;
+
     private final InodeNumbers inodes;
+    /** st_blocks of large files, valid while size, mtime and ctime are those it was counted at. */
+    private final ConcurrentHashMap<Node, Counted> counted = new ConcurrentHashMap<>();
+
+    private record Counted(long size, long mtimeNs, long ctimeNs, long blocks) {
+    }
 
     Attributes(InodeNumbers inodes) {
         this.inodes = inodes;
     }
 
-    /** A node's attributes with the size a rewritten PFS link reads as. */
-    record Stat(Node node, Inode inode, long size) {
+    /**
+     * A node's attributes with the size a rewritten PFS link reads as, and its 512-byte blocks:
+     * those its stored data blocks hold for a regular file (a hole holds none), else its size.
+     */
+    record Stat(Node node, Inode inode, long size, long blocks) {
     }
 
     Stat stat(Ctx ctx, Node n) {
@@ -30,7 +43,29 @@ final class Attributes {
         if (i.isSymlink() && size == 10 && isLinkView(n)) {
             size = linkText(ctx, n, i).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
-        return new Stat(n, i, size);
+        long blocks = (i.mode() & Inode.S_IFMT) == Inode.S_IFREG ? blocks(ctx, n, i) : (size + 511) / 512;
+        return new Stat(n, i, size, blocks);
+    }
+
+    /**
+     * A regular file's blocks, from its stored blocks. Counting walks the file's block records, so
+     * for a large file the count is kept until its size, mtime or ctime change (every write
+     * changes them).
+     */
+    private long blocks(Ctx ctx, Node n, Inode i) {
+        if (i.size() <= COUNT_ALWAYS) {
+            return (ctx.reader(n.view()).storedBytes(n.ino(), i.size()) + 511) / 512;
+        }
+        Counted c = counted.get(n);
+        if (c != null && c.size() == i.size() && c.mtimeNs() == i.mtimeNs() && c.ctimeNs() == i.ctimeNs()) {
+            return c.blocks();
+        }
+        long blocks = (ctx.reader(n.view()).storedBytes(n.ino(), i.size()) + 511) / 512;
+        if (counted.size() >= CACHED_MAX) {
+            counted.clear();
+        }
+        counted.put(n, new Counted(i.size(), i.mtimeNs(), i.ctimeNs(), blocks));
+        return blocks;
     }
 
     /** The text readlink returns for a symlink node. */
@@ -66,7 +101,7 @@ final class Attributes {
         st.st_rdev.set(i.rdev());
         st.st_size.set(s.size());
         st.st_blksize.set(BLOCK_SIZE);
-        st.st_blocks.set((s.size() + 511) / 512);
+        st.st_blocks.set(s.blocks());
         time(st.st_atim, i.atimeNs());
         time(st.st_mtim, i.mtimeNs());
         time(st.st_ctim, i.ctimeNs());

@@ -1,8 +1,12 @@
 package org.hammer.cli.fuse;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -131,28 +135,15 @@ final class FuseLoop {
             n.fuse_teardown(fuse, mp.getValue());
             throw HammerException.failure(args.get(args.size() - 1) + ": libfuse could not make a channel");
         }
+        Path mountPoint = Path.of(args.get(args.size() - 1));
+        String connection = connection(mountPoint);
         try {
-            List<Thread> workers = new ArrayList<>();
-            CountDownLatch firstOut = new CountDownLatch(1);
-            for (int i = 0; i < threads; i++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        work(se, ch, replies, bufSize);
-                    } finally {
-                        firstOut.countDown();
-                    }
-                }, "hammer-fuse-" + i);
-                t.setDaemon(true);
-                t.start();
-                workers.add(t);
-            }
-            firstOut.await();
-            // On unmount every worker sees ENODEV at once; after an error the others may sit in read().
-            for (Thread t : workers) {
-                t.join(2000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // On unmount every worker sees ENODEV at once; after an error the others may sit in
+            // read(): the first to fail wakes them. Teardown waits for every one.
+            Workers workers = new Workers("hammer-fuse-", threads, () -> work(se, ch, replies, bufSize),
+                    () -> endSession(se, mountPoint, connection));
+            workers.start();
+            workers.awaitAll();
         } finally {
             n.fuse_session_reset(se);
             n.fuse_teardown(fuse, mp.getValue());
@@ -161,10 +152,45 @@ final class FuseLoop {
     }
 
     /**
-     * One worker: receive a request, show it to the exchange, process it with replies going
-     * through {@code replies}, until the session ends (libfuse's fuse_do_work).
+     * The kernel's number for the FUSE connection mounted on {@code mountPoint} (the minor of its
+     * device, as /sys/fs/fuse/connections names it), or null if it cannot be told.
      */
-    private void work(Pointer se, Pointer ch, Pointer replies, long bufSize) {
+    static String connection(Path mountPoint) {
+        String want = mountPoint.toAbsolutePath().normalize().toString();
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" ")).filter(f -> f.length > 4 && Fusermount.unescape(f[4]).equals(want))
+                    .reduce((a, b) -> b) // the last mount on the path is on top
+                    .map(f -> f[2].substring(f[2].indexOf(':') + 1)).orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * After a worker failed: ends the session and wakes the workers waiting in read(), by
+     * aborting the connection (fusectl) or, where fusectl is not mounted, by detaching the mount
+     * lazily — the kernel ends the connection once nothing uses it.
+     */
+    private void endSession(Pointer se, Path mountPoint, String connection) {
+        n.fuse_session_exit(se);
+        Path abort = connection == null ? null : Path.of("/sys/fs/fuse/connections", connection, "abort");
+        if (abort != null && Files.exists(abort)) {
+            try {
+                Files.writeString(abort, "1");
+                return;
+            } catch (IOException e) {
+                System.err.println("hammer mount: " + abort + ": " + e.getMessage());
+            }
+        }
+        Fusermount.unmount(mountPoint, true);
+    }
+
+    /**
+     * One worker: receive a request, show it to the exchange, process it with replies going
+     * through {@code replies}, until the session ends (libfuse's fuse_do_work). True when it
+     * ended with the session, false on an error reading /dev/fuse.
+     */
+    private boolean work(Pointer se, Pointer ch, Pointer replies, long bufSize) {
         Runtime rt = Runtime.getSystemRuntime();
         Pointer mem = Memory.allocateDirect(rt, bufSize);
         Pointer buf = Memory.allocateDirect(rt, FUSE_BUF_SIZE);
@@ -183,7 +209,7 @@ final class FuseLoop {
             if (res <= 0) {
                 if (res < 0) {
                     System.err.println("hammer mount: reading /dev/fuse failed: errno " + -res);
-                    n.fuse_session_exit(se);
+                    return false;
                 }
                 break;
             }
@@ -192,6 +218,7 @@ final class FuseLoop {
             }
             n.fuse_session_process_buf(se, buf, replies);
         }
+        return true;
     }
 
     /** The channel's send (libfuse's fuse_kern_chan_send): the reply to the exchange, then to /dev/fuse. */

@@ -64,7 +64,8 @@ final class Fusermount {
         }
     }
 
-    private static String unescape(String field) {
+    /** A field of /proc/self/mountinfo with its octal escapes ({@code \040}) undone. */
+    static String unescape(String field) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);

@@ -2,7 +2,6 @@ package org.hammer.cli.fuse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +11,7 @@ import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
+import org.hammer.core.store.Store;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.struct.FileStat;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -28,11 +28,13 @@ final class HammerFs extends FileCallbacks {
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int BLOCK = 4096;
 
+    private final Store store;
     private final Path storeDir;
 
-    HammerFs(Path storeDir, Committer<Ctx> committer, View root, Handles handles) {
+    HammerFs(Store store, Committer<Ctx> committer, View root, Handles handles) {
         super(committer, root, handles);
-        this.storeDir = storeDir;
+        this.store = store;
+        this.storeDir = store.dir();
     }
 
     /**
@@ -177,21 +179,17 @@ final class HammerFs extends FileCallbacks {
     @Override
     public int statfs(String path, Statvfs st) {
         return call(() -> {
-            try {
-                FileStore fs = Files.getFileStore(storeDir);
-                st.f_bsize.set(BLOCK);
-                st.f_frsize.set(BLOCK);
-                st.f_blocks.set(fs.getTotalSpace() / BLOCK);
-                st.f_bfree.set(fs.getUnallocatedSpace() / BLOCK);
-                st.f_bavail.set(fs.getUsableSpace() / BLOCK);
-                st.f_files.set(1L << 32);
-                st.f_ffree.set(1L << 31);
-                st.f_favail.set(1L << 31);
-                st.f_namemax.set(255);
-                return 0;
-            } catch (IOException e) {
-                throw new FsException(Errno.EIO, storeDir + ": " + e.getMessage());
-            }
+            StoreSpace space = StoreSpace.of(store, storeDir);
+            st.f_bsize.set(StoreSpace.BLOCK);
+            st.f_frsize.set(StoreSpace.BLOCK);
+            st.f_blocks.set(space.blocks());
+            st.f_bfree.set(space.free());
+            st.f_bavail.set(space.available());
+            st.f_files.set(1L << 32);
+            st.f_ffree.set(1L << 31);
+            st.f_favail.set(1L << 31);
+            st.f_namemax.set(255);
+            return 0;
         });
     }
 

@@ -18,6 +18,7 @@ import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
+import org.hammer.core.store.Store;
 
 /**
  * A mount served on the FUSE kernel protocol: lookups count node ids ({@link NodeIds}), so the
@@ -30,12 +31,14 @@ final class KernelFs extends KernelFiles {
     private static final int RENAME_NOREPLACE = 1;
     private static final int EINVAL = 22;
 
+    private final Store store;
     private final Path storeDir;
     /** Each open directory's listing, taken when it is read from its start. */
     private final ConcurrentHashMap<Long, List<Entry>> listings = new ConcurrentHashMap<>();
 
-    KernelFs(Path storeDir, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
+    KernelFs(Store store, Path storeDir, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         super(committer, root, handles, probe);
+        this.store = store;
         this.storeDir = storeDir;
     }
 
@@ -236,14 +239,10 @@ final class KernelFs extends KernelFiles {
     @Override
     public int statfs(Request r, Reply out) {
         return run(() -> {
-            try {
-                FileStore fs = Files.getFileStore(storeDir);
-                out.statfs(fs.getTotalSpace() / BLOCK, fs.getUnallocatedSpace() / BLOCK, fs.getUsableSpace() / BLOCK,
-                        1L << 32, 1L << 31, BLOCK, 255, BLOCK);
-                return 0;
-            } catch (IOException e) {
-                throw new FsException(Errno.EIO, storeDir + ": " + e.getMessage());
-            }
+            StoreSpace space = StoreSpace.of(store, storeDir);
+            out.statfs(space.blocks(), space.free(), space.available(), 1L << 32, 1L << 31, StoreSpace.BLOCK, 255,
+                    StoreSpace.BLOCK);
+            return 0;
         });
     }
 

@@ -92,13 +92,13 @@ final class MountDaemon {
                 }
             });
             if (kernelProtocol(extraOptions)) {
-                serveKernel(committer, handles, probe);
+                serveKernel(store, committer, handles, probe);
             } else {
                 List<String> args = new ArrayList<>();
                 args.add("hammer");
                 args.addAll(options(config));
                 args.add(mountPoint.toString());
-                HammerFs fs = new HammerFs(target.storeDir(), committer, target.view(), handles);
+                HammerFs fs = new HammerFs(store, committer, target.view(), handles);
                 FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config), probe));
             }
             if (!readOnly && target.pinned() == 0) {
@@ -135,8 +135,8 @@ final class MountDaemon {
     private static final String BACKEND = "backend=";
 
     /** Mounts with the device itself and serves the kernel protocol until unmounted (package kernel). */
-    private void serveKernel(Committer committer, Handles handles, MountProbe probe) {
-        KernelFs fs = new KernelFs(target.storeDir(), committer, target.view(), handles, probe);
+    private void serveKernel(Store store, Committer<Ctx> committer, Handles handles, MountProbe probe) {
+        KernelFs fs = new KernelFs(store, target.storeDir(), committer, target.view(), handles, probe);
         String name = target.storeDir() + (target.pfs() == 0 ? "" : "#" + target.pfs());
         for (String x : extraOptions) {
             if (!x.startsWith(BACKEND)) {

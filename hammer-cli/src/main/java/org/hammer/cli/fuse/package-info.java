@@ -31,6 +31,9 @@
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
  * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
  * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ * statfs shows the store: its size limit, what it uses and what is free of it (no more than the
+ * disk under it has free); st_blocks counts a file's stored blocks, so a hole counts nothing. On
+ * unmount the loop's teardown waits for every worker; one that fails ends the session for all.
  *
  * <p>Unlinked open files: the mount runs with libfuse's {@code hard_remove}, so unlink (or a
  * rename over) removes the name at once, as a local disk does, and a file still open lives on as

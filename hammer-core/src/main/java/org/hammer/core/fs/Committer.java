@@ -118,6 +118,21 @@ public final class Committer<C> implements AutoCloseable {
 
     private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
+    /** Points where a test may hold a thread, to reproduce an interleaving of close and other calls. */
+    enum Point {
+        /** A caller has seen the engine open and is about to queue its task. */
+        QUEUEING,
+        /** {@link #close} has refused new tasks and is about to stop the writer thread. */
+        CLOSING
+    }
+
+    /** Called at each {@link Point} (tests). */
+    interface Interleaving {
+        void at(Point p);
+    }
+
+    private final Interleaving interleaving;
+
     /** The open write transaction as the tasks see it. */
     public static final class Txn {
         private final StoreWriter w;
@@ -177,6 +192,7 @@ public final class Committer<C> implements AutoCloseable {
         private long maxBytes = MAX_BYTES;
         private long maxQueued = MAX_QUEUED;
         private String threadName = "hammer-committer";
+        private Interleaving interleaving;
 
         private Builder(Store store, Contexts<C> contexts) {
             this.store = store;
@@ -228,6 +244,11 @@ public final class Committer<C> implements AutoCloseable {
             return this;
         }
 
+        Builder<C> interleaving(Interleaving i) {
+            this.interleaving = i;
+            return this;
+        }
+
         public Committer<C> start() {
             return new Committer<>(this);
         }
@@ -250,6 +271,7 @@ public final class Committer<C> implements AutoCloseable {
         this.maxBytes = b.maxBytes;
         this.maxQueued = b.maxQueued;
         this.budget = new Semaphore((int) (maxQueued >> 10));
+        this.interleaving = b.interleaving;
         this.thread = new Thread(this::loop, b.threadName);
         thread.setDaemon(true);
         thread.start();
@@ -407,6 +429,7 @@ public final class Committer<C> implements AutoCloseable {
         if (t.changes()) {
             pendingChanges.incrementAndGet();
         }
+        at(Point.QUEUEING);
         queue.addLast(t);
         if (closed && queue.remove(t)) {
             // Queued after the last look of the closing writer: nobody would ever run it.
@@ -657,6 +680,7 @@ public final class Committer<C> implements AutoCloseable {
                 errors.finalSyncFailed(e);
             }
             closed = true;
+            at(Point.CLOSING);
             queue.addLast(stop);
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
@@ -666,6 +690,12 @@ public final class Committer<C> implements AutoCloseable {
             failAll(new IllegalStateException("closed"));
         } finally {
             closedLatch.countDown();
+        }
+    }
+
+    private void at(Point p) {
+        if (interleaving != null) {
+            interleaving.at(p);
         }
     }
 

@@ -170,6 +170,26 @@ public class FsReader {
         return !any[0];
     }
 
+    /**
+     * The bytes of file {@code ino}, {@code size} bytes long, that lie in stored blocks: what
+     * st_blocks counts. Each stored block counts whole (16 or 64 KiB, no further than the end of
+     * the file), as a local disk counts its allocation unit; a hole (never written, or truncated
+     * away and grown again) counts nothing, so a sparse file is not counted at its size. Walks
+     * the file's block records (their headers, not their data).
+     */
+    public long storedBytes(long ino, long size) {
+        long[] total = {0};
+        scanVisible(ino, RecordType.DATA, 0, -1L, false, rec -> {
+            long start = rec.key().key();
+            if (start >= size) {
+                return false;
+            }
+            total[0] += Math.min(Blocks.size(start), size - start);
+            return true;
+        });
+        return total[0];
+    }
+
     /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; returns the count (0 at EOF). */
     public int read(long ino, long offset, byte[] dst, int dstOff, int len) {
         Inode i = getattr(ino);

@@ -47,6 +47,16 @@
  * exactly once, one atomic slot. A failed commit also fails every handle whose data it held.
  * What nobody waits for (a failed commit, the writer thread's end) goes to an
  * {@link org.hammer.core.fs.ErrorSink}, the front end's log.
+ * <li><i>Threads.</i> The store's rule of one thread per write transaction holds by its
+ * hand-over protocol (see {@code org.hammer.core.store}): callers run short changes and reads in
+ * the open transaction on their own threads only while the writer thread waits, one at a time.
+ * A task running on the writer thread, or inside the open transaction, that submits work to the
+ * engine and would wait for it fails at once with an IllegalStateException (the task's caller
+ * sees EIO) instead of deadlocking.
  * </ul>
+ * The engine is tested without any front end: CommitterTest (batches by a clock the test moves,
+ * the fail-fast cases, closes racing other calls), WriteHandleTest (the error slot under
+ * threads) and CommitterStressTest (seeded: writers, readers, syncs, failed commits, a full store
+ * and a close with work queued; after reopening, every acknowledged fsync's data is there).
  */
 package org.hammer.core.fs;

@@ -2,14 +2,16 @@ package org.hammer.core.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.Pfses;
@@ -127,7 +129,7 @@ class CommitterTest {
 
     @Test
     void aTaskOnTheWriterThreadThatWaitsForTheEngineFailsInsteadOfHanging() {
-        FsException e = assertTimeoutPreemptively(BOUND, () -> org.assertj.core.api.Assertions.catchThrowableOfType(
+        FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(
                 FsException.class, () -> committer.write(ctx -> {
                     committer.sync();
                     return null;
@@ -150,7 +152,7 @@ class CommitterTest {
         committer.writeBehind(h, ctx -> ctx.writer().write(file, 0, data, 0, data.length), data.length);
         assertThat(eventually(() -> h.queued() == 0)).isTrue();
 
-        FsException e = assertTimeoutPreemptively(BOUND, () -> org.assertj.core.api.Assertions.catchThrowableOfType(
+        FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(
                 FsException.class, () -> committer.write(ctx -> committer.readData(file, c -> c.getattr(file)), 0)));
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("in the open transaction").contains("would wait for itself");
@@ -161,76 +163,71 @@ class CommitterTest {
     }
 
     /**
-     * Many threads close at once, again and again: every one returns only once the writer thread
-     * has ended, and what was acknowledged before is committed.
+     * A second close while the first is between refusing new tasks and stopping the writer
+     * thread returns only once the engine is closed, not at once.
      */
     @Test
-    void concurrentClosesAllReturnOnceTheEngineIsClosed() throws Exception {
-        committer.close();
-        int closers = 4;
-        for (int round = 0; round < 200; round++) {
-            Committer<Ctx> c = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).start();
-            String name = "r" + round;
-            c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, name, Inode.S_IFREG | 0644, 0, 0, 0), 0);
-            CyclicBarrier start = new CyclicBarrier(closers);
-            List<String> early = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < closers; i++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception x) {
-                        throw new IllegalStateException(x);
-                    }
-                    c.close();
-                    if (!c.stopped()) {
-                        early.add(Thread.currentThread().getName());
-                    }
-                }, "closer-" + i);
-                t.start();
-                threads.add(t);
-            }
-            for (Thread t : threads) {
-                t.join(BOUND.toMillis());
-                assertThat(t.isAlive()).as("closer %s returned", t.getName()).isFalse();
-            }
-            assertThat(early).as("round %d: closes that returned before the writer thread ended", round).isEmpty();
-            assertThat(committed(name)).as("round %d: acknowledged before the close", round).isTrue();
-            assertThatThrownBy(c::sync).isInstanceOf(FsException.class).hasMessageContaining("closing");
-        }
-        committer = Committer.builder(store, Ctx::new).start(); // for the @AfterEach
-    }
-
-    /** A sync offered while the engine closes either runs or fails; it never waits for ever. */
-    @Test
-    void workOfferedWhileTheEngineClosesNeverHangs() throws Exception {
-        committer.close();
-        for (int round = 0; round < 100; round++) {
-            Committer<Ctx> c = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).start();
-            CountDownLatch go = new CountDownLatch(1);
-            AtomicInteger outcomes = new AtomicInteger();
-            Thread syncer = new Thread(() -> {
+    void aCloseDuringAnotherReturnsOnlyOnceTheEngineIsClosed() throws Exception {
+        CountDownLatch secondReturned = new CountDownLatch(1);
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        Committer<Ctx> c = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).interleaving(p -> {
+            if (p == Committer.Point.CLOSING && firstHeld.getCount() > 0) {
+                firstHeld.countDown();
                 try {
-                    go.await();
-                    for (int i = 0; i < 50; i++) {
-                        try {
-                            c.sync();
-                        } catch (FsException e) {
-                            assertThat(e.getMessage()).contains("closing");
-                        }
-                        outcomes.incrementAndGet();
-                    }
+                    secondReturned.await(500, TimeUnit.MILLISECONDS); // bounded
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            });
-            syncer.start();
-            go.countDown();
-            c.close();
-            syncer.join(BOUND.toMillis());
-            assertThat(syncer.isAlive()).as("round %d: a sync waits for ever", round).isFalse();
-            assertThat(outcomes).hasValue(50);
-        }
-        committer = Committer.builder(store, Ctx::new).start();
+            }
+        }).start();
+        c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, "before-close", Inode.S_IFREG | 0644, 0, 0, 0), 0);
+        Thread first = new Thread(c::close, "first-close");
+        first.start();
+        assertThat(firstHeld.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        c.close();
+        boolean stoppedWhenReturned = c.stopped();
+        secondReturned.countDown();
+        first.join(BOUND.toMillis());
+        assertThat(stoppedWhenReturned).as("the second close returned after the writer thread ended").isTrue();
+        assertThat(first.isAlive()).isFalse();
+        assertThat(committed("before-close")).isTrue();
+    }
+
+    /**
+     * A sync that saw the engine open but queues its task only after the engine has closed fails
+     * (EIO) instead of waiting for ever for a writer thread that is gone.
+     */
+    @Test
+    void aTaskQueuedAfterTheEngineClosedFailsInsteadOfWaitingForEver() throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Committer<Ctx> c = Committer.builder(store, Ctx::new).interleaving(p -> {
+            if (p == Committer.Point.QUEUEING && Thread.currentThread().getName().equals("late-sync")) {
+                held.countDown();
+                try {
+                    closed.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }).start();
+        List<Throwable> outcome = Collections.synchronizedList(new ArrayList<>());
+        Thread syncer = new Thread(() -> {
+            try {
+                c.sync();
+                outcome.add(null);
+            } catch (RuntimeException e) {
+                outcome.add(e);
+            }
+        }, "late-sync");
+        syncer.start();
+        assertThat(held.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        c.close();
+        assertThat(c.stopped()).isTrue();
+        closed.countDown();
+        syncer.join(5000);
+        assertThat(syncer.isAlive()).as("the late sync still waits").isFalse();
+        assertThat(outcome).hasSize(1);
+        assertThat(outcome.get(0)).isInstanceOf(FsException.class).hasMessageContaining("closing");
     }
 }

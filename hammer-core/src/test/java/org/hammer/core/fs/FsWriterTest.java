@@ -308,4 +308,26 @@ class FsWriterTest {
         assertThatThrownBy(() -> read(Tid.MAX, r -> r.lookup(ROOT, "é".repeat(127) + "a")))
                 .satisfies(errno(Errno.ENOENT));
     }
+
+    /** What st_blocks counts: the bytes in stored blocks, none for a hole, whatever the size says. */
+    @Test
+    void storedBytesCountBlocksNotHoles() {
+        long gib = 1L << 30;
+        long sparse = write(f -> f.mknod(ROOT, "sparse", 0100644, 0, 0, 0));
+        change(f -> f.write(sparse, gib - 4096, new byte[4096], 0, 4096));
+        assertThat((long) read(Tid.MAX, r -> r.storedBytes(sparse, gib))).as("one 64 KiB block at the end")
+                .isEqualTo(64L * 1024);
+
+        long dense = write(f -> f.mknod(ROOT, "dense", 0100644, 0, 0, 0));
+        long size = (1 << 20) + 100_000;
+        change(f -> f.write(dense, 0, new byte[(int) size], 0, (int) size));
+        assertThat((long) read(Tid.MAX, r -> r.storedBytes(dense, size))).isEqualTo(size);
+
+        long before = store.lastTid();
+        change(f -> f.truncate(dense, 10));
+        change(f -> f.truncate(dense, size));
+        assertThat((long) read(Tid.MAX, r -> r.storedBytes(dense, size))).as("grown again: block 0 only (whole, as a disk counts its allocation unit), then a hole")
+                .isEqualTo(16L * 1024);
+        assertThat((long) read(before, r -> r.storedBytes(dense, size))).as("as of before the truncate").isEqualTo(size);
+    }
 }

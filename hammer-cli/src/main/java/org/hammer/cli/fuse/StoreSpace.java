@@ -1,0 +1,28 @@
+package org.hammer.cli.fuse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.hammer.core.fs.Errno;
+import org.hammer.core.fs.FsException;
+import org.hammer.core.store.Store;
+
+/**
+ * What statfs reports on a mount, in blocks of {@link #BLOCK} bytes: the store's size limit, what
+ * of it is free, and what of that a writer can use (no more than the disk under the store has
+ * free). Both FUSE backends answer with it.
+ */
+record StoreSpace(long blocks, long free, long available) {
+    static final int BLOCK = 4096;
+
+    static StoreSpace of(Store store, Path storeDir) {
+        try {
+            long limit = store.header().maxSize();
+            long used = Math.min(store.usedBytes(), limit);
+            long usable = Files.getFileStore(storeDir).getUsableSpace();
+            return new StoreSpace(limit / BLOCK, (limit - used) / BLOCK, Math.min(limit - used, usable) / BLOCK);
+        } catch (IOException e) {
+            throw new FsException(Errno.EIO, storeDir + ": " + e.getMessage());
+        }
+    }
+}
