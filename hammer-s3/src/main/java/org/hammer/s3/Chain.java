@@ -131,8 +131,12 @@ final class Chain implements AutoCloseable {
 
     /** The object's stored bytes, checked against the manifest's SHA-256 once read to the end. */
     InputStream stored(Manifest.ChainObject o) {
+        return checked(o, bucket.stream(o.key()));
+    }
+
+    /** {@code raw} (an object's stored bytes), checked against the manifest's SHA-256 once read to the end. */
+    InputStream checked(Manifest.ChainObject o, InputStream raw) {
         MessageDigest sha = sha256();
-        InputStream raw = bucket.stream(o.key());
         String what = url + ": object " + o.key() + " (" + o.describe() + ")";
         return new DigestInputStream(raw, sha) {
             private boolean checked;
@@ -181,7 +185,12 @@ final class Chain implements AutoCloseable {
 
     /** The mirror stream an object holds: opened (when sealed) and decompressed, every check on the way. */
     InputStream stream(Manifest.ChainObject o) {
-        InputStream in = stored(o);
+        return decode(o, stored(o));
+    }
+
+    /** The mirror stream in {@code stored} (the object's stored bytes): opened when sealed, decompressed, checked. */
+    InputStream decode(Manifest.ChainObject o, InputStream stored) {
+        InputStream in = stored;
         String what = url + ": object " + o.key() + " (" + o.describe() + ")";
         if (sealer != null) {
             in = sealer.opening(in, o.key().substring(o.key().lastIndexOf('/') + 1), what);

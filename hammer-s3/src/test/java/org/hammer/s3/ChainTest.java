@@ -155,6 +155,40 @@ class ChainTest {
     }
 
     @Test
+    void aRestoreReadsEachObjectFromTheBucketOnceAndLeavesNoSpool() throws Exception {
+        Random rnd = new Random(5);
+        for (int i = 0; i < 3; i++) {
+            byte[] d = new byte[200_000];
+            rnd.nextBytes(d);
+            write("f" + i, d);
+            upload("s3://bucket/once", null);
+        }
+        List<String> keys;
+        try (Chain c = Chain.open(S3Url.parse("s3://bucket/once"), null)) {
+            keys = c.manifest().objects().stream().map(Manifest.ChainObject::key).toList();
+        }
+        assertThat(keys).hasSize(3);
+        Path spool = tmp.resolve("spool");
+        Files.createDirectories(spool);
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", spool.toString());
+        try {
+            server.resetGets();
+            String slave = tmp.resolve("b/s").toString();
+            assertThat(restore("s3://bucket/once", slave, null)).contains("3 objects applied");
+            for (String k : keys) {
+                assertThat(server.gets(k)).as("GETs of %s: %s", k, server.gets()).isEqualTo(1);
+            }
+            assertThat(slave(slave)).isEqualTo(masterAt(masterEnd()));
+            try (var left = Files.list(spool)) {
+                assertThat(left.toList()).as("spool removed").isEmpty();
+            }
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
+    @Test
     void notARestorePointIsNotFound() {
         write("x", new byte[10]);
         upload("s3://bucket/p", null);
