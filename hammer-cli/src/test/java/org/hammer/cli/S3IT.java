@@ -243,6 +243,23 @@ class S3IT {
         return syncEnd(hammer.run("pfs-status", master));
     }
 
+    /** A bucket command hashes every byte it moves: the launcher leaves it the full JIT, the others C1 only. */
+    @Test
+    @Timeout(300)
+    void bucketCommandsRunWithTheFullJit() throws Exception {
+        tree("x", "x");
+        CliRunner flags = hammer.withEnv("HAMMER_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        CliResult plain = MirrorIT.ok(flags.run("pfs-status", master));
+        assertThat(tier(plain)).isEqualTo("1");
+        CliResult s3 = MirrorIT.ok(flags.run("mirror-copy", master, "s3://bucket/jit"));
+        assertThat(tier(s3)).isEqualTo("4");
+    }
+
+    private static String tier(CliResult r) {
+        return (r.stdout() + r.stderr()).lines().filter(l -> l.contains(" TieredStopAtLevel "))
+                .map(l -> l.replaceAll(".*TieredStopAtLevel\\s+=\\s+(\\d+).*", "$1")).findFirst().orElse("none");
+    }
+
     @Test
     @Timeout(300)
     void commandsWithoutABucketLoadNoAwsClass() throws Exception {
