@@ -152,7 +152,14 @@ class S3IT {
         }
         assertThat(server.files("bucket")).noneMatch(f -> f.toString().contains("/ro/"));
 
-        MirrorIT.ok(hammer.run("mirror-copy", master, "s3://bucket/p"));
+        CliResult zero = hammer.run("mirror-copy", "--base-every", "0", master, "s3://bucket/p");
+        assertThat(zero.exitCode()).as(zero.stderr()).isEqualTo(2);
+        assertThat(zero.stderr()).contains("--base-every 0");
+        CliResult local = hammer.run("mirror-copy", "--base-every", "7", master, tmp.resolve("b/pfs/x").toString());
+        assertThat(local.exitCode()).as(local.stderr()).isEqualTo(2);
+        assertThat(local.stderr()).contains("only for an upload to an s3:// chain");
+        assertThat(MirrorIT.ok(hammer.run("mirror-copy", "--base-every", "7", master, "s3://bucket/p")).stderr())
+                .contains("succeeded: 1 objects (1 base)");
         MirrorIT.ok(hammer.run("pfs-master", tmp.resolve("a/pfs/other").toString()));
         CliResult other = hammer.run("mirror-copy", tmp.resolve("a/pfs/other").toString(), "s3://bucket/p");
         assertThat(other.exitCode()).as(other.stderr()).isEqualTo(3);

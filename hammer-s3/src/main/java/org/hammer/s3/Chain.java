@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -25,11 +26,14 @@ final class Chain implements AutoCloseable {
     final Bucket bucket;
     final S3Url url;
     final Sealer sealer;
+    /** The time objects are dated with, and {@code --base-every} compares with (a test sets its own). */
+    final Clock clock;
 
-    private Chain(Bucket bucket, S3Url url, Sealer sealer) {
+    private Chain(Bucket bucket, S3Url url, Sealer sealer, Clock clock) {
         this.bucket = bucket;
         this.url = url;
         this.sealer = sealer;
+        this.clock = clock;
     }
 
     /** Opens the chain; {@code keyFile} (may be null) seals a new chain and is required by a sealed one. */
@@ -42,12 +46,17 @@ final class Chain implements AutoCloseable {
             b.close();
             throw e;
         }
-        return new Chain(b, url, s);
+        return new Chain(b, url, s, Clock.systemUTC());
     }
 
     /** The same chain addressed as of another point (shares this chain's client). */
     Chain at(S3Url other) {
-        return new Chain(bucket, other, sealer);
+        return new Chain(bucket, other, sealer, clock);
+    }
+
+    /** The same chain, its objects dated by {@code c} (shares this chain's client). */
+    Chain withClock(Clock c) {
+        return new Chain(bucket, url, sealer, c);
     }
 
     String key(String name) {

@@ -9,6 +9,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +190,42 @@ class ChainTest {
         } finally {
             System.setProperty("java.io.tmpdir", before);
         }
+    }
+
+    @Test
+    void baseEveryThreeDaysSendsABaseOnceTheNewestIsThatOldAndPruneThenNeedsNoNewBase() {
+        Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+        Duration every = Duration.ofDays(3);
+        List<String> kinds = new ArrayList<>();
+        List<Long> points = new ArrayList<>();
+        double[] days = {0, 1, 2, 2.99, 3, 4, 5.5, 6, 6.5};
+        for (int i = 0; i < days.length; i++) {
+            write("f" + (i % 4), ("version " + i).getBytes(StandardCharsets.UTF_8));
+            Clock at = Clock.fixed(t0.plusSeconds((long) (days[i] * 86_400)), ZoneOffset.UTC);
+            String r = S3Mirror.upload(masterPath(), "s3://bucket/every", null, quiet, false, every, at);
+            assertThat(r).startsWith("succeeded: 1 objects");
+            kinds.add(r.contains("(1 base)") ? "base" : "incr");
+            points.add(masterEnd());
+        }
+        // bases at day 0, then the first upload 3 days or more after the newest base: 3 and 6
+        assertThat(kinds).containsExactly("base", "incr", "incr", "incr", "base", "incr", "incr", "base", "incr");
+        Manifest m;
+        try (Chain c = Chain.open(S3Url.parse("s3://bucket/every"), null)) {
+            m = c.manifest();
+        }
+        assertThat(m.objects().stream().filter(Manifest.ChainObject::base).map(Manifest.ChainObject::created))
+                .containsExactly(t0, t0.plusSeconds(3 * 86_400), t0.plusSeconds(6 * 86_400));
+        for (int i : new int[] {1, 4, 8}) {
+            String slave = tmp.resolve("b/p" + i).toString();
+            restore("s3://bucket/every@@" + String.format("0x%016x", points.get(i)), slave, null);
+            assertThat(slave(slave)).isEqualTo(masterAt(points.get(i)));
+        }
+        // the newest base is a kept point: prune drops what is older without making a base itself
+        assertThat(S3Mirror.prune("s3://bucket/every", null, 2, quiet)).contains("2 restore points kept")
+                .doesNotContain("new base");
+        String last = tmp.resolve("b/last").toString();
+        restore("s3://bucket/every", last, null);
+        assertThat(slave(last)).isEqualTo(masterAt(points.get(8)));
     }
 
     @Test
