@@ -267,8 +267,11 @@ final class Bucket implements AutoCloseable {
                 || code.equals("EntityTooLarge")) {
             return new HammerException(HammerException.Kind.FAILURE, base + "the bucket is full (" + code + ")", e);
         }
+        String said = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         return new HammerException(HammerException.Kind.FAILURE, base + (code.isEmpty() ? "" : code + ", ") + "HTTP "
-                + e.statusCode(), e);
+                + e.statusCode() + (said == null || said.isBlank() ? "" : ": " + said.strip())
+                + (e.statusCode() >= 500 && what.startsWith("upload part") ? " (the next mirror-copy resumes this upload)"
+                        : ""), e);
     }
 
     private static String rootMessage(Throwable e) {
