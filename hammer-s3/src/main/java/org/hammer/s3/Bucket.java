@@ -148,6 +148,24 @@ final class Bucket implements AutoCloseable {
         call("write " + key, () -> s3.putObject(r -> r.bucket(url.bucket()).key(key), RequestBody.fromBytes(data)));
     }
 
+    /**
+     * Writes the object only if there is none under {@code key} ({@code If-None-Match: *}); false
+     * when there is one (HTTP 412, or 409 for a write racing with another).
+     */
+    boolean putIfAbsent(String key, byte[] data) {
+        return call("write " + key, () -> {
+            try {
+                s3.putObject(r -> r.bucket(url.bucket()).key(key).ifNoneMatch("*"), RequestBody.fromBytes(data));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     void delete(String key) {
         call("delete " + key, () -> s3.deleteObject(r -> r.bucket(url.bucket()).key(key)));
     }

@@ -50,8 +50,11 @@ public final class S3Mirror {
                 throw HammerException.notFound(src + ": no such PFS");
             }
             Chain chain = opened.withClock(clock);
-            ChainUpload.Result r = ChainUpload.run(p, src, chain, o, full, true, baseEvery);
-            return (r.interrupted() ? "interrupted (resumable)" : "succeeded") + ": " + ChainUpload.describe(r);
+            chain.manifest(); // a wrong key or another chain's format is refused before the lock is touched
+            try (ChainLock lock = ChainLock.take(chain, "mirror-copy")) {
+                ChainUpload.Result r = ChainUpload.run(p, src, chain, o, full, true, baseEvery);
+                return (r.interrupted() ? "interrupted (resumable)" : "succeeded") + ": " + ChainUpload.describe(r);
+            }
         }
     }
 
@@ -127,7 +130,12 @@ public final class S3Mirror {
 
     static String prune(String arg, Path keyFile, int keep, MirrorOptions o, Clock clock) {
         try (Chain opened = Chain.open(S3Url.parse(arg).latest(), keyFile)) {
-            ChainPrune.Result r = ChainPrune.run(opened.withClock(clock), keep, o);
+            Chain chain = opened.withClock(clock);
+            chain.manifest(); // a wrong key is refused before the lock is touched
+            ChainPrune.Result r;
+            try (ChainLock lock = ChainLock.take(chain, "mirror-prune")) {
+                r = ChainPrune.run(chain, keep, o);
+            }
             return r.points() + " restore points kept, " + r.deleted() + " objects deleted"
                     + (r.consolidated() ? ", a new base written" : "");
         }

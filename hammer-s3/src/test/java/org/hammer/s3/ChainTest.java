@@ -229,6 +229,53 @@ class ChainTest {
     }
 
     @Test
+    void anUploadAndAPruneNeverWriteTheChainAtOnceAndALockLeftByAGoneRunIsTakenOver() throws Exception {
+        write("x", new byte[1000]);
+        upload("s3://bucket/lk", null);
+        String url = "s3://bucket/lk";
+        long me = ProcessHandle.current().pid();
+        try (Chain c = Chain.open(S3Url.parse(url), null); ChainLock held = ChainLock.take(c, "mirror-prune")) {
+            write("y", new byte[2000]);
+            assertThatThrownBy(() -> upload(url, null)).hasMessageContaining("mirror-prune (pid " + me)
+                    .hasMessageContaining("is writing to the chain")
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+            assertThatThrownBy(() -> S3Mirror.prune(url, null, 1, quiet)).hasMessageContaining("mirror-prune (pid " + me)
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+        }
+        assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+        try (Chain c = Chain.open(S3Url.parse(url), null)) {
+            String key = c.key(ChainLock.KEY);
+            assertThat(c.bucket.get(key)).as("released").isNull();
+            // a run of this host that is gone (killed)
+            Process p = new ProcessBuilder("true").start();
+            assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            lock(c, ChainLock.host(), p.pid(), System.currentTimeMillis());
+            write("z", new byte[3000]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a run of another host not heard of for longer than STALE
+            lock(c, "elsewhere", 1, System.currentTimeMillis() - ChainLock.STALE.toMillis() - 1000);
+            write("w", new byte[4000]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a run of another host that refreshed its lock a moment ago
+            lock(c, "elsewhere", 1, System.currentTimeMillis());
+            write("v", new byte[5000]);
+            assertThatThrownBy(() -> upload(url, null)).hasMessageContaining("mirror-copy (pid 1 on elsewhere")
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+            assertThat(c.bucket.get(key)).as("another's lock is left alone").isNotNull();
+            c.bucket.delete(key); // what the message says to do when no such run is alive
+        }
+        assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+        String slave = tmp.resolve("b/s").toString();
+        restore(url, slave, null);
+        assertThat(slave(slave)).isEqualTo(masterAt(masterEnd()));
+    }
+
+    private static void lock(Chain c, String host, long pid, long millis) {
+        c.bucket.put(c.key(ChainLock.KEY), ("hammer-lock 1 t0 " + host + " " + pid + " mirror-copy " + millis + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void notARestorePointIsNotFound() {
         write("x", new byte[10]);
         upload("s3://bucket/p", null);
