@@ -226,7 +226,8 @@ class S3IT {
             System.out.println("a link that keeps dropping: " + fails.exitCode() + " " + fails.stderr().strip());
             assertThat(fails.exitCode()).as(fails.stderr()).isNotZero();
             assertThat(fails.stderr().strip().lines().count()).as(fails.stderr()).isEqualTo(1);
-            assertThat(fails.stderr()).contains("s3://bucket/net").doesNotContain("Exception");
+            assertThat(fails.stderr()).contains("s3://bucket/net", "the next mirror-copy resumes")
+                    .doesNotContain("Exception");
             assertThat(proxy.cuts()).as("the SDK tried part 2 again").isGreaterThan(2);
             assertThat(MirrorIT.ok(via.run("pfs-status", "s3://bucket/net")).stdout()).contains("upload-in-progress");
             proxy.cut("", 0, 0);
@@ -256,7 +257,8 @@ class S3IT {
             System.out.println("a full backend: " + full.exitCode() + " " + full.stderr().strip());
             assertThat(full.exitCode()).as(full.stderr()).isNotZero();
             assertThat(full.stderr().strip().lines().count()).as(full.stderr()).isEqualTo(1);
-            assertThat(full.stderr()).contains("s3://bucket/full", "HTTP 500", "the next mirror-copy resumes")
+            // s3proxy answers a write it cannot store with HTTP 500, or drops the connection mid-part
+            assertThat(full.stderr()).contains("s3://bucket/full", "the next mirror-copy resumes")
                     .doesNotContain("Exception");
             assertThat(Files.readAllBytes(manifest)).as("manifest unchanged").isEqualTo(before);
 

@@ -259,7 +259,8 @@ final class Bucket implements AutoCloseable {
         } catch (S3Exception e) {
             throw translate(what, e);
         } catch (SdkClientException e) {
-            throw new Unreachable(url + ": cannot " + what + ": " + endpoint + " unreachable: " + rootMessage(e), e);
+            throw new Unreachable(url + ": cannot " + what + ": " + endpoint + " unreachable: " + rootMessage(e)
+                    + (what.startsWith("upload part") ? " (the next mirror-copy resumes this upload)" : ""), e);
         } catch (SdkException e) {
             throw new HammerException(HammerException.Kind.FAILURE, url + ": cannot " + what + ": " + e.getMessage(), e);
         }

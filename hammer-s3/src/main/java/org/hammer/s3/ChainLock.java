@@ -15,9 +15,10 @@ import org.hammer.core.HammerException;
 /**
  * The writer's lock of a chain: {@code PREFIX/hammer-lock}, created only if absent (a PUT with
  * {@code If-None-Match: *}, S3's conditional write), so an upload and a prune (or two uploads) never
- * change the same chain at once. It names its holder (host, pid, command, when) and is rewritten
- * by it every {@link #REFRESH}; a lock of a process that is gone from this host, or not rewritten
- * for {@link #STALE}, is taken over. Sealed like the manifest on an encrypted chain.
+ * change the same chain at once. It names its holder (host, pid and the process's start time,
+ * command, when) and is rewritten by it every {@link #REFRESH}; a lock of a process that is gone
+ * from this host (no process of that pid, or one started at another time: pids are reused), or not
+ * rewritten for {@link #STALE}, is taken over. Sealed like the manifest on an encrypted chain.
  */
 final class ChainLock implements AutoCloseable {
     static final String KEY = "hammer-lock";
@@ -43,12 +44,13 @@ final class ChainLock implements AutoCloseable {
     }
 
     /** Who holds a lock, as its object says. */
-    record Holder(String token, String host, long pid, String command, Instant since) {
+    record Holder(String token, String host, long pid, long started, String command, Instant since) {
         boolean gone(Instant now) {
             if (!since.plus(STALE).isAfter(now)) {
                 return true;
             }
-            return host.equals(host()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            return host.equals(host()) && ProcessHandle.of(pid)
+                    .map(p -> !p.isAlive() || Math.abs(startedMillis(p) - started) > 1000).orElse(true);
         }
 
         String describe() {
@@ -66,6 +68,10 @@ final class ChainLock implements AutoCloseable {
             Holder h = holder(chain);
             if (h == null) {
                 continue; // released meanwhile
+            }
+            if (h.token().equals(token)) {
+                // ours: the SDK sent the PUT again after a first try that did store it
+                return new ChainLock(chain, token, command);
             }
             if (!h.gone(chain.clock.instant())) {
                 throw HammerException.refused(chain.url.latest() + ": " + h.describe() + " is writing to the chain; "
@@ -91,16 +97,18 @@ final class ChainLock implements AutoCloseable {
             if (!(f[0] + " " + f[1]).equals(FORMAT)) {
                 throw new IllegalArgumentException(f[0]);
             }
-            return new Holder(f[2], f[3], Long.parseLong(f[4]), f[5], Instant.ofEpochMilli(Long.parseLong(f[6])));
+            return new Holder(f[2], f[3], Long.parseLong(f[4]), Long.parseLong(f[5]), f[6],
+                    Instant.ofEpochMilli(Long.parseLong(f[7])));
         } catch (RuntimeException e) {
             // unreadable (another key, damage): treat as a lock nobody refreshes
-            return new Holder("?", "?", -1, "an unknown run", Instant.EPOCH);
+            return new Holder("?", "?", -1, 0, "an unknown run", Instant.EPOCH);
         }
     }
 
     private static byte[] encode(Chain chain, String token, String command) {
-        String text = FORMAT + " " + token + " " + host() + " " + ProcessHandle.current().pid() + " " + command + " "
-                + chain.clock.millis() + "\n";
+        ProcessHandle me = ProcessHandle.current();
+        String text = FORMAT + " " + token + " " + host() + " " + me.pid() + " " + startedMillis(me) + " " + command
+                + " " + chain.clock.millis() + "\n";
         byte[] plain = text.getBytes(StandardCharsets.UTF_8);
         return chain.sealer == null ? plain : chain.sealer.seal(plain, KEY);
     }
@@ -128,6 +136,11 @@ final class ChainLock implements AutoCloseable {
         } catch (RuntimeException e) {
             // left behind: the next run sees this process gone and takes it over
         }
+    }
+
+    /** When the process started, in ms since the epoch (0 when the system does not say). */
+    static long startedMillis(ProcessHandle p) {
+        return p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     static String host() {

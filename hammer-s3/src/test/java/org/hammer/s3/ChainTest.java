@@ -252,6 +252,11 @@ class ChainTest {
             lock(c, ChainLock.host(), p.pid(), System.currentTimeMillis());
             write("z", new byte[3000]);
             assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a pid of this host that is alive but another process than the lock's (pids are reused)
+            lock(c, ChainLock.host(), me, System.currentTimeMillis(), ChainLock.startedMillis(ProcessHandle.current())
+                    - 60_000);
+            write("u", new byte[3500]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
             // a run of another host not heard of for longer than STALE
             lock(c, "elsewhere", 1, System.currentTimeMillis() - ChainLock.STALE.toMillis() - 1000);
             write("w", new byte[4000]);
@@ -271,8 +276,12 @@ class ChainTest {
     }
 
     private static void lock(Chain c, String host, long pid, long millis) {
-        c.bucket.put(c.key(ChainLock.KEY), ("hammer-lock 1 t0 " + host + " " + pid + " mirror-copy " + millis + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        lock(c, host, pid, millis, ProcessHandle.of(pid).map(ChainLock::startedMillis).orElse(0L));
+    }
+
+    private static void lock(Chain c, String host, long pid, long millis, long started) {
+        c.bucket.put(c.key(ChainLock.KEY), ("hammer-lock 1 t0 " + host + " " + pid + " " + started + " mirror-copy "
+                + millis + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
