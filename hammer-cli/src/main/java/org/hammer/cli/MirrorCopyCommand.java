@@ -47,6 +47,11 @@ final class MirrorCopyCommand implements Callable<Integer> {
             + "incremental.")
     boolean full;
 
+    @Option(names = "--base-every", paramLabel = "DAYS", description = "To an s3:// chain: send a new base instead "
+            + "of an incremental when the chain's newest base is DAYS days old or older (by the dates in its "
+            + "manifest), so that mirror-prune can drop old objects without making a base itself.")
+    Integer baseEvery;
+
     @Option(names = "--partial", description = "From an s3:// chain: apply objects as they are checked, so a damaged "
             + "one leaves the slave at the last good TID (default: check every object first, apply nothing if one "
             + "is damaged).")
@@ -67,8 +72,9 @@ final class MirrorCopyCommand implements Callable<Integer> {
         ProgressLine line = ProgressLine.of(err, options.quiet);
         MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
                 LogStream.to(err, line), reader).withTwoWay(true);
+        java.time.Duration every = S3OptionsMixin.baseEvery(baseEvery, dst);
         if (org.hammer.s3.S3Url.is(src) || org.hammer.s3.S3Url.is(dst)) {
-            return S3Commands.copy(src, dst, o, s3, full, partial, q -> MirrorWriteCommand.confirm(o, q));
+            return S3Commands.copy(src, dst, o, s3, full, every, partial, q -> MirrorWriteCommand.confirm(o, q));
         }
         long t0 = System.nanoTime();
         MirrorStats s;

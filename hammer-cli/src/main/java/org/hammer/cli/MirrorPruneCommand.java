@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
             + "needs. When the oldest kept point is reached only through objects that go, a new base as of that "
             + "point is made first (the chain restored into a scratch store and sent from there), so no "
             + "incremental is ever left without its base; a killed run leaves a restorable chain. Also removes "
-            + "objects and uploads left by killed runs (run it when no mirror-copy writes to the chain)."})
+            + "objects and uploads left by killed runs. It holds the chain's lock: an upload running meanwhile "
+            + "makes it exit 3, and an upload started meanwhile exits 3 (S3.md)."})
 final class MirrorPruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -63,6 +63,10 @@ final class MirrorStreamCommand implements Callable<Integer> {
             + "_reconnects_total, _last_success_timestamp_seconds and _up, labelled by source and target.")
     String metrics;
 
+    @Option(names = "--base-every", paramLabel = "DAYS", description = "To an s3:// chain: a round sends a new base "
+            + "instead of an incremental once the chain's newest base is DAYS days old or older.")
+    Integer baseEvery;
+
     @Parameters(index = "0", paramLabel = "SRC",
             description = "The source PFS (master or slave), local or [user@]host:path.")
     String src;
@@ -80,8 +84,9 @@ final class MirrorStreamCommand implements Callable<Integer> {
                 delay == null ? StreamOptions.DEFAULT_DELAY : StreamOptions.seconds("-i", delay),
                 retry == null ? StreamOptions.DEFAULT_RETRY : StreamOptions.seconds("--retry", retry),
                 StreamOptions.DEFAULT_HEARTBEAT, scoreboard);
+        java.time.Duration every = S3OptionsMixin.baseEvery(baseEvery, dst);
         if (org.hammer.s3.S3Url.is(dst)) {
-            return S3Commands.stream(src, dst, o, s3, so.delay(), so.retry());
+            return S3Commands.stream(src, dst, o, s3, so.delay(), so.retry(), every);
         }
         org.hammer.core.transport.Endpoint from = remote.endpoint(src);
         org.hammer.core.transport.Endpoint to = remote.endpoint(dst);

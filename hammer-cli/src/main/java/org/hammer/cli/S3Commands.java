@@ -15,10 +15,10 @@ final class S3Commands {
     private S3Commands() {
     }
 
-    static int copy(String src, String dst, MirrorOptions o, S3OptionsMixin s3, boolean full, boolean partial,
-            Predicate<String> confirm) {
+    static int copy(String src, String dst, MirrorOptions o, S3OptionsMixin s3, boolean full, Duration baseEvery,
+            boolean partial, Predicate<String> confirm) {
         long t0 = System.nanoTime();
-        String summary = org.hammer.s3.S3Url.is(dst) ? S3Mirror.upload(src, dst, s3.keyFile, o, full)
+        String summary = org.hammer.s3.S3Url.is(dst) ? S3Mirror.upload(src, dst, s3.keyFile, o, full, baseEvery)
                 : S3Mirror.restore(src, dst, s3.keyFile, o, confirm, partial);
         if (!o.quiet()) {
             System.err.printf("Mirror-copy %s to %s %s in %.2f s%n", src, dst, summary, (System.nanoTime() - t0) / 1e9);
@@ -26,10 +26,12 @@ final class S3Commands {
         return 0;
     }
 
-    static int stream(String src, String dst, MirrorOptions o, S3OptionsMixin s3, Duration delay, Duration retry) {
+    static int stream(String src, String dst, MirrorOptions o, S3OptionsMixin s3, Duration delay, Duration retry,
+            Duration baseEvery) {
         AtomicBoolean stop = new AtomicBoolean();
         return Termination.untilStopped("mirror-stream", () -> stop.set(true), null, Duration.ofSeconds(10), () -> {
-            int rounds = S3Mirror.stream(src, dst, s3.keyFile, o, delay.toMillis(), retry.toMillis(), stop::get);
+            int rounds = S3Mirror.stream(src, dst, s3.keyFile, o, delay.toMillis(), retry.toMillis(), baseEvery,
+                    stop::get);
             if (!o.quiet()) {
                 System.err.printf("Mirror-stream %s to %s stopped: %d uploads%n", src, dst, rounds);
             }

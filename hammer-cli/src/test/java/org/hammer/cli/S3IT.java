@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hammer.fixtures.CliResult;
 import org.hammer.fixtures.CliRunner;
+import org.hammer.fixtures.CuttingProxy;
 import org.hammer.fixtures.S3Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,7 +153,14 @@ class S3IT {
         }
         assertThat(server.files("bucket")).noneMatch(f -> f.toString().contains("/ro/"));
 
-        MirrorIT.ok(hammer.run("mirror-copy", master, "s3://bucket/p"));
+        CliResult zero = hammer.run("mirror-copy", "--base-every", "0", master, "s3://bucket/p");
+        assertThat(zero.exitCode()).as(zero.stderr()).isEqualTo(2);
+        assertThat(zero.stderr()).contains("--base-every 0");
+        CliResult local = hammer.run("mirror-copy", "--base-every", "7", master, tmp.resolve("b/pfs/x").toString());
+        assertThat(local.exitCode()).as(local.stderr()).isEqualTo(2);
+        assertThat(local.stderr()).contains("only for an upload to an s3:// chain");
+        assertThat(MirrorIT.ok(hammer.run("mirror-copy", "--base-every", "7", master, "s3://bucket/p")).stderr())
+                .contains("succeeded: 1 objects (1 base)");
         MirrorIT.ok(hammer.run("pfs-master", tmp.resolve("a/pfs/other").toString()));
         CliResult other = hammer.run("mirror-copy", tmp.resolve("a/pfs/other").toString(), "s3://bucket/p");
         assertThat(other.exitCode()).as(other.stderr()).isEqualTo(3);
@@ -199,6 +207,85 @@ class S3IT {
         assertThat(MirrorIT.ok(hammer.run("mirror-verify", master, slave)).stdout()).contains("equals");
     }
 
+    @Test
+    @Timeout(300)
+    void aLinkDroppedMidPartIsRetriedAndOneThatKeepsDroppingIsResumedByTheNextRun() throws Exception {
+        MirrorIT.fill(master, "big", 3, 7 << 20, 7); // 21 MiB of random data: parts of 8, 8 and 5 MiB
+        try (CuttingProxy proxy = CuttingProxy.start(server.port())) {
+            CliRunner via = hammer.withEnv("AWS_ENDPOINT_URL", proxy.endpoint());
+            // one reset 3 MiB into part 2's body: the SDK sends that part again, the run succeeds
+            proxy.cut("partNumber=2", 1, 3 << 20);
+            CliResult once = MirrorIT.ok(via.run("mirror-copy", master, "s3://bucket/net"));
+            assertThat(proxy.cuts()).isEqualTo(1);
+            assertThat(once.stderr()).contains("succeeded: 1 objects");
+
+            // a link that drops every try of part 2: one line, non-zero, the upload left for the next run
+            MirrorIT.fill(master, "more", 3, 7 << 20, 8);
+            proxy.cut("partNumber=2", 1000, 3 << 20);
+            CliResult fails = via.run("mirror-copy", master, "s3://bucket/net");
+            System.out.println("a link that keeps dropping: " + fails.exitCode() + " " + fails.stderr().strip());
+            assertThat(fails.exitCode()).as(fails.stderr()).isNotZero();
+            assertThat(fails.stderr().strip().lines().count()).as(fails.stderr()).isEqualTo(1);
+            assertThat(fails.stderr()).contains("s3://bucket/net", "the next mirror-copy resumes")
+                    .doesNotContain("Exception");
+            assertThat(proxy.cuts()).as("the SDK tried part 2 again").isGreaterThan(2);
+            assertThat(MirrorIT.ok(via.run("pfs-status", "s3://bucket/net")).stdout()).contains("upload-in-progress");
+            proxy.cut("", 0, 0);
+            CliResult again = MirrorIT.ok(via.run("mirror-copy", master, "s3://bucket/net"));
+            assertThat(again.stderr()).contains("succeeded: 1 objects", "already uploaded");
+        }
+        String slave = tmp.resolve("b/pfs/net").toString();
+        MirrorIT.ok(hammer.run("mirror-copy", "-y", "s3://bucket/net", slave));
+        assertThat(MirrorIT.ok(hammer.run("mirror-verify", master, slave)).stdout()).contains("equals");
+    }
+
+    @Test
+    @Timeout(300)
+    void aFullBackendFailsWithOneLineKeepsTheChainRestorableAndTheNextRunResumes() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("small-disk"));
+        run("mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", disk.toString());
+        try (S3Server tiny = S3Server.start(disk, "bucket")) {
+            CliRunner on = hammer.withEnv("AWS_ENDPOINT_URL", tiny.endpoint());
+            tree("a", "first");
+            MirrorIT.ok(on.run("mirror-copy", master, "s3://bucket/full"));
+            String first = syncEnd(MirrorIT.ok(on.run("pfs-status", "s3://bucket/full")));
+            Path manifest = disk.resolve("bucket/full/hammer-chain");
+            byte[] before = Files.readAllBytes(manifest);
+
+            MirrorIT.fill(master, "big", 3, 7 << 20, 9); // 21 MiB of random data on a 12 MiB disk
+            CliResult full = on.run("mirror-copy", master, "s3://bucket/full");
+            System.out.println("a full backend: " + full.exitCode() + " " + full.stderr().strip());
+            assertThat(full.exitCode()).as(full.stderr()).isNotZero();
+            assertThat(full.stderr().strip().lines().count()).as(full.stderr()).isEqualTo(1);
+            // s3proxy answers a write it cannot store with HTTP 500, or drops the connection mid-part
+            assertThat(full.stderr()).contains("s3://bucket/full", "the next mirror-copy resumes")
+                    .doesNotContain("Exception");
+            assertThat(Files.readAllBytes(manifest)).as("manifest unchanged").isEqualTo(before);
+
+            String old = tmp.resolve("b/pfs/old").toString();
+            MirrorIT.ok(on.run("mirror-copy", "-y", "s3://bucket/full", old));
+            assertThat(syncEnd(MirrorIT.ok(on.run("pfs-status", old)))).isEqualTo(first);
+            assertThat(MirrorIT.ok(on.run("mirror-verify", master, old)).stdout()).contains("equals");
+
+            run("mount", "-o", "remount,size=128m", disk.toString()); // room again
+            CliResult again = MirrorIT.ok(on.run("mirror-copy", master, "s3://bucket/full"));
+            assertThat(again.stderr()).contains("succeeded: 1 objects");
+            String slave = tmp.resolve("b/pfs/full").toString();
+            MirrorIT.ok(on.run("mirror-copy", "-y", "s3://bucket/full", slave));
+            assertThat(MirrorIT.ok(on.run("mirror-verify", master, slave)).stdout()).contains("equals");
+        } finally {
+            run("umount", disk.toString());
+        }
+    }
+
+    /** Runs a system command (mount, umount), failing the test unless it exits 0 within 30 s. */
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", cmd)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+
     /** Bytes the server holds in files other than the chain's own objects and notes (multipart parts). */
     long partBytes() {
         return server.files("bucket").stream().filter(f -> !f.toString().contains("hammer-"))
@@ -241,6 +328,23 @@ class S3IT {
 
     String masterEnd() {
         return syncEnd(hammer.run("pfs-status", master));
+    }
+
+    /** A bucket command hashes every byte it moves: the launcher leaves it the full JIT, the others C1 only. */
+    @Test
+    @Timeout(300)
+    void bucketCommandsRunWithTheFullJit() throws Exception {
+        tree("x", "x");
+        CliRunner flags = hammer.withEnv("HAMMER_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        CliResult plain = MirrorIT.ok(flags.run("pfs-status", master));
+        assertThat(tier(plain)).isEqualTo("1");
+        CliResult s3 = MirrorIT.ok(flags.run("mirror-copy", master, "s3://bucket/jit"));
+        assertThat(tier(s3)).isEqualTo("4");
+    }
+
+    private static String tier(CliResult r) {
+        return (r.stdout() + r.stderr()).lines().filter(l -> l.contains(" TieredStopAtLevel "))
+                .map(l -> l.replaceAll(".*TieredStopAtLevel\\s+=\\s+(\\d+).*", "$1")).findFirst().orElse("none");
     }
 
     @Test

@@ -148,6 +148,24 @@ final class Bucket implements AutoCloseable {
         call("write " + key, () -> s3.putObject(r -> r.bucket(url.bucket()).key(key), RequestBody.fromBytes(data)));
     }
 
+    /**
+     * Writes the object only if there is none under {@code key} ({@code If-None-Match: *}); false
+     * when there is one (HTTP 412, or 409 for a write racing with another).
+     */
+    boolean putIfAbsent(String key, byte[] data) {
+        return call("write " + key, () -> {
+            try {
+                s3.putObject(r -> r.bucket(url.bucket()).key(key).ifNoneMatch("*"), RequestBody.fromBytes(data));
+                return true;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     void delete(String key) {
         call("delete " + key, () -> s3.deleteObject(r -> r.bucket(url.bucket()).key(key)));
     }
@@ -241,7 +259,8 @@ final class Bucket implements AutoCloseable {
         } catch (S3Exception e) {
             throw translate(what, e);
         } catch (SdkClientException e) {
-            throw new Unreachable(url + ": cannot " + what + ": " + endpoint + " unreachable: " + rootMessage(e), e);
+            throw new Unreachable(url + ": cannot " + what + ": " + endpoint + " unreachable: " + rootMessage(e)
+                    + (what.startsWith("upload part") ? " (the next mirror-copy resumes this upload)" : ""), e);
         } catch (SdkException e) {
             throw new HammerException(HammerException.Kind.FAILURE, url + ": cannot " + what + ": " + e.getMessage(), e);
         }
@@ -267,8 +286,11 @@ final class Bucket implements AutoCloseable {
                 || code.equals("EntityTooLarge")) {
             return new HammerException(HammerException.Kind.FAILURE, base + "the bucket is full (" + code + ")", e);
         }
+        String said = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
         return new HammerException(HammerException.Kind.FAILURE, base + (code.isEmpty() ? "" : code + ", ") + "HTTP "
-                + e.statusCode(), e);
+                + e.statusCode() + (said == null || said.isBlank() ? "" : ": " + said.strip())
+                + (e.statusCode() >= 500 && what.startsWith("upload part") ? " (the next mirror-copy resumes this upload)"
+                        : ""), e);
     }
 
     private static String rootMessage(Throwable e) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -25,11 +26,14 @@ final class Chain implements AutoCloseable {
     final Bucket bucket;
     final S3Url url;
     final Sealer sealer;
+    /** The time objects are dated with, and {@code --base-every} compares with (a test sets its own). */
+    final Clock clock;
 
-    private Chain(Bucket bucket, S3Url url, Sealer sealer) {
+    private Chain(Bucket bucket, S3Url url, Sealer sealer, Clock clock) {
         this.bucket = bucket;
         this.url = url;
         this.sealer = sealer;
+        this.clock = clock;
     }
 
     /** Opens the chain; {@code keyFile} (may be null) seals a new chain and is required by a sealed one. */
@@ -42,12 +46,17 @@ final class Chain implements AutoCloseable {
             b.close();
             throw e;
         }
-        return new Chain(b, url, s);
+        return new Chain(b, url, s, Clock.systemUTC());
     }
 
     /** The same chain addressed as of another point (shares this chain's client). */
     Chain at(S3Url other) {
-        return new Chain(bucket, other, sealer);
+        return new Chain(bucket, other, sealer, clock);
+    }
+
+    /** The same chain, its objects dated by {@code c} (shares this chain's client). */
+    Chain withClock(Clock c) {
+        return new Chain(bucket, url, sealer, c);
     }
 
     String key(String name) {
@@ -131,8 +140,12 @@ final class Chain implements AutoCloseable {
 
     /** The object's stored bytes, checked against the manifest's SHA-256 once read to the end. */
     InputStream stored(Manifest.ChainObject o) {
+        return checked(o, bucket.stream(o.key()));
+    }
+
+    /** {@code raw} (an object's stored bytes), checked against the manifest's SHA-256 once read to the end. */
+    InputStream checked(Manifest.ChainObject o, InputStream raw) {
         MessageDigest sha = sha256();
-        InputStream raw = bucket.stream(o.key());
         String what = url + ": object " + o.key() + " (" + o.describe() + ")";
         return new DigestInputStream(raw, sha) {
             private boolean checked;
@@ -181,7 +194,12 @@ final class Chain implements AutoCloseable {
 
     /** The mirror stream an object holds: opened (when sealed) and decompressed, every check on the way. */
     InputStream stream(Manifest.ChainObject o) {
-        InputStream in = stored(o);
+        return decode(o, stored(o));
+    }
+
+    /** The mirror stream in {@code stored} (the object's stored bytes): opened when sealed, decompressed, checked. */
+    InputStream decode(Manifest.ChainObject o, InputStream stored) {
+        InputStream in = stored;
         String what = url + ": object " + o.key() + " (" + o.describe() + ")";
         if (sealer != null) {
             in = sealer.opening(in, o.key().substring(o.key().lastIndexOf('/') + 1), what);

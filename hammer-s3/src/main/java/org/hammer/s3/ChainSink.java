@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -106,7 +105,7 @@ final class ChainSink implements StreamRecorder.Sink {
         }
         uploader.complete();
         written = new Manifest.ChainObject(beg, end, key, stored.count, HexFormat.of().formatHex(sha.digest()),
-                stream.count, Instant.now());
+                stream.count, chain.clock.instant());
         Manifest now = chain.manifest();
         Manifest base = now != null ? now
                 : new Manifest(source.sharedUuid(), source.label(), List.of(), List.of());

@@ -100,9 +100,9 @@ final class PartUploader extends OutputStream {
         int n = next++;
         byte[] data = buf;
         int size = len;
-        String md5 = md5(data, size);
         Part have = held.get(n);
-        if (have != null && have.size() == size && unquote(have.eTag()).equalsIgnoreCase(md5)) {
+        // MD5 (the ETag of a part) only to compare with a part an interrupted upload holds
+        if (have != null && have.size() == size && unquote(have.eTag()).equalsIgnoreCase(md5(data, size))) {
             done.add(CompletedPart.builder().partNumber(n).eTag(have.eTag()).build());
             reusedBytes += size;
             len = 0;

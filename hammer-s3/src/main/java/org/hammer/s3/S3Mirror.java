@@ -2,6 +2,8 @@ package org.hammer.s3;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -25,16 +27,34 @@ public final class S3Mirror {
 
     /** mirror-copy PFS s3://...: sends what the chain lacks; {@code full} sends a new base. Returns a summary. */
     public static String upload(String src, String dst, Path keyFile, MirrorOptions o, boolean full) {
+        return upload(src, dst, keyFile, o, full, null);
+    }
+
+    /**
+     * As {@link #upload(String, String, Path, MirrorOptions, boolean)}; {@code baseEvery} (may be
+     * null): a new base instead of an incremental once the chain's newest base is that old.
+     */
+    public static String upload(String src, String dst, Path keyFile, MirrorOptions o, boolean full,
+            Duration baseEvery) {
+        return upload(src, dst, keyFile, o, full, baseEvery, Clock.systemUTC());
+    }
+
+    static String upload(String src, String dst, Path keyFile, MirrorOptions o, boolean full, Duration baseEvery,
+            Clock clock) {
         S3Url url = S3Url.parse(dst);
         if (url.asOf() != null) {
             throw HammerException.usage(dst + ": a chain is written at its end, not as of a TID");
         }
-        try (PfsPath p = PfsPath.resolve(src); Chain chain = Chain.open(url, keyFile)) {
+        try (PfsPath p = PfsPath.resolve(src); Chain opened = Chain.open(url, keyFile)) {
             if (!p.isPfsRoot() && p.pfs() == 0 && !p.exists()) {
                 throw HammerException.notFound(src + ": no such PFS");
             }
-            ChainUpload.Result r = ChainUpload.run(p, src, chain, o, full, true);
-            return (r.interrupted() ? "interrupted (resumable)" : "succeeded") + ": " + ChainUpload.describe(r);
+            Chain chain = opened.withClock(clock);
+            chain.manifest(); // a wrong key or another chain's format is refused before the lock is touched
+            try (ChainLock lock = ChainLock.take(chain, "mirror-copy")) {
+                ChainUpload.Result r = ChainUpload.run(p, src, chain, o, full, true, baseEvery);
+                return (r.interrupted() ? "interrupted (resumable)" : "succeeded") + ": " + ChainUpload.describe(r);
+            }
         }
     }
 
@@ -44,10 +64,16 @@ public final class S3Mirror {
      */
     public static int stream(String src, String dst, Path keyFile, MirrorOptions o, long delayMillis, long retryMillis,
             BooleanSupplier stop) {
+        return stream(src, dst, keyFile, o, delayMillis, retryMillis, null, stop);
+    }
+
+    /** As above; {@code baseEvery} (may be null): a round sends a new base once the newest is that old. */
+    public static int stream(String src, String dst, Path keyFile, MirrorOptions o, long delayMillis, long retryMillis,
+            Duration baseEvery, BooleanSupplier stop) {
         int rounds = 0;
         while (!stop.getAsBoolean()) {
             try {
-                String s = upload(src, dst, keyFile, o, false);
+                String s = upload(src, dst, keyFile, o, false, baseEvery);
                 rounds++;
                 if (o.verbose() > 0 && !o.quiet()) {
                     o.log().println("Mirror-stream " + src + " to " + dst + ": " + s);
@@ -99,8 +125,17 @@ public final class S3Mirror {
 
     /** mirror-prune s3://... --keep N. Returns a summary. */
     public static String prune(String arg, Path keyFile, int keep, MirrorOptions o) {
-        try (Chain chain = Chain.open(S3Url.parse(arg).latest(), keyFile)) {
-            ChainPrune.Result r = ChainPrune.run(chain, keep, o);
+        return prune(arg, keyFile, keep, o, Clock.systemUTC());
+    }
+
+    static String prune(String arg, Path keyFile, int keep, MirrorOptions o, Clock clock) {
+        try (Chain opened = Chain.open(S3Url.parse(arg).latest(), keyFile)) {
+            Chain chain = opened.withClock(clock);
+            chain.manifest(); // a wrong key is refused before the lock is touched
+            ChainPrune.Result r;
+            try (ChainLock lock = ChainLock.take(chain, "mirror-prune")) {
+                r = ChainPrune.run(chain, keep, o);
+            }
             return r.points() + " restore points kept, " + r.deleted() + " objects deleted"
                     + (r.consolidated() ? ", a new base written" : "");
         }

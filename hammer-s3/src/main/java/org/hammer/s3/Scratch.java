@@ -1,11 +1,11 @@
 package org.hammer.s3;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.hammer.core.HammerException;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
 
@@ -18,14 +18,7 @@ final class Scratch implements AutoCloseable {
     private final Path dir;
 
     Scratch() {
-        try {
-            String base = System.getenv("HAMMER_S3_SCRATCH");
-            Path parent = base == null || base.isBlank() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(base);
-            Files.createDirectories(parent);
-            dir = Files.createTempDirectory(parent, "hammer-s3-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a scratch directory: " + e.getMessage(), e);
-        }
+        dir = directory("hammer-s3-");
         try (Store s = Store.create(dir.resolve("store"), "scratch", Store.DEFAULT_MAX_SIZE)) {
             Pfses.format(s, "scratch");
         }
@@ -36,8 +29,25 @@ final class Scratch implements AutoCloseable {
         return dir.resolve("store").resolve("chain").toString();
     }
 
+    /** A new directory under {@code $HAMMER_S3_SCRATCH}, or else {@code $TMPDIR}. */
+    static Path directory(String prefix) {
+        String base = System.getenv("HAMMER_S3_SCRATCH");
+        Path parent = base == null || base.isBlank() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(base);
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, prefix);
+        } catch (IOException e) {
+            throw HammerException.failure("cannot make a scratch directory in " + parent + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        remove(dir);
+    }
+
+    /** Removes a directory and everything in it; a leftover in the temporary directory is no failure. */
+    static void remove(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random sequences of changes, uploads (incremental or a new base) and prunes against a real S3
- * server; after every step, every restore point the manifest lists restores to the master as of
- * that TID, and every object the manifest lists is in the bucket. Seeded (s3.seed), seed printed.
+ * Random sequences of changes, uploads (incremental, a new base, or a base because the newest is
+ * older than {@code --base-every}, on a clock of the test's) and prunes against a real S3 server;
+ * after every step, every restore point the manifest lists restores to the master as of that TID,
+ * and every object the manifest lists is in the bucket. Seeded (s3.seed), seed printed.
  */
 class ChainPruneModelTest {
     @TempDir
@@ -46,20 +51,40 @@ class ChainPruneModelTest {
             String url = "s3://bucket/model";
             int restores = 0;
             int prunes = 0;
+            // a base every M days (--base-every), the clock moving 0 to 2 days a step
+            Duration every = Duration.ofDays(1 + rnd.nextInt(3));
+            Instant now = Instant.parse("2026-01-01T00:00:00Z");
+            int dueBases = 0;
             for (int step = 0; step < 14; step++) {
                 change(a, m.id(), rnd);
-                int op = rnd.nextInt(10);
-                if (op < 6 || step < 2) {
-                    S3Mirror.upload(tmp.resolve("a/m").toString(), url, null, quiet, rnd.nextInt(6) == 0);
-                } else {
-                    S3Mirror.upload(tmp.resolve("a/m").toString(), url, null, quiet, false);
-                    S3Mirror.prune(url, null, 1 + rnd.nextInt(3), quiet);
+                now = now.plusSeconds(rnd.nextInt(2 * 86_400));
+                Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+                Instant newestBase = newestBase(url);
+                boolean due = newestBase != null && !newestBase.plus(every).isAfter(now);
+                boolean full = rnd.nextInt(6) == 0;
+                String r = S3Mirror.upload(tmp.resolve("a/m").toString(), url, null, quiet, full, every, clock);
+                assertThat(r.contains("(1 base)")).as("step %d: %s (newest base %s, now %s, every %s)", step, r,
+                        newestBase, now, every).isEqualTo(full || due || newestBase == null);
+                dueBases += due && !full ? 1 : 0;
+                if (rnd.nextInt(10) >= 6 && step >= 2) {
+                    S3Mirror.prune(url, null, 1 + rnd.nextInt(3), quiet, clock);
                     prunes++;
                 }
                 restores += checkEveryPoint(a, m.id(), url, step);
             }
+            System.out.println("ChainPruneModelTest: " + prunes + " prunes, " + dueBases + " bases by --base-every "
+                    + every.toDays());
             assertThat(prunes).isPositive();
             assertThat(restores).isGreaterThan(14);
+        }
+    }
+
+    /** When the chain's newest base was made, or null for no chain. */
+    private static Instant newestBase(String url) {
+        try (Chain c = Chain.open(S3Url.parse(url), null)) {
+            Manifest man = c.manifest();
+            return man == null ? null : man.objects().stream().filter(Manifest.ChainObject::base)
+                    .map(Manifest.ChainObject::created).max(Instant::compareTo).orElse(Instant.MIN);
         }
     }
 

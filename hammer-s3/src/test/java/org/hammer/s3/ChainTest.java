@@ -9,6 +9,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +156,132 @@ class ChainTest {
         StringWriter v = new StringWriter();
         assertThat(S3Mirror.verify(masterPath(), "s3://bucket/pc/m", null, new PrintWriter(v), 5)).isZero();
         assertThat(v.toString()).contains("equals");
+    }
+
+    @Test
+    void aRestoreReadsEachObjectFromTheBucketOnceAndLeavesNoSpool() throws Exception {
+        Random rnd = new Random(5);
+        for (int i = 0; i < 3; i++) {
+            byte[] d = new byte[200_000];
+            rnd.nextBytes(d);
+            write("f" + i, d);
+            upload("s3://bucket/once", null);
+        }
+        List<String> keys;
+        try (Chain c = Chain.open(S3Url.parse("s3://bucket/once"), null)) {
+            keys = c.manifest().objects().stream().map(Manifest.ChainObject::key).toList();
+        }
+        assertThat(keys).hasSize(3);
+        Path spool = tmp.resolve("spool");
+        Files.createDirectories(spool);
+        String before = System.getProperty("java.io.tmpdir");
+        System.setProperty("java.io.tmpdir", spool.toString());
+        try {
+            server.resetGets();
+            String slave = tmp.resolve("b/s").toString();
+            assertThat(restore("s3://bucket/once", slave, null)).contains("3 objects applied");
+            for (String k : keys) {
+                assertThat(server.gets(k)).as("GETs of %s: %s", k, server.gets()).isEqualTo(1);
+            }
+            assertThat(slave(slave)).isEqualTo(masterAt(masterEnd()));
+            try (var left = Files.list(spool)) {
+                assertThat(left.toList()).as("spool removed").isEmpty();
+            }
+        } finally {
+            System.setProperty("java.io.tmpdir", before);
+        }
+    }
+
+    @Test
+    void baseEveryThreeDaysSendsABaseOnceTheNewestIsThatOldAndPruneThenNeedsNoNewBase() {
+        Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+        Duration every = Duration.ofDays(3);
+        List<String> kinds = new ArrayList<>();
+        List<Long> points = new ArrayList<>();
+        double[] days = {0, 1, 2, 2.99, 3, 4, 5.5, 6, 6.5};
+        for (int i = 0; i < days.length; i++) {
+            write("f" + (i % 4), ("version " + i).getBytes(StandardCharsets.UTF_8));
+            Clock at = Clock.fixed(t0.plusSeconds((long) (days[i] * 86_400)), ZoneOffset.UTC);
+            String r = S3Mirror.upload(masterPath(), "s3://bucket/every", null, quiet, false, every, at);
+            assertThat(r).startsWith("succeeded: 1 objects");
+            kinds.add(r.contains("(1 base)") ? "base" : "incr");
+            points.add(masterEnd());
+        }
+        // bases at day 0, then the first upload 3 days or more after the newest base: 3 and 6
+        assertThat(kinds).containsExactly("base", "incr", "incr", "incr", "base", "incr", "incr", "base", "incr");
+        Manifest m;
+        try (Chain c = Chain.open(S3Url.parse("s3://bucket/every"), null)) {
+            m = c.manifest();
+        }
+        assertThat(m.objects().stream().filter(Manifest.ChainObject::base).map(Manifest.ChainObject::created))
+                .containsExactly(t0, t0.plusSeconds(3 * 86_400), t0.plusSeconds(6 * 86_400));
+        for (int i : new int[] {1, 4, 8}) {
+            String slave = tmp.resolve("b/p" + i).toString();
+            restore("s3://bucket/every@@" + String.format("0x%016x", points.get(i)), slave, null);
+            assertThat(slave(slave)).isEqualTo(masterAt(points.get(i)));
+        }
+        // the newest base is a kept point: prune drops what is older without making a base itself
+        assertThat(S3Mirror.prune("s3://bucket/every", null, 2, quiet)).contains("2 restore points kept")
+                .doesNotContain("new base");
+        String last = tmp.resolve("b/last").toString();
+        restore("s3://bucket/every", last, null);
+        assertThat(slave(last)).isEqualTo(masterAt(points.get(8)));
+    }
+
+    @Test
+    void anUploadAndAPruneNeverWriteTheChainAtOnceAndALockLeftByAGoneRunIsTakenOver() throws Exception {
+        write("x", new byte[1000]);
+        upload("s3://bucket/lk", null);
+        String url = "s3://bucket/lk";
+        long me = ProcessHandle.current().pid();
+        try (Chain c = Chain.open(S3Url.parse(url), null); ChainLock held = ChainLock.take(c, "mirror-prune")) {
+            write("y", new byte[2000]);
+            assertThatThrownBy(() -> upload(url, null)).hasMessageContaining("mirror-prune (pid " + me)
+                    .hasMessageContaining("is writing to the chain")
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+            assertThatThrownBy(() -> S3Mirror.prune(url, null, 1, quiet)).hasMessageContaining("mirror-prune (pid " + me)
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+        }
+        assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+        try (Chain c = Chain.open(S3Url.parse(url), null)) {
+            String key = c.key(ChainLock.KEY);
+            assertThat(c.bucket.get(key)).as("released").isNull();
+            // a run of this host that is gone (killed)
+            Process p = new ProcessBuilder("true").start();
+            assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            lock(c, ChainLock.host(), p.pid(), System.currentTimeMillis());
+            write("z", new byte[3000]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a pid of this host that is alive but another process than the lock's (pids are reused)
+            lock(c, ChainLock.host(), me, System.currentTimeMillis(), ChainLock.startedMillis(ProcessHandle.current())
+                    - 60_000);
+            write("u", new byte[3500]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a run of another host not heard of for longer than STALE
+            lock(c, "elsewhere", 1, System.currentTimeMillis() - ChainLock.STALE.toMillis() - 1000);
+            write("w", new byte[4000]);
+            assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+            // a run of another host that refreshed its lock a moment ago
+            lock(c, "elsewhere", 1, System.currentTimeMillis());
+            write("v", new byte[5000]);
+            assertThatThrownBy(() -> upload(url, null)).hasMessageContaining("mirror-copy (pid 1 on elsewhere")
+                    .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+            assertThat(c.bucket.get(key)).as("another's lock is left alone").isNotNull();
+            c.bucket.delete(key); // what the message says to do when no such run is alive
+        }
+        assertThat(upload(url, null)).startsWith("succeeded: 1 objects");
+        String slave = tmp.resolve("b/s").toString();
+        restore(url, slave, null);
+        assertThat(slave(slave)).isEqualTo(masterAt(masterEnd()));
+    }
+
+    private static void lock(Chain c, String host, long pid, long millis) {
+        lock(c, host, pid, millis, ProcessHandle.of(pid).map(ChainLock::startedMillis).orElse(0L));
+    }
+
+    private static void lock(Chain c, String host, long pid, long millis, long started) {
+        c.bucket.put(c.key(ChainLock.KEY), ("hammer-lock 1 t0 " + host + " " + pid + " " + started + " mirror-copy "
+                + millis + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
