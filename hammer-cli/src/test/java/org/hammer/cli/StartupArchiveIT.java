@@ -99,8 +99,14 @@ class StartupArchiveIT {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
+        // A background build creates and deletes its temporary files here while we look.
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("hammer\\.(jsa|aot)")).toList();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return List.of(); // one went while we walked: the caller looks again
+            }
+            throw e;
         }
     }
 
@@ -110,9 +116,13 @@ class StartupArchiveIT {
         while (System.nanoTime() < deadline) {
             for (Path a : archives(dir)) {
                 Path stamp = a.resolveSibling("stamp");
-                if (Files.exists(stamp) && !Files.exists(a.resolveSibling("lock"))
-                        && !Files.getLastModifiedTime(a).toInstant().isAfter(Files.getLastModifiedTime(stamp).toInstant())) {
-                    return a;
+                try {
+                    if (Files.exists(stamp) && !Files.exists(a.resolveSibling("lock"))
+                            && !Files.getLastModifiedTime(a).toInstant().isAfter(Files.getLastModifiedTime(stamp).toInstant())) {
+                        return a;
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // replaced by a build while we looked: look again
                 }
             }
             TimeUnit.MILLISECONDS.sleep(200);
