@@ -8,7 +8,6 @@ import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
-import org.hammer.core.fs.FsWriter;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -19,24 +18,18 @@ import ru.serce.jnrfuse.struct.FuseFileInfo;
  * {@link HammerFs} adds attributes and the namespace.
  */
 abstract class FileCallbacks extends FuseStubFS {
-    private static final int O_ACCMODE = 3;
-    private static final int O_TRUNC = 01000;
-    /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
-    private static final int FMODE_EXEC = 040;
-    /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
-    private static final int EOPNOTSUPP = 95;
-
     final Committer<Ctx> committer;
     final Namespace ns;
     final Attributes attrs;
     final Handles handles;
-    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+    final FileIo io;
 
     FileCallbacks(Committer<Ctx> committer, View root, Handles handles) {
         this.committer = committer;
         this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));
         this.attrs = new Attributes(new InodeNumbers(root));
+        this.io = new FileIo(committer, handles, ns);
     }
 
     // ---- files ----
@@ -55,7 +48,7 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         Caller c = caller();
-        int mask = accessMask(fi.flags.get());
+        int mask = FileIo.accessMask(fi.flags.get());
         return call(() -> {
             boolean[] dropSetGid = {false};
             Node n = committer.read(ctx -> {
@@ -80,29 +73,12 @@ abstract class FileCallbacks extends FuseStubFS {
         });
     }
 
-    /**
-     * The permission an open needs: execute for execve's open (FMODE_EXEC, which the kernel
-     * passes in the flags; reading a script is its interpreter's own open), else read, write or
-     * both by its access mode, and write too with O_TRUNC.
-     */
-    private static int accessMask(int flags) {
-        if ((flags & FMODE_EXEC) != 0) {
-            return Caller.X;
-        }
-        int mask = switch (flags & O_ACCMODE) {
-            case 0 -> Caller.R;
-            case 1 -> Caller.W;
-            default -> Caller.R | Caller.W;
-        };
-        return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
-    }
-
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         return call(() -> {
             Node n = node(path, fi);
-            byte[] b = buffer((int) size);
-            int count = committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, (int) size));
+            byte[] b = io.buffer((int) size);
+            int count = io.read(n, offset, b, (int) size);
             buf.put(0, b, 0, count);
             return count;
         });
@@ -119,30 +95,13 @@ abstract class FileCallbacks extends FuseStubFS {
             Handles.Handle h = handles.handle(fi.fh.get());
             if (h == null) {
                 Node n = ns.resolve(path, caller());
-                byte[] b = buffer(len);
+                byte[] b = io.buffer(len);
                 buf.get(0, b, 0, len);
                 return committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, b, 0, len), size);
             }
-            FsException pending = h.error();
-            if (pending != null) {
-                throw pending; // kept for the flush or fsync too
-            }
             byte[] b = new byte[len];
             buf.get(0, b, 0, len);
-            Node n = h.node;
-            boolean drop = h.dropSetGid;
-            h.dropSetGid = false;
-            committer.writeBehind(h, ctx -> {
-                FsWriter w = ctx.writer(n.view());
-                int count = w.write(n.ino(), offset, b, 0, len);
-                if (drop) {
-                    int mode = w.getattr(n.ino()).mode();
-                    if ((mode & Inode.S_ISGID) != 0) {
-                        w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
-                    }
-                }
-                return count;
-            }, len);
+            io.writeBehind(h, offset, b, len);
             return len;
         });
     }
@@ -152,24 +111,11 @@ abstract class FileCallbacks extends FuseStubFS {
         return n != null ? n : ns.resolve(path, caller());
     }
 
-    private byte[] buffer(int size) {
-        byte[] b = buffers.get();
-        if (b.length < size) {
-            b = new byte[size];
-            buffers.set(b);
-        }
-        return b;
-    }
-
     /** close(2): waits for the handle's queued writes and reports the first error they met. */
     @Override
     public int flush(String path, FuseFileInfo fi) {
         return call(() -> {
-            Handles.Handle h = handles.handle(fi.fh.get());
-            FsException e = h == null ? null : committer.drain(h);
-            if (e != null) {
-                throw e;
-            }
+            io.flush(fi.fh.get());
             return 0;
         });
     }
@@ -177,42 +123,25 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         return call(() -> {
-            release(fi.fh.get());
+            io.release(fi.fh.get());
             return 0;
         });
-    }
-
-    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
-    void release(long fh) {
-        Node orphan = handles.release(fh);
-        if (orphan != null) {
-            ns.reclaim(orphan);
-        }
     }
 
     @Override
     public int fsync(String path, int isdatasync, FuseFileInfo fi) {
         return call(() -> {
-            committer.sync();
-            Handles.Handle h = handles.handle(fi.fh.get());
-            FsException e = h == null ? null : h.takeError();
-            if (e != null) {
-                throw e;
-            }
+            io.fsync(fi.fh.get());
             return 0;
         });
     }
 
     // ---- extended attributes ----
 
-    private static boolean isAcl(String name) {
-        return name.startsWith("system.posix_acl_");
-    }
-
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
-        if (isAcl(name)) {
-            return -EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return -FileIo.EOPNOTSUPP;
         }
         Caller c = caller();
         return call(() -> {
@@ -225,8 +154,8 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
-        if (isAcl(name)) {
-            return -EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return -FileIo.EOPNOTSUPP;
         }
         Caller c = caller();
         return call(() -> answer(ns.getxattr(path, name, c), value, size));
@@ -258,8 +187,8 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        if (isAcl(name)) {
-            return -EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return -FileIo.EOPNOTSUPP;
         }
         Caller c = caller();
         return call(() -> {

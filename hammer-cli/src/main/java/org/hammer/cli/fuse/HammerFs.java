@@ -294,7 +294,7 @@ final class HammerFs extends FileCallbacks {
     @Override
     public int releasedir(String path, FuseFileInfo fi) {
         return call(() -> {
-            release(fi.fh.get());
+            io.release(fi.fh.get());
             return 0;
         });
     }

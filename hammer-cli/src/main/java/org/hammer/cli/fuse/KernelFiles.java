@@ -26,10 +26,6 @@ abstract class KernelFiles extends Operations {
     static final long KEEP_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.timeout", "1")) * SECOND);
     /** Names and directory attributes of a slave, which moves forward under the mount. */
     static final long SLAVE_NS = SECOND / 10;
-    private static final int O_ACCMODE = 3;
-    private static final int O_TRUNC = 01000;
-    private static final int FMODE_EXEC = 040;
-    private static final int EOPNOTSUPP = 95;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
 
     final Committer<Ctx> committer;
@@ -41,7 +37,7 @@ abstract class KernelFiles extends Operations {
     final MountProbe probe;
     /** The sync-end-tid each slave PFS was last seen at, to tell when it moves forward. */
     private final ConcurrentHashMap<Integer, Long> slaveTids = new ConcurrentHashMap<>();
-    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+    final FileIo io;
 
     KernelFiles(Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         this.committer = committer;
@@ -51,6 +47,7 @@ abstract class KernelFiles extends Operations {
         this.ns = new Namespace(committer, resolver);
         this.attrs = new Attributes(new InodeNumbers(root));
         this.nodes = new NodeIds(new Node(root, org.hammer.core.fs.FsReader.ROOT));
+        this.io = new FileIo(committer, handles, ns);
     }
 
     /** How long the kernel may keep a name and a node's attributes. */
@@ -125,7 +122,7 @@ abstract class KernelFiles extends Operations {
     @Override
     public int open(Request r, int flags, Reply out) {
         Caller c = caller(r);
-        int mask = accessMask(flags);
+        int mask = FileIo.accessMask(flags);
         return run(() -> {
             Node n = node(r);
             boolean[] dropSetGid = {false};
@@ -143,7 +140,7 @@ abstract class KernelFiles extends Operations {
                 open[0] = openFlags(ctx, n);
                 return null;
             });
-            if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != 0) {
+            if ((flags & FileIo.O_TRUNC) != 0 && (flags & FileIo.O_ACCMODE) != 0) {
                 truncateOnOpen(n, c);
             }
             long fh = handles.open(n);
@@ -173,41 +170,16 @@ abstract class KernelFiles extends Operations {
         }, 0);
     }
 
-    /**
-     * The permission an open needs (as {@link FileCallbacks}): execute for execve, else by its
-     * access mode, and write with O_TRUNC.
-     */
-    static int accessMask(int flags) {
-        if ((flags & FMODE_EXEC) != 0) {
-            return Caller.X;
-        }
-        int mask = switch (flags & O_ACCMODE) {
-            case 0 -> Caller.R;
-            case 1 -> Caller.W;
-            default -> Caller.R | Caller.W;
-        };
-        return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
-    }
-
     @Override
     public int read(Request r, long fh, long offset, int size, Reply out) {
         return run(() -> {
             Node n = node(r, fh);
-            byte[] b = buffer(size);
-            int count = committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
+            byte[] b = io.buffer(size);
+            int count = io.read(n, offset, b, size);
             out.data(b, 0, count);
             probe.read(count);
             return 0;
         });
-    }
-
-    private byte[] buffer(int size) {
-        byte[] b = buffers.get();
-        if (b.length < size) {
-            b = new byte[size];
-            buffers.set(b);
-        }
-        return b;
     }
 
     /**
@@ -225,24 +197,7 @@ abstract class KernelFiles extends Operations {
                 out.written(len);
                 return 0;
             }
-            FsException pending = h.error();
-            if (pending != null) {
-                throw pending;
-            }
-            Node n = h.node;
-            boolean drop = h.dropSetGid;
-            h.dropSetGid = false;
-            committer.writeBehind(h, ctx -> {
-                FsWriter w = ctx.writer(n.view());
-                int count = w.write(n.ino(), offset, data, 0, len);
-                if (drop) {
-                    int mode = w.getattr(n.ino()).mode();
-                    if ((mode & Inode.S_ISGID) != 0) {
-                        w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
-                    }
-                }
-                return count;
-            }, len);
+            boolean drop = io.writeBehind(h, offset, data, len);
             if (drop && session() != null) {
                 session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
             }
@@ -256,11 +211,7 @@ abstract class KernelFiles extends Operations {
     @Override
     public int flush(Request r, long fh) {
         return run(() -> {
-            Handles.Handle h = handles.handle(fh);
-            FsException e = h == null ? null : committer.drain(h);
-            if (e != null) {
-                throw e;
-            }
+            io.flush(fh);
             return 0;
         });
     }
@@ -268,42 +219,25 @@ abstract class KernelFiles extends Operations {
     @Override
     public int release(Request r, long fh, int flags) {
         return run(() -> {
-            release(fh);
+            io.release(fh);
             return 0;
         });
-    }
-
-    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
-    void release(long fh) {
-        Node orphan = handles.release(fh);
-        if (orphan != null) {
-            ns.reclaim(orphan);
-        }
     }
 
     @Override
     public int fsync(Request r, long fh, boolean datasync) {
         return run(() -> {
-            committer.sync();
-            Handles.Handle h = handles.handle(fh);
-            FsException e = h == null ? null : h.takeError();
-            if (e != null) {
-                throw e;
-            }
+            io.fsync(fh);
             return 0;
         });
     }
 
     // ---- extended attributes ----
 
-    private static boolean isAcl(String name) {
-        return name.startsWith("system.posix_acl_");
-    }
-
     @Override
     public int setxattr(Request r, String name, byte[] value, int flags) {
-        if (isAcl(name)) {
-            return EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return FileIo.EOPNOTSUPP;
         }
         Caller c = caller(r);
         return run(() -> {
@@ -314,8 +248,8 @@ abstract class KernelFiles extends Operations {
 
     @Override
     public int getxattr(Request r, String name, int size, Reply out) {
-        if (isAcl(name)) {
-            return EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return FileIo.EOPNOTSUPP;
         }
         Caller c = caller(r);
         return run(() -> answer(ns.getxattr(node(r), name, c), size, out));
@@ -348,8 +282,8 @@ abstract class KernelFiles extends Operations {
 
     @Override
     public int removexattr(Request r, String name) {
-        if (isAcl(name)) {
-            return EOPNOTSUPP;
+        if (FileIo.isAcl(name)) {
+            return FileIo.EOPNOTSUPP;
         }
         Caller c = caller(r);
         return run(() -> {

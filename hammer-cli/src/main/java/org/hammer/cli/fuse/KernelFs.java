@@ -327,7 +327,7 @@ final class KernelFs extends KernelFiles {
     public int releasedir(Request r, long fh) {
         listings.remove(fh);
         return run(() -> {
-            release(fh);
+            io.release(fh);
             return 0;
         });
     }

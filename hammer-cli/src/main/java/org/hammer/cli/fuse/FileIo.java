@@ -1,0 +1,125 @@
+package org.hammer.cli.fuse;
+
+import org.hammer.core.btree.Inode;
+import org.hammer.core.fs.Committer;
+import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.FsWriter;
+
+/**
+ * What both FUSE backends do with open files, on nodes and handles: the permission an open needs,
+ * reads through a per-thread buffer, written-back writes, close, release and fsync. The backends
+ * ({@link FileCallbacks} on libfuse2, {@link KernelFiles} on the kernel protocol) only translate
+ * requests into these calls and their results into replies.
+ */
+final class FileIo {
+    static final int O_ACCMODE = 3;
+    static final int O_TRUNC = 01000;
+    /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
+    private static final int FMODE_EXEC = 040;
+    /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
+    static final int EOPNOTSUPP = 95;
+
+    private final Committer<Ctx> committer;
+    private final Handles handles;
+    private final Namespace ns;
+    private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
+
+    FileIo(Committer<Ctx> committer, Handles handles, Namespace ns) {
+        this.committer = committer;
+        this.handles = handles;
+        this.ns = ns;
+    }
+
+    /**
+     * The permission an open needs: execute for execve's open (FMODE_EXEC, which the kernel
+     * passes in the flags; reading a script is its interpreter's own open), else read, write or
+     * both by its access mode, and write too with O_TRUNC.
+     */
+    static int accessMask(int flags) {
+        if ((flags & FMODE_EXEC) != 0) {
+            return Caller.X;
+        }
+        int mask = switch (flags & O_ACCMODE) {
+            case 0 -> Caller.R;
+            case 1 -> Caller.W;
+            default -> Caller.R | Caller.W;
+        };
+        return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
+    }
+
+    /** A POSIX ACL's extended attribute, which the mount refuses with EOPNOTSUPP. */
+    static boolean isAcl(String name) {
+        return name.startsWith("system.posix_acl_");
+    }
+
+    /** This thread's buffer of at least {@code size} bytes, reused from call to call. */
+    byte[] buffer(int size) {
+        byte[] b = buffers.get();
+        if (b.length < size) {
+            b = new byte[size];
+            buffers.set(b);
+        }
+        return b;
+    }
+
+    /** Reads up to {@code size} bytes of {@code n} at {@code offset} into {@code b}; returns how many. */
+    int read(Node n, long offset, byte[] b, int size) {
+        return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
+    }
+
+    /**
+     * A write through an open handle, written back: {@code data} (which the caller gives up) is
+     * queued on the committer and acknowledged at once; an error it meets later is the next
+     * write's, flush's or fsync's, and an error an earlier one met is thrown here. Returns true
+     * when it also drops the file's set-group-id bit (the first write by a caller outside its
+     * group), a change of mode the kernel does not see.
+     */
+    boolean writeBehind(Handles.Handle h, long offset, byte[] data, int len) {
+        FsException pending = h.error();
+        if (pending != null) {
+            throw pending; // kept for the flush or fsync too
+        }
+        Node n = h.node;
+        boolean drop = h.dropSetGid;
+        h.dropSetGid = false;
+        committer.writeBehind(h, ctx -> {
+            FsWriter w = ctx.writer(n.view());
+            int count = w.write(n.ino(), offset, data, 0, len);
+            if (drop) {
+                int mode = w.getattr(n.ino()).mode();
+                if ((mode & Inode.S_ISGID) != 0) {
+                    w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
+                }
+            }
+            return count;
+        }, len);
+        return drop;
+    }
+
+    /** close(2): waits for the handle's queued writes and throws the first error they met. */
+    void flush(long fh) {
+        Handles.Handle h = handles.handle(fh);
+        FsException e = h == null ? null : committer.drain(h);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */
+    void release(long fh) {
+        Node orphan = handles.release(fh);
+        if (orphan != null) {
+            ns.reclaim(orphan);
+        }
+    }
+
+    /** fsync(2): commits and syncs the store, then throws the error a write-back of the handle met. */
+    void fsync(long fh) {
+        committer.sync();
+        Handles.Handle h = handles.handle(fh);
+        FsException e = h == null ? null : h.takeError();
+        if (e != null) {
+            throw e;
+        }
+    }
+}
