@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.ForwardingStore;
 import org.hammer.core.store.Store;
-import org.hammer.core.store.StoreCheck;
-import org.hammer.core.store.StoreHeader;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
 import org.hammer.core.tid.Tid;
@@ -49,14 +48,13 @@ class CommitterStressTest {
     }
 
     /** A store whose commits fail now and then (after their work ran, as a failed commit would). */
-    static final class FailingStore implements Store {
-        private final Store store;
+    static final class FailingStore extends ForwardingStore {
         private final Random rnd;
         private final double p;
         final AtomicInteger injected = new AtomicInteger();
 
         FailingStore(Store store, long seed, double p) {
-            this.store = store;
+            super(store);
             this.rnd = new Random(seed);
             this.p = p;
         }
@@ -75,56 +73,6 @@ class CommitterStressTest {
                 }
                 return result;
             });
-        }
-
-        @Override
-        public Path dir() {
-            return store.dir();
-        }
-
-        @Override
-        public StoreHeader header() {
-            return store.header();
-        }
-
-        @Override
-        public <T> T read(Function<StoreReader, T> work) {
-            return store.read(work);
-        }
-
-        @Override
-        public <T> T readNear(Function<StoreReader, T> work) {
-            return store.readNear(work);
-        }
-
-        @Override
-        public <T> T apply(Function<StoreWriter, T> work) {
-            return store.apply(work);
-        }
-
-        @Override
-        public long lastTid() {
-            return store.lastTid();
-        }
-
-        @Override
-        public StoreCheck.Totals check(StoreCheck.Listener listener) {
-            return store.check(listener);
-        }
-
-        @Override
-        public void sync() {
-            store.sync();
-        }
-
-        @Override
-        public long usedBytes() {
-            return store.usedBytes();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 

@@ -18,9 +18,8 @@ import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsMode;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.ForwardingStore;
 import org.hammer.core.store.Store;
-import org.hammer.core.store.StoreHeader;
-import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
 import org.hammer.core.tid.Tid;
 import org.junit.jupiter.api.AfterEach;
@@ -274,13 +273,12 @@ class MirrorEngineTest {
     }
 
     /** A store whose {@code failing}-th apply fails, as a full disk would make it. */
-    private static final class RefusingStore implements Store {
-        private final Store store;
+    private static final class RefusingStore extends ForwardingStore {
         private final int failing;
         int applies;
 
         RefusingStore(Store store, int failing) {
-            this.store = store;
+            super(store);
             this.failing = failing;
         }
 
@@ -290,51 +288,6 @@ class MirrorEngineTest {
                 throw HammerException.failure(store.dir() + ": the store is full (injected)");
             }
             return store.apply(work);
-        }
-
-        @Override
-        public Path dir() {
-            return store.dir();
-        }
-
-        @Override
-        public StoreHeader header() {
-            return store.header();
-        }
-
-        @Override
-        public <T> T read(Function<StoreReader, T> work) {
-            return store.read(work);
-        }
-
-        @Override
-        public <T> T write(Function<StoreWriter, T> work) {
-            return store.write(work);
-        }
-
-        @Override
-        public long lastTid() {
-            return store.lastTid();
-        }
-
-        @Override
-        public void sync() {
-            store.sync();
-        }
-
-        @Override
-        public <T> T readNear(java.util.function.Function<org.hammer.core.store.StoreReader, T> work) {
-            return store.readNear(work);
-        }
-
-        @Override
-        public org.hammer.core.store.StoreCheck.Totals check(org.hammer.core.store.StoreCheck.Listener listener) {
-            return store.check(listener);
-        }
-
-        @Override
-        public long usedBytes() {
-            return store.usedBytes();
         }
 
         @Override
