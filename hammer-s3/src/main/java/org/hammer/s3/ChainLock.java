@@ -18,13 +18,17 @@ import org.hammer.core.HammerException;
  * change the same chain at once. It names its holder (host, pid and the process's start time,
  * command, when) and is rewritten by it every {@link #REFRESH}; a lock of a process that is gone
  * from this host (no process of that pid, or one started at another time: pids are reused), or not
- * rewritten for {@link #STALE}, is taken over. Sealed like the manifest on an encrypted chain.
+ * rewritten for {@link #STALE}, is taken over; so is one of this process that no open lock of
+ * it holds any more (a release that did not reach the bucket, then the next session of a
+ * mirror-stream). Sealed like the manifest on an encrypted chain.
  */
 final class ChainLock implements AutoCloseable {
     static final String KEY = "hammer-lock";
     static final Duration REFRESH = Duration.ofMinutes(1);
     static final Duration STALE = Duration.ofMinutes(10);
     private static final String FORMAT = "hammer-lock 1";
+    /** The tokens of the locks this process holds now: taken and not closed. */
+    private static final java.util.Set<String> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Chain chain;
     private final String token;
@@ -35,6 +39,7 @@ final class ChainLock implements AutoCloseable {
         this.chain = chain;
         this.token = token;
         this.command = command;
+        HELD.add(token);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "s3-lock");
             t.setDaemon(true);
@@ -48,6 +53,10 @@ final class ChainLock implements AutoCloseable {
         boolean gone(Instant now) {
             if (!since.plus(STALE).isAfter(now)) {
                 return true;
+            }
+            ProcessHandle me = ProcessHandle.current();
+            if (host.equals(host()) && pid == me.pid() && Math.abs(startedMillis(me) - started) <= 1000) {
+                return !HELD.contains(token); // this process's: gone unless a lock of it is open
             }
             return host.equals(host()) && ProcessHandle.of(pid)
                     .map(p -> !p.isAlive() || Math.abs(startedMillis(p) - started) > 1000).orElse(true);
@@ -128,13 +137,14 @@ final class ChainLock implements AutoCloseable {
     @Override
     public void close() {
         refresher.shutdownNow();
+        HELD.remove(token);
         try {
             Holder h = holder(chain);
             if (h != null && h.token().equals(token)) {
                 chain.bucket.delete(chain.key(KEY));
             }
         } catch (RuntimeException e) {
-            // left behind: the next run sees this process gone and takes it over
+            // left behind: the next run, of another process or of this one, takes it over
         }
     }
 
