@@ -93,20 +93,6 @@ public final class Main implements Runnable {
             "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream",
             "mirror-read-stream", "ssh-remote", "mount", "umount");
 
-    /**
-     * Commands that may move large amounts of data or run for long: they keep jnr-ffi's generated
-     * (ASM) binding of LMDB, which costs ~250 ms more to set up than its reflection proxies but
-     * makes each native call several times cheaper. Every other command is short and takes the
-     * proxies (bench/PROFILE.md §1).
-     */
-    static final Set<String> LONG_COMMANDS = Set.of(
-            "mirror-read", "mirror-write", "mirror-copy", "mirror-stream", "mirror-read-stream",
-            "mirror-verify", "mirror-prune", "ssh-remote", "mount", "cpdup", "scrub", "prune", "prune-everything",
-            "cleanup", "pfs-destroy");
-
-    /** The system property that chooses jnr-ffi's binding; read once, when jnr-ffi first loads a library. */
-    static final String ASM_PROPERTY = "jnr.ffi.asm.enabled";
-
     static final int EXIT_USAGE = 2;
     static final int EXIT_INTERNAL = 70;
 
@@ -126,36 +112,18 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StdStreams.adopt();
-        chooseNativeBinding(args);
         bindLmdbMeanwhile(commandName(args));
         System.exit(run(args));
-    }
-
-    /**
-     * Chooses jnr-ffi's binding for this process from the command named in {@code args}, before any
-     * class of lmdbjava loads: reflection proxies (cheap to set up) unless the command is one of
-     * {@link #LONG_COMMANDS}. A value the user set ({@code HAMMER_JAVA_OPTS=-Djnr.ffi.asm.enabled=...})
-     * is kept.
-     */
-    static void chooseNativeBinding(String... args) {
-        if (System.getProperty(ASM_PROPERTY) != null) {
-            return;
-        }
-        String command = commandName(args);
-        if (command == null || !LONG_COMMANDS.contains(command)) {
-            System.setProperty(ASM_PROPERTY, "false");
-        }
     }
 
     /** Commands that never open a store. */
     private static final Set<String> STORELESS = Set.of("mirror-dump", "umount");
 
     /**
-     * Binds LMDB (lmdbjava's {@code Library}: loading the native library and jnr-ffi's binding,
-     * most of a short command's start-up after picocli) on a second thread while picocli models
-     * the command on this one, for a command that opens a store. The class is named, not
-     * referenced: only the store touches lmdbjava. A failure here is met again, and reported, where
-     * the store first uses LMDB.
+     * Loads hammer's native library (LMDB's binding) on a second thread while picocli models the
+     * command on this one, for a command that opens a store. The class is named, not referenced:
+     * only the store touches the binding. A failure here is met again, and reported, where the
+     * store first uses LMDB.
      */
     static void bindLmdbMeanwhile(String command) {
         if (command == null || STORELESS.contains(command)) {
@@ -163,7 +131,7 @@ public final class Main implements Runnable {
         }
         Thread t = new Thread(() -> {
             try {
-                Class.forName("org.lmdbjava.Library", true, Main.class.getClassLoader());
+                Class.forName("org.hammer.core.lmdb.Native", true, Main.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 // reported by the store when it opens
             }

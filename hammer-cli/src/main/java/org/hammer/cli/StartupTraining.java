@@ -20,17 +20,15 @@ import java.util.stream.Stream;
  * In one JVM, with the binding a short command uses, it makes a scratch store in a temporary
  * directory and runs the short commands on it (and hammer's own help, version and usage errors),
  * so that the JVM records the classes they load (a class list for a CDS archive on JDK 17, an AOT
- * cache on JDK 25). Then it copies the native libraries lmdbjava and jffi extracted from their jars
- * into {@code NATIVE-DIR}, so that later runs load them from there instead of extracting them
- * again. Not a hammer command: {@code java ... org.hammer.cli.StartupTraining NATIVE-DIR}. Prints
+ * cache on JDK 25). Then it copies hammer's native library (with LMDB) and jffi's into
+ * {@code NATIVE-DIR}, so that later runs load them from there instead of looking for them in the
+ * jars. Not a hammer command: {@code java ... org.hammer.cli.StartupTraining NATIVE-DIR}. Prints
  * nothing unless a step fails (then one line per failure on stderr, exit 1).
  */
 public final class StartupTraining {
 
     /** The file name jffi looks for in {@code jffi.boot.library.path}. */
     static final String JFFI_FILE = "libjffi-1.2.so";
-    /** The file the launcher passes as {@code lmdbjava.native.lib}. */
-    static final String LMDB_FILE = "liblmdb.so";
 
     private final List<String> failures = new ArrayList<>();
     private final PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -43,7 +41,6 @@ public final class StartupTraining {
             System.err.println("usage: StartupTraining NATIVE-DIR");
             System.exit(2);
         }
-        Main.chooseNativeBinding("pfs-status");
         PrintStream out = System.out;
         PrintStream err = System.err;
         StartupTraining t = new StartupTraining();
@@ -112,27 +109,14 @@ public final class StartupTraining {
         }
     }
 
-    /** Copies the libraries this process loaded from extracted copies into {@code dir}. */
+    /** Copies the native libraries into {@code dir}: hammer's (as loaded) and jffi's (for the mount). */
     private void keepNativeLibraries(Path dir) throws IOException {
-        Path lmdb = null;
-        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            int at = line.indexOf('/');
-            if (at < 0) {
-                continue;
-            }
-            Path p = Path.of(line.substring(at).trim());
-            String name = p.getFileName().toString();
-            if (name.contains("lmdbjava-native-library")) {
-                lmdb = p;
-            }
-        }
         Files.createDirectories(dir);
-        if (System.getProperty("lmdbjava.native.lib") == null) {
-            if (lmdb == null || !Files.isRegularFile(lmdb)) {
-                failures.add("lmdbjava's native library is not among the files this process mapped");
-            } else {
-                try (InputStream in = Files.newInputStream(lmdb)) {
-                    place(in, dir.resolve(LMDB_FILE));
+        Path from = org.hammer.core.lmdb.Posix.nativeDirectory();
+        if (!from.equals(dir.toAbsolutePath())) {
+            for (String name : org.hammer.core.lmdb.Posix.nativeLibraries()) {
+                try (InputStream in = Files.newInputStream(from.resolve(name))) {
+                    place(in, dir.resolve(name));
                 }
             }
         }

@@ -31,10 +31,24 @@ final class StdStreams {
 
     /** Makes the descriptor the launcher handed over this process's standard output, if it did. */
     static void adopt() {
-        FileDescriptor fd = handedOver(System.getProperty(PROPERTY), ProcessHandle.current().pid());
+        String spec = System.getProperty(PROPERTY);
+        FileDescriptor fd = spec == null ? null : handedOver(spec, pid());
         if (fd != null) {
             out = fd;
             System.setOut(new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 8192), true));
+        }
+    }
+
+    /**
+     * This process's id, from {@code /proc/self} where there is one: {@code ProcessHandle} starts
+     * the JDK's process-reaper machinery (lambdas spun at run time), a few milliseconds of every
+     * command's start.
+     */
+    static long pid() {
+        try {
+            return Long.parseLong(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self")).toString());
+        } catch (java.io.IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
         }
     }
 
@@ -49,10 +63,8 @@ final class StdStreams {
                 return null;
             }
             int fd = Integer.parseInt(spec.substring(0, at));
-            // sun.nio.ch is exported to hammer by the launcher (LMDB needs it too).
-            return (FileDescriptor) Class.forName("sun.nio.ch.IOUtil").getMethod("newFD", int.class)
-                    .invoke(null, fd);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            return org.hammer.core.lmdb.Posix.fileDescriptor(fd);
+        } catch (RuntimeException | LinkageError e) {
             return null;
         }
     }

@@ -23,10 +23,18 @@ class ArchitectureTest {
             .that().resideInAPackage("org.hammer.core..")
             .should().dependOnClassesThat().resideInAPackage("org.hammer.cli..");
 
+    /** LMDB's environments, transactions, tables and cursors are the store's alone. */
     @ArchTest
     static final ArchRule onlyTheStoreTouchesLmdb = noClasses()
-            .that().resideOutsideOfPackage("org.hammer.core.store..")
-            .should().dependOnClassesThat().resideInAPackage("org.lmdbjava..");
+            .that().resideOutsideOfPackages("org.hammer.core.store..", "org.hammer.core.lmdb..")
+            .should().dependOnClassesThat().haveNameMatching("org\\.hammer\\.core\\.lmdb\\.(Env|Txn|Dbi|Cursor|LmdbException)\\b.*");
+
+    /** The store is the binding's one user of LMDB itself: the rule above is about uses that exist. */
+    @ArchTest
+    static void theStoreUsesTheBinding(JavaClasses classes) {
+        assertThat(classes.get("org.hammer.core.store.LmdbStore").getDirectDependenciesFromSelf().stream()
+                .anyMatch(d -> d.getTargetClass().getName().equals("org.hammer.core.lmdb.Env"))).isTrue();
+    }
 
     @ArchTest
     static final ArchRule onlyTheMirrorSeesProtobuf = noClasses()
@@ -66,10 +74,11 @@ class ArchitectureTest {
     /**
      * DESIGN.md §2's layers of hammer-core, each using only those below it: tid, btree, store,
      * fs (which holds the write-back engine), pfs, and the features. HammerException, in
-     * org.hammer.core itself, is below them all.
+     * org.hammer.core itself, and the native binding (LMDB and a few system calls) are below them all.
      */
     @ArchTest
     static final ArchRule coreIsLayered = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("Native").definedBy(CORE + "lmdb..")
             .layer("Base").definedBy("org.hammer.core")
             .layer("Tid").definedBy(CORE + "tid..")
             .layer("Btree").definedBy(CORE + "btree..")
@@ -86,7 +95,8 @@ class ArchitectureTest {
             .whereLayer("Btree").mayOnlyBeAccessedByLayers("Store", "Fs", "Pfs", "Features", "Front ends")
             .whereLayer("Tid").mayOnlyBeAccessedByLayers("Btree", "Store", "Fs", "Pfs", "Features", "Front ends")
             .whereLayer("Base").mayOnlyBeAccessedByLayers("Tid", "Btree", "Store", "Fs", "Pfs", "Features",
-                    "Front ends");
+                    "Front ends")
+            .whereLayer("Native").mayOnlyBeAccessedByLayers("Store", "Fs", "Pfs", "Features", "Front ends");
 
     /** Within the features layer, a feature uses another only where {@link #FEATURE_USES} says. */
     @ArchTest

@@ -159,9 +159,4 @@ class MainTest {
             assertThat(Main.NAMES.get(i)).isEqualTo(Main.COMMANDS.get(i).getAnnotation(Command.class).name());
         }
     }
-
-    @Test
-    void everyLongCommandExists() {
-        assertThat(Main.commandNames().keySet()).containsAll(Main.LONG_COMMANDS);
-    }
 }

@@ -10,12 +10,10 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.hammer.core.HammerException;
 import org.hammer.core.tid.Tid;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.DbiFlags;
-import org.lmdbjava.Env;
-import org.lmdbjava.EnvFlags;
-import org.lmdbjava.EnvInfo;
-import org.lmdbjava.Txn;
+import org.hammer.core.lmdb.Dbi;
+import org.hammer.core.lmdb.Env;
+import org.hammer.core.lmdb.LmdbException;
+import org.hammer.core.lmdb.Txn;
 
 /**
  * The LMDB environment behind a {@link Store}: DBIs {@code records}, {@code changes} and
@@ -36,10 +34,10 @@ final class LmdbStore implements Store {
 
     private final Path dir;
     private final StoreHeader header;
-    private final Env<ByteBuffer> env;
-    final Dbi<ByteBuffer> records;
-    final Dbi<ByteBuffer> changes;
-    final Dbi<ByteBuffer> meta;
+    private final Env env;
+    final Dbi records;
+    final Dbi changes;
+    final Dbi meta;
     private volatile boolean closed;
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
@@ -53,23 +51,16 @@ final class LmdbStore implements Store {
         if (!create) {
             MetaPages.check(dir);
         }
-        Env<ByteBuffer> e = null;
+        Env e = null;
         try {
-            e = Env.create()
-                    .setMapSize(header.maxSize())
-                    .setMaxDbs(4)
-                    .setMaxReaders(1024)
-                    .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
-            LmdbAssertions.install(e, dir);
+            e = Env.open(dir, header.maxSize(), 4, 1024, Env.NOTLS | Env.NOMETASYNC, message -> assertionFailed(dir, message));
             NativeFaults.install();
             // Only newfs creates the DBIs: a name missing from a damaged store must not be made anew.
-            DbiFlags[] flags = create ? new DbiFlags[] {DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY}
-                    : new DbiFlags[] {DbiFlags.MDB_UNSIGNEDKEY};
-            this.records = openDbi(e, "records", flags);
-            this.changes = openDbi(e, "changes", flags);
-            this.meta = openDbi(e, "meta", flags);
-            this.pageSize = e.stat().pageSize;
-            this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress);
+            this.records = openDbi(e, "records", create);
+            this.changes = openDbi(e, "changes", create);
+            this.meta = openDbi(e, "meta", create);
+            this.pageSize = e.pageSize();
+            this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress());
             this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
             this.env = e;
             if (!create) {
@@ -85,11 +76,25 @@ final class LmdbStore implements Store {
         }
     }
 
-    private Dbi<ByteBuffer> openDbi(Env<ByteBuffer> e, String name, DbiFlags... flags) {
+    /**
+     * LMDB checks some of its page invariants with assertions that call {@code abort()}: on a
+     * damaged page (a branch entry that leads to a page that is not a leaf, say) the JVM would die
+     * with a core dump. The binding calls this first: the damage is reported in hammer's one line
+     * and the process ends with exit status 5 before LMDB can abort. Nothing is written after that
+     * line: a write transaction in progress is simply never committed.
+     */
+    private static void assertionFailed(Path dir, String message) {
+        System.err.println("hammer: " + dir + ": store damaged: LMDB met an inconsistent page (" + message
+                + "); hammer scrub lists all damage");
+        System.err.flush();
+        Runtime.getRuntime().halt(5);
+    }
+
+    private Dbi openDbi(Env e, String name, boolean create) {
         try {
-            return e.openDbi(name, flags);
-        } catch (org.lmdbjava.LmdbNativeException ex) {
-            if (ex.getResultCode() == LmdbErrors.MDB_NOTFOUND) {
+            return e.openDbi(name, create);
+        } catch (LmdbException ex) {
+            if (ex.code() == LmdbException.NOTFOUND) {
                 throw HammerException.corrupt(dir + ": store damaged: its '" + name + "' table is missing");
             }
             throw ex;
@@ -97,14 +102,13 @@ final class LmdbStore implements Store {
     }
 
     /** hammer's tables are plain sorted tables: a flag changed by damage must not change how LMDB reads them. */
-    private void checkFlags(Env<ByteBuffer> e) {
-        try (Txn<ByteBuffer> txn = e.txnRead()) {
-            for (Dbi<ByteBuffer> d : java.util.List.of(records, changes, meta)) {
-                for (DbiFlags f : d.listFlags(txn)) {
-                    if (f != DbiFlags.MDB_UNSIGNEDKEY) {
-                        throw HammerException.corrupt(dir + ": store damaged: table '"
-                                + new String(d.getName(), java.nio.charset.StandardCharsets.UTF_8) + "' has flag " + f);
-                    }
+    private void checkFlags(Env e) {
+        try (Txn txn = e.txnRead()) {
+            for (Dbi d : java.util.List.of(records, changes, meta)) {
+                int f = d.flags(txn);
+                if (f != 0) {
+                    throw HammerException.corrupt(dir + ": store damaged: table '" + d.name() + "' has flags 0x"
+                            + Integer.toHexString(f));
                 }
             }
         }
@@ -182,7 +186,7 @@ final class LmdbStore implements Store {
     private <T> T read(Function<StoreReader, T> work, boolean neighbours) {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
+        try (Txn txn = env.txnRead()) {
             LmdbTxn t = new LmdbTxn(this, txn, false, false);
             t.checkNeighbours = neighbours;
             try {
@@ -212,7 +216,7 @@ final class LmdbStore implements Store {
     private <T> T writeTxn(Function<StoreWriter, T> work, boolean allocateTid) {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
-        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+        try (Txn txn = env.txnWrite()) {
             LmdbTxn t = new LmdbTxn(this, txn, true, allocateTid);
             T result;
             try {
@@ -238,7 +242,7 @@ final class LmdbStore implements Store {
     public StoreCheck.Totals check(StoreCheck.Listener listener) {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
+        try (Txn txn = env.txnRead()) {
             // The walks check every entry and the order of keys themselves: each damaged entry is
             // reported once, not again as the neighbour of every search that lands next to it.
             LmdbTxn reader = new LmdbTxn(this, txn, false, false);
@@ -281,8 +285,7 @@ final class LmdbStore implements Store {
 
     @Override
     public long usedBytes() {
-        EnvInfo info = env.info();
-        return (info.lastPageNumber + 1) * pageSize;
+        return (env.info().lastPageNumber() + 1) * pageSize;
     }
 
     private void checkOpen() {
@@ -300,7 +303,6 @@ final class LmdbStore implements Store {
                 }
             } finally {
                 closed = true;
-                LmdbAssertions.remove(env);
                 env.close();
             }
         }

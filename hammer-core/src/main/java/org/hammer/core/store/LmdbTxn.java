@@ -13,11 +13,9 @@ import org.hammer.core.btree.CorruptRecordException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
-import org.lmdbjava.Cursor;
-import org.lmdbjava.Dbi;
-import org.lmdbjava.GetOp;
-import org.lmdbjava.SeekOp;
-import org.lmdbjava.Txn;
+import org.hammer.core.lmdb.Cursor;
+import org.hammer.core.lmdb.Dbi;
+import org.hammer.core.lmdb.Txn;
 
 /** One LMDB transaction seen as a {@link StoreWriter} (read-only when not writable). */
 final class LmdbTxn implements StoreWriter {
@@ -57,7 +55,7 @@ final class LmdbTxn implements StoreWriter {
     private static final int MAX_KEY = 511;
 
     private final LmdbStore store;
-    private final Txn<ByteBuffer> txn;
+    private final Txn txn;
     private final boolean writable;
     /**
      * The thread that may use this write transaction now: the one that began it, or the one it
@@ -78,7 +76,7 @@ final class LmdbTxn implements StoreWriter {
     private final ByteBuffer one = scratch.one;
     private final Record.RecordCrc crc = new Record.RecordCrc();
 
-    LmdbTxn(LmdbStore store, Txn<ByteBuffer> txn, boolean writable, boolean allocateTid) {
+    LmdbTxn(LmdbStore store, Txn txn, boolean writable, boolean allocateTid) {
         this.store = store;
         this.txn = txn;
         this.writable = writable;
@@ -156,12 +154,12 @@ final class LmdbTxn implements StoreWriter {
         if (tidDirty) {
             putMeta(LmdbStore.META_TID, ByteBuffer.allocate(8).putLong(lastTid).array());
         }
-        putMeta(LmdbStore.META_SEAL, ByteBuffer.allocate(8).putLong(txn.getId()).array());
+        putMeta(LmdbStore.META_SEAL, ByteBuffer.allocate(8).putLong(txn.id()).array());
     }
 
     /** The id of the LMDB snapshot this transaction reads. */
     long snapshotId() {
-        return txn.getId();
+        return txn.id();
     }
 
     private static HammerException damaged(String what) {
@@ -250,31 +248,31 @@ final class LmdbTxn implements StoreWriter {
         checkedKey = rk;
     };
     /** Cursors kept for point lookups (never nested). Closed by {@link #close}. */
-    private Cursor<ByteBuffer> recordLookups;
-    private Cursor<ByteBuffer> metaLookups;
+    private Cursor recordLookups;
+    private Cursor metaLookups;
     /** Record cursors that scans have finished with, for the next scan (scans may nest). */
-    private final java.util.ArrayDeque<Cursor<ByteBuffer>> idleScans = new java.util.ArrayDeque<>(4);
+    private final java.util.ArrayDeque<Cursor> idleScans = new java.util.ArrayDeque<>(4);
     /** {@link #maxObj} of {@link #maxObjPfs} as this transaction has it, or -1 when not known. */
     private int maxObjPfs = -1;
     private long maxObjValue;
 
-    private Cursor<ByteBuffer> scanCursor() {
-        Cursor<ByteBuffer> c = idleScans.poll();
+    private Cursor scanCursor() {
+        Cursor c = idleScans.poll();
         return c != null ? c : store.records.openCursor(txn);
     }
 
-    private void scanDone(Cursor<ByteBuffer> c) {
+    private void scanDone(Cursor c) {
         idleScans.push(c);
     }
 
-    private Cursor<ByteBuffer> recordLookups() {
+    private Cursor recordLookups() {
         if (recordLookups == null) {
             recordLookups = store.records.openCursor(txn);
         }
         return recordLookups;
     }
 
-    private Cursor<ByteBuffer> metaLookups() {
+    private Cursor metaLookups() {
         if (metaLookups == null) {
             metaLookups = store.meta.openCursor(txn);
         }
@@ -283,7 +281,7 @@ final class LmdbTxn implements StoreWriter {
 
     /** Closes the lookup cursors; before the transaction ends (LMDB frees a write transaction's). */
     void close() {
-        for (Cursor<ByteBuffer> c; (c = idleScans.poll()) != null; ) {
+        for (Cursor c; (c = idleScans.poll()) != null; ) {
             c.close();
         }
         if (recordLookups != null) {
@@ -303,18 +301,18 @@ final class LmdbTxn implements StoreWriter {
      * damage would be stepped over in silence: the entries on both sides of the position found are
      * checked against their checksums and must lie in order around the probe.
      */
-    private boolean seek(Cursor<ByteBuffer> c, ByteBuffer probe, Check check, String table) {
+    private boolean seek(Cursor c, ByteBuffer probe, Check check, String table) {
         if (!checkNeighbours) {
-            return probe.hasRemaining() ? c.get(probe, GetOp.MDB_SET_RANGE) : c.seek(SeekOp.MDB_FIRST);
+            return probe.hasRemaining() ? c.seekRange(probe) : c.first();
         }
         if (!probe.hasRemaining()) {
-            boolean any = c.seek(SeekOp.MDB_FIRST);
+            boolean any = c.first();
             if (any) {
                 check.check(c.key(), c.val());
             }
             return any;
         }
-        boolean found = c.get(probe, GetOp.MDB_SET_RANGE);
+        boolean found = c.seekRange(probe);
         if (found) {
             check.check(c.key(), c.val());
             int order = compare(c.key(), probe);
@@ -332,7 +330,7 @@ final class LmdbTxn implements StoreWriter {
                     throw damaged(table + ": the cursor lost its place");
                 }
             }
-        } else if (c.seek(SeekOp.MDB_LAST)) {
+        } else if (c.last()) {
             check.check(c.key(), c.val());
             if (compare(c.key(), probe) >= 0) {
                 throw damaged(table + ": a search found no key at or after one that exists (keys out of order)");
@@ -347,8 +345,8 @@ final class LmdbTxn implements StoreWriter {
      * {@link #seek}, the entries on both sides of the position are checked and must lie in order
      * around the probe (the one after it only when searches check neighbours).
      */
-    private boolean seekFloor(Cursor<ByteBuffer> c, ByteBuffer probe) {
-        if (c.get(probe, GetOp.MDB_SET_RANGE)) {
+    private boolean seekFloor(Cursor c, ByteBuffer probe) {
+        if (c.seekRange(probe)) {
             int order = compare(c.key(), probe);
             if (order == 0) {
                 recordCheck.check(c.key(), c.val());
@@ -363,7 +361,7 @@ final class LmdbTxn implements StoreWriter {
             if (!c.prev()) {
                 return false;
             }
-        } else if (!c.seek(SeekOp.MDB_LAST)) {
+        } else if (!c.last()) {
             return false;
         }
         recordCheck.check(c.key(), c.val());
@@ -374,7 +372,7 @@ final class LmdbTxn implements StoreWriter {
     }
 
     /** Steps to the next entry, which must have a greater key than {@code last} (updated). */
-    private static boolean next(Cursor<ByteBuffer> c, KeyOrder last, String table) {
+    private static boolean next(Cursor c, KeyOrder last, String table) {
         if (!c.next()) {
             return false;
         }
@@ -441,10 +439,10 @@ final class LmdbTxn implements StoreWriter {
 
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
     private <T> T exact(RecordKey k, Decoder<T> decode) {
-        Cursor<ByteBuffer> c = recordLookups();
+        Cursor c = recordLookups();
         ByteBuffer probe = probe(k);
-        if (!c.get(probe, GetOp.MDB_SET_RANGE)) {
-            if (checkNeighbours && c.seek(SeekOp.MDB_LAST)) {
+        if (!c.seekRange(probe)) {
+            if (checkNeighbours && c.last()) {
                 recordCheck.check(c.key(), c.val());
                 if (compare(c.key(), probe) >= 0) {
                     throw damaged("records: a search found no key at or after one that exists (keys out of order)");
@@ -482,7 +480,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
         owned();
-        Cursor<ByteBuffer> c = recordLookups();
+        Cursor c = recordLookups();
         if (!seekFloor(c, probe(new RecordKey(pfs, obj, type, k, asOf)))) {
             return null;
         }
@@ -499,7 +497,7 @@ final class LmdbTxn implements StoreWriter {
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         owned();
         ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
-        Cursor<ByteBuffer> c = scanCursor();
+        Cursor c = scanCursor();
         try {
             boolean ok = seek(c, probe(from), recordCheck, "records");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
@@ -558,7 +556,7 @@ final class LmdbTxn implements StoreWriter {
             seek.duplicate().get(after);
             afterBytes = ByteBuffer.wrap(after);
         }
-        try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
+        try (Cursor c = store.changes.openCursor(txn)) {
             boolean ok = seek(c, seek, LmdbTxn::checkChange, "change index");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
@@ -606,10 +604,10 @@ final class LmdbTxn implements StoreWriter {
         if (pfs == maxObjPfs) {
             return maxObjValue;
         }
-        Cursor<ByteBuffer> c = recordLookups();
+        Cursor c = recordLookups();
         boolean found;
         if (pfs == 0xFFFF) {
-            found = c.seek(SeekOp.MDB_LAST);
+            found = c.last();
             if (found) {
                 recordCheck.check(c.key(), c.val());
             }
@@ -630,7 +628,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public boolean hasRecords(int pfs) {
         owned();
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+        try (Cursor c = store.records.openCursor(txn)) {
             key2.clear();
             key2.putShort((short) pfs).flip();
             if (!seek(c, key2, recordCheck, "records")) {
@@ -646,7 +644,7 @@ final class LmdbTxn implements StoreWriter {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         key.clear();
         key.put(nameBytes).flip();
-        Cursor<ByteBuffer> c = metaLookups();
+        Cursor c = metaLookups();
         if (!seek(c, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
             return null;
         }
@@ -685,7 +683,7 @@ final class LmdbTxn implements StoreWriter {
         ByteBuffer seek = key;
         seek.clear();
         seek.put(p).flip();
-        try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
+        try (Cursor c = store.meta.openCursor(txn)) {
             boolean ok = seek(c, seek, metaCheck, "meta");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {

@@ -1,12 +1,10 @@
 package org.hammer.core.store;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hammer.core.lmdb.Posix;
 
 /**
  * Keeps reads inside the data file. LMDB hands out values as pointers into its map with the size a
@@ -15,8 +13,6 @@ import java.nio.file.Path;
  * when a value lies beyond it: other processes grow the file) before a byte of it is read.
  */
 final class MapBounds {
-    private static final VarHandle ADDRESS = addressHandle();
-
     private final Path file;
     private final long base;
     private volatile long length;
@@ -27,22 +23,12 @@ final class MapBounds {
         this.length = length();
     }
 
-    private static VarHandle addressHandle() {
-        try {
-            return MethodHandles.privateLookupIn(Buffer.class, MethodHandles.lookup())
-                    .findVarHandle(Buffer.class, "address", long.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Without --add-opens java.base/java.nio the check is skipped; lmdbjava needs it anyway.
-            return null;
-        }
-    }
-
     /** True when the bytes of {@code b} (position to limit) lie inside the data file. */
     boolean contains(ByteBuffer b) {
-        if (ADDRESS == null || base == 0) {
+        if (base == 0) {
             return true;
         }
-        long start = (long) ADDRESS.get((Buffer) b) + b.position();
+        long start = Posix.address(b) + b.position();
         long end = start + b.remaining();
         if (start >= base && end <= base + length) {
             return true;

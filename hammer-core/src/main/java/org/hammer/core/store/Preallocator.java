@@ -3,7 +3,7 @@ package org.hammer.core.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import jnr.ffi.LibraryLoader;
+import org.hammer.core.lmdb.Posix;
 
 /**
  * Reserves disk blocks for the data file ahead of a store that grows fast. LMDB appends a
@@ -16,19 +16,6 @@ import jnr.ffi.LibraryLoader;
 final class Preallocator {
     static final long TRIGGER = 4L << 20;
     static final long MAX_AHEAD = 512L << 20;
-    private static final int O_WRONLY = 1;
-    private static final int O_CLOEXEC = 0x80000;
-
-    /** The libc calls used. */
-    public interface LibC {
-        int open(String path, int flags);
-
-        int fallocate(int fd, int mode, long offset, long len);
-
-        int close(int fd);
-    }
-
-    private static volatile LibC libc;
     private static volatile boolean unavailable;
 
     private final Path file;
@@ -82,30 +69,12 @@ final class Preallocator {
     }
 
     private boolean reserve(long from, long to) {
-        LibC c = lib();
-        if (c == null) {
-            return false;
-        }
-        int fd = c.open(file.toString(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0) {
-            return false;
-        }
         try {
             // A failure (no fallocate here, no space left) leaves the file as it was.
-            return c.fallocate(fd, 0, from, to - from) == 0;
-        } finally {
-            c.close(fd);
+            return Posix.fallocate(file, from, to - from) == 0;
+        } catch (LinkageError | RuntimeException e) {
+            unavailable = true;
+            return false;
         }
-    }
-
-    private static LibC lib() {
-        if (libc == null && !unavailable) {
-            try {
-                libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
-            } catch (LinkageError | RuntimeException e) {
-                unavailable = true;
-            }
-        }
-        return libc;
     }
 }

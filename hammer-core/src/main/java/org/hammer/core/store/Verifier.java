@@ -7,17 +7,15 @@ import org.hammer.core.btree.CorruptRecordException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.tid.Tid;
-import org.lmdbjava.Cursor;
-import org.lmdbjava.GetOp;
-import org.lmdbjava.SeekOp;
-import org.lmdbjava.Txn;
+import org.hammer.core.lmdb.Cursor;
+import org.hammer.core.lmdb.Txn;
 
 /** Runs a {@link StoreCheck} over one read snapshot of an {@link LmdbStore}. */
 final class Verifier {
     private static final long PROGRESS_EVERY = 8L << 20;
 
     private final LmdbStore store;
-    private final Txn<ByteBuffer> txn;
+    private final Txn txn;
     private final LmdbTxn reader;
     private final StoreCheck.Listener listener;
     private long records;
@@ -30,7 +28,7 @@ final class Verifier {
     /** The PFS whose records and changes are walked, or {@link StoreCheck#ALL_PFSES}. */
     private final int onlyPfs;
 
-    Verifier(LmdbStore store, Txn<ByteBuffer> txn, LmdbTxn reader, StoreCheck.Listener listener) {
+    Verifier(LmdbStore store, Txn txn, LmdbTxn reader, StoreCheck.Listener listener) {
         this.store = store;
         this.txn = txn;
         this.reader = reader;
@@ -80,13 +78,13 @@ final class Verifier {
      * Puts the cursor on the first key of the walk: the first of the table, or the first of the
      * one PFS walked (both tables' keys start with the PFS id, big-endian).
      */
-    private boolean first(Cursor<ByteBuffer> c) {
+    private boolean first(Cursor c) {
         if (onlyPfs == StoreCheck.ALL_PFSES) {
-            return c.seek(SeekOp.MDB_FIRST);
+            return c.first();
         }
         probe.clear();
         probe.putShort((short) onlyPfs).flip();
-        return c.get(probe, GetOp.MDB_SET_RANGE);
+        return c.seekRange(probe);
     }
 
     /** Whether a key read by a walk lies past the one PFS walked. */
@@ -96,7 +94,7 @@ final class Verifier {
     }
 
     private void records() {
-        try (Cursor<ByteBuffer> c = store.records.openCursor(txn)) {
+        try (Cursor c = store.records.openCursor(txn)) {
             byte[] prev = null;
             for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key();
@@ -146,7 +144,7 @@ final class Verifier {
     }
 
     private void changes() {
-        try (Cursor<ByteBuffer> c = store.changes.openCursor(txn)) {
+        try (Cursor c = store.changes.openCursor(txn)) {
             for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key().duplicate();
                 if (past(kb)) {
@@ -207,8 +205,8 @@ final class Verifier {
     }
 
     private void meta() {
-        try (Cursor<ByteBuffer> c = store.meta.openCursor(txn)) {
-            for (boolean ok = c.seek(SeekOp.MDB_FIRST); ok; ok = c.next()) {
+        try (Cursor c = store.meta.openCursor(txn)) {
+            for (boolean ok = c.first(); ok; ok = c.next()) {
                 metaEntries++;
                 ByteBuffer kb = c.key();
                 if (kb.remaining() > 511) {

@@ -1,7 +1,7 @@
 /**
- * The store: one LMDB environment per HAMMER filesystem. The only package that imports
- * {@code org.lmdbjava}. Every DBI is opened with {@code MDB_UNSIGNEDKEY} and the environment with
- * {@code MDB_NOTLS}, so read transactions may move between threads and several processes may
+ * The store: one LMDB environment per HAMMER filesystem. The only package that uses
+ * {@code org.hammer.core.lmdb}. Every table keeps LMDB's own key order (bytes, unsigned) and the
+ * environment runs with {@code MDB_NOTLS}, so read transactions may move between threads and several processes may
  * share a store; one process opens a store's environment once ({@code StoreRegistry}).
  *
  * <p>Durability: the environment runs with {@code MDB_NOMETASYNC} (one flush per commit instead
@@ -20,7 +20,7 @@
  * reported (CORRUPT, exit 5) instead of read as zeros or stepped over. The data file is checked
  * before it is mapped ({@code MetaPages}), values are kept inside the file ({@code MapBounds}),
  * LMDB's own assertions end the process with exit 5 instead of an abort
- * ({@code LmdbAssertions}), and only {@code newfs} creates an environment or its tables.
+ * ({@code LmdbStore#assertionFailed}), and only {@code newfs} creates an environment or its tables.
  *
  * <p><b>Threads.</b> LMDB ties a write transaction to a thread for two reasons (lmdb.h, "Caveats"
  * and {@code mdb_txn_begin}): {@code mdb_txn_begin} takes the environment's writer lock, a

@@ -1,0 +1,101 @@
+package org.hammer.core.lmdb;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * An LMDB environment: one data file and its lock file in a directory. Opened once per process
+ * (closing a second handle on the same files would drop the first one's locks).
+ */
+public final class Env implements AutoCloseable {
+    /** Read transactions are not tied to threads (mdb_env_open). */
+    public static final int NOTLS = 0x200000;
+    /** One flush per commit instead of two; integrity kept, the last commit may be lost in a crash. */
+    public static final int NOMETASYNC = 0x40000;
+
+    private final Path dir;
+    private volatile long ptr;
+
+    private Env(Path dir, long ptr) {
+        this.dir = dir;
+        this.ptr = ptr;
+    }
+
+    /**
+     * Opens the environment in {@code dir} (created when missing), mapped at {@code mapSize} bytes.
+     * {@code onAssert} hears of an LMDB assertion failure before LMDB aborts the process.
+     */
+    public static Env open(Path dir, long mapSize, int maxDbs, int maxReaders, int flags, Consumer<String> onAssert) {
+        long p = Native.envOpen(dir.toString(), mapSize, maxDbs, maxReaders, flags, 0664);
+        if (onAssert != null) {
+            Native.ASSERT_HANDLERS.put(p, onAssert);
+        }
+        return new Env(dir, p);
+    }
+
+    long live() {
+        long p = ptr;
+        if (p == 0) {
+            throw new IllegalStateException("LMDB environment " + dir + " is closed");
+        }
+        return p;
+    }
+
+    /**
+     * Opens the named table. An existing one is opened in a read transaction, so opening never
+     * waits for another process's writer; {@code create} makes a missing one in a write
+     * transaction. A missing table without {@code create} is {@link LmdbException#NOTFOUND}.
+     */
+    public Dbi openDbi(String name, boolean create) {
+        final int mdbCreate = 0x40000;
+        try (Txn t = create ? txnWrite() : txnRead()) {
+            int h = Native.dbiOpen(t.live(), name, create ? mdbCreate : 0);
+            t.commit();
+            return new Dbi(name, h);
+        }
+    }
+
+    public Txn txnRead() {
+        return new Txn(Native.txnBegin(live(), true), true);
+    }
+
+    /** Begins a write transaction: waits for the environment's writer lock, on this thread. */
+    public Txn txnWrite() {
+        return new Txn(Native.txnBegin(live(), false), false);
+    }
+
+    public int pageSize() {
+        return Native.envPageSize(live());
+    }
+
+    /** What {@code mdb_env_info} says. */
+    public record Info(long mapAddress, long mapSize, long lastPageNumber, long lastTxnId, int maxReaders,
+            int numReaders) {
+    }
+
+    public Info info() {
+        long[] v = new long[6];
+        Native.envInfo(live(), v);
+        return new Info(v[0], v[1], v[2], v[3], (int) v[4], (int) v[5]);
+    }
+
+    /** Clears the reader slots of processes that died; returns how many. */
+    public int readerCheck() {
+        return Native.readerCheck(live());
+    }
+
+    public void sync(boolean force) {
+        Native.envSync(live(), force);
+    }
+
+    /** Closes the environment; every transaction must have ended. */
+    @Override
+    public synchronized void close() {
+        long p = ptr;
+        if (p != 0) {
+            ptr = 0;
+            Native.envClose(p);
+            Native.ASSERT_HANDLERS.remove(p);
+        }
+    }
+}

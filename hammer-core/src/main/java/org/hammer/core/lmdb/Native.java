@@ -1,0 +1,199 @@
+package org.hammer.core.lmdb;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The JNI functions of {@code libhammer-native.so} (src/main/native/hammer_native.c), and how that
+ * library is found: {@code -Dhammer.native.dir=DIR}, else beside this class when the classes are a
+ * directory (the build), else extracted from the jar once into the user's cache directory (or a
+ * private directory under the temporary one), named by the jar entry's CRC so that a new build
+ * never meets an old library. LMDB itself ({@code liblmdb.so}, LMDB 0.9.33 as the lmdbjava project
+ * builds it) lies beside it and is found through the library's run path.
+ */
+final class Native {
+    static final String LIBRARY = "libhammer-native.so";
+    static final String LMDB = "liblmdb.so";
+
+    /** The directory the library was loaded from. */
+    static final Path DIRECTORY;
+
+    static {
+        DIRECTORY = load();
+    }
+
+    private Native() {
+    }
+
+    private static Path load() {
+        String dir = System.getProperty("hammer.native.dir");
+        try {
+            Path lib = (dir != null ? Path.of(dir, LIBRARY) : locate()).toAbsolutePath();
+            System.load(lib.toString());
+            return lib.getParent();
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            throw new UnsatisfiedLinkError("hammer's native library could not be loaded: " + e);
+        }
+    }
+
+    private static Path locate() throws IOException, URISyntaxException {
+        URL url = Native.class.getResource("native/" + LIBRARY);
+        if (url == null) {
+            throw new IOException("native/" + LIBRARY + " is not among the classes of " + Native.class.getName());
+        }
+        if (url.getProtocol().equals("file")) {
+            return Path.of(url.toURI());
+        }
+        URLConnection c = url.openConnection();
+        long crc = c instanceof JarURLConnection j && j.getJarEntry() != null ? j.getJarEntry().getCrc() : -1;
+        String key = Long.toHexString(crc) + "-" + Long.toHexString(c.getContentLengthLong());
+        for (Path base : cacheDirs()) {
+            try {
+                Path d = base.resolve("native-" + key);
+                Path lib = d.resolve(LIBRARY);
+                if (crc != -1 && Files.isRegularFile(lib) && Files.isRegularFile(d.resolve(LMDB))) {
+                    return lib;
+                }
+                Files.createDirectories(d);
+                extract(LMDB, d);
+                extract(LIBRARY, d);
+                return lib;
+            } catch (IOException e) {
+                // the next place
+            }
+        }
+        throw new IOException("no writable directory to extract " + LIBRARY + " into");
+    }
+
+    private static Iterable<Path> cacheDirs() throws IOException {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        String home = System.getProperty("user.home");
+        java.util.List<Path> dirs = new java.util.ArrayList<>(2);
+        if (xdg != null && !xdg.isEmpty()) {
+            dirs.add(Path.of(xdg, "hammer"));
+        } else if (home != null && !home.isEmpty() && !home.equals("?")) {
+            dirs.add(Path.of(home, ".cache", "hammer"));
+        }
+        // Under the shared temporary directory only a directory of this user's, closed to others.
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "hammer-" + System.getProperty("user.name"));
+        try {
+            Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // checked below
+        }
+        if (Files.getOwner(tmp).getName().equals(System.getProperty("user.name"))
+                && Files.getPosixFilePermissions(tmp).equals(PosixFilePermissions.fromString("rwx------"))) {
+            dirs.add(tmp);
+        } else if (dirs.isEmpty()) {
+            throw new AccessDeniedException(tmp + " is not this user's own");
+        }
+        return dirs;
+    }
+
+    /** Copies resource {@code name} into {@code dir} under a temporary name, then renames it. */
+    private static void extract(String name, Path dir) throws IOException {
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        try (InputStream in = Native.class.getResourceAsStream("native/" + name)) {
+            if (in == null) {
+                throw new IOException("native/" + name + " missing");
+            }
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    // ---- called from native code ----
+
+    /** Handlers of LMDB assertion failures, by environment pointer. */
+    static final Map<Long, Consumer<String>> ASSERT_HANDLERS = new ConcurrentHashMap<>();
+    /** What a chained fault handler calls: signal number, fault address. */
+    static volatile Posix.FaultListener faultListener;
+
+    static void assertFailed(long env, String message) {
+        Consumer<String> h = ASSERT_HANDLERS.get(env);
+        if (h != null) {
+            h.accept(message);
+        }
+    }
+
+    static void faulted(int signal, long address) {
+        Posix.FaultListener l = faultListener;
+        if (l != null) {
+            l.faulted(signal, address);
+        }
+    }
+
+    // ---- LMDB ----
+
+    static native long envOpen(String path, long mapSize, int maxDbs, int maxReaders, int flags, int mode);
+
+    static native void envClose(long env);
+
+    static native void envSync(long env, boolean force);
+
+    static native int envPageSize(long env);
+
+    static native void envInfo(long env, long[] out);
+
+    static native int readerCheck(long env);
+
+    static native long txnBegin(long env, boolean readOnly);
+
+    static native long txnId(long txn);
+
+    static native void txnCommit(long txn);
+
+    static native void txnAbort(long txn);
+
+    static native int dbiOpen(long txn, String name, int flags);
+
+    static native int dbiFlags(long txn, int dbi);
+
+    static native boolean get(long txn, int dbi, ByteBuffer key, int kpos, int klen, ByteBuffer out);
+
+    static native void put(long txn, int dbi, ByteBuffer key, int kpos, int klen, ByteBuffer val, int vpos, int vlen,
+            int flags);
+
+    static native void reserve(long txn, int dbi, ByteBuffer key, int kpos, int klen, int size, int flags,
+            ByteBuffer out);
+
+    static native boolean del(long txn, int dbi, ByteBuffer key, int kpos, int klen);
+
+    static native long cursorOpen(long txn, int dbi);
+
+    static native void cursorClose(long cursor);
+
+    static native boolean cursorGet(long cursor, int op, ByteBuffer key, int kpos, int klen, ByteBuffer outKey,
+            ByteBuffer outVal);
+
+    static native String strerror(int rc);
+
+    /** A direct buffer of no bytes, for a cursor or transaction to point at values. */
+    static native ByteBuffer emptyBuffer();
+
+    static native long address(ByteBuffer direct);
+
+    // ---- system calls ----
+
+    static native int fallocate(String path, long offset, long length);
+
+    static native FileDescriptor fileDescriptor(int fd);
+
+    static native int chainFaultHandler();
+}

@@ -1,0 +1,68 @@
+package org.hammer.core.lmdb;
+
+import java.io.FileDescriptor;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/** The few system calls hammer needs that the JDK does not offer, from hammer's native library. */
+public final class Posix {
+    private static volatile boolean faultHandlerChained;
+
+    private Posix() {
+    }
+
+    /** Hears of a segmentation fault or bus error the JVM does not handle itself. */
+    public interface FaultListener {
+        void faulted(int signal, long address);
+    }
+
+    /**
+     * Allocates the file's blocks from {@code offset} for {@code length} bytes (fallocate(2), mode 0:
+     * the file only grows). Returns 0 or the errno.
+     */
+    public static int fallocate(Path file, long offset, long length) {
+        return Native.fallocate(file.toString(), offset, length);
+    }
+
+    /** A FileDescriptor for descriptor {@code fd}, which this process already has open. */
+    public static FileDescriptor fileDescriptor(int fd) {
+        return Native.fileDescriptor(fd);
+    }
+
+    /**
+     * The directory hammer's native library was loaded from, with LMDB beside it: a process given
+     * {@code -Dhammer.native.dir} of a copy of it loads it without looking further.
+     */
+    public static Path nativeDirectory() {
+        return Native.DIRECTORY;
+    }
+
+    /** The file names of the native libraries in {@link #nativeDirectory}. */
+    public static java.util.List<String> nativeLibraries() {
+        return java.util.List.of(Native.LMDB, Native.LIBRARY);
+    }
+
+    /** The address of a direct buffer's first byte (capacity 0: any). */
+    public static long address(ByteBuffer direct) {
+        return Native.address(direct);
+    }
+
+    /**
+     * Tells {@code listener} of segmentation faults and bus errors that the JVM does not handle
+     * itself, once per process. Only when the JVM runs with its signal-chaining library
+     * ({@code libjsig.so}) preloaded, which keeps the JVM's handlers first; otherwise nothing is
+     * installed and false returned.
+     */
+    public static synchronized boolean chainFaultHandler(FaultListener listener) {
+        if (faultHandlerChained) {
+            return true;
+        }
+        String preload = System.getenv("LD_PRELOAD");
+        if (preload == null || !preload.contains("libjsig")) {
+            return false;
+        }
+        Native.faultListener = listener;
+        faultHandlerChained = Native.chainFaultHandler() == 0;
+        return faultHandlerChained;
+    }
+}
