@@ -14,16 +14,23 @@ final class Failures implements IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult result) {
-        PrintWriter err = cmd.getErr();
+        return report(ex, cmd.getParent() == null ? null : cmd.getCommandName(), Main.verbosity(result), cmd.getErr());
+    }
+
+    /**
+     * Reports {@code ex}, a failure of command {@code name} (null: hammer itself), on {@code err};
+     * returns the exit code.
+     */
+    static int report(Exception ex, String name, int verbosity, PrintWriter err) {
         int code;
         if (ex instanceof HammerException hammer) {
-            err.println("hammer: " + prefix(cmd, hammer.getMessage()) + hammer.getMessage());
+            err.println("hammer: " + prefix(name, hammer.getMessage()) + hammer.getMessage());
             code = hammer.kind().exitCode();
         } else {
-            err.println("hammer: " + cmd.getCommandName() + ": internal error: " + ex);
+            err.println("hammer: " + (name == null ? "hammer" : name) + ": internal error: " + ex);
             code = Main.EXIT_INTERNAL;
         }
-        if (Main.verbosity(result) > 0) {
+        if (verbosity > 0) {
             ex.printStackTrace(err);
         }
         err.flush();
@@ -35,10 +42,13 @@ final class Failures implements IExecutionExceptionHandler {
      * gives) and for a message that already starts with the command's name.
      */
     static String prefix(CommandLine cmd, String message) {
-        if (cmd.getParent() == null) {
+        return prefix(cmd.getParent() == null ? null : cmd.getCommandName(), message);
+    }
+
+    static String prefix(String name, String message) {
+        if (name == null) {
             return "";
         }
-        String name = cmd.getCommandName();
         if (message != null && (message.startsWith(name + ":") || message.startsWith(name + " "))) {
             return "";
         }

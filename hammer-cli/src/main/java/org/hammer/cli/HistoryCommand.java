@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.hammer.core.history.History;
 import org.hammer.core.history.Located;
 import org.hammer.core.history.Locator;
@@ -16,10 +15,8 @@ import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code history}: the TIDs at which each file changed (HAMMER.md §1.10). */
 @Command(name = "history", description = {
@@ -28,19 +25,18 @@ import picocli.CommandLine.Spec;
             + "name@@0x<tid> names the file that had that name at that TID.",
     "hammer(8)'s history@OFFSET[,LENGTH] is history --offset OFFSET [--length LENGTH]: with -v, LENGTH bytes "
             + "(default 32) of the file at OFFSET are printed under each version, as of that version."})
-public final class HistoryCommand implements Callable<Integer> {
+public final class HistoryCommand extends ShortCommand {
     /** hammer(8)'s history time format, in local time. */
     static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss", Locale.US).withZone(ZoneId.systemDefault());
 
-    @Spec
-    private CommandSpec spec;
+    private static final int DEFAULT_LENGTH = 32;
 
     @Option(names = "--offset", paramLabel = "OFFSET",
             description = "With -v, print the file's data at OFFSET as of each version (hammer(8)'s history@OFFSET).")
     private Long offset;
 
-    @Option(names = "--length", paramLabel = "LENGTH", defaultValue = "32",
+    @Option(names = "--length", paramLabel = "LENGTH", defaultValue = "" + DEFAULT_LENGTH,
             description = "How many bytes --offset prints (default ${DEFAULT-VALUE}; history@OFFSET,LENGTH).")
     private int length;
 
@@ -48,13 +44,23 @@ public final class HistoryCommand implements Callable<Integer> {
     private List<String> paths;
 
     @Override
+    boolean plain(List<String> args) {
+        if (args.isEmpty() || !args.stream().allMatch(ShortCommand::value)) {
+            return false;
+        }
+        paths = new java.util.ArrayList<>(args);
+        length = DEFAULT_LENGTH;
+        return true;
+    }
+
+    @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (offset != null && (offset < 0 || length < 0)) {
             throw org.hammer.core.HammerException.usage("history@" + offset + "," + length
                     + ": offset and length must not be negative");
         }
-        boolean dump = offset != null && Main.verbosity(spec.root().commandLine().getParseResult()) > 0;
+        boolean dump = offset != null && verbosity() > 0;
         for (String arg : paths) {
             Locator.Arg a = Locator.Arg.parse(arg);
             try (PfsPath p = PfsPath.resolve(a.base())) {

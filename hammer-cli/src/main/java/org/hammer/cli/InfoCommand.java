@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
@@ -20,30 +19,35 @@ import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreHeader;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hammer info}: what a store is and which PFSes it holds (HAMMER.md §1.10). */
 @Command(name = "info",
         description = {"Print what a store is and which PFSes it holds.",
             "For the store each PATH lies in: label, fs uuid, format version, used bytes, newest TID, and a "
                     + "table of its PFSes with mode, number of snapshots and mount points."})
-final class InfoCommand implements Callable<Integer> {
+final class InfoCommand extends ShortCommand {
 
     static final String TABLE_HEADER = "PFS ID  Mode    Snaps  Mounted on";
-
-    @Spec
-    private CommandSpec spec;
-
 
     @Parameters(arity = "0..*", paramLabel = "PATH",
             description = "Paths in stores or mounts. Default: every mounted store, else the current directory.")
     private List<String> paths = new ArrayList<>();
 
     @Override
+    boolean plain(List<String> args) {
+        for (String a : args) {
+            if (!value(a)) {
+                return false;
+            }
+        }
+        paths = new ArrayList<>(args);
+        return true;
+    }
+
+    @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Set<Path> printed = new LinkedHashSet<>();
         for (String arg : targets()) {
             try (PfsPath p = PfsPath.resolve(arg)) {

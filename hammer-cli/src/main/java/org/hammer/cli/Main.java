@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.hammer.core.HammerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,32 +111,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StdStreams.adopt();
-        bindLmdbMeanwhile(commandName(args));
         System.exit(run(args));
-    }
-
-    /** Commands that never open a store. */
-    private static final Set<String> STORELESS = Set.of("mirror-dump", "umount");
-
-    /**
-     * Loads hammer's native library (LMDB's binding) on a second thread while picocli models the
-     * command on this one, for a command that opens a store. The class is named, not referenced:
-     * only the store touches the binding. A failure here is met again, and reported, where the
-     * store first uses LMDB.
-     */
-    static void bindLmdbMeanwhile(String command) {
-        if (command == null || STORELESS.contains(command)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            try {
-                Class.forName("org.hammer.core.lmdb.Native", true, Main.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-                // reported by the store when it opens
-            }
-        }, "hammer-bind-lmdb");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** The command {@code args} name (after hammer's own leading options), or null. */
@@ -178,6 +152,10 @@ public final class Main implements Runnable {
             String[] reordered = LeadingOptions.reorder(args, names.keySet());
             String only = commandName(names, reordered);
             CommandLine cmd;
+            Integer quick = full || only == null ? null : ShortCommand.run(reordered, out, err);
+            if (quick != null) {
+                return quick;
+            }
             if (only != null) {
                 cmd = commandLine(out, err, List.of(names.get(only)));
             } else if (full) {

@@ -1,17 +1,14 @@
 package org.hammer.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.hammer.core.mirror.MirrorLink;
 import org.hammer.core.mirror.MirrorOptions;
 import org.hammer.core.mirror.MirrorStats;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code mirror-copy}: brings a slave up to date with its source, two-way, in one run. */
 @Command(name = "mirror-copy", description = {
@@ -23,10 +20,7 @@ import picocli.CommandLine.Spec;
     "When standard error is a terminal, a progress line (records and bytes, rate, share done and time left, "
             + "from the count of changes the source has to send) is redrawn on it, unless -q; -v prints a line "
             + "per batch."})
-final class MirrorCopyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class MirrorCopyCommand extends ShortCommand {
     @Mixin
     MirrorOptionsMixin options;
 
@@ -66,11 +60,39 @@ final class MirrorCopyCommand implements Callable<Integer> {
             description = "The slave PFS, local or [user@]host:path, or a chain s3://BUCKET/PREFIX to upload to.")
     String dst;
 
+    /** {@code [-q] [-y] SRC DST}, both local or [user@]host:path. */
+    @Override
+    boolean plain(java.util.List<String> args) {
+        MirrorOptionsMixin m = new MirrorOptionsMixin();
+        java.util.List<String> values = new java.util.ArrayList<>(2);
+        for (String a : args) {
+            if (a.equals("-q")) {
+                m.quiet = true;
+            } else if (a.equals("-y")) {
+                m.yes = true;
+            } else if (value(a) && !org.hammer.s3.S3Url.is(a)) {
+                values.add(a);
+            } else {
+                return false;
+            }
+        }
+        if (values.size() != 2) {
+            return false;
+        }
+        options = m;
+        reader = new ReaderOptionsMixin();
+        remote = new RemoteOptionsMixin();
+        s3 = new S3OptionsMixin();
+        src = values.get(0);
+        dst = values.get(1);
+        return true;
+    }
+
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         ProgressLine line = ProgressLine.of(err, options.quiet);
-        MirrorOptions o = options.toOptions(Main.verbosity(spec.root().commandLine().getParseResult()),
+        MirrorOptions o = options.toOptions(verbosity(),
                 LogStream.to(err, line), reader).withTwoWay(true);
         java.time.Duration every = S3OptionsMixin.baseEvery(baseEvery, dst);
         if (org.hammer.s3.S3Url.is(src) || org.hammer.s3.S3Url.is(dst)) {

@@ -3,15 +3,12 @@ package org.hammer.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.hammer.core.HammerException;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hammer pfs-status}: prints the status block of PFSes (HAMMER.md §1.3). */
 @Command(name = "pfs-status",
@@ -20,11 +17,7 @@ import picocli.CommandLine.Spec;
                     + "directory, prune-min and mode. For a slave, also the resume cursor of an interrupted "
                     + "mirror and how far it lags behind its master when the master is in the same store or a "
                     + "mounted one."})
-final class PfsStatusCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
+final class PfsStatusCommand extends ShortCommand {
 
     @picocli.CommandLine.Mixin
     S3OptionsMixin s3;
@@ -35,8 +28,20 @@ final class PfsStatusCommand implements Callable<Integer> {
     private List<String> paths = new ArrayList<>();
 
     @Override
+    boolean plain(List<String> args) {
+        for (String a : args) {
+            if (!value(a) || org.hammer.s3.S3Url.is(a)) {
+                return false;
+            }
+        }
+        s3 = new S3OptionsMixin();
+        paths = new ArrayList<>(args);
+        return true;
+    }
+
+    @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (String path : paths.isEmpty() ? List.of(".") : paths) {
             if (org.hammer.s3.S3Url.is(path)) {
                 S3Commands.status(path, s3, out);

@@ -4,30 +4,35 @@ import java.io.PrintWriter;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.snapshot.Snapshot;
 import org.hammer.core.snapshot.Snapshots;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code snapls}: list the snapshots of a PFS (HAMMER.md §3.4). */
 @Command(name = "snapls", description = {"List the snapshots recorded in the PFS holding PATH (default: .)."})
-public final class SnaplsCommand implements Callable<Integer> {
+public final class SnaplsCommand extends ShortCommand {
     static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.US);
-
-    @Spec
-    private CommandSpec spec;
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Paths in PFSes.")
     private List<String> paths = List.of(".");
 
     @Override
+    boolean plain(List<String> args) {
+        if (!args.stream().allMatch(ShortCommand::value)) {
+            return false;
+        }
+        if (!args.isEmpty()) {
+            paths = List.copyOf(args);
+        }
+        return true;
+    }
+
+    @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         for (String path : paths) {
             try (PfsPath p = PfsPath.resolve(path)) {
                 List<Snapshot> snaps = p.store().read(r -> Snapshots.list(r, p.pfs()));

@@ -1,15 +1,12 @@
 package org.hammer.cli;
 
-import java.util.concurrent.Callable;
 import org.hammer.core.HammerException;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.tid.Tid;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hammer synctid}: makes the store durable and prints the PFS's sync-end-tid (HAMMER.md §1.10). */
 @Command(name = "synctid",
@@ -17,11 +14,7 @@ import picocli.CommandLine.Spec;
             "Prints the sync-end-tid of the PFS that PATH lies in, as 0x and 16 hex digits: a master's newest "
                     + "committed TID, a slave's sync point. It does not create a snapshot; the TID stays usable "
                     + "for as-of access for the PFS's prune-min window."})
-final class SynctidCommand implements Callable<Integer> {
-
-    @Spec
-    private CommandSpec spec;
-
+final class SynctidCommand extends ShortCommand {
 
     @Parameters(index = "0", paramLabel = "PATH", description = "A path in the PFS.")
     private String path;
@@ -29,6 +22,16 @@ final class SynctidCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "quick",
             description = "Accepted for compatibility with hammer(8); one flush is all a store needs.")
     private String quick;
+
+    @Override
+    boolean plain(java.util.List<String> args) {
+        if (args.isEmpty() || args.size() > 2 || !args.stream().allMatch(ShortCommand::value)) {
+            return false;
+        }
+        path = args.get(0);
+        quick = args.size() > 1 ? args.get(1) : null;
+        return true;
+    }
 
     @Override
     public Integer call() {
@@ -41,7 +44,7 @@ final class SynctidCommand implements Callable<Integer> {
                 PfsConfig c = PfsTable.get(r, p.pfs());
                 return PfsTable.syncEndTid(r, c);
             });
-            spec.commandLine().getOut().println(Tid.format(tid));
+            out().println(Tid.format(tid));
         } catch (HammerException e) {
             throw Failure.about(path, e);
         }
