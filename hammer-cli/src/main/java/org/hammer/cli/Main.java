@@ -152,6 +152,7 @@ public final class Main implements Runnable {
             String[] reordered = LeadingOptions.reorder(args, names.keySet());
             String only = commandName(names, reordered);
             CommandLine cmd;
+            String help;
             Integer quick = full || only == null ? null : ShortCommand.run(reordered, out, err);
             if (quick != null) {
                 return quick;
@@ -165,6 +166,10 @@ public final class Main implements Runnable {
                     out.println(line);
                 }
                 return 0;
+            } else if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))
+                    && (help = renderedHelp()) != null) {
+                out.print(help); // as picocli renders it, made by the start-up training
+                return 0;
             } else {
                 cmd = listing(out, err);
             }
@@ -173,6 +178,41 @@ public final class Main implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /** The system property that names the file of hammer's usage help as picocli renders it. */
+    static final String HELP_PROPERTY = "hammer.help";
+
+    /**
+     * hammer's own usage help, as picocli renders it where there is no terminal (no colours, the
+     * default width), from the file the start-up training wrote ({@link #HELP_PROPERTY}, passed by
+     * the launcher): picocli's rendering costs a command ~150 ms. Null where picocli could render
+     * it otherwise (a terminal, picocli's own settings) or the file cannot be read.
+     */
+    static String renderedHelp() {
+        String file = System.getProperty(HELP_PROPERTY);
+        if (file == null || System.console() != null) {
+            return null;
+        }
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("picocli.")) {
+                return null;
+            }
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** hammer's usage help as picocli renders it, to a writer that is no terminal. */
+    static String helpAsPicocliRendersIt() {
+        java.io.StringWriter text = new java.io.StringWriter();
+        PrintWriter w = new PrintWriter(text, true);
+        listing(w, w).execute("--help");
+        w.flush();
+        return text.toString();
     }
 
     /** The full model of hammer and every command, for help, completion and the man page. */

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  */
 public final class StartupTraining {
 
+    /** The file of hammer's usage help, beside NATIVE-DIR. */
+    static final String HELP_FILE = "help.txt";
+
     /** The file name jffi looks for in {@code jffi.boot.library.path}. */
     static final String JFFI_FILE = "libjffi-1.2.so";
 
@@ -56,6 +59,11 @@ public final class StartupTraining {
             delete(scratch);
         }
         t.keepNativeLibraries(Path.of(args[0]));
+        // hammer --help as picocli renders it, for the launcher to pass on (Main.renderedHelp)
+        try (InputStream in = new java.io.ByteArrayInputStream(
+                Main.helpAsPicocliRendersIt().getBytes(StandardCharsets.UTF_8))) {
+            place(in, Path.of(args[0]).resolveSibling(HELP_FILE));
+        }
         for (String f : t.failures) {
             System.err.println("hammer start-up training: " + f);
         }

@@ -159,4 +159,33 @@ class MainTest {
             assertThat(Main.NAMES.get(i)).isEqualTo(Main.COMMANDS.get(i).getAnnotation(Command.class).name());
         }
     }
+
+    @Test
+    void theRenderedHelpIsPicoclisAndIsServedOnlyFromItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "--help");
+        assertThat(Main.helpAsPicocliRendersIt()).isEqualTo(out.toString()).contains("Usage: hammer");
+        java.nio.file.Path file = dir.resolve("help.txt");
+        java.nio.file.Files.writeString(file, "rendered\n");
+        String before = System.getProperty(Main.HELP_PROPERTY);
+        System.setProperty(Main.HELP_PROPERTY, file.toString());
+        try {
+            for (String h : new String[] {"--help", "-h"}) {
+                StringWriter o = new StringWriter();
+                assertThat(Main.run(new PrintWriter(o, true), new PrintWriter(err, true), h)).isZero();
+                assertThat(o.toString()).isEqualTo("rendered\n");
+            }
+            StringWriter o = new StringWriter();
+            Main.run(new PrintWriter(o, true), new PrintWriter(err, true), "pfs-status", "--help");
+            assertThat(o.toString()).startsWith("Usage: hammer pfs-status");
+            java.nio.file.Files.delete(file);
+            assertThat(Main.renderedHelp()).isNull();
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.HELP_PROPERTY);
+            } else {
+                System.setProperty(Main.HELP_PROPERTY, before);
+            }
+        }
+    }
 }

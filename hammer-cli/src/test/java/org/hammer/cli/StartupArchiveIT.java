@@ -85,7 +85,7 @@ class StartupArchiveIT {
         List<String> seen = new ArrayList<>();
         for (String[] args : new String[][] {{"--version"}, {"newfs", "-L", "X", store}, {"pfs-master", store + "/pfs/m"},
             {"pfs-status", store + "/pfs/m"}, {"synctid", store + "/pfs/m"}, {"pfs-status", store + "/pfs/none"},
-            {"no-such-command"}}) {
+            {"no-such-command"}, {"--help"}}) {
             CliResult r = hammer.run(args);
             seen.add(String.join(" ", args).replace(store, "STORE") + " -> " + r.exitCode() + "\n"
                     + r.stdout().replace(store, "STORE").replaceAll("(?m)^(\\s*(fs-uuid|shared-uuid|unique-uuid|"
@@ -157,7 +157,11 @@ class StartupArchiveIT {
         assertThat(reference.get(3)).contains("-> 0", "PFS#1 {", "operating as a MASTER");
         assertThat(reference.get(5)).contains("-> 4");
         assertThat(reference.get(6)).contains("-> 2", "usage: hammer");
+        assertThat(reference.get(7)).contains("-> 0", "Usage: hammer", "pfs-status");
         assertThat(archive.resolveSibling("native/liblmdb.so")).isRegularFile();
+        assertThat(archive.resolveSibling("native/libhammer-native.so")).isRegularFile();
+        // hammer --help comes from the training's rendering now, the same text as picocli's above
+        assertThat(archive.resolveSibling("help.txt")).isRegularFile();
         assertThat(mapsArchive(hammer)).as("the archive is used").isTrue();
     }
 
