@@ -64,7 +64,7 @@ final class CpdupCommand implements Callable<Integer> {
                 out.flush();
                 err.println("hammer: cpdup " + failure);
                 err.flush();
-            }, p -> line.show(progressText(p)));
+            }, p -> line.show(() -> progressText(p)));
         } finally {
             line.clear();
         }

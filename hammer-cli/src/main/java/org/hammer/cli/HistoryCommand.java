@@ -1,11 +1,7 @@
 package org.hammer.cli;
 
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import org.hammer.core.history.History;
 import org.hammer.core.history.Located;
 import org.hammer.core.history.Locator;
@@ -26,9 +22,6 @@ import picocli.CommandLine.Parameters;
     "hammer(8)'s history@OFFSET[,LENGTH] is history --offset OFFSET [--length LENGTH]: with -v, LENGTH bytes "
             + "(default 32) of the file at OFFSET are printed under each version, as of that version."})
 public final class HistoryCommand extends ShortCommand {
-    /** hammer(8)'s history time format, in local time. */
-    static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss", Locale.US).withZone(ZoneId.systemDefault());
 
     private static final int DEFAULT_LENGTH = 32;
 
@@ -66,9 +59,9 @@ public final class HistoryCommand extends ShortCommand {
             try (PfsPath p = PfsPath.resolve(a.base())) {
                 Located l = Locator.locate(p, a);
                 List<Version> versions = p.store().read(r -> History.versions(r, l.pfs(), l.ino(), l.asOf()));
-                out.printf("%s\t%016x clean {%n", arg, l.ino());
+                out.print(arg + "\t" + hex16(l.ino()) + " clean {" + System.lineSeparator());
                 for (Version v : versions) {
-                    out.printf("    %s %s%n", Tid.format(v.tid()), when(v.tsMicros()));
+                    out.print("    " + Tid.format(v.tid()) + " " + when(v.tsMicros()) + System.lineSeparator());
                     if (dump) {
                         out.println("        " + data(p, l, v.tid()));
                     }
@@ -97,7 +90,13 @@ public final class HistoryCommand extends ShortCommand {
         return b.append('"').toString();
     }
 
+    /** {@code %016x}, without java.util.Formatter (its set-up is a short command's milliseconds). */
+    static String hex16(long v) {
+        String h = Long.toHexString(v);
+        return "0".repeat(16 - h.length()) + h;
+    }
+
     static String when(long micros) {
-        return WHEN.format(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)));
+        return LocalTimes.history(Math.floorDiv(micros, 1_000_000L), java.util.TimeZone.getDefault());
     }
 }

@@ -20,7 +20,7 @@ class MirrorProgress implements StreamStatus {
 
     @Override
     public void progress(long records, long bytes, long expected) {
-        line.show(text(command, records, bytes, expected, (System.nanoTime() - started) / 1e9));
+        line.show(() -> text(command, records, bytes, expected, (System.nanoTime() - started) / 1e9));
     }
 
     /** The line after {@code seconds} of a run that moved {@code records} and {@code bytes} of {@code expected}. */

@@ -21,8 +21,11 @@ final class ProgressLine {
         this.on = on;
     }
 
-    /** Draws {@code text} unless the last draw was less than a tenth of a second ago. */
-    void show(String text) {
+    /**
+     * Draws the text unless the last draw was less than a tenth of a second ago. The text is made
+     * only when drawn: formatting numbers loads the JDK's locale data, ~10 ms of a short command.
+     */
+    void show(java.util.function.Supplier<String> text) {
         if (!on) {
             return;
         }
@@ -30,7 +33,7 @@ final class ProgressLine {
         if (shown && now - lastDrawn < EVERY_NANOS) {
             return;
         }
-        err.print("\r" + text + ERASE);
+        err.print("\r" + text.get() + ERASE);
         err.flush();
         lastDrawn = now;
         shown = true;

@@ -114,7 +114,7 @@ final class ScrubCommand implements Callable<Integer> {
 
             @Override
             public void progress(ScrubProgress p) {
-                line.show(progressText(p));
+                line.show(() -> progressText(p));
             }
 
             @Override

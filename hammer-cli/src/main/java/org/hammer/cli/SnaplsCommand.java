@@ -1,9 +1,7 @@
 package org.hammer.cli;
 
 import java.io.PrintWriter;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import org.hammer.core.pfs.PfsPath;
 import org.hammer.core.snapshot.Snapshot;
 import org.hammer.core.snapshot.Snapshots;
@@ -14,7 +12,6 @@ import picocli.CommandLine.Parameters;
 /** {@code snapls}: list the snapshots of a PFS (HAMMER.md §3.4). */
 @Command(name = "snapls", description = {"List the snapshots recorded in the PFS holding PATH (default: .)."})
 public final class SnaplsCommand extends ShortCommand {
-    static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.US);
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Paths in PFSes.")
     private List<String> paths = List.of(".");
@@ -33,14 +30,15 @@ public final class SnaplsCommand extends ShortCommand {
     @Override
     public Integer call() {
         PrintWriter out = out();
+        java.util.TimeZone zone = java.util.TimeZone.getDefault();
         for (String path : paths) {
             try (PfsPath p = PfsPath.resolve(path)) {
                 List<Snapshot> snaps = p.store().read(r -> Snapshots.list(r, p.pfs()));
-                out.printf("Snapshots on %s\tPFS #%d%n", path, p.pfs());
+                out.print("Snapshots on " + path + "\tPFS #" + p.pfs() + System.lineSeparator());
                 out.println("Transaction ID\t\tTimestamp\t\tNote");
                 for (Snapshot s : snaps) {
-                    out.printf("%s\t%s\t%s%n", Tid.format(s.tid()), WHEN.format(SnapshotCommand.local(s.tsMicros())),
-                            s.note().isEmpty() ? "-" : s.note());
+                    out.print(Tid.format(s.tid()) + "\t" + LocalTimes.snapshot(Math.floorDiv(s.tsMicros(), 1_000_000L), zone)
+                            + "\t" + (s.note().isEmpty() ? "-" : s.note()) + System.lineSeparator());
                 }
             }
         }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
  * In one JVM, with the binding a short command uses, it makes a scratch store in a temporary
  * directory and runs the short commands on it (and hammer's own help, version and usage errors),
  * so that the JVM records the classes they load (a class list for a CDS archive on JDK 17, an AOT
- * cache on JDK 25). Then it copies hammer's native library (with LMDB) and jffi's into
+ * cache on JDK 25). Then it copies hammer's native library (with LMDB) into
  * {@code NATIVE-DIR}, so that later runs load them from there instead of looking for them in the
  * jars. Not a hammer command: {@code java ... org.hammer.cli.StartupTraining NATIVE-DIR}. Prints
  * nothing unless a step fails (then one line per failure on stderr, exit 1).
@@ -30,8 +29,6 @@ public final class StartupTraining {
     /** The file of hammer's usage help, beside NATIVE-DIR. */
     static final String HELP_FILE = "help.txt";
 
-    /** The file name jffi looks for in {@code jffi.boot.library.path}. */
-    static final String JFFI_FILE = "libjffi-1.2.so";
 
     private final List<String> failures = new ArrayList<>();
     private final PrintWriter sink = new PrintWriter(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
@@ -118,7 +115,7 @@ public final class StartupTraining {
         }
     }
 
-    /** Copies the native libraries into {@code dir}: hammer's (as loaded) and jffi's (for the mount). */
+    /** Copies hammer's native libraries, as this process loaded them, into {@code dir}. */
     private void keepNativeLibraries(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path from = org.hammer.core.lmdb.Posix.nativeDirectory();
@@ -126,26 +123,6 @@ public final class StartupTraining {
             for (String name : org.hammer.core.lmdb.Posix.nativeLibraries()) {
                 try (InputStream in = Files.newInputStream(from.resolve(name))) {
                     place(in, dir.resolve(name));
-                }
-            }
-        }
-        if (System.getProperty("jffi.boot.library.path") == null) {
-            // jffi deletes its extracted copy once loaded: take the one in its jar it would extract.
-            String resource = null;
-            try {
-                Class<?> stub = Class.forName("com.kenai.jffi.internal.StubLoader");
-                Method m = stub.getDeclaredMethod("getStubLibraryPath");
-                m.setAccessible(true);
-                resource = (String) m.invoke(null);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                failures.add("jffi's native library: " + e);
-            }
-            InputStream in = resource == null ? null : StartupTraining.class.getClassLoader().getResourceAsStream(resource);
-            if (in == null) {
-                failures.add("jffi's native library " + resource + " is not on the class path");
-            } else {
-                try (in) {
-                    place(in, dir.resolve(JFFI_FILE));
                 }
             }
         }
