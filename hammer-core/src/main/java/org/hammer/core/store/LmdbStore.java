@@ -60,7 +60,7 @@ final class LmdbStore implements Store {
             this.changes = openDbi(e, "changes", create);
             this.meta = openDbi(e, "meta", create);
             this.pageSize = e.pageSize();
-            this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapAddress());
+            this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapSize());
             this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
             this.env = e;
             if (!create) {

@@ -1,0 +1,152 @@
+package org.hammer.core.lmdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** hammer's JNI binding of LMDB, against a real environment on disk. */
+class LmdbBindingTest {
+    @TempDir
+    Path dir;
+
+    private static ByteBuffer direct(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    private static String text(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return new String(a, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putGetReserveDeleteAndCursorsInKeyOrder() {
+        try (Env env = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            try (Txn w = env.txnWrite()) {
+                t.put(w, direct("b"), direct("two"));
+                t.put(w, direct("a"), direct("one"));
+                ByteBuffer r = t.reserve(w, direct("c"), 5);
+                assertThat(r.remaining()).isEqualTo(5);
+                r.put("three".getBytes(StandardCharsets.UTF_8));
+                // unsigned byte order: 0xff sorts after every letter
+                t.put(w, ByteBuffer.allocateDirect(1).put((byte) 0xff).flip(), direct("last"));
+                w.commit();
+            }
+            try (Txn r = env.txnRead()) {
+                assertThat(text(t.get(r, direct("a")))).isEqualTo("one");
+                assertThat(text(t.get(r, direct("c")))).isEqualTo("three");
+                assertThat(t.get(r, direct("zz"))).isNull();
+                List<String> keys = new ArrayList<>();
+                try (Cursor c = t.openCursor(r)) {
+                    for (boolean ok = c.first(); ok; ok = c.next()) {
+                        keys.add(text(c.key()).length() == 1 && c.key().get(0) == (byte) 0xff ? "ff" : text(c.key()));
+                    }
+                    assertThat(c.seekRange(direct("bb"))).isTrue();
+                    assertThat(text(c.key())).isEqualTo("c");
+                    assertThat(c.prev()).isTrue();
+                    assertThat(text(c.val())).isEqualTo("two");
+                    assertThat(c.last()).isTrue();
+                    assertThat(text(c.val())).isEqualTo("last");
+                    assertThat(c.next()).isFalse();
+                }
+                assertThat(keys).containsExactly("a", "b", "c", "ff");
+                assertThat(r.id()).isEqualTo(env.info().lastTxnId());
+            }
+            try (Txn w = env.txnWrite()) {
+                assertThat(t.delete(w, direct("b"))).isTrue();
+                assertThat(t.delete(w, direct("b"))).isFalse();
+                w.commit();
+            }
+            try (Txn r = env.txnRead()) {
+                assertThat(t.get(r, direct("b"))).isNull();
+                assertThat(t.flags(r)).isZero();
+            }
+            assertThat(env.pageSize()).isEqualTo(4096);
+            assertThat(env.info().mapAddress()).as("LMDB reports an address only for a fixed map").isZero();
+            assertThat(env.info().mapSize()).isEqualTo(1 << 24);
+        }
+    }
+
+    @Test
+    void aTableThatIsMissingIsNotFoundUnlessCreated() {
+        try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
+            assertThatThrownBy(() -> env.openDbi("none", false)).isInstanceOf(LmdbException.class)
+                    .satisfies(e -> assertThat(((LmdbException) e).code()).isEqualTo(LmdbException.NOTFOUND));
+        }
+    }
+
+    @Test
+    void endedTransactionsAndClosedCursorsAreRefusedNotUsed() {
+        try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            Txn w = env.txnWrite();
+            Cursor c = t.openCursor(w);
+            t.put(w, direct("k"), direct("v"));
+            w.commit();
+            assertThatThrownBy(() -> t.get(w, direct("k"))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(c::first).isInstanceOf(IllegalStateException.class);
+            c.close(); // LMDB freed it with its write transaction: nothing left to close
+            w.close();
+            Txn r = env.txnRead();
+            Cursor rc = t.openCursor(r);
+            assertThat(rc.first()).isTrue();
+            rc.close();
+            assertThatThrownBy(rc::next).isInstanceOf(IllegalStateException.class);
+            r.close();
+            r.close();
+            assertThatThrownBy(() -> t.put(r, direct("a"), direct("b"))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> {
+                try (Txn x = env.txnWrite()) {
+                    t.put(x, ByteBuffer.wrap(new byte[] {1}), direct("heap key"));
+                }
+            }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direct");
+        }
+    }
+
+    @Test
+    void aFullMapIsMapFullAndTheCommittedDataStays() {
+        try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            try (Txn w = env.txnWrite()) {
+                t.put(w, direct("kept"), direct("yes"));
+                w.commit();
+            }
+            ByteBuffer big = ByteBuffer.allocateDirect(64 * 1024);
+            assertThatThrownBy(() -> {
+                try (Txn w = env.txnWrite()) {
+                    for (int i = 0; i < 100; i++) {
+                        t.put(w, direct("k" + i), big.clear());
+                    }
+                    w.commit();
+                }
+            }).isInstanceOf(LmdbException.class)
+                    .satisfies(e -> assertThat(((LmdbException) e).code()).isEqualTo(LmdbException.MAP_FULL));
+            try (Txn r = env.txnRead()) {
+                assertThat(text(t.get(r, direct("kept")))).isEqualTo("yes");
+                assertThat(t.get(r, direct("k0"))).isNull();
+            }
+        }
+    }
+
+    @Test
+    void posixCallsWork() throws Exception {
+        Path f = Files.createFile(dir.resolve("f"));
+        assertThat(Posix.fallocate(f, 0, 1 << 20)).isZero();
+        assertThat(Files.size(f)).isEqualTo(1 << 20);
+        assertThat(Posix.fallocate(dir.resolve("missing"), 0, 1)).isEqualTo(2); // ENOENT
+        assertThat(Posix.fileDescriptor(1).valid()).isTrue();
+        ByteBuffer b = ByteBuffer.allocateDirect(16);
+        assertThat(Posix.address(b.slice(4, 4)) - Posix.address(b)).isEqualTo(4);
+        assertThat(Posix.nativeDirectory().resolve("libhammer-native.so")).isRegularFile();
+    }
+}
