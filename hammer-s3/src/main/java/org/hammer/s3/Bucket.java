@@ -144,8 +144,19 @@ final class Bucket implements AutoCloseable {
         });
     }
 
+    /**
+     * How long one attempt to send {@code bytes} may take: 30 s and the time the bytes need at
+     * 128 KiB/s. The HTTP client has no timeout for a write that the server stops reading without
+     * closing the connection (a server that went away mid-request): the attempt is aborted then,
+     * and the run fails with the part's bytes kept for the next run, instead of waiting forever.
+     */
+    static Duration sendTimeout(long bytes) {
+        return Duration.ofSeconds(30 + bytes / (128 << 10));
+    }
+
     void put(String key, byte[] data) {
-        call("write " + key, () -> s3.putObject(r -> r.bucket(url.bucket()).key(key), RequestBody.fromBytes(data)));
+        call("write " + key, () -> s3.putObject(r -> r.bucket(url.bucket()).key(key)
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(sendTimeout(data.length))), RequestBody.fromBytes(data)));
     }
 
     /**
@@ -155,7 +166,9 @@ final class Bucket implements AutoCloseable {
     boolean putIfAbsent(String key, byte[] data) {
         return call("write " + key, () -> {
             try {
-                s3.putObject(r -> r.bucket(url.bucket()).key(key).ifNoneMatch("*"), RequestBody.fromBytes(data));
+                s3.putObject(r -> r.bucket(url.bucket()).key(key).ifNoneMatch("*")
+                        .overrideConfiguration(o -> o.apiCallAttemptTimeout(sendTimeout(data.length))),
+                        RequestBody.fromBytes(data));
                 return true;
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 409) {
@@ -230,7 +243,8 @@ final class Bucket implements AutoCloseable {
     /** Uploads one part; returns its ETag. */
     String uploadPart(String key, String uploadId, int n, byte[] data, int len) {
         return call("upload part " + n + " of " + key, () -> s3.uploadPart(
-                r -> r.bucket(url.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength((long) len),
+                r -> r.bucket(url.bucket()).key(key).uploadId(uploadId).partNumber(n).contentLength((long) len)
+                        .overrideConfiguration(o -> o.apiCallAttemptTimeout(sendTimeout(len))),
                 RequestBody.fromInputStream(new java.io.ByteArrayInputStream(data, 0, len), len)).eTag());
     }
 
