@@ -29,7 +29,8 @@
  * the kernel as long as names are ({@link org.hammer.cli.fuse.Exchange}); a change through the
  * mount drops them at once, a change by another process shows within that time, as a new name does.
  *
- * <p>With {@code -o backend=libfuse} (or {@code HAMMER_FUSE=libfuse}), libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
+ * <p>With {@code -o backend=libfuse} (or {@code HAMMER_FUSE=libfuse}), libfuse2's high-level,
+ * path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
  * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
  * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.

@@ -96,7 +96,10 @@ public abstract class Operations {
         return ENOSYS;
     }
 
-    /** OPEN, with fuse_open_in's open_flags ({@link #OPEN_KILL_SUIDGID}), or -1 where the kernel does not clear set-id bits through the filesystem. */
+    /**
+     * OPEN, with fuse_open_in's open_flags ({@link #OPEN_KILL_SUIDGID}), or -1 where the kernel
+     * does not leave clearing set-id bits to the filesystem (no HANDLE_KILLPRIV_V2).
+     */
     public int open(Request r, int flags, int openFlags, Reply out) {
         return ENOSYS;
     }
