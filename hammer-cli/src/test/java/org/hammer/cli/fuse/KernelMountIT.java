@@ -114,7 +114,7 @@ class KernelMountIT {
         String hammer = h.hammer.launcher().toString();
         MountHarness.Sh r = MountHarness.sh(user, "unshare -m --propagation private bash -c '"
                 + "set -e; mount --bind " + user + "/fuse /dev/fuse; trap \"fusermount3 -uz mnt 2>/dev/null || true\" EXIT; "
-                + as + hammer + " mount " + store + " mnt; "
+                + as + hammer + " mount -o backend=kernel " + store + " mnt; "
                 + "grep \" " + user + "/mnt fuse.hammer \" /proc/self/mounts | grep -o user_id=65534; "
                 + as + "bash -c \"echo from-65534 > mnt/home/f && cat mnt/home/f && stat -c %u:%g mnt/home/f\"; "
                 + "if ls mnt >/dev/null 2>&1; then echo root-sees-it; else echo root-kept-out; fi; "
