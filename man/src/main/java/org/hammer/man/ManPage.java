@@ -54,8 +54,8 @@ public final class ManPage {
             + "peer silent for a minute)."},
         {"HAMMER_RUN_DIR", "Where the mount table, the mount daemons' pid and log files and a JVM's fatal error "
             + "report go (default /run/hammer)."},
-        {"HAMMER_FUSE", "kernel serves mounts on the FUSE kernel protocol (/dev/fuse) instead of libfuse2, as "
-            + "-o backend=kernel does; libfuse (the default) keeps libfuse2."},
+        {"HAMMER_FUSE", "libfuse serves mounts through libfuse2, as -o backend=libfuse does, instead of on the "
+            + "FUSE kernel protocol (/dev/fuse) itself, the default (kernel)."},
         {"HAMMER_JAVA_OPTS", "Extra JVM options, word-split and given last; one that sizes the heap replaces the "
             + "launcher's own sizes."},
         {"HAMMER_CDS", "0 turns off the class-data-sharing archive that shortens start-up."},

@@ -110,7 +110,7 @@ final class Attributes {
     /** The attributes as the FUSE kernel protocol carries them. */
     org.hammer.cli.fuse.kernel.Attr attr(Stat s) {
         Inode i = s.inode();
-        return new org.hammer.cli.fuse.kernel.Attr(inodes.of(s.node()), s.size(), (s.size() + 511) / 512, i.atimeNs(),
+        return new org.hammer.cli.fuse.kernel.Attr(inodes.of(s.node()), s.size(), s.blocks(), i.atimeNs(),
                 i.mtimeNs(), i.ctimeNs(), i.mode(), i.nlink(), i.uid(), i.gid(), (int) i.rdev(), BLOCK_SIZE);
     }
 

@@ -75,6 +75,15 @@ final class FileIo {
      * group), a change of mode the kernel does not see.
      */
     boolean writeBehind(Handles.Handle h, long offset, byte[] data, int len) {
+        return writeBehind(h, offset, data, len, 0);
+    }
+
+    /**
+     * As above, also clearing the set-id bits of {@code kill} (S_ISUID, S_ISGID) that the file has
+     * when the write is applied: a write by a caller without CAP_FSETID. Returns true when the
+     * mode may change.
+     */
+    boolean writeBehind(Handles.Handle h, long offset, byte[] data, int len, int kill) {
         FsException pending = h.error();
         if (pending != null) {
             throw pending; // kept for the flush or fsync too
@@ -82,18 +91,19 @@ final class FileIo {
         Node n = h.node;
         boolean drop = h.dropSetGid;
         h.dropSetGid = false;
+        int clear = kill | (drop ? Inode.S_ISGID : 0);
         committer.writeBehind(h, ctx -> {
             FsWriter w = ctx.writer(n.view());
             int count = w.write(n.ino(), offset, data, 0, len);
-            if (drop) {
+            if (clear != 0) {
                 int mode = w.getattr(n.ino()).mode();
-                if ((mode & Inode.S_ISGID) != 0) {
-                    w.chmod(n.ino(), mode & 07777 & ~Inode.S_ISGID);
+                if ((mode & clear) != 0) {
+                    w.chmod(n.ino(), mode & 07777 & ~clear);
                 }
             }
             return count;
         }, len);
-        return drop;
+        return clear != 0;
     }
 
     /** close(2): waits for the handle's queued writes and throws the first error they met. */
@@ -103,6 +113,29 @@ final class FileIo {
         if (e != null) {
             throw e;
         }
+    }
+
+    /**
+     * The set-id bits a write, truncate or chown by a caller without CAP_FSETID clears from a file
+     * of {@code mode}: set-user-id, and set-group-id where group execute is set (without it, the
+     * bit marks mandatory locking and stays).
+     */
+    static int setIdToKill(int mode) {
+        int setGidExec = Inode.S_ISGID | Inode.S_IXGRP;
+        return (mode & Inode.S_ISUID) | ((mode & setGidExec) == setGidExec ? Inode.S_ISGID : 0);
+    }
+
+    /** Clears from node {@code n} the set-id bits {@link #setIdToKill} names; true when it had any. */
+    boolean killSetId(Node n) {
+        return committer.write(ctx -> {
+            FsWriter w = ctx.writer(n.view());
+            int mode = w.getattr(n.ino()).mode();
+            int kill = setIdToKill(mode);
+            if (kill != 0) {
+                w.chmod(n.ino(), mode & 07777 & ~kill);
+            }
+            return kill != 0;
+        }, 0);
     }
 
     /** Releases a handle; the last one of an orphan (unlinked while open) reclaims it. */

@@ -120,7 +120,7 @@ abstract class KernelFiles extends Operations {
     // ---- files ----
 
     @Override
-    public int open(Request r, int flags, Reply out) {
+    public int open(Request r, int flags, int openFlags, Reply out) {
         Caller c = caller(r);
         int mask = FileIo.accessMask(flags);
         return run(() -> {
@@ -141,7 +141,7 @@ abstract class KernelFiles extends Operations {
                 return null;
             });
             if ((flags & FileIo.O_TRUNC) != 0 && (flags & FileIo.O_ACCMODE) != 0) {
-                truncateOnOpen(n, c);
+                truncateOnOpen(n, openFlags < 0 ? !c.root() : (openFlags & OPEN_KILL_SUIDGID) != 0);
             }
             long fh = handles.open(n);
             handles.handle(fh).dropSetGid = dropSetGid[0];
@@ -151,19 +151,21 @@ abstract class KernelFiles extends Operations {
     }
 
     /**
-     * FUSE_ATOMIC_O_TRUNC: the open truncates, and drops what a truncate by a caller without
-     * CAP_FSETID drops on a local disk (set-user-id, and set-group-id with group execute), where
-     * the kernel's own truncate would have asked for that in a SETATTR.
+     * FUSE_ATOMIC_O_TRUNC: the open truncates, and with {@code kill} drops what a truncate by a
+     * caller without CAP_FSETID drops on a local disk (set-user-id, and set-group-id with group
+     * execute), where the kernel's own truncate would have asked for that in a SETATTR. The kernel
+     * says which caller that is (FUSE_OPEN_KILL_SUIDGID); one without HANDLE_KILLPRIV_V2 does not,
+     * and every caller but root is taken for one.
      */
-    private void truncateOnOpen(Node n, Caller c) {
+    private void truncateOnOpen(Node n, boolean kill) {
         committer.write(ctx -> {
             FsWriter w = ctx.writer(n.view());
             w.truncate(n.ino(), 0);
-            if (!c.root()) {
+            if (kill) {
                 int mode = w.getattr(n.ino()).mode();
-                int kill = Inode.S_ISUID | ((mode & Inode.S_IXGRP) != 0 ? Inode.S_ISGID : 0);
-                if ((mode & kill) != 0) {
-                    w.chmod(n.ino(), mode & 07777 & ~kill);
+                int bits = FileIo.setIdToKill(mode);
+                if (bits != 0) {
+                    w.chmod(n.ino(), mode & 07777 & ~bits);
                 }
             }
             return null;
@@ -184,7 +186,9 @@ abstract class KernelFiles extends Operations {
 
     /**
      * Written back: queued on the committer and acknowledged at once; an error it meets later is
-     * the next write's, flush's or fsync's.
+     * the next write's, flush's or fsync's. A write by a caller without CAP_FSETID
+     * (FUSE_WRITE_KILL_SUIDGID) clears the set-id bits a local write clears, and the kernel is told
+     * the mode changed.
      */
     @Override
     public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
@@ -197,7 +201,9 @@ abstract class KernelFiles extends Operations {
                 out.written(len);
                 return 0;
             }
-            boolean drop = io.writeBehind(h, offset, data, len);
+            int kill = (writeFlags & WRITE_KILL_SUIDGID) == 0 ? 0
+                    : committer.read(ctx -> FileIo.setIdToKill(ctx.getattr(h.node).mode()));
+            boolean drop = io.writeBehind(h, offset, data, len, kill);
             if (drop && session() != null) {
                 session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
             }

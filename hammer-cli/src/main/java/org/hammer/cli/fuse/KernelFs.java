@@ -181,7 +181,11 @@ final class KernelFs extends KernelFiles {
         });
     }
 
-    /** SETATTR: owner and group, then mode, size and times, each checked as its own call would be. */
+    /**
+     * SETATTR: owner and group, then mode, size and times, each checked as its own call would be;
+     * with FATTR_KILL_SUIDGID (a truncate or chown by a caller without CAP_FSETID) the set-id bits
+     * a local disk clears then.
+     */
     @Override
     public int setattr(Request r, SetAttr a, Reply out) {
         Caller c = caller(r);
@@ -199,6 +203,9 @@ final class KernelFs extends KernelFiles {
                 } else {
                     ns.truncate(n, a.size(), c);
                 }
+            }
+            if (a.has(SetAttr.KILL_SUIDGID) && !a.has(SetAttr.MODE)) {
+                io.killSetId(n); // a truncate or chown by a caller without CAP_FSETID (HANDLE_KILLPRIV_V2)
             }
             if (a.has(SetAttr.ATIME) || a.has(SetAttr.MTIME)) {
                 boolean explicit = a.has(SetAttr.ATIME) && a.atimeNs() != -1

@@ -28,9 +28,10 @@ import picocli.CommandLine.Parameters;
 public final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "OPTION", split = ",",
-            description = "Mount options, comma-separated: ro mounts read-only; backend=kernel speaks the FUSE kernel "
-                    + "protocol itself instead of through libfuse2 (also HAMMER_FUSE=kernel); others go to libfuse as "
-                    + "they are.")
+            description = "Mount options, comma-separated: ro mounts read-only; the mount speaks the FUSE kernel "
+                    + "protocol itself (backend=kernel, the default); backend=libfuse serves it through libfuse2 "
+                    + "instead (also HAMMER_FUSE=libfuse), and only then do other options go to libfuse as they "
+                    + "are.")
     private List<String> options = new ArrayList<>();
 
     @Option(names = "-f", description = "Stay in the foreground until unmounted (Ctrl-C unmounts).")

@@ -119,17 +119,17 @@ final class MountDaemon {
     }
 
     /**
-     * Whether this mount speaks the FUSE kernel protocol itself ({@code -o backend=kernel}, or
-     * {@code HAMMER_FUSE=kernel} in the environment) rather than through libfuse2 (the default,
-     * {@code backend=libfuse}).
+     * Whether this mount speaks the FUSE kernel protocol itself (the default, {@code -o
+     * backend=kernel}) rather than through libfuse2 ({@code -o backend=libfuse}, or
+     * {@code HAMMER_FUSE=libfuse} in the environment).
      */
     static boolean kernelProtocol(List<String> options) {
         for (String o : options) {
             if (o.startsWith(BACKEND)) {
-                return o.substring(BACKEND.length()).equals("kernel");
+                return !o.substring(BACKEND.length()).equals("libfuse");
             }
         }
-        return "kernel".equals(System.getenv("HAMMER_FUSE"));
+        return !"libfuse".equals(System.getenv("HAMMER_FUSE"));
     }
 
     private static final String BACKEND = "backend=";

@@ -1,6 +1,8 @@
 /**
  * The FUSE mount (DESIGN.md §1, §4, §5): {@code hammer mount} shows one PFS of a store as an
- * ordinary directory tree through libfuse2 (jnr-fuse), and {@code hammer umount} takes it away.
+ * ordinary directory tree, served on the FUSE kernel protocol ({@link org.hammer.cli.fuse.kernel},
+ * the default) or through libfuse2 (jnr-fuse, {@code -o backend=libfuse}), and {@code hammer umount}
+ * takes it away.
  *
  * <p>Contract: a master is read-write; a slave, an {@code @@0x<tid>} path and a {@code -o ro}
  * mount are read-only (EROFS). A slave is seen as of its sync-end-tid, re-read on every
@@ -27,7 +29,8 @@
  * the kernel as long as names are ({@link org.hammer.cli.fuse.Exchange}); a change through the
  * mount drops them at once, a change by another process shows within that time, as a new name does.
  *
- * <p>libfuse2's high-level, path-based API is driven by a fixed pool of Java threads
+ * <p>With {@code -o backend=libfuse} (or {@code HAMMER_FUSE=libfuse}), libfuse2's high-level,
+ * path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
  * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
  * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
@@ -45,7 +48,7 @@
  * file handle would fail: {@link org.hammer.cli.fuse.Exchange} gives fstat's GETATTR one of its
  * handles; fchmod, fchown, futimens and the f*xattr calls on it fail with ENOENT.
  *
- * <p>The kernel-protocol backend ({@code -o backend=kernel} or {@code HAMMER_FUSE=kernel};
+ * <p>The kernel-protocol backend (the default, {@code -o backend=kernel};
  * {@link org.hammer.cli.fuse.KernelFs} on {@link org.hammer.cli.fuse.kernel}) speaks to
  * {@code /dev/fuse} itself with the same semantics classes. It names objects by node ids
  * ({@link org.hammer.cli.fuse.NodeIds}) counted by the kernel's lookups, so a hard-linked file is
@@ -55,10 +58,18 @@
  * bit a write dropped and of every node of a slave seen at a new sync-end-tid. A slave's names and
  * directory attributes are kept 0.1 s, its files' attributes not at all, as with libfuse2. An
  * unlinked open file keeps its node id, so no Exchange is needed; an open with O_TRUNC truncates
- * (FUSE_ATOMIC_O_TRUNC). libfuse2 is not loaded.
+ * (FUSE_ATOMIC_O_TRUNC). The mount clears set-id bits itself where the kernel says a caller
+ * without CAP_FSETID writes, truncates or chowns (FUSE_HANDLE_KILLPRIV_V2), so the kernel does not
+ * ask for {@code security.capability} before every write. A user other than root mounts through
+ * {@code fusermount3}, without {@code allow_other} unless fuse.conf has {@code user_allow_other}.
+ * The kernel's write-back cache stays off: it would keep a regular file's size and mtime as the
+ * kernel last wrote them, never as the store says, and a slave seen through a PFS link of a master
+ * mount moves forward under it (bench/PROFILE.md §5). libfuse2 is not loaded.
  *
  * <p>Diagnostics: the daemon logs to {@code $HAMMER_RUN_DIR/mount-<hash>.log};
  * {@code HAMMER_MOUNT_JAVA_OPTS} passes JVM options to the daemon alone, and
- * {@code -Dhammer.debug=true} there logs every write transaction's size and commit time.
+ * {@code -Dhammer.debug=true} there logs every write transaction's size and commit time;
+ * {@code -Dhammer.fuse.profile=true} (kernel protocol) the requests, wall and CPU time per opcode
+ * when the mount ends.
  */
 package org.hammer.cli.fuse;

@@ -90,6 +90,42 @@ class KernelMountIT {
         assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("via-fusermount\n");
     }
 
+    /**
+     * A user without privileges mounts for real: the daemon runs as 65534 and mounts through the
+     * setuid fusermount3, without allow_other (fuse.conf has no user_allow_other here). This
+     * machine's /dev/fuse is root's alone (0600, where distributions make it 0666), so the test
+     * runs in a mount namespace of its own with a 0666 node of the same device bound over it;
+     * nothing outside the test changes.
+     */
+    @Test
+    void aUserWithoutPrivilegesMountsWritesReadsAndUnmounts() throws IOException {
+        assumeTrue(MountHarness.sh(h.dir, "command -v unshare setpriv").code() == 0, "needs unshare and setpriv");
+        Path store = h.store("user.hammer");
+        Path prep = h.dir("prep");
+        h.mount(store.toString(), prep);
+        ok(h.dir, "mkdir prep/home && chown 65534:65534 prep/home");
+        assertThat(h.umount(prep).exitCode()).isZero();
+        Path user = h.dir("user");
+        Files.createDirectories(user.resolve("mnt"));
+        Files.createDirectories(user.resolve("run"));
+        ok(h.dir, "mknod -m 666 user/fuse c 10 229 && chown -R 65534:65534 user.hammer user");
+        String as = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=" + user + " HAMMER_RUN_DIR=" + user
+                + "/run ";
+        String hammer = h.hammer.launcher().toString();
+        MountHarness.Sh r = MountHarness.sh(user, "unshare -m --propagation private bash -c '"
+                + "set -e; mount --bind " + user + "/fuse /dev/fuse; trap \"fusermount3 -uz mnt 2>/dev/null || true\" EXIT; "
+                + as + hammer + " mount -o backend=kernel " + store + " mnt; "
+                + "grep \" " + user + "/mnt fuse.hammer \" /proc/self/mounts | grep -o user_id=65534; "
+                + as + "bash -c \"echo from-65534 > mnt/home/f && cat mnt/home/f && stat -c %u:%g mnt/home/f\"; "
+                + "if ls mnt >/dev/null 2>&1; then echo root-sees-it; else echo root-kept-out; fi; "
+                + as + hammer + " umount mnt; "
+                + "if grep -q \" " + user + "/mnt \" /proc/self/mounts; then echo still-mounted; else echo unmounted; fi'");
+        assertThat(r.code()).as(r.out() + MountHarness.sh(user, "cat run/*.log").out()).isZero();
+        assertThat(r.out()).isEqualTo("user_id=65534\nfrom-65534\n65534:65534\nroot-kept-out\nunmounted\n");
+        h.mount(store.toString(), prep);
+        assertThat(Files.readString(prep.resolve("home/f"))).isEqualTo("from-65534\n");
+    }
+
     @Test
     void posixCallsWorkThroughTheKernelProtocol() {
         mount();
@@ -141,8 +177,26 @@ class KernelMountIT {
         assertThat(after - before).as("GETATTRs for 200 stat calls").isLessThan(20);
     }
 
+    /**
+     * HANDLE_KILLPRIV_V2: the mount clears set-id bits itself, so the kernel no longer asks for
+     * {@code security.capability} before each of a file's writes (it asked 200 times for 200).
+     */
+    @Test
+    void writesDoNotEachAskForSecurityCapability() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        double before = count(MetricsEndpoint.scrape(port), mnt, "getxattr");
+        ok(h.dir, "dd if=/dev/zero of=mnt/f bs=4096 count=200 status=none && test $(stat -c %s mnt/f) = 819200");
+        double after = count(MetricsEndpoint.scrape(port), mnt, "getxattr");
+        assertThat(after - before).as("GETXATTRs for 200 writes").isLessThan(20);
+    }
+
     private static double getattrs(String metrics, Path mnt) {
-        String series = "hammer_mount_operations_total{mountpoint=\"" + mnt + "\",op=\"getattr\"}";
+        return count(metrics, mnt, "getattr");
+    }
+
+    private static double count(String metrics, Path mnt, String op) {
+        String series = "hammer_mount_operations_total{mountpoint=\"" + mnt + "\",op=\"" + op + "\"}";
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -3,7 +3,7 @@ package org.hammer.cli.fuse.kernel;
 import static org.hammer.cli.fuse.kernel.Protocol.*;
 
 /**
- * Decodes each request's argument structure (layouts from fuse.h, protocol 7.31) and calls the
+ * Decodes each request's argument structure (layouts from fuse.h, protocol 7.33) and calls the
  * operation it asks for; INIT, INTERRUPT and the FORGETs are answered here.
  */
 final class Dispatcher {
@@ -11,7 +11,7 @@ final class Dispatcher {
     static final int EPROTO = 71;
     /** What the mount asks of the kernel at INIT, of what the kernel offers. */
     static final int WANTED = ASYNC_READ | ATOMIC_O_TRUNC | BIG_WRITES | AUTO_INVAL_DATA | DO_READDIRPLUS
-            | READDIRPLUS_AUTO | PARALLEL_DIROPS | MAX_PAGES;
+            | READDIRPLUS_AUTO | PARALLEL_DIROPS | MAX_PAGES | HANDLE_KILLPRIV_V2;
     /** The largest write and read: 1 MiB, 256 pages of 4 KiB. */
     static final int MAX_WRITE = 1 << 20;
     static final int MAX_PAGES_COUNT = MAX_WRITE / 4096;
@@ -81,7 +81,7 @@ final class Dispatcher {
             case LINK:
                 return ops.link(r, r.u64(0), r.name(8), out);
             case OPEN:
-                return ops.open(r, r.u32(0), out);
+                return ops.open(r, r.u32(0), (negotiatedFlags & HANDLE_KILLPRIV_V2) != 0 ? r.u32(4) : -1, out);
             case READ:
                 return ops.read(r, r.u64(0), r.u64(8), r.u32(16), out);
             case WRITE:

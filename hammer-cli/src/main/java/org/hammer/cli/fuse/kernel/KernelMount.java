@@ -78,6 +78,11 @@ public final class KernelMount {
             throw new IllegalStateException("socketpair: " + posix.strerror(posix.errno()));
         }
         try {
+            if (o.allowOther() && uid() != 0 && !userAllowOther(Path.of("/etc/fuse.conf"))) {
+                System.err.println("hammer mount: " + mountPoint + ": only this user can use the mount"
+                        + " (allow_other needs user_allow_other in /etc/fuse.conf)");
+                o = new Options(o.fsname(), o.subtype(), o.readOnly(), false, o.defaultPermissions());
+            }
             String opts = "fsname=" + o.fsname() + ",subtype=" + o.subtype() + o.fuseOptions()
                     + (o.readOnly() ? ",ro" : "") + ",nosuid,nodev";
             List<String> cmd = new ArrayList<>(List.of("fusermount3", "-o", opts, "--", mountPoint.toString()));
@@ -92,6 +97,20 @@ public final class KernelMount {
             posix.close(pair[0]);
             posix.close(pair[1]);
         }
+    }
+
+    /** Whether fuse.conf lets users other than root mount with allow_other ({@code user_allow_other}). */
+    static boolean userAllowOther(Path conf) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(conf)) {
+                if (line.strip().equals("user_allow_other")) {
+                    return true;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // no such file: not allowed
+        }
+        return false;
     }
 
     /** Runs {@code cmd} with descriptor {@code fd} inherited and named in {@code _FUSE_COMMFD}. */

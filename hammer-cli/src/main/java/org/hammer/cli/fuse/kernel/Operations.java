@@ -8,6 +8,10 @@ package org.hammer.cli.fuse.kernel;
  */
 public abstract class Operations {
     protected static final int ENOSYS = 38;
+    /** In WRITE's flags: the write clears set-user-id, and set-group-id with group execute. */
+    public static final int WRITE_KILL_SUIDGID = Protocol.WRITE_KILL_SUIDGID;
+    /** In OPEN's open flags: an O_TRUNC open that clears set-id bits. */
+    public static final int OPEN_KILL_SUIDGID = Protocol.OPEN_KILL_SUIDGID;
 
     /** The session the operations serve, for notifications; set once before the first request. */
     private volatile Session session;
@@ -30,6 +34,8 @@ public abstract class Operations {
         public static final int ATIME = Protocol.FATTR_ATIME;
         public static final int MTIME = Protocol.FATTR_MTIME;
         public static final int FH = Protocol.FATTR_FH;
+        /** Clear set-user-id, and set-group-id with group execute, as the truncate or chown does on a local disk. */
+        public static final int KILL_SUIDGID = Protocol.FATTR_KILL_SUIDGID;
 
         public boolean has(int bit) {
             return (valid & bit) != 0;
@@ -90,7 +96,11 @@ public abstract class Operations {
         return ENOSYS;
     }
 
-    public int open(Request r, int flags, Reply out) {
+    /**
+     * OPEN, with fuse_open_in's open_flags ({@link #OPEN_KILL_SUIDGID}), or -1 where the kernel
+     * does not leave clearing set-id bits to the filesystem (no HANDLE_KILLPRIV_V2).
+     */
+    public int open(Request r, int flags, int openFlags, Reply out) {
         return ENOSYS;
     }
 
@@ -98,7 +108,10 @@ public abstract class Operations {
         return ENOSYS;
     }
 
-    /** WRITE of {@code data} (the request's payload, copied); answers with {@link Reply#written}. */
+    /**
+     * WRITE of {@code data} (the request's payload, copied); answers with {@link Reply#written}.
+     * {@code writeFlags} has {@link #WRITE_KILL_SUIDGID} when the writer lacks CAP_FSETID.
+     */
     public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
         return ENOSYS;
     }

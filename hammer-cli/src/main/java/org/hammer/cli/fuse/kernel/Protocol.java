@@ -2,12 +2,12 @@ package org.hammer.cli.fuse.kernel;
 
 /**
  * The numbers of the FUSE kernel protocol this package speaks, from the kernel's
- * include/uapi/linux/fuse.h (protocol 7.31): opcodes, INIT flags, attribute and open flags,
+ * include/uapi/linux/fuse.h (protocol 7.33): opcodes, INIT flags, attribute and open flags,
  * notification codes and the sizes of the fixed structures, all little-endian on the wire.
  */
 final class Protocol {
     static final int MAJOR = 7;
-    static final int MINOR = 31;
+    static final int MINOR = 33;
 
     static final long ROOT_ID = 1;
 
@@ -59,6 +59,8 @@ final class Protocol {
     static final int WRITEBACK_CACHE = 1 << 16;
     static final int PARALLEL_DIROPS = 1 << 18;
     static final int MAX_PAGES = 1 << 22;
+    /** 7.33: the filesystem clears set-user-id and set-group-id bits itself (the *_KILL_SUIDGID flags below). */
+    static final int HANDLE_KILLPRIV_V2 = 1 << 28;
 
     // ---- fuse_setattr_in.valid ----
     static final int FATTR_MODE = 1;
@@ -70,6 +72,13 @@ final class Protocol {
     static final int FATTR_FH = 1 << 6;
     static final int FATTR_ATIME_NOW = 1 << 7;
     static final int FATTR_MTIME_NOW = 1 << 8;
+    /** With HANDLE_KILLPRIV_V2: a truncate or chown that clears set-user-id and set-group-id (with group execute). */
+    static final int FATTR_KILL_SUIDGID = 1 << 11;
+
+    /** fuse_write_in.write_flags: the writer lacks CAP_FSETID; clear set-id bits as a local write does. */
+    static final int WRITE_KILL_SUIDGID = 1 << 2;
+    /** fuse_open_in.open_flags: an O_TRUNC open by a caller without CAP_FSETID clears set-id bits. */
+    static final int OPEN_KILL_SUIDGID = 1;
 
     /** fuse_getattr_in.getattr_flags: fh is valid. */
     static final int GETATTR_FH = 1;
@@ -130,6 +139,18 @@ final class Protocol {
             case CREATE -> "CREATE";
             case READDIR -> "READDIR";
             case READDIRPLUS -> "READDIRPLUS";
+            case SETXATTR -> "SETXATTR";
+            case GETXATTR -> "GETXATTR";
+            case LISTXATTR -> "LISTXATTR";
+            case REMOVEXATTR -> "REMOVEXATTR";
+            case OPENDIR -> "OPENDIR";
+            case RELEASEDIR -> "RELEASEDIR";
+            case FSYNCDIR -> "FSYNCDIR";
+            case ACCESS -> "ACCESS";
+            case INTERRUPT -> "INTERRUPT";
+            case DESTROY -> "DESTROY";
+            case BATCH_FORGET -> "BATCH_FORGET";
+            case RENAME2 -> "RENAME2";
             default -> "opcode " + opcode;
         };
     }

@@ -26,6 +26,8 @@ public final class Session {
     private final Dispatcher dispatcher;
     private final Operations ops;
     private final boolean debug;
+    /** With {@code -Dhammer.fuse.profile=true}: requests, wall and CPU nanoseconds per opcode, logged at the end. */
+    private final Profile profile = Boolean.getBoolean("hammer.fuse.profile") ? new Profile() : null;
     /** Notifications are sent from a thread of their own: one may wait for a reply a worker still owes. */
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hammer-fuse-notify");
@@ -77,6 +79,9 @@ public final class Session {
             Thread.currentThread().interrupt();
         } finally {
             ended = true;
+            if (profile != null) {
+                profile.print();
+            }
             notifier.shutdown();
             try {
                 notifier.awaitTermination(5, TimeUnit.SECONDS);
@@ -140,7 +145,12 @@ public final class Session {
                 continue;
             }
             out.start(r.unique());
+            long t0 = profile == null ? 0 : System.nanoTime();
+            long c0 = profile == null ? 0 : Profile.cpu();
             int error = handle(r, out);
+            if (profile != null) {
+                profile.add(r.opcode(), System.nanoTime() - t0, Profile.cpu() - c0);
+            }
             if (out.noReply()) {
                 continue;
             }

@@ -15,8 +15,11 @@
  * <p>Contract: every request gets exactly one reply (none for FORGET, BATCH_FORGET and
  * INTERRUPT), written on the descriptor it came from; an operation returns a positive errno or
  * 0 with its reply encoded. INIT asks for 1 MiB writes (FUSE_MAX_PAGES), asynchronous reads,
- * READDIRPLUS (chosen by the kernel), parallel directory operations and atomic O_TRUNC; the
- * kernel's write-back cache only when asked. Notifications go out on a thread of their own,
+ * READDIRPLUS (chosen by the kernel), parallel directory operations, atomic O_TRUNC and
+ * HANDLE_KILLPRIV_V2 (protocol 7.33: the filesystem clears set-id bits on the WRITE, SETATTR and
+ * OPEN that carry a *_KILL_SUIDGID flag); the kernel's write-back cache only when asked. A mount
+ * by a user other than root goes through fusermount3, without allow_other unless
+ * /etc/fuse.conf has user_allow_other. Notifications go out on a thread of their own,
  * since the kernel may hold them until a reply a worker owes.
  */
 package org.hammer.cli.fuse.kernel;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests decoded and replies encoded against byte layouts written out by hand from
- * include/uapi/linux/fuse.h (protocol 7.31), little-endian.
+ * include/uapi/linux/fuse.h (protocol 7.33), little-endian.
  */
 class CodecTest {
     private final List<String> calls = new ArrayList<>();
@@ -57,6 +57,12 @@ class CodecTest {
         }
 
         @Override
+        public int open(Request r, int flags, int openFlags, Reply out) {
+            calls.add("open " + r.nodeId() + " flags=" + Integer.toOctalString(flags) + " open_flags=" + openFlags);
+            return 0;
+        }
+
+        @Override
         public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
             calls.add("write fh=" + fh + " off=" + offset + " flags=" + writeFlags);
             written[0] = data;
@@ -85,11 +91,14 @@ class CodecTest {
         return b;
     }
 
+    /** One dispatcher per test, as a session has: what INIT agreed holds for the requests after it. */
+    private final Dispatcher dispatcher = new Dispatcher(recorder, false);
+
     private int dispatch(ByteBuffer in, Reply out) {
         Request r = new Request(in);
         assertThat(r.decode(in.getInt(0))).isTrue();
         out.start(r.unique());
-        return new Dispatcher(recorder, false).dispatch(r, out);
+        return dispatcher.dispatch(r, out);
     }
 
     private static Reply reply() {
@@ -191,6 +200,20 @@ class CodecTest {
         assertThat(calls).containsExactly("forget 9 3", "forget 20 1", "forget 21 5");
     }
 
+    /**
+     * fuse_open_in's open_flags (FUSE_OPEN_KILL_SUIDGID) reach the open only once the kernel took
+     * HANDLE_KILLPRIV_V2 (-1 before: the mount then decides who clears set-id bits itself).
+     */
+    @Test
+    void openFlagsReachTheOpenOnceKillPrivV2IsAgreed() {
+        byte[] open = le(8).putInt(01001).putInt(Protocol.OPEN_KILL_SUIDGID).array();
+        dispatch(request(Protocol.OPEN, 5, open), reply());
+        dispatch(request(Protocol.INIT, 0, le(16).putInt(7).putInt(33).putInt(0).putInt(Protocol.HANDLE_KILLPRIV_V2)
+                .array()), reply());
+        dispatch(request(Protocol.OPEN, 5, open), reply());
+        assertThat(calls).containsExactly("open 5 flags=1001 open_flags=-1", "open 5 flags=1001 open_flags=1");
+    }
+
     @Test
     void initAgreesOnTheLowerMinorAndTheFlagsBothWant() {
         Reply out = reply();
@@ -202,10 +225,11 @@ class CodecTest {
         ByteBuffer b = out.buffer().order(ByteOrder.LITTLE_ENDIAN);
         assertThat(len).isEqualTo(16 + 64);
         assertThat(b.getInt(16)).as("major").isEqualTo(7);
-        assertThat(b.getInt(20)).as("minor").isEqualTo(31);
+        assertThat(b.getInt(20)).as("minor").isEqualTo(33);
         assertThat(b.getInt(24)).as("max_readahead").isEqualTo(131072);
         assertThat(b.getInt(28)).as("flags").isEqualTo(Dispatcher.WANTED);
         assertThat(b.getInt(28) & Protocol.WRITEBACK_CACHE).as("not asked for").isZero();
+        assertThat(b.getInt(28) & Protocol.HANDLE_KILLPRIV_V2).as("set-id bits cleared by the mount").isNotZero();
         assertThat(b.getInt(36)).as("max_write").isEqualTo(1 << 20);
         assertThat(b.getShort(44)).as("max_pages").isEqualTo((short) 256);
 
