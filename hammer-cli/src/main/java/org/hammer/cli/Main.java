@@ -111,7 +111,39 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         StdStreams.adopt();
+        loadProtobufMeanwhile(commandName(args));
         System.exit(run(args));
+    }
+
+    /** Commands that speak the mirror protocol (protobuf). */
+    private static final java.util.Set<String> MIRRORING = java.util.Set.of("mirror-read", "mirror-write",
+            "mirror-copy", "mirror-dump", "mirror-verify", "mirror-stream", "mirror-read-stream", "ssh-remote");
+
+    /**
+     * Initialises protobuf on a second thread while this one opens the stores, for a command that
+     * mirrors: its generated classes check the runtime's version through a class that starts
+     * java.util.logging, whose logger-finder lookup opens every jar of the class path (~20 ms of an
+     * incremental mirror-copy). Class initialisation is the JVM's to order; a failure here is met
+     * again where the mirror first uses protobuf.
+     */
+    static void loadProtobufMeanwhile(String command) {
+        if (command == null || !MIRRORING.contains(command)) {
+            return;
+        }
+        Thread t = new Thread(new ProtobufLoader(), "hammer-load-protobuf"); // a class: a lambda costs a start
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final class ProtobufLoader implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Class.forName("org.hammer.proto.Hello", true, Main.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // met again, and reported, where the mirror uses it
+            }
+        }
     }
 
     /** The command {@code args} name (after hammer's own leading options), or null. */

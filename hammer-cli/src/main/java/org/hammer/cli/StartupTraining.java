@@ -76,6 +76,7 @@ public final class StartupTraining {
         String file = master + "/b.txt";
 
         StdStreams.handedOver("3@" + StdStreams.pid(), -1); // as main() starts: the classes, not the descriptor
+        Main.loadProtobufMeanwhile("mirror-copy");
         run(0, "--version");
         run(0, "--help");
         run(2, "no-such-command");
