@@ -59,7 +59,7 @@ public final class HistoryCommand extends ShortCommand {
             try (PfsPath p = PfsPath.resolve(a.base())) {
                 Located l = Locator.locate(p, a);
                 List<Version> versions = p.store().read(r -> History.versions(r, l.pfs(), l.ino(), l.asOf()));
-                out.print(arg + "\t" + hex16(l.ino()) + " clean {" + System.lineSeparator());
+                out.print(arg + "\t" + Tid.hex(l.ino()) + " clean {" + System.lineSeparator());
                 for (Version v : versions) {
                     out.print("    " + Tid.format(v.tid()) + " " + when(v.tsMicros()) + System.lineSeparator());
                     if (dump) {
@@ -88,12 +88,6 @@ public final class HistoryCommand extends ShortCommand {
             b.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? String.valueOf((char) c) : String.format("\\x%02x", c));
         }
         return b.append('"').toString();
-    }
-
-    /** {@code %016x}, without java.util.Formatter (its set-up is a short command's milliseconds). */
-    static String hex16(long v) {
-        String h = Long.toHexString(v);
-        return "0".repeat(16 - h.length()) + h;
     }
 
     static String when(long micros) {

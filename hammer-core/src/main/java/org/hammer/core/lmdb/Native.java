@@ -8,7 +8,6 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,34 +60,55 @@ final class Native {
         URLConnection c = url.openConnection();
         long crc = c instanceof JarURLConnection j && j.getJarEntry() != null ? j.getJarEntry().getCrc() : -1;
         String key = Long.toHexString(crc) + "-" + Long.toHexString(c.getContentLengthLong());
-        for (Path base : cacheDirs()) {
-            try {
-                Path d = base.resolve("native-" + key);
-                Path lib = d.resolve(LIBRARY);
-                if (crc != -1 && Files.isRegularFile(lib) && Files.isRegularFile(d.resolve(LMDB))) {
-                    return lib;
-                }
-                Files.createDirectories(d);
-                extract(LMDB, d);
-                extract(LIBRARY, d);
+        for (Path base : userCache()) {
+            Path lib = placed(base, key, crc != -1);
+            if (lib != null) {
                 return lib;
-            } catch (IOException e) {
-                // the next place
             }
+        }
+        // the private temporary directory, made only when the user's cache will not do
+        Path tmp = privateTemp();
+        Path lib = tmp == null ? null : placed(tmp, key, crc != -1);
+        if (lib != null) {
+            return lib;
         }
         throw new IOException("no writable directory to extract " + LIBRARY + " into");
     }
 
-    private static Iterable<Path> cacheDirs() throws IOException {
+    /**
+     * The library in {@code base}'s directory for {@code key}: the copy there when {@code reuse}
+     * and it is whole, else one extracted now; null when it cannot be written there.
+     */
+    private static Path placed(Path base, String key, boolean reuse) {
+        try {
+            Path d = base.resolve("native-" + key);
+            Path lib = d.resolve(LIBRARY);
+            if (reuse && Files.isRegularFile(lib) && Files.isRegularFile(d.resolve(LMDB))) {
+                return lib;
+            }
+            Files.createDirectories(d);
+            extract(LMDB, d);
+            extract(LIBRARY, d);
+            return lib;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The user's cache directory, if there is one. */
+    private static java.util.List<Path> userCache() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         String home = System.getProperty("user.home");
-        java.util.List<Path> dirs = new java.util.ArrayList<>(2);
         if (xdg != null && !xdg.isEmpty()) {
-            dirs.add(Path.of(xdg, "hammer"));
+            return java.util.List.of(Path.of(xdg, "hammer"));
         } else if (home != null && !home.isEmpty() && !home.equals("?")) {
-            dirs.add(Path.of(home, ".cache", "hammer"));
+            return java.util.List.of(Path.of(home, ".cache", "hammer"));
         }
-        // Under the shared temporary directory only a directory of this user's, closed to others.
+        return java.util.List.of();
+    }
+
+    /** A directory of this user's under the shared temporary one, closed to others; null if it is not. */
+    private static Path privateTemp() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "hammer-" + System.getProperty("user.name"));
         try {
             Files.createDirectory(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -97,11 +117,9 @@ final class Native {
         }
         if (Files.getOwner(tmp).getName().equals(System.getProperty("user.name"))
                 && Files.getPosixFilePermissions(tmp).equals(PosixFilePermissions.fromString("rwx------"))) {
-            dirs.add(tmp);
-        } else if (dirs.isEmpty()) {
-            throw new AccessDeniedException(tmp + " is not this user's own");
+            return tmp;
         }
-        return dirs;
+        return null;
     }
 
     /** Copies resource {@code name} into {@code dir} under a temporary name, then renames it. */

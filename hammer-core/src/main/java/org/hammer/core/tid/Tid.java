@@ -17,8 +17,18 @@ public final class Tid {
     private Tid() {
     }
 
+    /** {@code 0x} and 16 hex digits, as hammer(8) prints a TID. */
     public static String format(long tid) {
-        return String.format("0x%016x", tid);
+        return "0x" + hex(tid);
+    }
+
+    /**
+     * 16 hex digits, zero-padded ({@code %016x}), without java.util.Formatter: most commands print
+     * TIDs, and the formatter's set-up is milliseconds of a short command's start.
+     */
+    public static String hex(long v) {
+        String h = Long.toHexString(v);
+        return "0".repeat(16 - h.length()) + h;
     }
 
     /** Parses {@code 0x...} or bare hex as pfs-update does (base 16, prefix optional). */
