@@ -40,6 +40,17 @@ class LauncherIT {
     }
 
     @Test
+    void aMissingNativeLibraryIsOneLineAndAFailureNotACrash() {
+        CliRunner broken = hammer.withWorkDir(tmp);
+        assertThat(broken.run("newfs", "s").exitCode()).isZero();
+        CliResult r = broken.withEnv("HAMMER_CDS", "0")
+                .withEnv("HAMMER_JAVA_OPTS", "-Dhammer.native.dir=" + tmp.resolve("nowhere")).run("info", "s");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr().strip()).doesNotContain("\n").doesNotContain("\tat ")
+                .contains("hammer's native library could not be loaded", "nowhere/libhammer-native.so");
+    }
+
+    @Test
     void aSmallerHeapInHammerJavaOptsAloneIsEnough() {
         CliRunner small = hammer.withWorkDir(tmp).withEnv("HAMMER_JAVA_OPTS", "-Xmx64m");
 

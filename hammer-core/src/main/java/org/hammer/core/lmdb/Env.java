@@ -26,6 +26,7 @@ public final class Env implements AutoCloseable {
      * {@code onAssert} hears of an LMDB assertion failure before LMDB aborts the process.
      */
     public static Env open(Path dir, long mapSize, int maxDbs, int maxReaders, int flags, Consumer<String> onAssert) {
+        Native.loaded();
         long p = Native.envOpen(dir.toString(), mapSize, maxDbs, maxReaders, flags, 0664);
         if (onAssert != null) {
             Native.ASSERT_HANDLERS.put(p, onAssert);

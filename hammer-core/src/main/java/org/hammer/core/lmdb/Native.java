@@ -28,11 +28,30 @@ final class Native {
     static final String LIBRARY = "libhammer-native.so";
     static final String LMDB = "liblmdb.so";
 
-    /** The directory the library was loaded from. */
+    /** The directory the library was loaded from; null when it could not be loaded. */
     static final Path DIRECTORY;
+    private static final String PREFIX = "hammer's native library could not be loaded: ";
+    /** Why it could not be loaded, for every use after the first (the class stays usable). */
+    private static final String FAILURE;
 
     static {
-        DIRECTORY = load();
+        Path dir = null;
+        String failure = null;
+        try {
+            dir = load();
+        } catch (UnsatisfiedLinkError e) {
+            failure = e.getMessage() != null && e.getMessage().startsWith(PREFIX) ? e.getMessage()
+                    : PREFIX + e.getMessage();
+        }
+        DIRECTORY = dir;
+        FAILURE = failure;
+    }
+
+    /** Throws, saying why, unless the library is loaded. */
+    static void loaded() {
+        if (FAILURE != null) {
+            throw new UnsatisfiedLinkError(FAILURE);
+        }
     }
 
     private Native() {
@@ -45,7 +64,7 @@ final class Native {
             System.load(lib.toString());
             return lib.getParent();
         } catch (IOException | URISyntaxException | RuntimeException e) {
-            throw new UnsatisfiedLinkError("hammer's native library could not be loaded: " + e);
+            throw new UnsatisfiedLinkError(PREFIX + e);
         }
     }
 

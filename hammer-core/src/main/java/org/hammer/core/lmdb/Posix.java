@@ -21,11 +21,13 @@ public final class Posix {
      * the file only grows). Returns 0 or the errno.
      */
     public static int fallocate(Path file, long offset, long length) {
+        Native.loaded();
         return Native.fallocate(file.toString(), offset, length);
     }
 
     /** A FileDescriptor for descriptor {@code fd}, which this process already has open. */
     public static FileDescriptor fileDescriptor(int fd) {
+        Native.loaded();
         return Native.fileDescriptor(fd);
     }
 
@@ -34,6 +36,7 @@ public final class Posix {
      * {@code -Dhammer.native.dir} of a copy of it loads it without looking further.
      */
     public static Path nativeDirectory() {
+        Native.loaded();
         return Native.DIRECTORY;
     }
 

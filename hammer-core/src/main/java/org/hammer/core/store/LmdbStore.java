@@ -73,6 +73,9 @@ final class LmdbStore implements Store {
                 e.close();
             }
             throw LmdbErrors.translate(dir, "open", ex);
+        } catch (LinkageError ex) {
+            // hammer's native library (LMDB's binding) missing or unloadable: an install problem
+            throw new HammerException(HammerException.Kind.FAILURE, dir + ": cannot open: " + ex.getMessage(), ex);
         }
     }
 
