@@ -384,6 +384,206 @@ JNIEXPORT jstring JNICALL Java_org_hammer_core_lmdb_Native_strerror(JNIEnv *e, j
     return (*e)->NewStringUTF(e, mdb_strerror(rc));
 }
 
+/* ---- the path of a search, checked against the branch keys ---- */
+
+/*
+ * LMDB checksums no page. A damaged child pointer in a branch page that lands on another valid page
+ * sends every search for the lost page's keys there, and what LMDB then reports (a key absent, or
+ * a neighbour) is consistent with the wrong pointer. These two functions walk the same path as
+ * LMDB's search, through the pages of the committed snapshot in the map (LMDB 0.9's layout, 64-bit,
+ * little-endian), and hold every page on it to the range its parent's keys give it: a child i of a
+ * branch holds only keys k with key(i) <= k < key(i + 1). LMDB's own searches depend on that
+ * invariant, so it holds in every undamaged tree.
+ */
+#define MAIN_DBI 1
+#define PAGE_HEADER 16
+#define NODE_HEADER 8
+#define P_BRANCH 0x01
+#define P_LEAF 0x02
+#define P_OVERFLOW 0x04
+#define P_META 0x08
+#define P_LEAF2 0x20
+#define P_SUBP 0x40
+#define DB_RECORD 48       /* sizeof(MDB_db) */
+#define DB_DEPTH_AT 6      /* md_depth, u16 */
+#define DB_ROOT_AT 40      /* md_root, u64 */
+#define MAX_DEPTH 32
+
+/* Results of checkPath (Pages.java names them). */
+#define PATH_OK 0
+#define PATH_BEYOND (-1)   /* a page past the file length given: grown since? ask again */
+#define PATH_PAGE 1        /* a page number out of range, or a page whose header names another */
+#define PATH_KIND 2        /* not a branch or leaf page, or a leaf above or below the table's depth */
+#define PATH_LAYOUT 3      /* a page's node table or a node reaches outside the page */
+#define PATH_RANGE 4       /* a page's keys lie outside the range its parent gives it */
+#define PATH_LEAF 5        /* the search ends on another leaf than the entry it was asked about */
+#define PATH_KEY 6         /* a key of another size than the table's */
+
+static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, sizeof v); return v; }
+static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, sizeof v); return v; }
+
+/* LMDB's default order: unsigned bytes, then the shorter first. */
+static int keycmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
+    int r = memcmp(a, b, an < bn ? an : bn);
+    if (r != 0) return r;
+    return an < bn ? -1 : an > bn;
+}
+
+/* Key of node i of page p (psize bytes, n nodes, upper its node area's start), or NULL when it
+ * does not lie inside the page. */
+static const uint8_t *node_key(const uint8_t *p, unsigned psize, unsigned upper, unsigned i, size_t *len) {
+    unsigned off = rd16(p + PAGE_HEADER + 2 * i);
+    if (off < upper || off + NODE_HEADER > psize) return NULL;
+    const uint8_t *node = p + off;
+    unsigned k = rd16(node + 6);
+    if (off + NODE_HEADER + k > psize) return NULL;
+    *len = k;
+    return node + NODE_HEADER;
+}
+
+/* The root page of table `name` in the snapshot txn reads (out[0], -1 when empty) and its depth
+ * (out[1]); false when the main table names no such table (not yet committed). */
+JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e, jclass c, jlong txn,
+        jbyteArray name, jlongArray out) {
+    (void) c;
+    jbyte buf[512];
+    jsize n = (*e)->GetArrayLength(e, name);
+    if (n <= 0 || n > (jsize) sizeof buf) return JNI_FALSE;
+    (*e)->GetByteArrayRegion(e, name, 0, n, buf);
+    MDB_val k = {(size_t) n, buf}, v;
+    int rc = mdb_get(PTR(txn), MAIN_DBI, &k, &v);
+    if (rc == MDB_NOTFOUND) return JNI_FALSE;
+    if (rc) return (jboolean) fail(e, rc, NULL);
+    if (v.mv_size != DB_RECORD) return (jboolean) fail(e, MDB_CORRUPTED, "a table record of the wrong size");
+    jlong r[2];
+    r[0] = (jlong) rd64((const uint8_t *) v.mv_data + DB_ROOT_AT);
+    r[1] = (jlong) rd16((const uint8_t *) v.mv_data + DB_DEPTH_AT);
+    (*e)->SetLongArrayRegion(e, out, 0, 2, r);
+    return JNI_TRUE;
+}
+
+/*
+ * The free pages of the snapshot txn reads: every page number LMDB's free list holds (pages no
+ * longer in that snapshot's tree, though older readers may still see them), unsorted; null when
+ * an entry of the list is not a well-formed page list.
+ */
+JNIEXPORT jlongArray JNICALL Java_org_hammer_core_lmdb_Native_freePages(JNIEnv *e, jclass c, jlong txn) {
+    (void) c;
+    MDB_cursor *cur;
+    int rc = mdb_cursor_open(PTR(txn), 0, &cur);
+    if (rc) {
+        fail(e, rc, NULL);
+        return NULL;
+    }
+    MDB_val k, v;
+    size_t total = 0;
+    int bad = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, 0 /* MDB_FIRST */); rc == 0; rc = mdb_cursor_get(cur, &k, &v, 8 /* MDB_NEXT */)) {
+        size_t n;
+        if (v.mv_size < sizeof n) { bad = 1; break; }
+        memcpy(&n, v.mv_data, sizeof n);
+        if (v.mv_size != (n + 1) * sizeof n) { bad = 1; break; }
+        total += n;
+    }
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        mdb_cursor_close(cur);
+        fail(e, rc, NULL);
+        return NULL;
+    }
+    if (bad || total > (size_t) INT_MAX) {
+        mdb_cursor_close(cur);
+        return NULL;
+    }
+    jlongArray out = (*e)->NewLongArray(e, (jsize) total);
+    if (out == NULL) {
+        mdb_cursor_close(cur);
+        return NULL;
+    }
+    size_t at = 0;
+    for (rc = mdb_cursor_get(cur, &k, &v, 0); rc == 0 && at <= total; rc = mdb_cursor_get(cur, &k, &v, 8)) {
+        size_t n;
+        memcpy(&n, v.mv_data, sizeof n);
+        if (n > total - at) break;
+        (*e)->SetLongArrayRegion(e, out, (jsize) at, (jsize) n, (const jlong *) ((const char *) v.mv_data + sizeof n));
+        at += n;
+    }
+    mdb_cursor_close(cur);
+    return out;
+}
+
+/*
+ * Walks from page root (depth levels) toward key, as LMDB's search does, in the map at base whose
+ * data file is length bytes long. leaf >= 0: the search must end on that page (the page the
+ * entry asked about lies on). Reads only pages inside the file; returns a PATH_ result.
+ */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_checkPath(JNIEnv *e, jclass c, jlong base, jlong length,
+        jint pageSize, jlong root, jint depth, jlong keyAddress, jint keyLength, jlong leaf, jint tableKeySize,
+        jlong pathAddress) {
+    (void) e; (void) c;
+    uint64_t *path = PTR(pathAddress); /* path[0] = pages walked, path[1..] their numbers */
+    path[0] = 0;
+    const uint8_t *key = PTR(keyAddress);
+    size_t klen = (size_t) keyLength;
+    unsigned psize = (unsigned) pageSize;
+    uint64_t pages = (uint64_t) length / psize;
+    const uint8_t *lo = NULL, *hi = NULL;
+    size_t lolen = 0, hilen = 0; /* set with lo and hi */
+    uint64_t pgno = (uint64_t) root;
+    if (depth < 1 || depth > MAX_DEPTH) return PATH_KIND;
+    for (int level = 1; ; level++) {
+        if (pgno < 2 || pgno > (uint64_t) INT64_MAX / psize) return PATH_PAGE;
+        if (pgno >= pages) return PATH_BEYOND;
+        path[0] = (uint64_t) level;
+        path[level] = pgno;
+        const uint8_t *p = (const uint8_t *) PTR(base) + pgno * psize;
+        if (rd64(p) != pgno) return PATH_PAGE;
+        unsigned flags = rd16(p + 10), lower = rd16(p + 12), upper = rd16(p + 14);
+        unsigned kind = flags & (P_BRANCH | P_LEAF | P_OVERFLOW | P_META | P_LEAF2 | P_SUBP);
+        if (kind != P_BRANCH && kind != P_LEAF) return PATH_KIND;
+        int isLeaf = kind == P_LEAF;
+        if (isLeaf != (level == depth)) return PATH_KIND;
+        if (lower < PAGE_HEADER || lower > upper || upper > psize || (lower & 1)) return PATH_LAYOUT;
+        unsigned n = (lower - PAGE_HEADER) >> 1;
+        unsigned first = isLeaf ? 0 : 1;
+        if (n < first + 1) return PATH_LAYOUT;
+        size_t flen = 0, llen = 0;
+        const uint8_t *fk = node_key(p, psize, upper, first, &flen);
+        const uint8_t *lk = node_key(p, psize, upper, n - 1, &llen);
+        if (fk == NULL || lk == NULL) return PATH_LAYOUT;
+        if (tableKeySize > 0 && (flen != (size_t) tableKeySize || llen != (size_t) tableKeySize)) return PATH_KEY;
+        if ((lo != NULL && keycmp(fk, flen, lo, lolen) < 0) || (hi != NULL && keycmp(lk, llen, hi, hilen) >= 0)) {
+            return PATH_RANGE;
+        }
+        if (isLeaf) {
+            return leaf >= 0 && (uint64_t) leaf != pgno ? PATH_LEAF : PATH_OK;
+        }
+        /* The child LMDB descends into: the last node whose key is at most key (node 0 has none). */
+        unsigned at = 0, a = 1, b = n - 1;
+        while (a <= b) {
+            unsigned mid = a + (b - a) / 2;
+            size_t mlen;
+            const uint8_t *mk = node_key(p, psize, upper, mid, &mlen);
+            if (mk == NULL) return PATH_LAYOUT;
+            if (keycmp(mk, mlen, key, klen) <= 0) {
+                at = mid;
+                a = mid + 1;
+            } else {
+                b = mid - 1;
+            }
+        }
+        if (at > 0) {
+            lo = node_key(p, psize, upper, at, &lolen);
+        }
+        if (at + 1 < n) {
+            hi = node_key(p, psize, upper, at + 1, &hilen);
+            if (hi == NULL) return PATH_LAYOUT;
+        }
+        const uint8_t *node = p + rd16(p + PAGE_HEADER + 2 * at);
+        if ((const uint8_t *) node < p + upper || node + NODE_HEADER > p + psize) return PATH_LAYOUT;
+        pgno = (uint64_t) rd16(node) | ((uint64_t) rd16(node + 2) << 16) | ((uint64_t) rd16(node + 4) << 32);
+    }
+}
+
 /* ---- system calls ---- */
 
 JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_fallocate(JNIEnv *e, jclass c, jstring path, jlong offset,

@@ -221,6 +221,13 @@ final class Native {
 
     static native String strerror(int rc);
 
+    static native boolean tableRoot(long txn, byte[] name, long[] out);
+
+    static native int checkPath(long base, long length, int pageSize, long root, int depth, long keyAddress,
+            int keyLength, long leaf, int tableKeySize, long pathAddress);
+
+    static native long[] freePages(long txn);
+
     /** A direct buffer of no bytes, for a cursor or transaction to point at values. */
     static native ByteBuffer emptyBuffer();
 

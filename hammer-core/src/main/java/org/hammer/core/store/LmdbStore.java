@@ -13,6 +13,7 @@ import org.hammer.core.tid.Tid;
 import org.hammer.core.lmdb.Dbi;
 import org.hammer.core.lmdb.Env;
 import org.hammer.core.lmdb.LmdbException;
+import org.hammer.core.lmdb.Pages;
 import org.hammer.core.lmdb.Txn;
 
 /**
@@ -42,7 +43,7 @@ final class LmdbStore implements Store {
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
     private final Preallocator preallocator;
-    private final long pageSize;
+    final long pageSize;
     final MapBounds bounds;
 
     private LmdbStore(Path dir, StoreHeader header, boolean create) {
@@ -214,6 +215,41 @@ final class LmdbStore implements Store {
     @Override
     public <T> T apply(Function<StoreWriter, T> work) {
         return writeTxn(work, false);
+    }
+
+    /** The free pages of one snapshot, sorted. */
+    private record FreeList(long snapshot, long[] pages) {
+    }
+
+    /** Those of the snapshot a check last needed: most transactions read the newest one. */
+    private volatile FreeList freeList;
+
+    /**
+     * The pages on the free list of the committed snapshot {@code txn} walks: the one it reads,
+     * or, for a write transaction, the last one committed (read in a transaction of its own).
+     */
+    long[] freePages(Txn txn) {
+        long snapshot = txn.readOnly() ? txn.id() : txn.id() - 1;
+        FreeList f = freeList;
+        if (f != null && f.snapshot() == snapshot) {
+            return f.pages();
+        }
+        long[] pages;
+        if (txn.readOnly()) {
+            pages = Pages.free(txn);
+        } else {
+            try (Txn r = env.txnRead()) {
+                if (r.id() != snapshot) {
+                    throw new IllegalStateException("a snapshot was committed while " + dir + "'s writer held its lock");
+                }
+                pages = Pages.free(r);
+            }
+        }
+        if (pages == null) {
+            throw new DamagedStoreException("LMDB's free list is damaged");
+        }
+        freeList = new FreeList(snapshot, pages);
+        return pages;
     }
 
     private <T> T writeTxn(Function<StoreWriter, T> work, boolean allocateTid) {

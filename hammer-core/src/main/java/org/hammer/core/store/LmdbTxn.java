@@ -15,6 +15,8 @@ import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
 import org.hammer.core.lmdb.Cursor;
 import org.hammer.core.lmdb.Dbi;
+import org.hammer.core.lmdb.Pages;
+import org.hammer.core.lmdb.Posix;
 import org.hammer.core.lmdb.Txn;
 
 /** One LMDB transaction seen as a {@link StoreWriter} (read-only when not writable). */
@@ -31,6 +33,8 @@ final class LmdbTxn implements StoreWriter {
         final ByteBuffer key = ByteBuffer.allocateDirect(512);
         final ByteBuffer key2 = ByteBuffer.allocateDirect(64);
         final ByteBuffer one = ByteBuffer.allocateDirect(CHANGE_VALUE);
+        final ByteBuffer path = ByteBuffer.allocateDirect((Pages.MAX_DEPTH + 1) * Long.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder());
         private ByteBuffer val = ByteBuffer.allocateDirect(16 * 1024);
 
         static Scratch get() {
@@ -295,13 +299,96 @@ final class LmdbTxn implements StoreWriter {
     }
     private final Check metaCheck = (k, v) -> metaValue(metaName(k), v);
 
+    /** The free pages of the snapshot this transaction's checks walk, once read. */
+    private long[] free;
+
+    private long[] free() {
+        if (free == null) {
+            free = store.freePages(txn);
+        }
+        return free;
+    }
+
+    /** The committed roots of records, changes and meta as this transaction reads them, once looked up. */
+    private final Pages.Root[] roots = new Pages.Root[3];
+    private final boolean[] rootsRead = new boolean[3];
+    /** Per table, the leaf page whose path was last checked (a scan checks each leaf once). */
+    private final long[] checkedLeaf = {-1, -1, -1};
+
+    private int tableIndex(Dbi table) {
+        return table == store.records ? 0 : table == store.changes ? 1 : 2;
+    }
+
+    /** The size of every key of {@code table}, or 0 when they vary. */
+    private int keySize(Dbi table) {
+        return table == store.records ? RecordKey.BYTES : table == store.changes ? CHANGE_KEY : 0;
+    }
+
+    /**
+     * Holds the path LMDB's search for the key in {@code k} (a direct buffer, position to limit)
+     * takes to the keys of the branch pages on it ({@link Pages}). {@code onLeaf}: {@code k} is an
+     * entry's key as a cursor gave it, and the search must end on the page it lies on; a key in a
+     * write transaction's own page (not in the map) is not checked, nor a leaf already checked.
+     * Only the committed snapshot's pages are walked, so in a write transaction this checks the
+     * pages it started from.
+     */
+    private void checkPath(Dbi table, ByteBuffer k, boolean onLeaf) {
+        MapBounds bounds = store.bounds;
+        if (!checkNeighbours || bounds.base() == 0) {
+            return;
+        }
+        int t = tableIndex(table);
+        long address = Posix.address(k) + k.position();
+        long leaf = -1;
+        if (onLeaf) {
+            leaf = bounds.pageOf(address, store.pageSize);
+            if (leaf < 0 || leaf == checkedLeaf[t]) {
+                return;
+            }
+        }
+        if (!rootsRead[t]) {
+            roots[t] = Pages.root(txn, table);
+            rootsRead[t] = true;
+        }
+        Pages.Root root = roots[t];
+        if (root == null || root.empty()) {
+            return;
+        }
+        int pageSize = (int) store.pageSize;
+        ByteBuffer path = scratch.path;
+        int size = keySize(table);
+        int result = Pages.check(bounds.base(), bounds.length(), pageSize, root, address, k.remaining(), leaf, size, path);
+        if (result == Pages.BEYOND) {
+            result = Pages.check(bounds.base(), bounds.refresh(), pageSize, root, address, k.remaining(), leaf, size,
+                    path);
+        }
+        if (result == Pages.BEYOND) {
+            throw damaged(table.name() + ": a branch page points past the end of data.mdb");
+        }
+        if (result != Pages.OK) {
+            throw damaged(table.name() + ": " + Pages.describe(result));
+        }
+        // A page on the free list is no page of this snapshot: an older copy of one, whose keys lie
+        // in the right range but whose entries are out of date.
+        long[] free = free();
+        long pages = path.getLong(0);
+        for (int i = 1; i <= pages; i++) {
+            if (java.util.Arrays.binarySearch(free, path.getLong(i * Long.BYTES)) >= 0) {
+                throw damaged(table.name() + ": " + Pages.describe(7));
+            }
+        }
+        if (onLeaf) {
+            checkedLeaf[t] = leaf;
+        }
+    }
+
     /**
      * Moves {@code c} to the first entry whose key is at least {@code probe}, returning whether
      * there is one. LMDB checksums nothing and searches by binary search, so a key changed by
      * damage would be stepped over in silence: the entries on both sides of the position found are
      * checked against their checksums and must lie in order around the probe.
      */
-    private boolean seek(Cursor c, ByteBuffer probe, Check check, String table) {
+    private boolean seek(Cursor c, Dbi dbi, ByteBuffer probe, Check check, String table) {
         if (!checkNeighbours) {
             return probe.hasRemaining() ? c.seekRange(probe) : c.first();
         }
@@ -309,6 +396,7 @@ final class LmdbTxn implements StoreWriter {
             boolean any = c.first();
             if (any) {
                 check.check(c.key(), c.val());
+                checkPath(dbi, c.key(), true);
             }
             return any;
         }
@@ -320,20 +408,30 @@ final class LmdbTxn implements StoreWriter {
                 throw damaged(table + ": a search landed before the key it looked for (keys out of order)");
             }
             // Landing on the very key searched for steps over nothing; otherwise the entry before
-            // must be checked, for a key that damage moved would lie there.
-            if (order > 0 && c.prev()) {
-                check.check(c.key(), c.val());
-                if (compare(c.key(), probe) >= 0) {
-                    throw damaged(table + ": a search stepped over a key (keys out of order)");
-                }
-                if (!c.next()) {
-                    throw damaged(table + ": the cursor lost its place");
+            // must be checked, for a key that damage moved would lie there, and the path of the
+            // search, for a leaf that damage cut off would lie below it.
+            checkPath(dbi, c.key(), true);
+            if (order > 0) {
+                checkPath(dbi, probe, false);
+                if (c.prev()) {
+                    check.check(c.key(), c.val());
+                    if (compare(c.key(), probe) >= 0) {
+                        throw damaged(table + ": a search stepped over a key (keys out of order)");
+                    }
+                    checkPath(dbi, c.key(), true);
+                    if (!c.next()) {
+                        throw damaged(table + ": the cursor lost its place");
+                    }
                 }
             }
-        } else if (c.last()) {
-            check.check(c.key(), c.val());
-            if (compare(c.key(), probe) >= 0) {
-                throw damaged(table + ": a search found no key at or after one that exists (keys out of order)");
+        } else {
+            checkPath(dbi, probe, false);
+            if (c.last()) {
+                check.check(c.key(), c.val());
+                if (compare(c.key(), probe) >= 0) {
+                    throw damaged(table + ": a search found no key at or after one that exists (keys out of order)");
+                }
+                checkPath(dbi, c.key(), true);
             }
         }
         return found;
@@ -350,6 +448,7 @@ final class LmdbTxn implements StoreWriter {
             int order = compare(c.key(), probe);
             if (order == 0) {
                 recordCheck.check(c.key(), c.val());
+                checkPath(store.records, c.key(), true);
                 return true;
             }
             if (checkNeighbours) {
@@ -357,26 +456,36 @@ final class LmdbTxn implements StoreWriter {
                 if (order < 0) {
                     throw damaged("records: a search landed before the key it looked for (keys out of order)");
                 }
+                checkPath(store.records, c.key(), true);
             }
+            checkPath(store.records, probe, false);
             if (!c.prev()) {
                 return false;
             }
-        } else if (!c.last()) {
-            return false;
+        } else {
+            checkPath(store.records, probe, false);
+            if (!c.last()) {
+                return false;
+            }
         }
         recordCheck.check(c.key(), c.val());
         if (checkNeighbours && compare(c.key(), probe) >= 0) {
             throw damaged("records: a search stepped over a key (keys out of order)");
         }
+        checkPath(store.records, c.key(), true);
         return true;
     }
 
-    /** Steps to the next entry, which must have a greater key than {@code last} (updated). */
-    private static boolean next(Cursor c, KeyOrder last, String table) {
+    /**
+     * Steps to the next entry, which must have a greater key than {@code last} (updated) and, on
+     * a new leaf page, be where a search for it leads.
+     */
+    private boolean next(Cursor c, Dbi dbi, KeyOrder last, String table) {
         if (!c.next()) {
             return false;
         }
         last.advance(c.key(), table);
+        checkPath(dbi, c.key(), true);
         return true;
     }
 
@@ -442,17 +551,20 @@ final class LmdbTxn implements StoreWriter {
         Cursor c = recordLookups();
         ByteBuffer probe = probe(k);
         if (!c.seekRange(probe)) {
+            checkPath(store.records, probe, false);
             if (checkNeighbours && c.last()) {
                 recordCheck.check(c.key(), c.val());
                 if (compare(c.key(), probe) >= 0) {
                     throw damaged("records: a search found no key at or after one that exists (keys out of order)");
                 }
+                checkPath(store.records, c.key(), true);
             }
             return null;
         }
         int order = compare(c.key(), probe);
         if (order == 0) {
             recordCheck.check(c.key(), c.val());
+            checkPath(store.records, c.key(), true);
             return decode.apply(k, checkedHeader, c.val());
         }
         // Not there: the entries on both sides of where it would be are checked, as by seek (the
@@ -462,11 +574,14 @@ final class LmdbTxn implements StoreWriter {
             if (order < 0) {
                 throw damaged("records: a search landed before the key it looked for (keys out of order)");
             }
+            checkPath(store.records, c.key(), true);
+            checkPath(store.records, probe, false);
             if (c.prev()) {
                 recordCheck.check(c.key(), c.val());
                 if (compare(c.key(), probe) >= 0) {
                     throw damaged("records: a search stepped over a key (keys out of order)");
                 }
+                checkPath(store.records, c.key(), true);
             }
         }
         return null;
@@ -499,7 +614,7 @@ final class LmdbTxn implements StoreWriter {
         ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
         Cursor c = scanCursor();
         try {
-            boolean ok = seek(c, probe(from), recordCheck, "records");
+            boolean ok = seek(c, store.records, probe(from), recordCheck, "records");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
                 ByteBuffer kb = c.key();
@@ -514,7 +629,7 @@ final class LmdbTxn implements StoreWriter {
                 if (compare(kb, to) >= 0 || !visitor.test(r)) {
                     return;
                 }
-                ok = next(c, order, "records");
+                ok = next(c, store.records, order, "records");
             }
         } finally {
             scanDone(c);
@@ -557,13 +672,13 @@ final class LmdbTxn implements StoreWriter {
             afterBytes = ByteBuffer.wrap(after);
         }
         try (Cursor c = store.changes.openCursor(txn)) {
-            boolean ok = seek(c, seek, LmdbTxn::checkChange, "change index");
+            boolean ok = seek(c, store.changes, seek, LmdbTxn::checkChange, "change index");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
                 ByteBuffer kb = c.key().duplicate();
                 checkChange(kb, c.val());
                 if (afterBytes != null && compare(kb, afterBytes) == 0) {
-                    ok = next(c, order, "change index");
+                    ok = next(c, store.changes, order, "change index");
                     continue;
                 }
                 int p = Short.toUnsignedInt(kb.getShort());
@@ -575,7 +690,7 @@ final class LmdbTxn implements StoreWriter {
                 if (!visitor.test(t, k)) {
                     return;
                 }
-                ok = next(c, order, "change index");
+                ok = next(c, store.changes, order, "change index");
             }
         }
     }
@@ -610,6 +725,7 @@ final class LmdbTxn implements StoreWriter {
             found = c.last();
             if (found) {
                 recordCheck.check(c.key(), c.val());
+                checkPath(store.records, c.key(), true);
             }
         } else {
             key2.clear();
@@ -631,7 +747,7 @@ final class LmdbTxn implements StoreWriter {
         try (Cursor c = store.records.openCursor(txn)) {
             key2.clear();
             key2.putShort((short) pfs).flip();
-            if (!seek(c, key2, recordCheck, "records")) {
+            if (!seek(c, store.records, key2, recordCheck, "records")) {
                 return false;
             }
             return recordKey(c.key()).pfs() == pfs;
@@ -645,7 +761,7 @@ final class LmdbTxn implements StoreWriter {
         key.clear();
         key.put(nameBytes).flip();
         Cursor c = metaLookups();
-        if (!seek(c, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
+        if (!seek(c, store.meta, key, metaCheck, "meta") || !keyEquals(c.key(), key)) {
             return null;
         }
         return metaValue(nameBytes, c.val());
@@ -684,7 +800,7 @@ final class LmdbTxn implements StoreWriter {
         seek.clear();
         seek.put(p).flip();
         try (Cursor c = store.meta.openCursor(txn)) {
-            boolean ok = seek(c, seek, metaCheck, "meta");
+            boolean ok = seek(c, store.meta, seek, metaCheck, "meta");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
             while (ok) {
                 byte[] k = metaName(c.key());
@@ -695,7 +811,7 @@ final class LmdbTxn implements StoreWriter {
                 if (!visitor.test(new String(k, StandardCharsets.UTF_8), v)) {
                     return;
                 }
-                ok = next(c, order, "meta");
+                ok = next(c, store.meta, order, "meta");
             }
         }
     }
@@ -761,6 +877,9 @@ final class LmdbTxn implements StoreWriter {
         }
         // Only the replaced record's delete TID matters here: read it without copying the data.
         ByteBuffer old = replacing ? store.records.get(txn, recordKey(key, k)) : null;
+        if (replacing) {
+            checkPath(store.records, key, false);
+        }
         long oldDelete = old == null ? 0 : header(k, old).deleteTid();
         if (oldDelete != 0 && oldDelete != deleteTid) {
             change(k, oldDelete, false);
@@ -783,6 +902,7 @@ final class LmdbTxn implements StoreWriter {
         owned();
         checkWritable();
         ByteBuffer stored = store.records.get(txn, recordKey(key, k));
+        checkPath(store.records, key, false);
         if (stored == null) {
             throw new IllegalStateException("no record " + k);
         }
@@ -810,6 +930,7 @@ final class LmdbTxn implements StoreWriter {
         owned();
         checkWritable();
         ByteBuffer v = store.records.get(txn, recordKey(key, k));
+        checkPath(store.records, key, false);
         if (v == null) {
             return;
         }

@@ -27,7 +27,7 @@ final class MapBounds {
         this.file = file;
         this.mapSize = mapSize;
         this.base = mapped(file);
-        this.length = length();
+        this.length = readLength();
     }
 
     /** Where the map begins in this process, or 0 when it was not found (nothing is checked). */
@@ -73,12 +73,30 @@ final class MapBounds {
         if (end <= base + length) {
             return true;
         }
-        long now = length();
-        length = now;
-        return end <= base + now;
+        return end <= base + refresh();
     }
 
-    private long length() {
+    /** The data file's length as last read. */
+    long length() {
+        return length;
+    }
+
+    /** The data file's length, read again. */
+    long refresh() {
+        long now = readLength();
+        length = now;
+        return now;
+    }
+
+    /** The number of the map's page that holds {@code address}, or -1 when it is not in the map. */
+    long pageOf(long address, long pageSize) {
+        if (base == 0 || address < base || address >= base + mapSize) {
+            return -1;
+        }
+        return (address - base) / pageSize;
+    }
+
+    private long readLength() {
         try {
             return Files.size(file);
         } catch (IOException e) {

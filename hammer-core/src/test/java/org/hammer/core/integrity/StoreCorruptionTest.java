@@ -25,15 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The seed is {@value #SEED} unless {@code -Dcorruption.seed=N} names another or
  * {@code -Dcorruption.seed=random} asks for a new one, so that the suite gives the same answer on
- * every run. One hole is known and open: a flip in the child pointer of a branch page that lands on
- * another valid leaf page sends LMDB's searches for the lost leaf's keys to that leaf, and a point
- * lookup then reports the key absent (NOT_FOUND where CORRUPT is due), since LMDB checksums no
- * page and the neighbours it shows are consistent with the wrong pointer.
- * {@code -Dcorruption.seed=33483118171679} replays one (flip 657). Closing it needs the
- * search's path checked against the branch keys, outside LMDB.
+ * every run. {@code -Dcorruption.seed=33483118171679} replays a flip (657) that once went through:
+ * the first child pointer of the records root moved to an older copy of its page, and a lookup
+ * reported a key absent. Searches now check their path ({@code BranchPointerTest}).
  */
 class StoreCorruptionTest {
-    /** The seed of the suite's run (it passes); see the class comment for the known hole. */
+    /** The seed of the suite's run. */
     static final long SEED = 20261130L;
     private static final Pattern END = Pattern.compile("(?m)^END (\\d+) (\\w+)$");
     private static final Pattern HALTED = Pattern.compile("(?m)^hammer: .*/flip-(\\d+)/damaged\\.hammer: store damaged: .*$");
