@@ -212,6 +212,9 @@ class StartupArchiveIT {
         assertThat(mapsArchive(hammer)).isTrue();
         Path jar = tmp.resolve("prefix/lib/hammer/hammer-cli.jar");
         FileTime before = Files.getLastModifiedTime(archive.resolveSibling("stamp"));
+        // The native library kept beside the archive is the old build's: the new one must not use it.
+        Path kept = archive.resolveSibling("native/libhammer-native.so");
+        Files.write(kept, "not the library of this build".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
 
         assertThat(mapsArchive(hammer)).as("a stale archive is not used").isFalse();
@@ -221,6 +224,22 @@ class StartupArchiveIT {
         }
         awaitArchive(tmp.resolve("prefix/lib/hammer/startup"));
         assertThat(mapsArchive(hammer)).as("the archive made again is used").isTrue();
+        assertThat(Files.readAllBytes(kept)).as("the native library kept is this build's")
+                .isEqualTo(jarEntry(tmp.resolve("prefix/lib/hammer/lib"), "org/hammer/core/lmdb/native/libhammer-native.so"));
+    }
+
+    /** The bytes of {@code entry} in the hammer-core jar under {@code lib}. */
+    private static byte[] jarEntry(Path lib, String entry) throws IOException {
+        try (Stream<Path> s = Files.list(lib)) {
+            Path core = s.filter(p -> p.getFileName().toString().startsWith("hammer-core-")).findFirst().orElseThrow();
+            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(core.toFile())) {
+                java.util.zip.ZipEntry e = z.getEntry(entry);
+                assertThat(e).as(entry + " in " + core).isNotNull();
+                try (java.io.InputStream in = z.getInputStream(e)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
     }
 
     @ParameterizedTest
