@@ -463,9 +463,9 @@ JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e,
 }
 
 /*
- * The free pages of the snapshot txn reads: every page number LMDB's free list holds (pages no
- * longer in that snapshot's tree, though older readers may still see them), unsorted; null when
- * an entry of the list is not a well-formed page list.
+ * The free pages of the snapshot txn reads, as a bitmap (bit p of word p / 64): every page number
+ * LMDB's free list holds, pages no longer in that snapshot's tree (older readers may still see
+ * them). Null when an entry of the list is not a well-formed page list.
  */
 JNIEXPORT jlongArray JNICALL Java_org_hammer_core_lmdb_Native_freePages(JNIEnv *e, jclass c, jlong txn) {
     (void) c;
@@ -476,37 +476,50 @@ JNIEXPORT jlongArray JNICALL Java_org_hammer_core_lmdb_Native_freePages(JNIEnv *
         return NULL;
     }
     MDB_val k, v;
-    size_t total = 0;
+    size_t max = 0;
     int bad = 0;
     for (rc = mdb_cursor_get(cur, &k, &v, 0 /* MDB_FIRST */); rc == 0; rc = mdb_cursor_get(cur, &k, &v, 8 /* MDB_NEXT */)) {
         size_t n;
         if (v.mv_size < sizeof n) { bad = 1; break; }
         memcpy(&n, v.mv_data, sizeof n);
-        if (v.mv_size != (n + 1) * sizeof n) { bad = 1; break; }
-        total += n;
+        if (n > v.mv_size / sizeof n || v.mv_size != (n + 1) * sizeof n) { bad = 1; break; }
+        for (size_t i = 1; i <= n; i++) {
+            size_t p;
+            memcpy(&p, (const char *) v.mv_data + i * sizeof p, sizeof p);
+            if (p > max) max = p;
+        }
     }
     if (rc != 0 && rc != MDB_NOTFOUND) {
         mdb_cursor_close(cur);
         fail(e, rc, NULL);
         return NULL;
     }
-    if (bad || total > (size_t) INT_MAX) {
+    if (bad || max / 64 >= (size_t) INT_MAX) {
         mdb_cursor_close(cur);
         return NULL;
     }
-    jlongArray out = (*e)->NewLongArray(e, (jsize) total);
+    jsize words = (jsize) (max / 64 + 1);
+    jlongArray out = (*e)->NewLongArray(e, words);
     if (out == NULL) {
         mdb_cursor_close(cur);
         return NULL;
     }
-    size_t at = 0;
-    for (rc = mdb_cursor_get(cur, &k, &v, 0); rc == 0 && at <= total; rc = mdb_cursor_get(cur, &k, &v, 8)) {
+    uint64_t *bits = (*e)->GetPrimitiveArrayCritical(e, out, NULL);
+    if (bits == NULL) {
+        mdb_cursor_close(cur);
+        return NULL;
+    }
+    for (rc = mdb_cursor_get(cur, &k, &v, 0); rc == 0; rc = mdb_cursor_get(cur, &k, &v, 8)) {
         size_t n;
         memcpy(&n, v.mv_data, sizeof n);
-        if (n > total - at) break;
-        (*e)->SetLongArrayRegion(e, out, (jsize) at, (jsize) n, (const jlong *) ((const char *) v.mv_data + sizeof n));
-        at += n;
+        if (v.mv_size != (n + 1) * sizeof n) break;
+        for (size_t i = 1; i <= n; i++) {
+            size_t p;
+            memcpy(&p, (const char *) v.mv_data + i * sizeof p, sizeof p);
+            if (p <= max) bits[p / 64] |= (uint64_t) 1 << (p % 64);
+        }
     }
+    (*e)->ReleasePrimitiveArrayCritical(e, out, bits, 0);
     mdb_cursor_close(cur);
     return out;
 }
@@ -582,6 +595,172 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_checkPath(JNIEnv *e, jcl
         if ((const uint8_t *) node < p + upper || node + NODE_HEADER > p + psize) return PATH_LAYOUT;
         pgno = (uint64_t) rd16(node) | ((uint64_t) rd16(node + 2) << 16) | ((uint64_t) rd16(node + 4) << 32);
     }
+}
+
+/* ---- a whole table's pages, for scrub ---- */
+
+#define F_BIGDATA 0x01
+#define PATH_TWICE 8       /* a page reached twice (from two parents, or from two tables) */
+#define PATH_ORDER 9       /* a page's keys out of order */
+#define PATH_COUNT 10      /* the table's page or entry counts differ from its record's */
+
+struct walk {
+    const uint8_t *base;
+    uint64_t pages;
+    unsigned psize;
+    size_t keySize;
+    const uint64_t *free;
+    uint64_t freeWords;
+    uint64_t *seen;
+    uint64_t branch, leaf, overflow, entries;
+    uint64_t at; /* the page a failure was found on */
+};
+
+static int bit(const uint64_t *bits, uint64_t words, uint64_t p) {
+    return p / 64 < words && (bits[p / 64] >> (p % 64)) & 1;
+}
+
+/* Marks page p seen; false when it was already. */
+static int see(struct walk *w, uint64_t p) {
+    if (bit(w->seen, (w->pages + 63) / 64, p)) return 0;
+    w->seen[p / 64] |= (uint64_t) 1 << (p % 64);
+    return 1;
+}
+
+/* A page number that may be read: in the file, not a meta page, not free, not seen before. */
+static int usable(struct walk *w, uint64_t p) {
+    if (p < 2 || p >= w->pages) return PATH_PAGE;
+    if (bit(w->free, w->freeWords, p)) return 7;
+    if (!see(w, p)) return PATH_TWICE;
+    return PATH_OK;
+}
+
+static int walk_page(struct walk *w, uint64_t pgno, int level, int depth, const uint8_t *lo, size_t lolen,
+        const uint8_t *hi, size_t hilen) {
+    w->at = pgno;
+    int rc = usable(w, pgno);
+    if (rc) return rc;
+    const uint8_t *p = w->base + pgno * w->psize;
+    if (rd64(p) != pgno) return PATH_PAGE;
+    unsigned flags = rd16(p + 10), lower = rd16(p + 12), upper = rd16(p + 14);
+    unsigned kind = flags & (P_BRANCH | P_LEAF | P_OVERFLOW | P_META | P_LEAF2 | P_SUBP);
+    if (kind != P_BRANCH && kind != P_LEAF) return PATH_KIND;
+    int isLeaf = kind == P_LEAF;
+    if (isLeaf != (level == depth)) return PATH_KIND;
+    if (lower < PAGE_HEADER || lower > upper || upper > w->psize || (lower & 1)) return PATH_LAYOUT;
+    unsigned n = (lower - PAGE_HEADER) >> 1;
+    unsigned first = isLeaf ? 0 : 1;
+    if (n < first + 1) return PATH_LAYOUT;
+    if (isLeaf) w->leaf++; else w->branch++;
+    const uint8_t *prev = lo;
+    size_t prevlen = lolen;
+    for (unsigned i = first; i < n; i++) {
+        size_t klen;
+        const uint8_t *k = node_key(p, w->psize, upper, i, &klen);
+        if (k == NULL) return PATH_LAYOUT;
+        if (w->keySize > 0 && klen != w->keySize) return PATH_KEY;
+        if (prev != NULL && keycmp(k, klen, prev, prevlen) < (i == first ? 0 : 1)) {
+            return i == first ? PATH_RANGE : PATH_ORDER;
+        }
+        prev = k;
+        prevlen = klen;
+    }
+    if (hi != NULL && keycmp(prev, prevlen, hi, hilen) >= 0) return PATH_RANGE;
+    if (isLeaf) {
+        w->entries += n;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *node = p + rd16(p + PAGE_HEADER + 2 * i);
+            if (!(rd16(node + 4) & F_BIGDATA)) {
+                uint32_t dsize = (uint32_t) rd16(node) | ((uint32_t) rd16(node + 2) << 16);
+                if ((size_t) (node - p) + NODE_HEADER + rd16(node + 6) + dsize > w->psize) return PATH_LAYOUT;
+                continue;
+            }
+            const uint8_t *d = node + NODE_HEADER + rd16(node + 6);
+            if ((size_t) (d - p) + 8 > w->psize) return PATH_LAYOUT;
+            uint64_t op = rd64(d);
+            uint64_t size = (uint64_t) rd16(node) | ((uint64_t) rd16(node + 2) << 16);
+            w->at = op;
+            rc = usable(w, op);
+            if (rc) return rc;
+            const uint8_t *o = w->base + op * w->psize;
+            uint32_t count;
+            memcpy(&count, o + 12, sizeof count);
+            if (rd64(o) != op || (rd16(o + 10) & (P_OVERFLOW | P_BRANCH | P_LEAF | P_META)) != P_OVERFLOW) return PATH_KIND;
+            if (count == 0 || count > w->pages - op || (uint64_t) count * w->psize < size + PAGE_HEADER) return PATH_LAYOUT;
+            for (uint32_t j = 1; j < count; j++) {
+                w->at = op + j;
+                if (bit(w->free, w->freeWords, op + j)) return 7;
+                if (!see(w, op + j)) return PATH_TWICE;
+            }
+            w->overflow += count;
+        }
+        return PATH_OK;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        size_t clolen = lolen, chilen = hilen;
+        const uint8_t *clo = lo, *chi = hi;
+        if (i > 0) clo = node_key(p, w->psize, upper, i, &clolen);
+        if (i + 1 < n) chi = node_key(p, w->psize, upper, i + 1, &chilen);
+        const uint8_t *node = p + rd16(p + PAGE_HEADER + 2 * i);
+        if (node < p + upper || node + NODE_HEADER > p + w->psize) return PATH_LAYOUT;
+        uint64_t child = (uint64_t) rd16(node) | ((uint64_t) rd16(node + 2) << 16) | ((uint64_t) rd16(node + 4) << 32);
+        rc = walk_page(w, child, level + 1, depth, clo, clolen, chi, chilen);
+        if (rc) return rc;
+    }
+    return PATH_OK;
+}
+
+/*
+ * Walks every page of table `name` in the snapshot txn reads (map at base, file length bytes):
+ * each branch and leaf page at its level, inside the range of keys its parent gives it, its keys
+ * in order and of the table's size (tableKeySize > 0), no page on the free list (bitmap free) or
+ * reached twice (bitmap seen, shared by the tables of one walk), and the page and entry counts
+ * the table's record gives. out[0] = the page a failure was found on. Returns a PATH_ result.
+ */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_walkTable(JNIEnv *e, jclass c, jlong txn, jbyteArray name,
+        jlong base, jlong length, jint pageSize, jint tableKeySize, jlongArray free, jlongArray seen, jlongArray out) {
+    (void) c;
+    jlong root[2];
+    if (!Java_org_hammer_core_lmdb_Native_tableRoot(e, c, txn, name, out)) {
+        return PATH_OK; /* not committed: nothing to walk (or LMDB's failure, thrown) */
+    }
+    (*e)->GetLongArrayRegion(e, out, 0, 2, root);
+    jbyte buf[512];
+    jsize n = (*e)->GetArrayLength(e, name);
+    (*e)->GetByteArrayRegion(e, name, 0, n, buf);
+    MDB_val k = {(size_t) n, buf}, v;
+    if (mdb_get(PTR(txn), MAIN_DBI, &k, &v) != 0 || v.mv_size != DB_RECORD) return PATH_COUNT;
+    const uint8_t *db = v.mv_data;
+    struct walk w;
+    memset(&w, 0, sizeof w);
+    w.base = PTR(base);
+    w.psize = (unsigned) pageSize;
+    w.pages = (uint64_t) length / w.psize;
+    w.keySize = tableKeySize > 0 ? (size_t) tableKeySize : 0;
+    w.freeWords = (uint64_t) (*e)->GetArrayLength(e, free);
+    if ((uint64_t) (*e)->GetArrayLength(e, seen) < (w.pages + 63) / 64) return PATH_PAGE;
+    int rc = PATH_OK;
+    if (root[0] != -1) {
+        if (root[1] < 1 || root[1] > MAX_DEPTH) {
+            rc = PATH_KIND;
+        } else {
+            w.free = (*e)->GetPrimitiveArrayCritical(e, free, NULL);
+            w.seen = (*e)->GetPrimitiveArrayCritical(e, seen, NULL);
+            if (w.free != NULL && w.seen != NULL) {
+                rc = walk_page(&w, (uint64_t) root[0], 1, (int) root[1], NULL, 0, NULL, 0);
+            }
+            if (w.seen != NULL) (*e)->ReleasePrimitiveArrayCritical(e, seen, w.seen, 0);
+            if (w.free != NULL) (*e)->ReleasePrimitiveArrayCritical(e, free, (void *) w.free, JNI_ABORT);
+        }
+    }
+    if (rc == PATH_OK && (w.branch != rd64(db + 8) || w.leaf != rd64(db + 16) || w.overflow != rd64(db + 24)
+            || w.entries != rd64(db + 32))) {
+        rc = PATH_COUNT;
+        w.at = 0;
+    }
+    jlong at = (jlong) w.at;
+    (*e)->SetLongArrayRegion(e, out, 0, 1, &at);
+    return rc;
 }
 
 /* ---- system calls ---- */

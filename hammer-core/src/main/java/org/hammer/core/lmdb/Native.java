@@ -228,6 +228,9 @@ final class Native {
 
     static native long[] freePages(long txn);
 
+    static native int walkTable(long txn, byte[] name, long base, long length, int pageSize, int tableKeySize,
+            long[] free, long[] seen, long[] out);
+
     /** A direct buffer of no bytes, for a cursor or transaction to point at values. */
     static native ByteBuffer emptyBuffer();
 

@@ -61,19 +61,40 @@ public final class Pages {
     }
 
     /**
-     * The pages on LMDB's free list in the snapshot {@code txn} reads, sorted: none of them is in
-     * that snapshot's tree (an older copy of a page stays on the list until it is used again).
-     * Null when the list is damaged.
+     * The pages on LMDB's free list in the snapshot {@code txn} reads, as a bitmap ({@link #isFree}):
+     * none of them is in that snapshot's tree (an older copy of a page stays on the list until it
+     * is used again). Null when the list is damaged.
      */
     public static long[] free(Txn txn) {
-        long[] pages = Native.freePages(txn.live());
-        if (pages != null) {
-            java.util.Arrays.sort(pages);
-        }
-        return pages;
+        return Native.freePages(txn.live());
     }
 
-    /** What a positive result of {@link #check} found. */
+    /** Whether {@code page} is set in a bitmap of {@link #free}. */
+    public static boolean isFree(long[] free, long page) {
+        long word = page >>> 6;
+        return word < free.length && (free[(int) word] & (1L << page)) != 0;
+    }
+
+    /** What {@link #walk} found: {@link #OK} or a code {@link #describe} names, and the page it was found on. */
+    public record Walk(int result, long page) {
+    }
+
+    /**
+     * Walks every page of {@code dbi} in the snapshot {@code txn} reads (for scrub): each branch
+     * and leaf page at its level and inside the range its parent gives it, its keys in order and
+     * of {@code tableKeySize} bytes (when > 0), no page free ({@code free}, a bitmap of
+     * {@link #free}) or reached twice ({@code seen}, a bitmap of one bit per page of the file,
+     * shared by the tables of one walk), and the table's page and entry counts as its record gives them.
+     */
+    public static Walk walk(Txn txn, Dbi dbi, long base, long length, int pageSize, int tableKeySize, long[] free,
+            long[] seen) {
+        long[] out = new long[2];
+        int result = Native.walkTable(txn.live(), dbi.name().getBytes(StandardCharsets.UTF_8), base, length, pageSize,
+                tableKeySize, free, seen, out);
+        return new Walk(result, out[0]);
+    }
+
+    /** What a positive result of {@link #check} or {@link #walk} found. */
     public static String describe(int result) {
         switch (result) {
             case 1:
@@ -90,6 +111,12 @@ public final class Pages {
                 return "a branch page points to a page whose keys have another size than the table's";
             case 7:
                 return "a branch page points to a free page (an older copy of a page)";
+            case 8:
+                return "a page is reached twice (from two branch pages or two tables)";
+            case 9:
+                return "a page's keys are out of order";
+            case 10:
+                return "the table's page or entry counts differ from its record in the main table";
             default:
                 return "the path of a search is damaged (" + result + ")";
         }

@@ -217,7 +217,7 @@ final class LmdbStore implements Store {
         return writeTxn(work, false);
     }
 
-    /** The free pages of one snapshot, sorted. */
+    /** The free pages of one snapshot, a bitmap of {@link Pages#free}. */
     private record FreeList(long snapshot, long[] pages) {
     }
 

@@ -373,7 +373,7 @@ final class LmdbTxn implements StoreWriter {
         long[] free = free();
         long pages = path.getLong(0);
         for (int i = 1; i <= pages; i++) {
-            if (java.util.Arrays.binarySearch(free, path.getLong(i * Long.BYTES)) >= 0) {
+            if (Pages.isFree(free, path.getLong(i * Long.BYTES))) {
                 throw damaged(table.name() + ": " + Pages.describe(7));
             }
         }

@@ -8,6 +8,8 @@ import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.tid.Tid;
 import org.hammer.core.lmdb.Cursor;
+import org.hammer.core.lmdb.Dbi;
+import org.hammer.core.lmdb.Pages;
 import org.hammer.core.lmdb.Txn;
 
 /** Runs a {@link StoreCheck} over one read snapshot of an {@link LmdbStore}. */
@@ -45,6 +47,9 @@ final class Verifier {
         } catch (HammerException e) {
             report("file", null, -1, e.getMessage());
         }
+        if (onlyPfs == StoreCheck.ALL_PFSES) {
+            walk("pages", this::pages);
+        }
         walk("records", this::records);
         walk("changes", this::changes);
         walk("meta", this::meta);
@@ -63,6 +68,35 @@ final class Verifier {
         } catch (RuntimeException e) {
             HammerException he = e instanceof HammerException h ? h : LmdbErrors.translate(store.dir(), "scan", e);
             report(table, null, -1, "the walk stopped: " + he.getMessage());
+        }
+    }
+
+    /**
+     * The tables' pages as LMDB's searches follow them ({@link Pages#walk}): a child pointer moved
+     * onto another valid page loses the entries below the page it pointed to, which no entry's
+     * checksum can show.
+     */
+    private void pages() {
+        MapBounds bounds = store.bounds;
+        if (bounds.base() == 0) {
+            return;
+        }
+        long length = bounds.refresh();
+        long[] free = Pages.free(txn);
+        if (free == null) {
+            report("free list", null, -1, "LMDB's free list is damaged");
+            free = new long[0];
+        }
+        long[] seen = new long[(int) ((length / store.pageSize + 63) / 64)];
+        pages(store.records, RecordKey.BYTES, length, free, seen);
+        pages(store.changes, LmdbTxn.CHANGE_KEY, length, free, seen);
+        pages(store.meta, 0, length, free, seen);
+    }
+
+    private void pages(Dbi dbi, int keySize, long length, long[] free, long[] seen) {
+        Pages.Walk w = Pages.walk(txn, dbi, store.bounds.base(), length, (int) store.pageSize, keySize, free, seen);
+        if (w.result() != Pages.OK) {
+            report(dbi.name(), null, -1, (w.page() > 0 ? "page " + w.page() + ": " : "") + Pages.describe(w.result()));
         }
     }
 

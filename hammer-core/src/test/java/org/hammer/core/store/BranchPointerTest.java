@@ -124,6 +124,15 @@ class BranchPointerTest {
         return ByteBuffer.wrap(key).getLong(2);
     }
 
+    /** What a scrub of the store reports. */
+    private List<StoreCheck.Damage> scrub() {
+        try (Store s = Store.open(dir)) {
+            List<StoreCheck.Damage> found = new ArrayList<>();
+            s.check(found::add);
+            return found;
+        }
+    }
+
     private static void assertDamaged(Runnable r) {
         assertThatThrownBy(r::run).isInstanceOf(HammerException.class)
                 .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT))
@@ -154,6 +163,10 @@ class BranchPointerTest {
                 return null;
             }));
         }
+        assertThat(scrub()).anySatisfy(d -> {
+            assertThat(d.table()).isEqualTo("records");
+            assertThat(d.what()).contains("a branch page points to a page whose keys lie outside the branch's range");
+        });
         assertThat(Files.readAllBytes(data)).as("a damaged store is not changed").isEqualTo(damaged);
     }
 
@@ -185,6 +198,10 @@ class BranchPointerTest {
                 return null;
             })).hasMessageContaining("free page");
         }
+        assertThat(scrub()).anySatisfy(d -> {
+            assertThat(d.table()).isEqualTo("records");
+            assertThat(d.what()).contains("page " + older + ": a branch page points to a free page");
+        });
     }
 
     @Test
@@ -203,5 +220,6 @@ class BranchPointerTest {
                 return null;
             });
         }
+        assertThat(scrub()).as("the pages of every table walked, and their counts").isEmpty();
     }
 }
