@@ -14,6 +14,7 @@ public final class LmdbException extends RuntimeException {
     public static final int MAP_FULL = -30792;
     public static final int CURSOR_FULL = -30787;
     public static final int PAGE_FULL = -30786;
+    public static final int BAD_TXN = -30782;
     public static final int BAD_VALSIZE = -30781;
 
     private final int code;

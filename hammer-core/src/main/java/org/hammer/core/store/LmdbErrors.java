@@ -34,7 +34,10 @@ final class LmdbErrors {
             return new HammerException(HammerException.Kind.FAILURE,
                     dir + ": store is full (its size limit is reached); nothing of this change was written", e);
         }
-        if (le.damage()) {
+        // LMDB sets up a cursor without reporting a table root it could not read, and fails every
+        // later call of the transaction instead: in a read, where nothing else fails a
+        // transaction, that is a damaged page.
+        if (le.damage() || (rc == LmdbException.BAD_TXN && (op.equals("read") || op.equals("scan")))) {
             return new HammerException(HammerException.Kind.CORRUPT, dir + ": store damaged: LMDB " + op
                     + " failed: " + e.getMessage() + " (hammer scrub " + dir + " lists all damage)", e);
         }

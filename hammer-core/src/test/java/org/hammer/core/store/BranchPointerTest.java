@@ -205,6 +205,28 @@ class BranchPointerTest {
     }
 
     @Test
+    void aTablesRootOutsideTheFileIsRefusedAsDamage() throws IOException {
+        ByteBuffer f = file(data);
+        int meta = f.getLong(144) > f.getLong(PAGE + 144) ? 0 : PAGE;
+        long main = f.getLong(meta + 128);
+        for (int i = 0; i < nodes(f, main); i++) {
+            int node = nodeAt(f, main, i);
+            byte[] name = nodeKey(f, node);
+            if (new String(name, StandardCharsets.US_ASCII).equals("records")) {
+                int root = node + 8 + name.length + 40;
+                f.putLong(root, f.getLong(root) | 1L << 40);
+            }
+        }
+        Files.write(data, f.array());
+        try (Store s = Store.open(dir)) {
+            // LMDB fails the transaction when its cursor is set up and reports it at the next call
+            assertThatThrownBy(() -> s.read(t -> t.get(key(5)))).isInstanceOf(HammerException.class)
+                    .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT));
+        }
+        assertThat(scrub()).anySatisfy(d -> assertThat(d.what()).contains("points outside the tree"));
+    }
+
+    @Test
     void anUndamagedStoreAnswersEveryLookupAndScan() {
         try (Store s = Store.open(dir)) {
             s.read(t -> {
