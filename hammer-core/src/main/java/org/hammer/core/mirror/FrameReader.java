@@ -59,6 +59,7 @@ final class FrameReader {
         }
         CRC32C c = new CRC32C();
         c.update(header, 4, 12);
+        int headerCrc = (int) c.getValue();
         c.update(body, 0, length);
         if ((int) c.getValue() != crc) {
             throw corrupt("frame " + frameSeq + ": CRC mismatch");
@@ -74,13 +75,16 @@ final class FrameReader {
         if ((flags & ~Frames.FLAG_ZSTD) != 0) {
             throw corrupt("frame " + frameSeq + ": unknown flags " + flags);
         }
+        // The payload's own CRC: taken out of the frame's (no pass over it) unless it was compressed.
+        int payloadCrc = Crc32c.suffix(crc, headerCrc, length);
         if ((flags & Frames.FLAG_ZSTD) != 0) {
             body = decompress(body, length, frameSeq);
             bodyLength = body.length;
+            payloadCrc = Frame.crc(body, bodyLength);
         }
         seq++;
         bytes += Frames.HEADER + length;
-        return new Frame(type, frameSeq, body, bodyLength);
+        return new Frame(type, frameSeq, body, bodyLength, payloadCrc);
     }
 
     /**

@@ -30,6 +30,13 @@ final class FrameWriter {
         write(type, payload, payload.length);
     }
 
+    /** The CRC32C of the payload of the frame written last (before any compression). */
+    private int lastPayloadCrc;
+
+    int lastPayloadCrc() {
+        return lastPayloadCrc;
+    }
+
     /** Writes one frame of {@code payload[0, length)}; the array may be reused once this returns. */
     void write(FrameType type, byte[] payload, int length) {
         write(type, payload, length, false);
@@ -65,8 +72,12 @@ final class FrameWriter {
                 .putInt((int) seq).putInt(size);
         CRC32C crc = new CRC32C();
         crc.update(header, 4, 12);
+        int headerCrc = (int) crc.getValue();
         crc.update(body, 0, size);
-        h.putInt((int) crc.getValue());
+        int frameCrc = (int) crc.getValue();
+        h.putInt(frameCrc);
+        // The payload's own CRC, for a stream checksum: taken out of the frame's unless compressed.
+        lastPayloadCrc = body == payload ? Crc32c.suffix(frameCrc, headerCrc, size) : Frame.crc(payload, length);
         try {
             out.write(header);
             if (handOver) {

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.BooleanSupplier;
-import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.pfs.PfsConfig;
@@ -167,7 +166,7 @@ public final class MirrorSource {
             b.setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
         }
         out.write(FrameType.BATCH, b.build().toByteArray());
-        CRC32C crc = new CRC32C();
+        int crc = 0;
         RecordKey pos = resume != null && resume.tid() == 0 ? resume.key() : null;
         long bytes = 0;
         long n = 0;
@@ -176,8 +175,8 @@ public final class MirrorSource {
             ChangeReader.KeyChunk chunk = reader.keys(pos, targetEnd, end);
             if (!chunk.recs().isEmpty()) {
                 byte[] payload = Records.newBuilder().addAllRecs(chunk.recs()).build().toByteArray();
-                crc.update(payload, 0, payload.length);
                 out.writeHandingOver(FrameType.RECORDS, payload, payload.length);
+                crc = Crc32c.combine(crc, out.lastPayloadCrc(), payload.length);
                 bytes += payload.length;
                 n += chunk.recs().size();
                 dataBytes += chunk.dataBytes();
@@ -241,7 +240,7 @@ public final class MirrorSource {
             b.setResumeTid(resume.tid()).setResumeKey(ByteString.copyFrom(resume.key().toBytes()));
         }
         out.write(FrameType.BATCH, b.build().toByteArray());
-        CRC32C crc = new CRC32C();
+        int crc = 0;
         long posTid = resume == null ? beg : resume.tid();
         RecordKey posKey = resume == null ? null : resume.key();
         long batchBytes = 0;
@@ -251,10 +250,11 @@ public final class MirrorSource {
         while (true) {
             ChangeReader.Chunk chunk = reader.changes(posTid, posKey, end, batchBytes);
             if (chunk.count() > 0) {
-                crc.update(chunk.payload(), 0, chunk.length());
-                if (out.writeHandingOver(FrameType.RECORDS, chunk.payload(), chunk.length())) {
+                int length = chunk.length();
+                if (out.writeHandingOver(FrameType.RECORDS, chunk.payload(), length)) {
                     reader.handedOver();
                 }
+                crc = Crc32c.combine(crc, out.lastPayloadCrc(), length);
                 batchBytes += chunk.length();
                 batchRecords += chunk.count();
                 dataBytes += chunk.dataBytes();
@@ -274,8 +274,8 @@ public final class MirrorSource {
     }
 
     /** Ends a batch with SYNC and, two-way, waits for the target's UPDATE. */
-    private long finishBatch(long beg, long batchEnd, CRC32C crc, long batchRecords, long batchBytes, long t0) {
-        out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc((int) crc.getValue())
+    private long finishBatch(long beg, long batchEnd, int crc, long batchRecords, long batchBytes, long t0) {
+        out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc(crc)
                 .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
         out.flush();
         if (opts.twoWay()) {

@@ -68,7 +68,8 @@ public final class MirrorTarget {
     private long dataBytes;
     private long synced;
     private Batch batch;
-    private CRC32C batchCrc;
+    /** The CRC32C of the batch's RECORDS payloads so far, made from the frames' own. */
+    private int batchCrc;
     private RecordKey lastKey;
     private long lastTid;
     /** In a reconciliation batch: the last key (of the target's PFS) the delete-to pass reached. */
@@ -187,7 +188,7 @@ public final class MirrorTarget {
             throw HammerException.corrupt(who + ": batch ends before it begins");
         }
         batch = b;
-        batchCrc = new CRC32C();
+        batchCrc = 0;
         if (b.getChanges() > 0) {
             expected = received + b.getChanges();
         }
@@ -204,7 +205,7 @@ public final class MirrorTarget {
         if (batch == null) {
             throw HammerException.corrupt(who + ": records outside a batch (frame " + f.seq() + ")");
         }
-        batchCrc.update(f.payload(), 0, f.length());
+        batchCrc = Crc32c.combine(batchCrc, f.payloadCrc(), f.length());
         Records rs = Codec.records(f, who);
         for (Rec rec : rs.getRecsList()) {
             check(rec);
@@ -392,7 +393,7 @@ public final class MirrorTarget {
         if (batch == null) {
             throw HammerException.corrupt(who + ": SYNC outside a batch");
         }
-        if ((int) batchCrc.getValue() != s.getStreamCrc()) {
+        if (batchCrc != s.getStreamCrc()) {
             throw HammerException.corrupt(who + ": batch checksum mismatch at SYNC " + Tid.format(s.getEndTid()));
         }
         long end = s.getEndTid();
