@@ -441,6 +441,29 @@ static const uint8_t *node_key(const uint8_t *p, unsigned psize, unsigned upper,
     return node + NODE_HEADER;
 }
 
+/*
+ * Whether the n nodes of page p fill its node area exactly: LMDB packs nodes from the end of the
+ * page down to upper, each an even number of bytes (header, key, and for a leaf its data or the
+ * number of its first overflow page), and closes the gap when one goes. A changed node count,
+ * node offset or size does not add up.
+ */
+static int nodes_fill(const uint8_t *p, unsigned psize, unsigned upper, unsigned n, int isLeaf) {
+    unsigned long used = 0;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned off = rd16(p + PAGE_HEADER + 2 * i);
+        if (off < upper || off + NODE_HEADER > psize) return 0;
+        const uint8_t *node = p + off;
+        unsigned long size = NODE_HEADER + rd16(node + 6);
+        if (isLeaf) {
+            size += (rd16(node + 4) & 0x01) ? 8 : ((unsigned long) rd16(node) | ((unsigned long) rd16(node + 2) << 16));
+        }
+        size = (size + 1) & ~1UL;
+        if (off + size > psize) return 0;
+        used += size;
+    }
+    return used == psize - upper;
+}
+
 /* The root page of table `name` in the snapshot txn reads (out[0], -1 when empty) and its depth
  * (out[1]); false when the main table names no such table (not yet committed). */
 JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e, jclass c, jlong txn,
@@ -558,7 +581,7 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_checkPath(JNIEnv *e, jcl
         if (lower < PAGE_HEADER || lower > upper || upper > psize || (lower & 1)) return PATH_LAYOUT;
         unsigned n = (lower - PAGE_HEADER) >> 1;
         unsigned first = isLeaf ? 0 : 1;
-        if (n < first + 1) return PATH_LAYOUT;
+        if (n < first + 1 || !nodes_fill(p, psize, upper, n, isLeaf)) return PATH_LAYOUT;
         size_t flen = 0, llen = 0;
         const uint8_t *fk = node_key(p, psize, upper, first, &flen);
         const uint8_t *lk = node_key(p, psize, upper, n - 1, &llen);
@@ -650,7 +673,7 @@ static int walk_page(struct walk *w, uint64_t pgno, int level, int depth, const 
     if (lower < PAGE_HEADER || lower > upper || upper > w->psize || (lower & 1)) return PATH_LAYOUT;
     unsigned n = (lower - PAGE_HEADER) >> 1;
     unsigned first = isLeaf ? 0 : 1;
-    if (n < first + 1) return PATH_LAYOUT;
+    if (n < first + 1 || !nodes_fill(p, w->psize, upper, n, isLeaf)) return PATH_LAYOUT;
     if (isLeaf) w->leaf++; else w->branch++;
     const uint8_t *prev = lo;
     size_t prevlen = lolen;

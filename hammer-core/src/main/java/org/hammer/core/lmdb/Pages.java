@@ -102,7 +102,7 @@ public final class Pages {
             case 2:
                 return "a branch page points to a page of the wrong kind or level";
             case 3:
-                return "a page's node table reaches outside the page";
+                return "a page's node table does not match its nodes (a count, offset or size changed)";
             case 4:
                 return "a branch page points to a page whose keys lie outside the branch's range";
             case 5:

@@ -205,6 +205,26 @@ class BranchPointerTest {
     }
 
     @Test
+    void aLeafThatLostItsLastEntriesToADamagedNodeCountIsRefused() throws IOException {
+        Root r = root();
+        long leaf = r.children().get(1);
+        ByteBuffer f = file(data);
+        int n = nodes(f, leaf);
+        long last = objectOf(nodeKey(f, nodeAt(f, leaf, n - 1)));
+        // The page's node count (lower) four entries short: its last four keys are gone, the
+        // rest in order and in range, their neighbours consistent.
+        int lower = (int) (leaf * PAGE) + 12;
+        f.putShort(lower, (short) (f.getShort(lower) - 8));
+        Files.write(data, f.array());
+        try (Store s = Store.open(dir)) {
+            assertThatThrownBy(() -> s.read(t -> t.get(key(last)))).isInstanceOf(HammerException.class)
+                    .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT))
+                    .hasMessageContaining("node table does not match its nodes");
+        }
+        assertThat(scrub()).anySatisfy(d -> assertThat(d.what()).contains("page " + leaf + ": a page's node table"));
+    }
+
+    @Test
     void aTablesRootOutsideTheFileIsRefusedAsDamage() throws IOException {
         ByteBuffer f = file(data);
         int meta = f.getLong(144) > f.getLong(PAGE + 144) ? 0 : PAGE;
