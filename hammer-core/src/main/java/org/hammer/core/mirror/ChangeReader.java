@@ -34,13 +34,45 @@ final class ChangeReader {
      * One RECORDS payload: {@code count} records encoded in {@code payload[0, length)}, an array
      * this reader reuses for its next chunk.
      */
-    record Chunk(byte[] payload, int length, int count, long dataBytes, long lastTid, RecordKey lastKey,
-            boolean done, boolean cut) {
+    record Chunk(byte[] payload, int length, int payloadCrc, int count, long dataBytes, long lastTid,
+            RecordKey lastKey, boolean done, boolean cut) {
     }
 
     /** The payload being encoded: the records of one frame, each one's data copied once, from the store. */
     private byte[] frame = new byte[FRAME_TARGET + (128 << 10)];
     private int framed;
+    /**
+     * The CRC32C of {@code frame[0, framed)}, made without a second pass over the data: the bytes
+     * protobuf writes are CRC'd as they are written ({@link #tail}, from {@link #tailFrom}), and a
+     * large data field joins by its data CRC, which the store's read has just checked against
+     * those very bytes ({@link Crc32c#combine}).
+     */
+    private int framedCrc;
+    private final java.util.zip.CRC32C tail = new java.util.zip.CRC32C();
+    private int tailFrom;
+    /** Data fields from this size join the frame's CRC by their data CRC; smaller ones are CRC'd. */
+    private static final int COMBINE_FROM = 4096;
+
+    private void frameStart() {
+        framed = 0;
+        framedCrc = 0;
+        tail.reset();
+        tailFrom = 0;
+    }
+
+    /** Folds the bytes CRC'd since {@link #tailFrom} into {@link #framedCrc}, up to {@code end}. */
+    private void foldTail(int end) {
+        tail.update(frame, tailFrom, end - tailFrom);
+        framedCrc = Crc32c.combine(framedCrc, (int) tail.getValue(), end - tailFrom);
+        tail.reset();
+        tailFrom = end;
+    }
+
+    /** The CRC32C of the frame encoded so far. */
+    private int frameCrc() {
+        foldTail(framed);
+        return framedCrc;
+    }
 
     /**
      * Appends {@code rec} and then, when not null, its data field holding the bytes remaining in
@@ -49,6 +81,7 @@ final class ChangeReader {
      * repeated field 1. Returns the bytes appended.
      */
     private int frame(Rec rec, ByteBuffer data) {
+        int dataLength = data == null ? 0 : data.remaining();
         int n = rec.getSerializedSize();
         if (data != null) {
             n += CodedOutputStream.computeTagSize(Rec.DATA_FIELD_NUMBER)
@@ -72,6 +105,11 @@ final class ChangeReader {
             out.checkNoSpaceLeft();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("record of " + n + " bytes did not fit the room computed for it", e);
+        }
+        if (dataLength >= COMBINE_FROM) {
+            foldTail(framed + need - dataLength);
+            framedCrc = Crc32c.combine(framedCrc, rec.getDataCrc(), dataLength);
+            tailFrom = framed + need;
         }
         framed += need;
         return need;
@@ -100,7 +138,7 @@ final class ChangeReader {
     /** One frame's worth of changes after (posTid, posKey), in one short read transaction. */
     Chunk changes(long posTid, RecordKey posKey, long end, long batchBytesSoFar) {
         return store.read(r -> {
-            framed = 0;
+            frameStart();
             int[] count = {0};
             long[] size = {0, 0};
             long[] last = {posTid};
@@ -137,7 +175,7 @@ final class ChangeReader {
             });
             boolean cut = stopped[1];
             boolean done = !stopped[0] && !stopped[1];
-            return new Chunk(frame, framed, count[0], size[1], last[0], lastKey[0], done, cut);
+            return new Chunk(frame, framed, frameCrc(), count[0], size[1], last[0], lastKey[0], done, cut);
         });
     }
 

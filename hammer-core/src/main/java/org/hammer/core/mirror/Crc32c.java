@@ -38,8 +38,24 @@ final class Crc32c {
         return product;
     }
 
+    /** The last {@link #shift} made: most data blocks have one size. */
+    private record Shift(long n, int by) {
+    }
+
+    private static volatile Shift last = new Shift(0, 1 << 31);
+
     /** x^(8n) modulo the polynomial: what a CRC is multiplied by when n bytes follow it. */
     private static int shift(long n) {
+        Shift s = last;
+        if (s.n() == n) {
+            return s.by();
+        }
+        int by = power(n);
+        last = new Shift(n, by);
+        return by;
+    }
+
+    private static int power(long n) {
         int p = 1 << 31; // x^0
         int k = 3; // 8n = n · 2^3
         for (long bits = n; bits != 0; bits >>>= 1, k++) {

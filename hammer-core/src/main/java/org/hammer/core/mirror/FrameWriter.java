@@ -39,7 +39,7 @@ final class FrameWriter {
 
     /** Writes one frame of {@code payload[0, length)}; the array may be reused once this returns. */
     void write(FrameType type, byte[] payload, int length) {
-        write(type, payload, length, false);
+        write(type, payload, length, false, null);
     }
 
     /**
@@ -48,10 +48,19 @@ final class FrameWriter {
      * touch the array again. The frame and its CRC are the same either way.
      */
     boolean writeHandingOver(FrameType type, byte[] payload, int length) {
-        return write(type, payload, length, pipe != null);
+        return write(type, payload, length, pipe != null, null);
     }
 
-    private boolean write(FrameType type, byte[] payload, int length, boolean handOver) {
+    /**
+     * As {@link #writeHandingOver(FrameType, byte[], int)}, for a payload whose CRC32C the caller
+     * made as it wrote it: the frame's CRC is made from it, without a pass over the payload (the
+     * target checks every byte against it).
+     */
+    boolean writeHandingOver(FrameType type, byte[] payload, int length, int payloadCrc) {
+        return write(type, payload, length, pipe != null, payloadCrc);
+    }
+
+    private boolean write(FrameType type, byte[] payload, int length, boolean handOver, Integer payloadCrc) {
         int flags = 0;
         byte[] body = payload;
         int size = length;
@@ -73,11 +82,17 @@ final class FrameWriter {
         CRC32C crc = new CRC32C();
         crc.update(header, 4, 12);
         int headerCrc = (int) crc.getValue();
-        crc.update(body, 0, size);
-        int frameCrc = (int) crc.getValue();
+        int frameCrc;
+        if (payloadCrc != null && body == payload) {
+            frameCrc = Crc32c.combine(headerCrc, payloadCrc, size);
+            lastPayloadCrc = payloadCrc;
+        } else {
+            crc.update(body, 0, size);
+            frameCrc = (int) crc.getValue();
+            // The payload's own CRC, for a stream checksum: taken out of the frame's unless compressed.
+            lastPayloadCrc = body == payload ? Crc32c.suffix(frameCrc, headerCrc, size) : Frame.crc(payload, length);
+        }
         h.putInt(frameCrc);
-        // The payload's own CRC, for a stream checksum: taken out of the frame's unless compressed.
-        lastPayloadCrc = body == payload ? Crc32c.suffix(frameCrc, headerCrc, size) : Frame.crc(payload, length);
         try {
             out.write(header);
             if (handOver) {

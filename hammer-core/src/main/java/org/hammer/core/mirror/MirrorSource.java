@@ -251,7 +251,7 @@ public final class MirrorSource {
             ChangeReader.Chunk chunk = reader.changes(posTid, posKey, end, batchBytes);
             if (chunk.count() > 0) {
                 int length = chunk.length();
-                if (out.writeHandingOver(FrameType.RECORDS, chunk.payload(), length)) {
+                if (out.writeHandingOver(FrameType.RECORDS, chunk.payload(), length, chunk.payloadCrc())) {
                     reader.handedOver();
                 }
                 crc = Crc32c.combine(crc, out.lastPayloadCrc(), length);

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SYNC frame's stream CRC is the CRC32C of the batch's RECORDS payloads, as sent and, when
- * compressed, as decompressed; a target refuses a batch whose CRC does not match. The CRCs are
- * worked out here from the stream's bytes themselves, not with the code under test.
+ * Each frame's CRC covers its header and payload as sent (the source makes a RECORDS frame's CRC
+ * from the data CRCs its reads checked), and the SYNC frame's stream CRC is the CRC32C of the
+ * batch's RECORDS payloads, as sent and, when compressed, as decompressed; a target refuses a
+ * batch whose CRC does not match. The CRCs are worked out here from the stream's bytes
+ * themselves, not with the code under test.
  */
 class BatchChecksumTest {
     @TempDir
@@ -74,6 +76,11 @@ class BatchChecksumTest {
         CRC32C batch = new CRC32C();
         int syncs = 0;
         for (int[] f : CorruptionRun.frames(s)) {
+            CRC32C frame = new CRC32C();
+            frame.update(s, f[0] + 4, 12);
+            frame.update(s, f[0] + Frames.HEADER, f[1] - Frames.HEADER);
+            assertThat(ByteBuffer.wrap(s, f[0] + 16, 4).getInt()).as("frame CRC at %d", f[0])
+                    .isEqualTo((int) frame.getValue());
             int type = s[f[0] + 4];
             if (type == TYPE_RECORDS) {
                 batch.update(payload(s, f));
