@@ -464,6 +464,28 @@ static int nodes_fill(const uint8_t *p, unsigned psize, unsigned upper, unsigned
     return used == psize - upper;
 }
 
+/* A branch or leaf page's shape, as a search at `level` of a tree `depth` levels deep needs it. */
+struct shape {
+    int isLeaf;
+    unsigned upper, n, first;
+};
+
+/* Checks page pgno at p: its own number, its kind at its level, its node table; fills s. */
+static int page_shape(const uint8_t *p, uint64_t pgno, unsigned psize, int level, int depth, struct shape *s) {
+    if (rd64(p) != pgno) return PATH_PAGE;
+    unsigned flags = rd16(p + 10), lower = rd16(p + 12), upper = rd16(p + 14);
+    unsigned kind = flags & (P_BRANCH | P_LEAF | P_OVERFLOW | P_META | P_LEAF2 | P_SUBP);
+    if (kind != P_BRANCH && kind != P_LEAF) return PATH_KIND;
+    s->isLeaf = kind == P_LEAF;
+    if (s->isLeaf != (level == depth)) return PATH_KIND;
+    if (lower < PAGE_HEADER || lower > upper || upper > psize || (lower & 1)) return PATH_LAYOUT;
+    s->upper = upper;
+    s->n = (lower - PAGE_HEADER) >> 1;
+    s->first = s->isLeaf ? 0 : 1;
+    if (s->n < s->first + 1 || !nodes_fill(p, psize, upper, s->n, s->isLeaf)) return PATH_LAYOUT;
+    return PATH_OK;
+}
+
 /* The root page of table `name` in the snapshot txn reads (out[0], -1 when empty) and its depth
  * (out[1]); false when the main table names no such table (not yet committed). */
 JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e, jclass c, jlong txn,
@@ -572,16 +594,11 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_checkPath(JNIEnv *e, jcl
         path[0] = (uint64_t) level;
         path[level] = pgno;
         const uint8_t *p = (const uint8_t *) PTR(base) + pgno * psize;
-        if (rd64(p) != pgno) return PATH_PAGE;
-        unsigned flags = rd16(p + 10), lower = rd16(p + 12), upper = rd16(p + 14);
-        unsigned kind = flags & (P_BRANCH | P_LEAF | P_OVERFLOW | P_META | P_LEAF2 | P_SUBP);
-        if (kind != P_BRANCH && kind != P_LEAF) return PATH_KIND;
-        int isLeaf = kind == P_LEAF;
-        if (isLeaf != (level == depth)) return PATH_KIND;
-        if (lower < PAGE_HEADER || lower > upper || upper > psize || (lower & 1)) return PATH_LAYOUT;
-        unsigned n = (lower - PAGE_HEADER) >> 1;
-        unsigned first = isLeaf ? 0 : 1;
-        if (n < first + 1 || !nodes_fill(p, psize, upper, n, isLeaf)) return PATH_LAYOUT;
+        struct shape sh;
+        int rc = page_shape(p, pgno, psize, level, depth, &sh);
+        if (rc) return rc;
+        int isLeaf = sh.isLeaf;
+        unsigned upper = sh.upper, n = sh.n, first = sh.first;
         size_t flen = 0, llen = 0;
         const uint8_t *fk = node_key(p, psize, upper, first, &flen);
         const uint8_t *lk = node_key(p, psize, upper, n - 1, &llen);
@@ -664,16 +681,11 @@ static int walk_page(struct walk *w, uint64_t pgno, int level, int depth, const 
     int rc = usable(w, pgno);
     if (rc) return rc;
     const uint8_t *p = w->base + pgno * w->psize;
-    if (rd64(p) != pgno) return PATH_PAGE;
-    unsigned flags = rd16(p + 10), lower = rd16(p + 12), upper = rd16(p + 14);
-    unsigned kind = flags & (P_BRANCH | P_LEAF | P_OVERFLOW | P_META | P_LEAF2 | P_SUBP);
-    if (kind != P_BRANCH && kind != P_LEAF) return PATH_KIND;
-    int isLeaf = kind == P_LEAF;
-    if (isLeaf != (level == depth)) return PATH_KIND;
-    if (lower < PAGE_HEADER || lower > upper || upper > w->psize || (lower & 1)) return PATH_LAYOUT;
-    unsigned n = (lower - PAGE_HEADER) >> 1;
-    unsigned first = isLeaf ? 0 : 1;
-    if (n < first + 1 || !nodes_fill(p, w->psize, upper, n, isLeaf)) return PATH_LAYOUT;
+    struct shape sh;
+    rc = page_shape(p, pgno, w->psize, level, depth, &sh);
+    if (rc) return rc;
+    int isLeaf = sh.isLeaf;
+    unsigned upper = sh.upper, n = sh.n, first = sh.first;
     if (isLeaf) w->leaf++; else w->branch++;
     const uint8_t *prev = lo;
     size_t prevlen = lolen;

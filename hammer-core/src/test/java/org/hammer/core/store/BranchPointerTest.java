@@ -85,30 +85,38 @@ class BranchPointerTest {
                 | Short.toUnsignedLong(f.getShort(node + 4)) << 32;
     }
 
-    /** Reads the records table's root from the newest meta page and the main table (LMDB 0.9's layout). */
-    private Root root() throws IOException {
-        ByteBuffer f = file(data);
+    /**
+     * Where the records table's root page number lies in the file: in its record in the main
+     * table, found from the newest meta page (LMDB 0.9's layout).
+     */
+    private static int recordsRootAt(ByteBuffer f) {
         int meta = f.getLong(144) > f.getLong(PAGE + 144) ? 0 : PAGE;
         long main = f.getLong(meta + 128);
         for (int i = 0; i < nodes(f, main); i++) {
             int node = nodeAt(f, main, i);
             byte[] name = nodeKey(f, node);
             if (new String(name, StandardCharsets.US_ASCII).equals("records")) {
-                long root = f.getLong(node + 8 + name.length + 40);
-                assertThat(f.getShort((int) (root * PAGE) + 10) & 0x03).as("records' root is a branch page").isEqualTo(1);
-                int child = (int) (childOf(f, nodeAt(f, root, 0)) * PAGE);
-                assertThat(f.getShort(child + 10) & 0x03).as("over leaf pages").isEqualTo(2);
-                List<Long> children = new ArrayList<>();
-                List<byte[]> keys = new ArrayList<>();
-                for (int c = 0; c < nodes(f, root); c++) {
-                    int n = nodeAt(f, root, c);
-                    children.add(childOf(f, n));
-                    keys.add(nodeKey(f, n));
-                }
-                return new Root(root, children, keys);
+                return node + 8 + name.length + 40;
             }
         }
         throw new AssertionError("no records table in the main table");
+    }
+
+    /** Reads the records table's root and its children. */
+    private Root root() throws IOException {
+        ByteBuffer f = file(data);
+        long root = f.getLong(recordsRootAt(f));
+        assertThat(f.getShort((int) (root * PAGE) + 10) & 0x03).as("records' root is a branch page").isEqualTo(1);
+        int child = (int) (childOf(f, nodeAt(f, root, 0)) * PAGE);
+        assertThat(f.getShort(child + 10) & 0x03).as("over leaf pages").isEqualTo(2);
+        List<Long> children = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (int c = 0; c < nodes(f, root); c++) {
+            int n = nodeAt(f, root, c);
+            children.add(childOf(f, n));
+            keys.add(nodeKey(f, n));
+        }
+        return new Root(root, children, keys);
     }
 
     /** Points child {@code i} of the records root at {@code page}. */
@@ -227,16 +235,8 @@ class BranchPointerTest {
     @Test
     void aTablesRootOutsideTheFileIsRefusedAsDamage() throws IOException {
         ByteBuffer f = file(data);
-        int meta = f.getLong(144) > f.getLong(PAGE + 144) ? 0 : PAGE;
-        long main = f.getLong(meta + 128);
-        for (int i = 0; i < nodes(f, main); i++) {
-            int node = nodeAt(f, main, i);
-            byte[] name = nodeKey(f, node);
-            if (new String(name, StandardCharsets.US_ASCII).equals("records")) {
-                int root = node + 8 + name.length + 40;
-                f.putLong(root, f.getLong(root) | 1L << 40);
-            }
-        }
+        int root = recordsRootAt(f);
+        f.putLong(root, f.getLong(root) | 1L << 40);
         Files.write(data, f.array());
         try (Store s = Store.open(dir)) {
             // LMDB fails the transaction when its cursor is set up and reports it at the next call
