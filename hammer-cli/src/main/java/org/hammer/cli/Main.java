@@ -120,11 +120,10 @@ public final class Main implements Runnable {
             "mirror-copy", "mirror-dump", "mirror-verify", "mirror-stream", "mirror-read-stream", "ssh-remote");
 
     /**
-     * Initialises protobuf on a second thread while this one opens the stores, for a command that
-     * mirrors: its generated classes check the runtime's version through a class that starts
-     * java.util.logging, whose logger-finder lookup opens every jar of the class path (~20 ms of an
-     * incremental mirror-copy). Class initialisation is the JVM's to order; a failure here is met
-     * again where the mirror first uses protobuf.
+     * Readies protobuf on a second thread while this one opens the stores, for a command that
+     * mirrors: the lite runtime's own start and each message's schema (reflection over its
+     * fields) are otherwise met by the first frame. Class initialisation is the JVM's to order; a
+     * failure here is met again where the mirror first uses protobuf.
      */
     static void loadProtobufMeanwhile(String command) {
         if (command == null || !MIRRORING.contains(command)) {
@@ -139,8 +138,8 @@ public final class Main implements Runnable {
         @Override
         public void run() {
             try {
-                Class.forName("org.hammer.proto.Hello", true, Main.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                org.hammer.core.mirror.MessagePreload.run();
+            } catch (LinkageError | RuntimeException e) {
                 // met again, and reported, where the mirror uses it
             }
         }

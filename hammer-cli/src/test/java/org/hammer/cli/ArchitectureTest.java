@@ -37,9 +37,9 @@ class ArchitectureTest {
     }
 
     /**
-     * The generated messages do not check the protobuf runtime's version as they load (the build
-     * takes the check out: it starts java.util.logging, ~20 ms of a mirror's start, and cannot fail
-     * with protoc and the runtime at one version); the messages are there to be checked.
+     * The generated messages do not check the protobuf runtime's version as they load (the check
+     * starts java.util.logging, ~20 ms of a mirror's start): they are built for the lite runtime,
+     * whose generated code carries no such check; the messages are there to be checked.
      */
     @ArchTest
     static final ArchRule generatedMessagesSkipTheRuntimeVersionCheck = noClasses()

@@ -87,6 +87,39 @@ class LauncherIT {
         assertThat(list(run)).as("the error report").anyMatch(n -> n.startsWith("hammer-hs_err_pid"));
     }
 
+    /**
+     * A mirroring command starts no java.util.logging (its LogManager, logging.properties and the
+     * logger-finder lookup over the class path: start-up time of every mirror): the full protobuf
+     * runtime's GeneratedMessage started it as it loaded, the lite runtime does not. Read from the
+     * JVM's own log of the classes an incremental mirror-copy loads.
+     */
+    @Test
+    void anIncrementalMirrorCopyStartsNoJavaUtilLogging() throws IOException {
+        CliRunner h = hammer.withWorkDir(tmp);
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.writeString(tree.resolve("a.txt"), "one\n");
+        for (String[] step : new String[][] {{"newfs", "m"}, {"pfs-master", "m/pfs/d"}, {"cpdup", "-q", "tree", "m/pfs/d"},
+                {"newfs", "s"}, {"mirror-copy", "-q", "-y", "m/pfs/d", "s/pfs/d"}}) {
+            CliResult r = h.run(step);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+        }
+        Files.writeString(tree.resolve("a.txt"), "two\n");
+        assertThat(h.run("cpdup", "-q", "tree", "m/pfs/d").exitCode()).isZero();
+        String master = h.run("synctid", "m/pfs/d").stdout();
+        assertThat(h.run("synctid", "s/pfs/d").stdout()).as("the slave is behind").isNotEqualTo(master);
+        Path log = tmp.resolve("classes.log");
+
+        CliResult copy = h.withEnv("HAMMER_JAVA_OPTS", "-Xlog:class+load=info:file=" + log)
+                .run("mirror-copy", "-q", "m/pfs/d", "s/pfs/d");
+
+        assertThat(copy.exitCode()).as(copy.toString()).isZero();
+        assertThat(h.run("synctid", "s/pfs/d").stdout()).as("the slave caught up").isEqualTo(master);
+        String classes = Files.readString(log);
+        assertThat(classes).as("the mirror's classes, as the JVM logs them")
+                .contains("org.hammer.proto.Rec ", "org.hammer.core.mirror.MirrorTarget ")
+                .doesNotContain("java.util.logging.LogManager ", "java.util.logging.Logger ");
+    }
+
     private static java.util.List<String> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).toList();

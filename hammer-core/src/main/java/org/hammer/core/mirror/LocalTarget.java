@@ -25,9 +25,21 @@ public final class LocalTarget implements MirrorTarget.Opener, AutoCloseable {
         this.create = create;
     }
 
+    /** Resolves the slave's path, opening its store, while the source opens its own. */
+    @Override
+    public void prepare() {
+        try {
+            path = PfsPath.resolve(arg);
+        } catch (RuntimeException e) {
+            path = null; // resolved again, and reported, by open()
+        }
+    }
+
     @Override
     public MirrorTarget.Resolved open(Pfsd source) {
-        path = PfsPath.resolve(arg);
+        if (path == null) {
+            path = PfsPath.resolve(arg);
+        }
         if (!path.exists()) {
             List<String> missing = path.missing();
             if (path.pfs() != 0 || path.historical()) {

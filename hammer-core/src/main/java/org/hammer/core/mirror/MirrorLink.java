@@ -84,10 +84,18 @@ public final class MirrorLink {
         remotes.forEach(RemoteProcess::kill);
     }
 
+    /** The source's store is opened on this thread once the target's has begun to open on its own. */
     private MirrorStats localToLocal() {
-        try (PfsPath source = PfsPath.resolve(src.path()); LocalTarget target = new LocalTarget(dst.path(), confirm)) {
-            return MirrorCopy.run((in, out) -> runSource(source, in, out, StreamStatus.NONE),
-                    (in, out) -> new MirrorTarget(target, dst.path(), opts, progress).run(in, out));
+        PfsPath[] source = new PfsPath[1];
+        try (LocalTarget target = new LocalTarget(dst.path(), confirm)) {
+            return MirrorCopy.run((in, out) -> {
+                source[0] = PfsPath.resolve(src.path());
+                return runSource(source[0], in, out, StreamStatus.NONE);
+            }, (in, out) -> new MirrorTarget(target, dst.path(), opts, progress).run(in, out));
+        } finally {
+            if (source[0] != null) {
+                source[0].close();
+            }
         }
     }
 

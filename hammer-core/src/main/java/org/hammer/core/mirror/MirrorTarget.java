@@ -40,6 +40,14 @@ public final class MirrorTarget {
 
     /** Finds or creates the slave once the source's header is known. */
     public interface Opener {
+        /**
+         * Called as the session starts, before the source's first frame is awaited: may open what
+         * {@link #open} will need (the store, on this thread while the source opens its own).
+         * Throws nothing; a failure is met again, and reported, by {@link #open}.
+         */
+        default void prepare() {
+        }
+
         /** The open store and PFS id of the target, creating the slave if allowed; may refuse. */
         Resolved open(Pfsd source);
     }
@@ -134,6 +142,7 @@ public final class MirrorTarget {
 
     private MirrorStats session() {
         Handshake hs = new Handshake(out, in, who);
+        opener.prepare();
         hs.expectHello();
         source = hs.expectPfsd();
         Resolved r = opener.open(source);
@@ -311,21 +320,30 @@ public final class MirrorTarget {
     /** Applies records in one transaction, with the resume cursor after the last of them. */
     private void commit(List<Rec> recs, Batch of) {
         store.apply(w -> {
-            long maxTid = 0;
-            for (Rec rec : recs) {
-                if (of != null && of.getReconcile()) {
-                    RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
-                    deleteTo(w, k, of.getEndTid());
-                    reconciled = k;
-                }
-                maxTid = Math.max(maxTid, apply(w, rec));
-            }
-            w.raiseTid(maxTid);
-            Rec last = recs.get(recs.size() - 1);
-            PfsConfig c = PfsTable.get(w, pfs);
-            PfsTable.put(w, c.withCursor(new ResumeCursor(last.getChangeTid(), Codec.key(last.getKey(), who))));
+            applyChunk(w, recs, of);
             return null;
         });
+        counted(recs);
+    }
+
+    /** Applies records in {@code w}, with the resume cursor after the last of them. */
+    private void applyChunk(StoreWriter w, List<Rec> recs, Batch of) {
+        long maxTid = 0;
+        for (Rec rec : recs) {
+            if (of != null && of.getReconcile()) {
+                RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
+                deleteTo(w, k, of.getEndTid());
+                reconciled = k;
+            }
+            maxTid = Math.max(maxTid, apply(w, rec));
+        }
+        w.raiseTid(maxTid);
+        Rec last = recs.get(recs.size() - 1);
+        PfsConfig c = PfsTable.get(w, pfs);
+        PfsTable.put(w, c.withCursor(new ResumeCursor(last.getChangeTid(), Codec.key(last.getKey(), who))));
+    }
+
+    private void counted(List<Rec> recs) {
         for (Rec rec : recs) {
             dataBytes += rec.getData().size();
         }
@@ -400,10 +418,19 @@ public final class MirrorTarget {
         if (Long.compareUnsigned(end, batch.getEndTid()) > 0 || Long.compareUnsigned(end, lastTid) < 0) {
             throw HammerException.corrupt(who + ": SYNC at " + Tid.format(end) + " outside its batch");
         }
-        flush();
+        // The records not yet handed off are applied in the sync point's own transaction: a batch
+        // of one chunk (an incremental run) commits and flushes once, on this thread.
+        awaitCommitted();
+        List<Rec> tail = pending.isEmpty() ? List.of() : new ArrayList<>(pending);
+        Batch of = batch;
+        pending.clear();
+        pendingBytes = 0;
         boolean reconcile = batch.getReconcile();
         List<org.hammer.core.pfs.LineageSegment> lineage = Pfses.clip(Codec.lineage(source, who), end);
         store.apply(w -> {
+            if (!tail.isEmpty()) {
+                applyChunk(w, tail, of);
+            }
             if (reconcile) {
                 deleteTo(w, new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L), end);
             }
@@ -415,6 +442,7 @@ public final class MirrorTarget {
             w.raiseTid(end);
             return null;
         });
+        counted(tail);
         store.sync();
         synced = Long.compareUnsigned(synced, end) > 0 ? synced : end;
         batches++;

@@ -144,6 +144,74 @@ class MirrorEngineTest {
         assertSlaveEqualsMaster();
     }
 
+    /**
+     * An incremental run of one small change commits once on the slave, and flushes once: its
+     * records in the sync point's own transaction, not a chunk's transaction and then the sync
+     * point's.
+     */
+    @Test
+    void aBatchOfOneChunkCommitsWithItsSyncPoint() {
+        write("one", "first");
+        copy(MirrorOptions.defaults());
+        write("one", "second");
+        int id = slaveId();
+        CountingStore counting = new CountingStore(b);
+        MirrorOptions o = MirrorOptions.defaults().withTwoWay(true);
+
+        MirrorStats s = MirrorCopy.run(
+                (in, out) -> new MirrorSource(a, master.id(), "a/test", o).run(in, out),
+                (in, out) -> new MirrorTarget(src -> new MirrorTarget.Resolved(counting, id, "b/test", true),
+                        "b/test", o).run(in, out));
+
+        assertThat(s.records()).isPositive();
+        assertThat(counting.applies).as("transactions on the slave").isEqualTo(1);
+        assertThat(counting.syncs).as("flushes of the slave").isEqualTo(1);
+        assertThat(b.read(r -> PfsTable.get(r, id)).cursor()).as("no resume cursor left").isNull();
+        assertSlaveEqualsMaster();
+    }
+
+    /**
+     * The slave's store opens while the source's does; a source that cannot be opened is still
+     * what a copy reports, and the slave is left as it was.
+     */
+    @Test
+    void aSourceThatCannotBeOpenedIsWhatTheCopyReports() {
+        write("one", "first");
+        copy(MirrorOptions.defaults());
+        int id = slaveId();
+        long before = b.read(r -> PfsTable.get(r, id).syncEndTid());
+        String missing = tmp.resolve("nowhere").resolve("pfs").resolve("x").toString();
+        MirrorLink link = new MirrorLink(org.hammer.core.transport.Endpoint.local(missing),
+                org.hammer.core.transport.Endpoint.local(tmp.resolve("b").resolve("test").toString()),
+                MirrorOptions.defaults(), null, q -> true, null);
+
+        assertThatThrownBy(link::run).isInstanceOf(HammerException.class).hasMessageContaining(missing)
+                .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.NOT_FOUND));
+        long after = b.read(r -> PfsTable.get(r, id).syncEndTid());
+        assertThat(after).isEqualTo(before);
+    }
+
+    /** A slave that cannot be opened ahead of the handshake is reported when the target opens it. */
+    @Test
+    void aSlaveThatCannotBeOpenedIsReportedWhenItIsNeeded() {
+        String missing = tmp.resolve("nowhere").resolve("pfs").resolve("y").toString();
+        LocalTarget early = new LocalTarget(missing, q -> true);
+        LocalTarget plain = new LocalTarget(missing, q -> true);
+        org.hammer.proto.Pfsd source = Codec.pfsd(master, 0, "a/test", true);
+
+        early.prepare();
+
+        HammerException prepared = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> early.open(source), HammerException.class);
+        HammerException unprepared = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> plain.open(source), HammerException.class);
+        assertThat(prepared).isNotNull();
+        assertThat(prepared.getMessage()).isEqualTo(unprepared.getMessage()).contains(missing);
+        assertThat(prepared.kind()).isEqualTo(unprepared.kind());
+        early.close();
+        plain.close();
+    }
+
     @Test
     void oneWayStreamAppliesFromAFile() {
         write("one", "first");
@@ -273,6 +341,32 @@ class MirrorEngineTest {
     }
 
     /** A store whose {@code failing}-th apply fails, as a full disk would make it. */
+    private static final class CountingStore extends ForwardingStore {
+        int applies;
+        int syncs;
+
+        CountingStore(Store store) {
+            super(store);
+        }
+
+        @Override
+        public <T> T apply(Function<StoreWriter, T> work) {
+            applies++;
+            return store.apply(work);
+        }
+
+        @Override
+        public void sync() {
+            syncs++;
+            store.sync();
+        }
+
+        @Override
+        public void close() {
+            // the wrapped store is the test's
+        }
+    }
+
     private static final class RefusingStore extends ForwardingStore {
         private final int failing;
         int applies;
