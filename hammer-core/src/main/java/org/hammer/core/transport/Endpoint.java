@@ -15,9 +15,15 @@ import org.hammer.core.HammerException;
  */
 public record Endpoint(String user, String host, int port, String path) {
 
-    /** {@code [user@]host:path}; a host is a DNS name, an IPv4 address or a bracketed IPv6 address. */
-    private static final Pattern REMOTE =
-            Pattern.compile("(?:([^@/:\\s]+)@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9_][A-Za-z0-9._-]*):(.*)", Pattern.DOTALL);
+    /**
+     * {@code [user@]host:path}; a host is a DNS name, an IPv4 address or a bracketed IPv6 address.
+     * Compiled only when an argument may be remote: most name a local path, and a command's start
+     * is measured in milliseconds.
+     */
+    private static final class Remote {
+        static final Pattern PATTERN =
+                Pattern.compile("(?:([^@/:\\s]+)@)?(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9_][A-Za-z0-9._-]*):(.*)", Pattern.DOTALL);
+    }
 
     public Endpoint {
         if (path == null || path.isEmpty()) {
@@ -44,10 +50,11 @@ public record Endpoint(String user, String host, int port, String path) {
      * here, or one with a {@code /} before its first {@code :} stays local (as scp decides).
      */
     public static Endpoint parse(String arg) {
-        if (arg.startsWith("/") || arg.startsWith("./") || arg.startsWith("../") || existsLocally(arg)) {
+        if (arg.startsWith("/") || arg.startsWith("./") || arg.startsWith("../") || arg.indexOf(':') < 0
+                || existsLocally(arg)) {
             return local(arg);
         }
-        Matcher m = REMOTE.matcher(arg);
+        Matcher m = Remote.PATTERN.matcher(arg);
         if (!m.matches()) {
             return local(arg);
         }
