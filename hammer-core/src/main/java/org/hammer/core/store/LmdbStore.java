@@ -224,27 +224,14 @@ final class LmdbStore implements Store {
     /** Those of the snapshot a check last needed: most transactions read the newest one. */
     private volatile FreeList freeList;
 
-    /**
-     * The pages on the free list of the committed snapshot {@code txn} walks: the one it reads,
-     * or, for a write transaction, the last one committed (read in a transaction of its own).
-     */
+    /** The pages on the free list of the snapshot the read transaction {@code txn} reads. */
     long[] freePages(Txn txn) {
-        long snapshot = txn.readOnly() ? txn.id() : txn.id() - 1;
+        long snapshot = txn.id();
         FreeList f = freeList;
         if (f != null && f.snapshot() == snapshot) {
             return f.pages();
         }
-        long[] pages;
-        if (txn.readOnly()) {
-            pages = Pages.free(txn);
-        } else {
-            try (Txn r = env.txnRead()) {
-                if (r.id() != snapshot) {
-                    throw new IllegalStateException("a snapshot was committed while " + dir + "'s writer held its lock");
-                }
-                pages = Pages.free(r);
-            }
-        }
+        long[] pages = Pages.free(txn);
         if (pages == null) {
             throw new DamagedStoreException("LMDB's free list is damaged");
         }

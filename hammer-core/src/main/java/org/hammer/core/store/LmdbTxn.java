@@ -330,7 +330,7 @@ final class LmdbTxn implements StoreWriter {
      * entry's key as a cursor gave it, and the search must end on the page it lies on; a key in a
      * write transaction's own page (not in the map) is not checked, nor a leaf already checked.
      * Only the committed snapshot's pages are walked, so in a write transaction this checks the
-     * pages it started from.
+     * pages it started from, and not against the free list (see below).
      */
     private void checkPath(Dbi table, ByteBuffer k, boolean onLeaf) {
         MapBounds bounds = store.bounds;
@@ -369,7 +369,15 @@ final class LmdbTxn implements StoreWriter {
             throw damaged(table.name() + ": " + Pages.describe(result));
         }
         // A page on the free list is no page of this snapshot: an older copy of one, whose keys lie
-        // in the right range but whose entries are out of date.
+        // in the right range but whose entries are out of date. Read transactions only: the free
+        // list is read once per snapshot, and a writer makes a new one at every commit, while a
+        // stalled reader can hold the list at hundreds of thousands of pages (REPORT.md §4's case).
+        if (writable) {
+            if (onLeaf) {
+                checkedLeaf[t] = leaf;
+            }
+            return;
+        }
         long[] free = free();
         long pages = path.getLong(0);
         for (int i = 1; i <= pages; i++) {
