@@ -418,6 +418,7 @@ JNIEXPORT jstring JNICALL Java_org_hammer_core_lmdb_Native_strerror(JNIEnv *e, j
 #define PATH_RANGE 4       /* a page's keys lie outside the range its parent gives it */
 #define PATH_LEAF 5        /* the search ends on another leaf than the entry it was asked about */
 #define PATH_KEY 6         /* a key of another size than the table's */
+#define PATH_FREE 7        /* a page on the free list (Pages.FREE) */
 
 static uint16_t rd16(const uint8_t *p) { uint16_t v; memcpy(&v, p, sizeof v); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, sizeof v); return v; }
@@ -488,21 +489,32 @@ static int page_shape(const uint8_t *p, uint64_t pgno, unsigned psize, int level
 
 /* The root page of table `name` in the snapshot txn reads (out[0], -1 when empty) and its depth
  * (out[1]); false when the main table names no such table (not yet committed). */
-JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e, jclass c, jlong txn,
-        jbyteArray name, jlongArray out) {
-    (void) c;
+/*
+ * The record (MDB_db) of table `name` in the main table as txn reads it: 1 and *db set, 0 when
+ * there is none (not yet committed), -1 with LmdbException thrown when it cannot be read.
+ */
+static int table_record(JNIEnv *e, jlong txn, jbyteArray name, const uint8_t **db) {
     jbyte buf[512];
     jsize n = (*e)->GetArrayLength(e, name);
-    if (n <= 0 || n > (jsize) sizeof buf) return JNI_FALSE;
+    if (n <= 0 || n > (jsize) sizeof buf) return 0;
     (*e)->GetByteArrayRegion(e, name, 0, n, buf);
     MDB_val k = {(size_t) n, buf}, v;
     int rc = mdb_get(PTR(txn), MAIN_DBI, &k, &v);
-    if (rc == MDB_NOTFOUND) return JNI_FALSE;
-    if (rc) return (jboolean) fail(e, rc, NULL);
-    if (v.mv_size != DB_RECORD) return (jboolean) fail(e, MDB_CORRUPTED, "a table record of the wrong size");
+    if (rc == MDB_NOTFOUND) return 0;
+    if (rc) return fail(e, rc, NULL) - 1;
+    if (v.mv_size != DB_RECORD) return fail(e, MDB_CORRUPTED, "a table record of the wrong size") - 1;
+    *db = v.mv_data;
+    return 1;
+}
+
+JNIEXPORT jboolean JNICALL Java_org_hammer_core_lmdb_Native_tableRoot(JNIEnv *e, jclass c, jlong txn,
+        jbyteArray name, jlongArray out) {
+    (void) c;
+    const uint8_t *db;
+    if (table_record(e, txn, name, &db) != 1) return JNI_FALSE;
     jlong r[2];
-    r[0] = (jlong) rd64((const uint8_t *) v.mv_data + DB_ROOT_AT);
-    r[1] = (jlong) rd16((const uint8_t *) v.mv_data + DB_DEPTH_AT);
+    r[0] = (jlong) rd64(db + DB_ROOT_AT);
+    r[1] = (jlong) rd16(db + DB_DEPTH_AT);
     (*e)->SetLongArrayRegion(e, out, 0, 2, r);
     return JNI_TRUE;
 }
@@ -670,7 +682,7 @@ static int see(struct walk *w, uint64_t p) {
 /* A page number that may be read: in the file, not a meta page, not free, not seen before. */
 static int usable(struct walk *w, uint64_t p) {
     if (p < 2 || p >= w->pages) return PATH_PAGE;
-    if (bit(w->free, w->freeWords, p)) return 7;
+    if (bit(w->free, w->freeWords, p)) return PATH_FREE;
     if (!see(w, p)) return PATH_TWICE;
     return PATH_OK;
 }
@@ -724,7 +736,7 @@ static int walk_page(struct walk *w, uint64_t pgno, int level, int depth, const 
             if (count == 0 || count > w->pages - op || (uint64_t) count * w->psize < size + PAGE_HEADER) return PATH_LAYOUT;
             for (uint32_t j = 1; j < count; j++) {
                 w->at = op + j;
-                if (bit(w->free, w->freeWords, op + j)) return 7;
+                if (bit(w->free, w->freeWords, op + j)) return PATH_FREE;
                 if (!see(w, op + j)) return PATH_TWICE;
             }
             w->overflow += count;
@@ -755,17 +767,12 @@ static int walk_page(struct walk *w, uint64_t pgno, int level, int depth, const 
 JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_walkTable(JNIEnv *e, jclass c, jlong txn, jbyteArray name,
         jlong base, jlong length, jint pageSize, jint tableKeySize, jlongArray free, jlongArray seen, jlongArray out) {
     (void) c;
-    jlong root[2];
-    if (!Java_org_hammer_core_lmdb_Native_tableRoot(e, c, txn, name, out)) {
+    const uint8_t *db;
+    if (table_record(e, txn, name, &db) != 1) {
         return PATH_OK; /* not committed: nothing to walk (or LMDB's failure, thrown) */
     }
-    (*e)->GetLongArrayRegion(e, out, 0, 2, root);
-    jbyte buf[512];
-    jsize n = (*e)->GetArrayLength(e, name);
-    (*e)->GetByteArrayRegion(e, name, 0, n, buf);
-    MDB_val k = {(size_t) n, buf}, v;
-    if (mdb_get(PTR(txn), MAIN_DBI, &k, &v) != 0 || v.mv_size != DB_RECORD) return PATH_COUNT;
-    const uint8_t *db = v.mv_data;
+    uint64_t root = rd64(db + DB_ROOT_AT);
+    unsigned depth = rd16(db + DB_DEPTH_AT);
     struct walk w;
     memset(&w, 0, sizeof w);
     w.base = PTR(base);
@@ -775,14 +782,14 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_walkTable(JNIEnv *e, jcl
     w.freeWords = (uint64_t) (*e)->GetArrayLength(e, free);
     if ((uint64_t) (*e)->GetArrayLength(e, seen) < (w.pages + 63) / 64) return PATH_PAGE;
     int rc = PATH_OK;
-    if (root[0] != -1) {
-        if (root[1] < 1 || root[1] > MAX_DEPTH) {
+    if (root != (uint64_t) -1) {
+        if (depth < 1 || depth > MAX_DEPTH) {
             rc = PATH_KIND;
         } else {
             w.free = (*e)->GetPrimitiveArrayCritical(e, free, NULL);
             w.seen = (*e)->GetPrimitiveArrayCritical(e, seen, NULL);
             if (w.free != NULL && w.seen != NULL) {
-                rc = walk_page(&w, (uint64_t) root[0], 1, (int) root[1], NULL, 0, NULL, 0);
+                rc = walk_page(&w, root, 1, (int) depth, NULL, 0, NULL, 0);
             }
             if (w.seen != NULL) (*e)->ReleasePrimitiveArrayCritical(e, seen, w.seen, 0);
             if (w.free != NULL) (*e)->ReleasePrimitiveArrayCritical(e, free, (void *) w.free, JNI_ABORT);

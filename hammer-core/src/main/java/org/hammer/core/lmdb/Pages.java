@@ -16,6 +16,8 @@ public final class Pages {
     public static final int OK = 0;
     /** A page lies past the file length given: the file may have grown since; ask again with its length. */
     public static final int BEYOND = -1;
+    /** What {@link #describe} names a page found on the free list (its callers and the native walk). */
+    public static final int FREE = 7;
 
     private Pages() {
     }
@@ -109,7 +111,7 @@ public final class Pages {
                 return "a branch page points to another page than the one holding the key";
             case 6:
                 return "a branch page points to a page whose keys have another size than the table's";
-            case 7:
+            case FREE:
                 return "a branch page points to a free page (an older copy of a page)";
             case 8:
                 return "a page is reached twice (from two branch pages or two tables)";

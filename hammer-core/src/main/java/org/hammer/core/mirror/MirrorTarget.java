@@ -271,15 +271,24 @@ public final class MirrorTarget {
      * Hands the pending records to the committing thread, once the chunk before them is
      * committed, and returns: receiving the next chunk overlaps committing this one.
      */
-    private void handOff() {
+    /** The records received and not yet handed off, taken, once the chunk before them is committed. */
+    private List<Rec> takePending() {
         awaitCommitted();
         if (pending.isEmpty()) {
-            return;
+            return List.of();
         }
         List<Rec> recs = new ArrayList<>(pending);
-        Batch b = batch;
         pending.clear();
         pendingBytes = 0;
+        return recs;
+    }
+
+    private void handOff() {
+        List<Rec> recs = takePending();
+        if (recs.isEmpty()) {
+            return;
+        }
+        Batch b = batch;
         if (committer == null) {
             committer = Executors.newSingleThreadExecutor(task -> {
                 Thread t = new Thread(task, "mirror-commit");
@@ -420,11 +429,8 @@ public final class MirrorTarget {
         }
         // The records not yet handed off are applied in the sync point's own transaction: a batch
         // of one chunk (an incremental run) commits and flushes once, on this thread.
-        awaitCommitted();
-        List<Rec> tail = pending.isEmpty() ? List.of() : new ArrayList<>(pending);
+        List<Rec> tail = takePending();
         Batch of = batch;
-        pending.clear();
-        pendingBytes = 0;
         boolean reconcile = batch.getReconcile();
         List<org.hammer.core.pfs.LineageSegment> lineage = Pfses.clip(Codec.lineage(source, who), end);
         store.apply(w -> {

@@ -372,17 +372,13 @@ final class LmdbTxn implements StoreWriter {
         // in the right range but whose entries are out of date. Read transactions only: the free
         // list is read once per snapshot, and a writer makes a new one at every commit, while a
         // stalled reader can hold the list at hundreds of thousands of pages (REPORT.md §4's case).
-        if (writable) {
-            if (onLeaf) {
-                checkedLeaf[t] = leaf;
-            }
-            return;
-        }
-        long[] free = free();
-        long pages = path.getLong(0);
-        for (int i = 1; i <= pages; i++) {
-            if (Pages.isFree(free, path.getLong(i * Long.BYTES))) {
-                throw damaged(table.name() + ": " + Pages.describe(7));
+        if (!writable) {
+            long[] free = free();
+            long pages = path.getLong(0);
+            for (int i = 1; i <= pages; i++) {
+                if (Pages.isFree(free, path.getLong(i * Long.BYTES))) {
+                    throw damaged(table.name() + ": " + Pages.describe(Pages.FREE));
+                }
             }
         }
         if (onLeaf) {
