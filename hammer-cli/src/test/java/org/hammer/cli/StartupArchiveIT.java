@@ -163,6 +163,13 @@ class StartupArchiveIT {
         // hammer --help comes from the training's rendering now, the same text as picocli's above
         assertThat(archive.resolveSibling("help.txt")).isRegularFile();
         assertThat(mapsArchive(hammer)).as("the archive is used").isTrue();
+        // With the rendered help at hand, the launcher prints it without starting a JVM (one that
+        // would refuse this option): the same text, exit 0.
+        CliResult help = hammer.withEnv("HAMMER_JAVA_OPTS", "-XX:+NoSuchVmOption").run("--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat("--help -> 0\n" + help.stdout() + "\n--- stderr\n" + help.stderr()).isEqualTo(reference.get(7));
+        assertThat(hammer.withEnv("HAMMER_JAVA_OPTS", "-XX:+NoSuchVmOption").run("--version").exitCode())
+                .as("any other command starts the JVM").isNotZero();
     }
 
     @ParameterizedTest
