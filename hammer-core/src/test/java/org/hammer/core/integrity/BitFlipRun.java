@@ -240,9 +240,9 @@ public final class BitFlipRun {
             if (wrong && damage.isEmpty()) {
                 problem(what + ": SILENT " + String.join(", ", notes));
             } else if (wrong) {
-                System.out.println("served wrong data, scrub reported it: " + what + ": " + notes + " / "
+                // A reader must refuse what it cannot vouch for: a later scrub does not undo wrong bytes served.
+                problem(what + ": served wrong data (" + String.join(", ", notes) + "), only scrub reported it: "
                         + damage.get(0));
-                end(i, "scrubOnly");
             } else {
                 end(i, corrupt || !damage.isEmpty() ? "refused" : "identical");
             }

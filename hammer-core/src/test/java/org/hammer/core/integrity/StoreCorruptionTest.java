@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A thousand single-bit flips in the used pages of a real store (meta, branch, leaf and data
- * pages), each on a fresh copy, each followed by an export, a mirror-copy and a scrub: no silent
- * difference, no JVM crash, no change to the damaged file. In child JVMs, seed printed.
+ * pages), each on a fresh copy, each followed by an export, a mirror-copy and a scrub: no export or
+ * slave that differs from the original (whether or not the scrub finds the damage: a reader refuses
+ * what it cannot vouch for), no JVM crash, no change to the damaged file. In child JVMs, seed printed.
  *
  * <p>The seed is {@value #SEED} unless {@code -Dcorruption.seed=N} names another or
  * {@code -Dcorruption.seed=random} asks for a new one, so that the suite gives the same answer on
