@@ -1,5 +1,6 @@
 package org.hammer.cli.fuse;
 
+import java.nio.ByteBuffer;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.FsException;
@@ -84,6 +85,16 @@ final class FileIo {
      * mode may change.
      */
     boolean writeBehind(Handles.Handle h, long offset, byte[] data, int len, int kill) {
+        return writeBehind(h, offset, ByteBuffer.wrap(data, 0, len), kill, null);
+    }
+
+    /**
+     * As above, of the bytes remaining in {@code data} (a heap or direct buffer the write keeps
+     * until it has run), with {@code after} run once the queued write has used them or been
+     * dropped; not run when this throws (nothing was queued).
+     */
+    boolean writeBehind(Handles.Handle h, long offset, ByteBuffer data, int kill, Runnable after) {
+        int len = data.remaining();
         FsException pending = h.error();
         if (pending != null) {
             throw pending; // kept for the flush or fsync too
@@ -94,7 +105,7 @@ final class FileIo {
         int clear = kill | (drop ? Inode.S_ISGID : 0);
         committer.writeBehind(h, ctx -> {
             FsWriter w = ctx.writer(n.view());
-            int count = w.write(n.ino(), offset, data, 0, len);
+            int count = w.write(n.ino(), offset, data);
             if (clear != 0) {
                 int mode = w.getattr(n.ino()).mode();
                 if ((mode & clear) != 0) {
@@ -102,7 +113,7 @@ final class FileIo {
                 }
             }
             return count;
-        }, len);
+        }, len, after);
         return clear != 0;
     }
 

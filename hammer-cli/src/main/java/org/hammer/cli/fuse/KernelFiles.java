@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.hammer.cli.fuse.kernel.Operations;
+import org.hammer.cli.fuse.kernel.Payload;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
@@ -191,26 +192,34 @@ abstract class KernelFiles extends Operations {
      * the mode changed.
      */
     @Override
-    public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
-        return run(() -> {
-            int len = data.length;
-            Handles.Handle h = handles.handle(fh);
-            if (h == null) {
-                Node n = node(r);
-                committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, data, 0, len), len);
+    public int write(Request r, long fh, long offset, Payload data, int writeFlags, Reply out) {
+        boolean[] queued = {false};
+        try {
+            return run(() -> {
+                int len = data.length();
+                Handles.Handle h = handles.handle(fh);
+                if (h == null) {
+                    Node n = node(r);
+                    committer.write(ctx -> ctx.writer(n.view()).write(n.ino(), offset, data.data()), len);
+                    out.written(len);
+                    return 0;
+                }
+                int kill = (writeFlags & WRITE_KILL_SUIDGID) == 0 ? 0
+                        : committer.read(ctx -> FileIo.setIdToKill(ctx.getattr(h.node).mode()));
+                boolean drop = io.writeBehind(h, offset, data.data(), kill, data::release);
+                queued[0] = true;
+                if (drop && session() != null) {
+                    session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
+                }
+                probe.written(len);
                 out.written(len);
                 return 0;
+            });
+        } finally {
+            if (!queued[0]) {
+                data.release(); // applied already, or never queued
             }
-            int kill = (writeFlags & WRITE_KILL_SUIDGID) == 0 ? 0
-                    : committer.read(ctx -> FileIo.setIdToKill(ctx.getattr(h.node).mode()));
-            boolean drop = io.writeBehind(h, offset, data, len, kill);
-            if (drop && session() != null) {
-                session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
-            }
-            probe.written(len);
-            out.written(len);
-            return 0;
-        });
+        }
     }
 
     /** close(2): waits for the handle's queued writes and reports the first error they met. */

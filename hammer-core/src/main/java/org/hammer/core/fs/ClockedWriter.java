@@ -1,5 +1,6 @@
 package org.hammer.core.fs;
 
+import java.nio.ByteBuffer;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import org.hammer.core.btree.Record;
@@ -34,6 +35,22 @@ final class ClockedWriter implements StoreWriter {
     @Override
     public void insert(Record record) {
         w.insert(record);
+    }
+
+    @Override
+    public void insert(Record record, int dataCrc) {
+        w.insert(record, dataCrc);
+    }
+
+    @Override
+    public void insert(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc, ByteBuffer data) {
+        w.insert(key, deleteTid, createTs, deleteTs, dataCrc, data);
+    }
+
+    @Override
+    public void insertAbsent(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc,
+            ByteBuffer data) {
+        w.insertAbsent(key, deleteTid, createTs, deleteTs, dataCrc, data);
     }
 
     @Override

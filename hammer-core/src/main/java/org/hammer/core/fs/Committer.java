@@ -165,6 +165,8 @@ public final class Committer<C> implements AutoCloseable {
         final CompletableFuture<T> result = new CompletableFuture<>();
         /** For written-back data: the handle its errors go to. */
         WriteHandle handle;
+        /** For written-back data: what its caller gave to run once the task has run or been dropped. */
+        Runnable after;
 
         @SuppressWarnings("unchecked")
         Task(Kind kind, Function<?, T> work, long bytes) {
@@ -368,6 +370,16 @@ public final class Committer<C> implements AutoCloseable {
      * {@code h}.
      */
     public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes) {
+        writeBehind(h, work, bytes, null);
+    }
+
+    /**
+     * {@link #writeBehind(WriteHandle, Function, int)}, then {@code after} once the write has run
+     * (its data is in the transaction by then), been skipped after an earlier error of {@code h},
+     * or been dropped; exactly once, on whichever thread that happens. Not run when this throws:
+     * the write was not queued, and the caller still owns what {@code work} uses.
+     */
+    public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes, Runnable after) {
         if (closed) {
             throw closing();
         }
@@ -380,8 +392,10 @@ public final class Committer<C> implements AutoCloseable {
         h.queue();
         unsettled.computeIfAbsent(h.key(), k -> new AtomicInteger()).incrementAndGet();
         pendingChanges.incrementAndGet();
+        t.after = after;
         queue.addLast(t);
         if (closed && queue.remove(t)) {
+            t.after = null; // not queued after all: the caller keeps what the write uses
             done(t);
             settle(t);
             throw closing();
@@ -613,6 +627,11 @@ public final class Committer<C> implements AutoCloseable {
         if (t.kind == Kind.BEHIND) {
             t.handle.dequeue();
             budget.release(permits(t.bytes));
+            Runnable a = t.after;
+            t.after = null;
+            if (a != null) {
+                a.run();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.hammer.core.fs;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.hammer.core.btree.Inode;
@@ -16,7 +17,13 @@ final class FileData {
 
     /** Writes {@code len} bytes at {@code offset}, copying on write the blocks it touches partly. */
     int write(long ino, long offset, byte[] src, int srcOff, int len) {
+        return write(ino, offset, ByteBuffer.wrap(src, srcOff, len));
+    }
+
+    /** Writes the bytes remaining in {@code src} (left as they are) at {@code offset}. */
+    int write(long ino, long offset, ByteBuffer src) {
         Inode i = regular(ino);
+        int len = src.remaining();
         if (offset < 0 || offset + len < 0) {
             throw new FsException(Errno.EFBIG, "offset " + offset + ": file too large");
         }
@@ -26,20 +33,20 @@ final class FileData {
             long bs = Blocks.start(pos);
             int within = (int) (pos - bs);
             int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
-            int from = srcOff + (int) (pos - offset);
+            int from = src.position() + (int) (pos - offset);
             Record cur = fs.visible(ino, RecordType.DATA, bs);
-            byte[] block;
             if (within == 0 && (cur == null || cur.data().length <= chunk)) {
-                block = java.util.Arrays.copyOfRange(src, from, from + chunk);
+                // The whole block is new: stored from the caller's bytes, without a copy of its own.
+                fs.put(ino, RecordType.DATA, bs, src.slice(from, chunk));
             } else {
                 int old = cur == null ? 0 : cur.data().length;
-                block = new byte[Math.max(old, within + chunk)];
+                byte[] block = new byte[Math.max(old, within + chunk)];
                 if (cur != null) {
                     System.arraycopy(cur.data(), 0, block, 0, old);
                 }
-                System.arraycopy(src, from, block, within, chunk);
+                src.get(from, block, within, chunk);
+                fs.put(ino, RecordType.DATA, bs, block);
             }
-            fs.put(ino, RecordType.DATA, bs, block);
             pos += chunk;
         }
         fs.putInode(ino, i.withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));

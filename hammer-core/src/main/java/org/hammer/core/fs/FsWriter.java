@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
@@ -49,12 +50,22 @@ public final class FsWriter extends FsReader {
     // ---- record primitives ----
 
     void put(long obj, RecordType type, long key, byte[] data) {
+        put(obj, type, key, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * {@link #put(long, RecordType, long, byte[])} of the bytes remaining in {@code data} (left as
+     * they are), which the store copies once, into its page.
+     */
+    void put(long obj, RecordType type, long key, ByteBuffer data) {
         Record cur = visible(obj, type, key);
         if (cur != null && cur.key().createTid() != tid) {
             w.setDelete(cur.key(), tid, w.nowMicros());
         }
         // A version this transaction wrote has the new one's key: the insert replaces it.
-        insertNew(obj, type, key, data);
+        CRC32C crc = new CRC32C();
+        crc.update(data.duplicate());
+        w.insert(new RecordKey(pfs, obj, type, key, tid), 0, w.nowMicros(), 0, (int) crc.getValue(), data.duplicate());
     }
 
     /** Writes a version of {@code (obj, type, key)} where no version is visible. */
@@ -437,6 +448,11 @@ public final class FsWriter extends FsReader {
     /** Writes {@code len} bytes at {@code offset}, copying on write the blocks it touches partly. */
     public int write(long ino, long offset, byte[] src, int srcOff, int len) {
         return new FileData(this).write(ino, offset, src, srcOff, len);
+    }
+
+    /** Writes the bytes remaining in {@code src} (a heap or direct buffer, left as it is) at {@code offset}. */
+    public int write(long ino, long offset, ByteBuffer src) {
+        return new FileData(this).write(ino, offset, src);
     }
 
     public void truncate(long ino, long size) {

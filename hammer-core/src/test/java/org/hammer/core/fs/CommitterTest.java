@@ -127,6 +127,52 @@ class CommitterTest {
         assertThat(committer.drain(h)).isNull();
     }
 
+    /**
+     * What a written-back write's caller gives to run afterwards (the mount gives its buffer back
+     * to a pool) runs exactly once: after the write has run, after it was skipped behind an earlier
+     * error of its handle, or when it is dropped at close; never while it may still run, and not
+     * when the write was refused before it was queued.
+     */
+    @Test
+    void whatAWrittenBackWriteRunsAfterItRunsOnceWhenItsDataIsNoLongerNeeded() throws InterruptedException {
+        WriteHandle h = new WriteHandle(file);
+        byte[] data = new byte[4096];
+        AtomicInteger ran = new AtomicInteger();
+        AtomicInteger afterRan = new AtomicInteger();
+        AtomicInteger ranBeforeAfter = new AtomicInteger(-1);
+        committer.writeBehind(h, ctx -> {
+            ran.incrementAndGet();
+            return ctx.writer().write(file, 0, data, 0, data.length);
+        }, data.length, () -> {
+            ranBeforeAfter.set(ran.get());
+            afterRan.incrementAndGet();
+        });
+        assertThat(committer.drain(h)).isNull();
+        assertThat(afterRan).hasValue(1);
+        assertThat(ranBeforeAfter).as("after the write ran").hasValue(1);
+
+        // Skipped behind an earlier error of its handle: not run, its after still is.
+        h.failed(new FsException(Errno.EIO, "an earlier write-back failed"));
+        AtomicInteger skippedAfter = new AtomicInteger();
+        committer.writeBehind(h, ctx -> {
+            ran.incrementAndGet();
+            return 0;
+        }, data.length, skippedAfter::incrementAndGet);
+        assertThat(committer.drain(h)).isNotNull();
+        assertThat(ran).as("the write after the error did not run").hasValue(1);
+        assertThat(skippedAfter).hasValue(1);
+
+        // Refused before it is queued (the engine is closed): the caller keeps its data.
+        committer.close();
+        AtomicInteger refusedAfter = new AtomicInteger();
+        WriteHandle h2 = new WriteHandle(file);
+        assertThatThrownBy(() -> committer.writeBehind(h2, ctx -> 0, data.length, refusedAfter::incrementAndGet))
+                .isInstanceOf(FsException.class);
+        assertThat(refusedAfter).hasValue(0);
+        assertThat(afterRan).as("never twice").hasValue(1);
+        assertThat(skippedAfter).hasValue(1);
+    }
+
     @Test
     void aTaskOnTheWriterThreadThatWaitsForTheEngineFailsInsteadOfHanging() {
         FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -107,6 +109,54 @@ class FsWriterTest {
             assertThat(r.list(ROOT)).extracting(Entry::cookie).containsExactly(h, h + 1);
             return null;
         });
+    }
+
+    /**
+     * Writes from a direct buffer (a mount's pooled payload) land as writes from an array do:
+     * whole blocks stored from the buffer itself, partial ones merged, across the 1 MiB line where
+     * blocks grow from 16 to 64 KiB, in separate transactions (a later write over an earlier
+     * block) and in one; the buffer's position is left alone.
+     */
+    @Test
+    void writesFromADirectBufferMatchAModelAcrossBlockSizes() {
+        java.util.Random rnd = new java.util.Random(11);
+        byte[] model = new byte[3 << 20];
+        long ino = write(f -> f.mknod(ROOT, "d", 0644, 0, 0, 0));
+        long[][] writes = {{0, 1 << 20}, {(1 << 20) - 5000, 140_000}, {65536 * 20, 65536}, {7, 3},
+            {(2 << 20) + 100, 900_000}, {0, 16384}, {(1 << 20) + 65536, 65536 * 3}};
+        for (int round = 0; round < 2; round++) {
+            boolean oneTransaction = round == 1;
+            List<long[]> batch = new ArrayList<>();
+            for (long[] wr : writes) {
+                batch.add(wr);
+                if (!oneTransaction || wr == writes[writes.length - 1]) {
+                    List<long[]> todo = List.copyOf(batch);
+                    batch.clear();
+                    change(f -> {
+                        for (long[] x : todo) {
+                            byte[] data = new byte[(int) x[1]];
+                            rnd.nextBytes(data);
+                            System.arraycopy(data, 0, model, (int) x[0], data.length);
+                            java.nio.ByteBuffer src = java.nio.ByteBuffer.allocateDirect(data.length + 10);
+                            src.position(10);
+                            src.put(data).position(10);
+                            assertThat(f.write(ino, x[0], src)).isEqualTo(data.length);
+                            assertThat(src.position()).isEqualTo(10);
+                        }
+                    });
+                }
+            }
+            long size = 0;
+            for (long[] wr : writes) {
+                size = Math.max(size, wr[0] + wr[1]);
+            }
+            long end = size;
+            read(Tid.MAX, r -> {
+                assertThat(r.getattr(ino).size()).isEqualTo(end);
+                assertThat(readAll(r, ino, 0, (int) end)).isEqualTo(Arrays.copyOf(model, (int) end));
+                return null;
+            });
+        }
     }
 
     @Test

@@ -16,8 +16,15 @@ final class Dispatcher {
     static final int MAX_WRITE = 1 << 20;
     static final int MAX_PAGES_COUNT = MAX_WRITE / 4096;
 
+    /**
+     * Direct buffers for WRITE payloads: as many as the write-back queue holds of 1 MiB writes
+     * ({@code Committer.MAX_QUEUED}), and one per worker besides.
+     */
+    static final int PAYLOAD_BUFFERS = (int) (org.hammer.core.fs.Committer.MAX_QUEUED / MAX_WRITE) + 8;
+
     private final Operations ops;
     private final boolean writebackCache;
+    private final Payload.Pool payloads = new Payload.Pool(PAYLOAD_BUFFERS);
     private volatile int negotiatedFlags;
     private volatile int negotiatedMinor;
 
@@ -32,6 +39,11 @@ final class Dispatcher {
 
     int minor() {
         return negotiatedMinor;
+    }
+
+    /** The pool of WRITE payload buffers (for tests). */
+    Payload.Pool payloads() {
+        return payloads;
     }
 
     /** Handles one request; returns the errno to answer with (0: what {@code out} holds). */
@@ -86,7 +98,9 @@ final class Dispatcher {
                 return ops.read(r, r.u64(0), r.u64(8), r.u32(16), out);
             case WRITE:
                 int size = r.u32(16);
-                return ops.write(r, r.u64(0), r.u64(8), r.bytes(WRITE_IN, size), r.u32(20), out);
+                // The operation owns the payload from here, whatever happens (a pooled buffer
+                // released while a queued write still uses it would corrupt that write).
+                return ops.write(r, r.u64(0), r.u64(8), r.payload(WRITE_IN, size, payloads), r.u32(20), out);
             case STATFS:
                 return ops.statfs(r, out);
             case RELEASE:

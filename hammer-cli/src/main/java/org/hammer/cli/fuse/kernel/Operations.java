@@ -109,10 +109,13 @@ public abstract class Operations {
     }
 
     /**
-     * WRITE of {@code data} (the request's payload, copied); answers with {@link Reply#written}.
-     * {@code writeFlags} has {@link #WRITE_KILL_SUIDGID} when the writer lacks CAP_FSETID.
+     * WRITE of {@code data} (the request's payload, copied), which this call owns: it
+     * {@linkplain Payload#release releases} it, now or once a written-back write has used it (one
+     * it fails to release is not reused, never released early). Answers with {@link Reply#written}. {@code writeFlags} has
+     * {@link #WRITE_KILL_SUIDGID} when the writer lacks CAP_FSETID.
      */
-    public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
+    public int write(Request r, long fh, long offset, Payload data, int writeFlags, Reply out) {
+        data.release();
         return ENOSYS;
     }
 

@@ -105,6 +105,12 @@ public final class Request {
         return b;
     }
 
+    /** {@code n} bytes at {@code off} into the argument, copied into a payload of {@code pool}. */
+    Payload payload(int off, int n, Payload.Pool pool) {
+        check(off, n);
+        return pool.copy(buf, Protocol.IN_HEADER + off, n);
+    }
+
     /** Copies {@code n} bytes at {@code off} into the argument to {@code dst}. */
     void copy(int off, byte[] dst, int n) {
         check(off, n);

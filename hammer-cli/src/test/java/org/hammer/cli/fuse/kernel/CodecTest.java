@@ -63,9 +63,10 @@ class CodecTest {
         }
 
         @Override
-        public int write(Request r, long fh, long offset, byte[] data, int writeFlags, Reply out) {
+        public int write(Request r, long fh, long offset, Payload data, int writeFlags, Reply out) {
             calls.add("write fh=" + fh + " off=" + offset + " flags=" + writeFlags);
-            written[0] = data;
+            written[0] = data.bytes();
+            data.release();
             return 0;
         }
 
@@ -84,7 +85,7 @@ class CodecTest {
 
     /** A request: fuse_in_header (len, opcode, unique, nodeid, uid, gid, pid, padding) and its argument. */
     private static ByteBuffer request(int opcode, long nodeId, byte[] arg) {
-        ByteBuffer b = ByteBuffer.allocateDirect(4096).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocateDirect(Math.max(4096, 40 + arg.length)).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(40 + arg.length).putInt(opcode).putLong(77).putLong(nodeId).putInt(1000).putInt(100).putInt(4242)
                 .putInt(0);
         b.put(arg);
@@ -183,6 +184,19 @@ class CodecTest {
         assertThat(calls).containsExactly("create new flags=101 mode=100644 umask=22", "write fh=11 off=4096 flags=1",
                 "setxattr user.k=v\0w flags=1", "getattr fh=12", "getattr fh=0");
         assertThat(written[0]).isEqualTo(data);
+    }
+
+    @Test
+    void aLargeWriteArrivesWholeThroughAPooledBufferThatComesBackForTheNext() {
+        byte[] data = new byte[Dispatcher.MAX_WRITE];
+        new java.util.Random(3).nextBytes(data);
+        for (int i = 0; i < 3; i++) {
+            data[0] = (byte) i;
+            dispatch(request(Protocol.WRITE, 2, cat(le(40).putLong(11).putLong(0).putInt(data.length).putInt(0)
+                    .putLong(0).putInt(2).putInt(0).array(), data)), reply());
+            assertThat(written[0]).isEqualTo(data);
+        }
+        assertThat(dispatcher.payloads().made()).as("one buffer, given back after each write").isEqualTo(1);
     }
 
     @Test
