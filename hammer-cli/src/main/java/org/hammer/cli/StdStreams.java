@@ -1,6 +1,5 @@
 package org.hammer.cli;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -8,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import org.hammer.core.transport.PipeInput;
 
 /**
  * Raw, buffered standard input and output for binary streams (System.out is for text), and the
@@ -69,8 +69,14 @@ final class StdStreams {
         }
     }
 
+    /** Standard input, buffered without asking the descriptor what is available (see {@link PipeInput}). */
     static InputStream in() {
-        return new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
+        return in(new FileInputStream(FileDescriptor.in));
+    }
+
+    /** {@code descriptor} (standard input, or a stand-in for it) buffered as {@link #in()} buffers it. */
+    static InputStream in(InputStream descriptor) {
+        return new PipeInput(descriptor, 1 << 16);
     }
 
     static OutputStream out() {

@@ -19,6 +19,19 @@ final class FrameWriter {
     /** The in-memory pipe {@link #out} writes to, to which a payload can be handed over uncopied; or null. */
     private final Pipe pipe;
 
+    /** A frame that shrinks by less than 1/WORTH of its size counts as incompressible. */
+    static final int WORTH = 32;
+    /** At most this many frames in a row go out without an attempt at compressing them. */
+    static final int MAX_SKIP = 15;
+    private byte[] scratch = new byte[0];
+    /** How much of a frame goes out in its first write, header included (a pipe's capacity). */
+    static final int LEAD = 64 << 10;
+    /** The header and the start of the body, copied together. */
+    private byte[] lead;
+    private int skip;
+    private int backoff;
+    private long attempts;
+
     FrameWriter(OutputStream out, int zstdLevel) {
         this.out = out;
         this.zstdLevel = zstdLevel;
@@ -64,12 +77,13 @@ final class FrameWriter {
         int flags = 0;
         byte[] body = payload;
         int size = length;
-        if (zstdLevel > 0 && type == FrameType.RECORDS && length > 256) {
-            byte[] z = Zstd.compress(length == payload.length ? payload : java.util.Arrays.copyOf(payload, length),
-                    zstdLevel);
-            if (z.length < length) {
-                body = z;
-                size = z.length;
+        if (zstdLevel > 0 && type == FrameType.RECORDS && length > 256 && compressNext()) {
+            int z = compress(payload, length);
+            compressed(z, length);
+            if (z < length) {
+                // An array handed over must be the reader's alone; the scratch array is reused.
+                body = handOver ? java.util.Arrays.copyOf(scratch, z) : scratch;
+                size = z;
                 flags |= Frames.FLAG_ZSTD;
             }
         }
@@ -89,16 +103,18 @@ final class FrameWriter {
         } else {
             crc.update(body, 0, size);
             frameCrc = (int) crc.getValue();
-            // The payload's own CRC, for a stream checksum: taken out of the frame's unless compressed.
-            lastPayloadCrc = body == payload ? Crc32c.suffix(frameCrc, headerCrc, size) : Frame.crc(payload, length);
+            // The payload's own CRC, for a stream checksum: taken out of the frame's unless compressed,
+            // then the one the caller made as it wrote the payload, if it did.
+            lastPayloadCrc = body == payload ? Crc32c.suffix(frameCrc, headerCrc, size)
+                    : payloadCrc != null ? payloadCrc : Frame.crc(payload, length);
         }
         h.putInt(frameCrc);
         try {
-            out.write(header);
             if (handOver) {
+                out.write(header);
                 Pipe.handOver(out, body, size);
             } else {
-                out.write(body, 0, size);
+                writeOut(body, size);
             }
         } catch (IOException e) {
             throw lost(e);
@@ -106,6 +122,71 @@ final class FrameWriter {
         seq++;
         bytes += Frames.HEADER + size;
         return handOver && body == payload;
+    }
+
+    /**
+     * Writes the header and {@code body[0, size)}: the header together with the start of the body,
+     * then the rest in one piece. Written apart, the header would be a write of its own before
+     * each payload, which a remote shell reads and sends as a packet of its own, and a pipe reader
+     * wakes for: one more trip through ssh, sshd and the reader per frame.
+     */
+    private void writeOut(byte[] body, int size) throws IOException {
+        int first = Math.min(size, LEAD - Frames.HEADER);
+        if (lead == null) {
+            lead = new byte[Frames.HEADER + first];
+        } else if (lead.length < Frames.HEADER + first) {
+            lead = new byte[LEAD];
+        }
+        System.arraycopy(header, 0, lead, 0, Frames.HEADER);
+        System.arraycopy(body, 0, lead, Frames.HEADER, first);
+        out.write(lead, 0, Frames.HEADER + first);
+        if (size > first) {
+            out.write(body, first, size - first);
+        }
+    }
+
+    /**
+     * Whether the next RECORDS frame is worth an attempt at compressing. Data that does not
+     * compress (media, archives, encrypted or already compressed files) costs zstd as much CPU as
+     * data that does, for nothing: after a frame that saved less than {@link #WORTH} of its size,
+     * the next one, then two, four, up to {@link #MAX_SKIP} frames go out as they are, and the one
+     * after them is tried again; a frame that compresses ends the skipping.
+     */
+    private boolean compressNext() {
+        if (skip > 0) {
+            skip--;
+            return false;
+        }
+        attempts++;
+        return true;
+    }
+
+    /** Learns from one attempt: {@code z} bytes for {@code length}. */
+    private void compressed(int z, int length) {
+        if ((long) z * WORTH < (long) length * (WORTH - 1)) {
+            backoff = 0;
+        } else {
+            backoff = Math.min(MAX_SKIP, Math.max(1, backoff * 2));
+            skip = backoff;
+        }
+    }
+
+    /** Compresses {@code payload[0, length)} into {@link #scratch}; its size. */
+    private int compress(byte[] payload, int length) {
+        int bound = (int) Zstd.compressBound(length);
+        if (scratch.length < bound) {
+            scratch = new byte[bound];
+        }
+        long z = Zstd.compressByteArray(scratch, 0, scratch.length, payload, 0, length, zstdLevel);
+        if (Zstd.isError(z)) {
+            throw new IllegalStateException("zstd: " + Zstd.getErrorName(z));
+        }
+        return (int) z;
+    }
+
+    /** RECORDS frames this writer tried to compress. */
+    long compressAttempts() {
+        return attempts;
     }
 
     void flush() {

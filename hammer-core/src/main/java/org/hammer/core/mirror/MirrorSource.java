@@ -39,6 +39,8 @@ public final class MirrorSource {
     private long records;
     private long dataBytes;
     private long synced;
+    /** A batch whose SYNC went out and whose UPDATE has not been read yet; or null. */
+    private Sent unacknowledged;
     private long lastProgress = System.nanoTime();
     /** Records this run may send in all, as counted when its current round began; -1 before. */
     private long expected = -1;
@@ -144,6 +146,7 @@ public final class MirrorSource {
                 }
                 beg = reached;
             }
+            awaitAcknowledgement();
             if (waitForMore == null || !waitForMore.getAsBoolean()) {
                 return stop(false, "");
             }
@@ -211,6 +214,7 @@ public final class MirrorSource {
     }
 
     private MirrorStats stop(boolean interrupted, String reason) {
+        awaitAcknowledgement();
         out.write(FrameType.TERM, Term.newBuilder().setInterrupted(interrupted).setReason(reason).build().toByteArray());
         out.flush();
         if (interrupted && !opts.quiet()) {
@@ -273,24 +277,53 @@ public final class MirrorSource {
         }
     }
 
-    /** Ends a batch with SYNC and, two-way, waits for the target's UPDATE. */
+    /** A batch sent in full: its TID range, what it carried, and when it began. */
+    private record Sent(long beg, long end, long records, long bytes, long t0) {
+    }
+
+    /**
+     * Ends a batch with SYNC. Two-way, the target's UPDATE for it is read only when the next
+     * batch ends (or this round does): meanwhile the next batch's records stream while the target
+     * commits and syncs this one, where a wait for the UPDATE would leave the link idle for the
+     * target's commit and the round trip, and then ramp it up again. A batch starts where the one
+     * before it ended, and the target applies frames in order, so the order of events on the
+     * target is the same either way; at most one batch is unacknowledged.
+     */
     private long finishBatch(long beg, long batchEnd, int crc, long batchRecords, long batchBytes, long t0) {
+        awaitAcknowledgement();
         out.write(FrameType.SYNC, Sync.newBuilder().setEndTid(batchEnd).setStreamCrc(crc)
                 .setRecords(batchRecords).setBytes(batchBytes).build().toByteArray());
         out.flush();
-        if (opts.twoWay()) {
-            Update u = handshake.expectUpdate();
-            if (u.getTid() != batchEnd) {
-                throw HammerException.corrupt(path + ": target acknowledged "
-                        + Tid.format(u.getTid()) + " instead of " + Tid.format(batchEnd));
-            }
-        }
-        batches++;
         records += batchRecords;
-        synced = batchEnd;
-        status.synced(batchEnd, batchRecords, batchBytes);
-        report(beg, batchEnd, batchRecords, batchBytes, t0);
+        Sent sent = new Sent(beg, batchEnd, batchRecords, batchBytes, t0);
+        if (opts.twoWay()) {
+            unacknowledged = sent;
+        } else {
+            acknowledged(sent);
+        }
         return batchEnd;
+    }
+
+    /** Reads the target's UPDATE for the batch sent last, if it is still due. */
+    private void awaitAcknowledgement() {
+        Sent b = unacknowledged;
+        if (b == null) {
+            return;
+        }
+        unacknowledged = null;
+        Update u = handshake.expectUpdate();
+        if (u.getTid() != b.end()) {
+            throw HammerException.corrupt(path + ": target acknowledged "
+                    + Tid.format(u.getTid()) + " instead of " + Tid.format(b.end()));
+        }
+        acknowledged(b);
+    }
+
+    private void acknowledged(Sent b) {
+        batches++;
+        synced = b.end();
+        status.synced(b.end(), b.records(), b.bytes());
+        report(b.beg(), b.end(), b.records(), b.bytes(), b.t0());
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.hammer.core.transport;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +23,7 @@ public final class RemoteProcess implements AutoCloseable {
     private RemoteProcess(Endpoint endpoint, Process process) {
         this.endpoint = endpoint;
         this.process = process;
-        this.in = new BufferedInputStream(process.getInputStream(), 1 << 16);
+        this.in = new PipeInput(process.getInputStream(), 1 << 16);
     }
 
     /** Starts {@code hammer args...} at {@code e} through {@code shell}. */
