@@ -190,6 +190,13 @@ final class Native {
 
     static native int readerCheck(long env);
 
+    /**
+     * How LMDB's commits wrote (hammer_native.c, "LMDB's writes, in pieces"): whether its writev
+     * goes through the library's, then the calls, the calls split, the pieces written and the
+     * largest piece in bytes, since the library loaded.
+     */
+    static native void writeStats(long[] out);
+
     static native long txnBegin(long env, boolean readOnly);
 
     static native long txnId(long txn);

@@ -77,6 +77,52 @@ class LmdbBindingTest {
         }
     }
 
+    /** Native.writeStats, as a record. */
+    private record Writes(boolean hooked, long calls, long split, long pieces, long largest) {
+        static Writes now() {
+            long[] s = new long[5];
+            Native.writeStats(s);
+            return new Writes(s[0] != 0, s[1], s[2], s[3], s[4]);
+        }
+    }
+
+    @Test
+    void aCommitOfLargeValuesWritesItsPagesInPiecesOfAtMostOneMebibyte() {
+        Writes before = Writes.now();
+        assertThat(before.hooked()).as("liblmdb.so's writev goes through hammer's").isTrue();
+        byte[] block = new byte[64 << 10];
+        try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            try (Txn w = env.txnWrite()) {
+                // 8 MiB of 64 KiB values: contiguous overflow runs, which LMDB gathers 64 to a call (4.4 MB)
+                for (int i = 0; i < 128; i++) {
+                    java.util.Arrays.fill(block, (byte) i);
+                    t.reserve(w, ByteBuffer.allocateDirect(4).putInt(i).flip(), block.length).put(block);
+                }
+                w.commit();
+            }
+            Writes after = Writes.now();
+            assertThat(after.calls()).isGreaterThan(before.calls());
+            assertThat(after.split()).as("a call of 64 runs was split").isGreaterThan(before.split());
+            assertThat(after.pieces() - before.pieces()).isGreaterThanOrEqualTo(8);
+            assertThat(after.largest()).isLessThanOrEqualTo(1 << 20);
+            // and every byte arrived where LMDB put it: read back through a new environment
+        }
+        try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", false);
+            Txn r = env.txnRead();
+            for (int i = 0; i < 128; i++) {
+                ByteBuffer v = t.get(r, ByteBuffer.allocateDirect(4).putInt(i).flip());
+                assertThat(v.remaining()).isEqualTo(block.length);
+                byte[] got = new byte[block.length];
+                v.get(got);
+                java.util.Arrays.fill(block, (byte) i);
+                assertThat(got).isEqualTo(block);
+            }
+            r.close();
+        }
+    }
+
     @Test
     void aTableThatIsMissingIsNotFoundUnlessCreated() {
         try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
