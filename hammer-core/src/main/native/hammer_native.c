@@ -8,7 +8,7 @@
  * JVM option is needed. Every call that can fail throws org.hammer.core.lmdb.LmdbException with
  * LMDB's return code; MDB_NOTFOUND is a false return, not an exception.
  *
- * LMDB's commit writes its dirty pages through writev(2) in pieces of at most 1 MiB (see
+ * LMDB's commit writes its dirty pages through writev(2) in pieces of at most 512 KiB (see
  * pieces_writev below).
  */
 #define _GNU_SOURCE
@@ -92,13 +92,14 @@ char *mdb_strerror(int err);
  * At commit LMDB writes its dirty pages with writev(2), gathering up to 64 contiguous runs per call
  * (its compile-time MDB_COMMIT_PAGES). A 64 KiB block is an overflow run of 17 pages, so each call
  * wrote 4.4 MB, and on the kernels measured (bench/PROFILE.md §2, "LMDB writes 4.4 MB at a time")
- * a call that large costs the kernel two to four times the CPU per byte of calls of 1 MiB: it was
+ * a call that large costs the kernel two to four times the CPU per byte of calls of 1 MiB or less
+ * (2 MiB calls were as slow as LMDB's; 256 KiB to 1 MiB equally fast, 512 KiB a little ahead): it was
  * two thirds of a mount's CPU for a large write and a third of a large mirror-copy's. LMDB has no
  * setting for it, so liblmdb.so's writev slot (its PLT entry, resolved through the GOT) is pointed
  * at pieces_writev, which makes the same writes in calls of at most WRITE_PIECE bytes. Only LMDB's
  * calls change; the bytes, their order and their offsets in the file are the same.
  */
-#define WRITE_PIECE (1 << 20)
+#define WRITE_PIECE (512 << 10)
 
 /* Counted for tests: calls, calls that were split, the pieces written, the largest piece. */
 static long writevCalls, writevSplit, writevPieces, writevLargest;
@@ -236,8 +237,8 @@ static void hook_lmdb_writev(void) {
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_writeStats(JNIEnv *e, jclass c, jlongArray out) {
     (void) c;
-    jlong v[5] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest };
-    (*e)->SetLongArrayRegion(e, out, 0, 5, v);
+    jlong v[6] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest, WRITE_PIECE };
+    (*e)->SetLongArrayRegion(e, out, 0, 6, v);
 }
 
 /* ---- what JNI_OnLoad looks up once ---- */

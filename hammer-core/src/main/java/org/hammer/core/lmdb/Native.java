@@ -193,7 +193,7 @@ final class Native {
     /**
      * How LMDB's commits wrote (hammer_native.c, "LMDB's writes, in pieces"): whether its writev
      * goes through the library's, then the calls, the calls split, the pieces written and the
-     * largest piece in bytes, since the library loaded.
+     * largest piece in bytes, since the library loaded; and the most a piece may hold.
      */
     static native void writeStats(long[] out);
 
