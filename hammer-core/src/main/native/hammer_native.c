@@ -96,8 +96,10 @@ char *mdb_strerror(int err);
  * (2 MiB calls were as slow as LMDB's; 256 KiB to 1 MiB equally fast, 512 KiB a little ahead): it was
  * two thirds of a mount's CPU for a large write and a third of a large mirror-copy's. LMDB has no
  * setting for it, so liblmdb.so's writev slot (its PLT entry, resolved through the GOT) is pointed
- * at pieces_writev, which makes the same writes in calls of at most WRITE_PIECE bytes. Only LMDB's
- * calls change; the bytes, their order and their offsets in the file are the same.
+ * at pieces_writev, which makes the same writes in calls of at most WRITE_PIECE bytes and starts
+ * each piece's writeback as it goes (the commit's fdatasync then waits for less: a 1 GiB cpdup
+ * 1.79 → 1.68 s, a mirror-copy 2.59 → 2.02 s, medians of 5). Only LMDB's calls change; the bytes,
+ * their order and their offsets in the file are the same.
  */
 #define WRITE_PIECE (512 << 10)
 
@@ -114,6 +116,7 @@ static int writevHooked;
 static ssize_t pieces_writev(int fd, const struct iovec *iov, int n) {
     ssize_t total = 0;
     int i = 0;
+    off_t at = lseek(fd, 0, SEEK_CUR);
     __atomic_fetch_add(&writevCalls, 1, __ATOMIC_RELAXED);
     while (i < n) {
         size_t size = 0;
@@ -137,6 +140,12 @@ static ssize_t pieces_writev(int fd, const struct iovec *iov, int n) {
                 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
         }
         total += w;
+        if (at >= 0) {
+            /* Starts the piece's writeback now, so that LMDB's fdatasync after the last piece waits
+             * for less: only a hint, whose errors that fdatasync reports. */
+            sync_file_range(fd, at, w, SYNC_FILE_RANGE_WRITE);
+            at += w;
+        }
         if ((size_t) w < size) {
             return total;
         }
