@@ -10,12 +10,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** A local directory tree as the source of a copy. */
+/**
+ * A local directory tree as the source of a copy. A large file is read ahead of the walk on a
+ * thread of its own ({@link ReadAhead}), so that its reading overlaps the store's work.
+ */
 final class LocalSource implements SourceTree<Path> {
     private final Path root;
     private Path reading;
     private FileChannel channel;
+    private ReadAhead ahead;
+    private ReadAhead.Buffers buffers;
+    private ExecutorService reader;
 
     LocalSource(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -27,6 +35,11 @@ final class LocalSource implements SourceTree<Path> {
             body.run();
         } finally {
             doneReading(reading);
+            if (reader != null) {
+                reader.shutdown();
+                reader = null;
+            }
+            buffers = null;
         }
     }
 
@@ -73,6 +86,18 @@ final class LocalSource implements SourceTree<Path> {
                 doneReading(reading);
                 channel = FileChannel.open(node, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 reading = node;
+                long size = channel.size();
+                if (offset == 0 && size >= ReadAhead.MIN_SIZE) {
+                    ahead = new ReadAhead(channel, size, buffers(), reader());
+                }
+            }
+            if (ahead != null) {
+                int n = ahead.read(offset, dst, len);
+                if (n != -2) {
+                    return n;
+                }
+                ahead.close(); // out of order: read here from now on
+                ahead = null;
             }
             ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
             while (b.hasRemaining()) {
@@ -89,6 +114,10 @@ final class LocalSource implements SourceTree<Path> {
 
     @Override
     public void doneReading(Path node) {
+        if (ahead != null) {
+            ahead.close();
+            ahead = null;
+        }
         if (channel != null) {
             try {
                 channel.close();
@@ -98,6 +127,24 @@ final class LocalSource implements SourceTree<Path> {
             channel = null;
             reading = null;
         }
+    }
+
+    private ReadAhead.Buffers buffers() {
+        if (buffers == null) {
+            buffers = new ReadAhead.Buffers();
+        }
+        return buffers;
+    }
+
+    private ExecutorService reader() {
+        if (reader == null) {
+            reader = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hammer-read-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return reader;
     }
 
     @Override

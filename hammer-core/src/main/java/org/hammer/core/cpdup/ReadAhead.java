@@ -1,0 +1,143 @@
+package org.hammer.core.cpdup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Reads one large local file ahead of the walk that copies it, on a thread of its own, in the
+ * walk's pieces ({@link FileCopy#PIECE}), at most {@link #AHEAD} of them ahead. The walk copies
+ * a piece into the store and commits a batch (which waits for the disk) while the next pieces
+ * are read: the reading no longer waits its turn. Each piece is read with positional reads of
+ * the walk's own channel, from the offset the walk will ask for next, up to the size the file had
+ * when opened; a file that shrank gives a short piece, as a read would, and a read error is
+ * handed to the walk at the offset it happened.
+ */
+final class ReadAhead implements AutoCloseable {
+    /** Pieces read ahead at most (and buffers held: AHEAD × PIECE bytes of direct memory). */
+    static final int AHEAD = 16;
+    /** Files at least this large are read ahead; smaller ones end before it would pay. */
+    static final long MIN_SIZE = 4L * FileCopy.PIECE;
+
+    /** A piece read: its offset and bytes, or the failure of reading it. */
+    private record Piece(long offset, ByteBuffer data, IOException error) {
+    }
+
+    /** The buffers of every read-ahead of one copy: reused from file to file. */
+    static final class Buffers {
+        final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(AHEAD);
+
+        Buffers() {
+            for (int i = 0; i < AHEAD; i++) {
+                free.add(ByteBuffer.allocateDirect(FileCopy.PIECE));
+            }
+        }
+    }
+
+    private final FileChannel channel;
+    private final long size;
+    private final Buffers buffers;
+    private final BlockingQueue<Piece> ready = new ArrayBlockingQueue<>(AHEAD + 1);
+    private final Future<?> task;
+    private volatile boolean stop;
+    /** The offset the walk reads next if it keeps to the order of the pieces. */
+    private long next;
+    /** A short piece or a failure was handed over: nothing follows it. */
+    private boolean ended;
+
+    /** Starts reading {@code channel} (of {@code size} bytes) from its start on {@code executor}. */
+    ReadAhead(FileChannel channel, long size, Buffers buffers, ExecutorService executor) {
+        this.channel = channel;
+        this.size = size;
+        this.buffers = buffers;
+        this.task = executor.submit(this::run);
+    }
+
+    private void run() {
+        long at = 0;
+        try {
+            while (!stop && at < size) {
+                ByteBuffer b = buffers.free.take();
+                if (stop) {
+                    buffers.free.add(b);
+                    return;
+                }
+                int want = (int) Math.min(FileCopy.PIECE, size - at);
+                b.clear().limit(want);
+                try {
+                    while (b.hasRemaining() && channel.read(b, at + b.position()) >= 0) {
+                        // a positional read may return less than asked: read on to the end of the piece
+                    }
+                } catch (IOException e) {
+                    buffers.free.add(b);
+                    ready.add(new Piece(at, null, e));
+                    return;
+                }
+                int n = b.flip().remaining();
+                ready.add(new Piece(at, b, null));
+                if (n < want) {
+                    return; // the file ended early: the walk sees the short piece
+                }
+                at += n;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Copies the piece at {@code offset} into {@code dst[0, len)} and returns its length, which
+     * is less than len only where the file ended; or -2 when the walk asks for another offset
+     * than the next piece's, or past the last one read (the caller then reads for itself).
+     */
+    int read(long offset, byte[] dst, int len) throws IOException {
+        if (ended || offset != next || offset >= size) {
+            return -2;
+        }
+        Piece p;
+        try {
+            p = ready.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading ahead", e);
+        }
+        if (p.error() != null) {
+            ended = true;
+            throw p.error();
+        }
+        int got = p.data().remaining();
+        int n = Math.min(len, got);
+        p.data().get(dst, 0, n);
+        buffers.free.add(p.data());
+        next = offset + got;
+        ended = got < Math.min(FileCopy.PIECE, size - offset);
+        return n;
+    }
+
+    /** Stops reading ahead and gives every buffer back; the channel stays open (the caller's). */
+    @Override
+    public void close() {
+        stop = true;
+        drain();
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // run() catches its own failures: nothing reaches here
+        }
+        drain();
+    }
+
+    private void drain() {
+        for (Piece p; (p = ready.poll()) != null; ) {
+            if (p.data() != null) {
+                buffers.free.add(p.data());
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.hammer.core.cpdup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading a large file ahead of the walk: the same bytes, the same short reads, nothing left behind. */
+@Timeout(60)
+class ReadAheadTest {
+    @TempDir
+    Path dir;
+    final ExecutorService executor = Executors.newSingleThreadExecutor();
+    final ReadAhead.Buffers buffers = new ReadAhead.Buffers();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        executor.shutdown();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private Path file(int size, long seed) throws IOException {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return Files.write(dir.resolve("f" + seed), b);
+    }
+
+    @Test
+    void theWalksPiecesArriveInOrderWithTheFilesBytesAndEveryBufferComesBack() throws IOException {
+        int size = 37 * FileCopy.PIECE + 12_345; // more pieces than are read ahead, and a partial last one
+        Path f = file(size, 1);
+        byte[] want = Files.readAllBytes(f);
+        byte[] piece = new byte[FileCopy.PIECE];
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
+            for (long at = 0; at < size; at += FileCopy.PIECE) {
+                int len = (int) Math.min(FileCopy.PIECE, size - at);
+                assertThat(a.read(at, piece, len)).isEqualTo(len);
+                assertThat(Arrays.equals(piece, 0, len, want, (int) at, (int) at + len)).as("piece at %d", at).isTrue();
+            }
+            assertThat(a.read(size, piece, 1)).as("past the end: the caller reads for itself").isEqualTo(-2);
+            a.close();
+        }
+        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+    }
+
+    @Test
+    void aFileThatShrankGivesAShortPieceAndNothingAfterIt() throws IOException {
+        int size = 8 * FileCopy.PIECE;
+        Path f = file(size, 2);
+        byte[] piece = new byte[FileCopy.PIECE];
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            // the file is cut to 2.5 pieces before anything is read ahead
+            try (FileChannel w = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                w.truncate(2L * FileCopy.PIECE + FileCopy.PIECE / 2);
+            }
+            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
+            assertThat(a.read(0, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
+            assertThat(a.read(FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
+            assertThat(a.read(2L * FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE / 2);
+            assertThat(a.read(3L * FileCopy.PIECE, piece, FileCopy.PIECE)).as("nothing follows a short piece").isEqualTo(-2);
+            a.close();
+        }
+        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+    }
+
+    @Test
+    void anOutOfOrderReadIsLeftToTheCallerAndClosingAReaderThatWaitsForBuffersEndsIt() throws Exception {
+        int size = 40 * FileCopy.PIECE;
+        Path f = file(size, 3);
+        byte[] piece = new byte[FileCopy.PIECE];
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
+            assertThat(a.read(5L * FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(-2);
+            // let the reader fill every buffer and wait for one
+            for (int i = 0; i < 200 && !buffers.free.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(buffers.free).isEmpty();
+            a.close();
+        }
+        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+        // the executor's thread is free again: another read-ahead runs on it
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ReadAhead b = new ReadAhead(ch, size, buffers, executor);
+            assertThat(b.read(0, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
+            b.close();
+        }
+    }
+
+    @Test
+    void aLargeFileCopiedThroughTheLocalSourceIsTheSameAndItsReaderThreadEndsWithTheSession()
+            throws IOException, InterruptedException {
+        int size = 9 * FileCopy.PIECE + 7;
+        Path f = file(size, 4);
+        byte[] want = Files.readAllBytes(f);
+        LocalSource src = new LocalSource(dir);
+        byte[] got = new byte[size];
+        byte[] piece = new byte[FileCopy.PIECE];
+        src.session(() -> {
+            for (long at = 0; at < size; at += FileCopy.PIECE) {
+                int len = (int) Math.min(FileCopy.PIECE, size - at);
+                assertThat(src.read(f, at, piece, len)).isEqualTo(len);
+                System.arraycopy(piece, 0, got, (int) at, len);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("hammer-read-ahead"));
+        });
+        assertThat(got).isEqualTo(want);
+        boolean running = true;
+        for (int i = 0; i < 500 && running; i++) {
+            running = Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("hammer-read-ahead"));
+            if (running) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(running).as("the reader thread ended with the session").isFalse();
+    }
+}
