@@ -19,7 +19,6 @@ import org.hammer.core.fs.FsReader;
 import org.hammer.core.fs.FsWriter;
 import org.hammer.core.fs.TreeDigest;
 import org.hammer.core.pfs.PfsConfig;
-import org.hammer.core.pfs.PfsMode;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
@@ -45,17 +44,17 @@ class BatchPipelineTest {
 
     @TempDir
     Path tmp;
+    TwoStores ends;
     Store a;
     Store b;
     PfsConfig master;
 
     @BeforeEach
     void stores() {
-        a = Store.create(tmp.resolve("a"), "A", 1L << 32);
-        b = Store.create(tmp.resolve("b"), "B", 1L << 32);
-        Pfses.format(a, "A");
-        Pfses.format(b, "B");
-        master = Pfses.create(a, FsReader.ROOT, "test", PfsMode.MASTER, null);
+        ends = new TwoStores(tmp);
+        a = ends.a;
+        b = ends.b;
+        master = ends.master;
         for (int i = 0; i < 30; i++) {
             int n = i;
             a.write(w -> {
@@ -70,8 +69,7 @@ class BatchPipelineTest {
 
     @AfterEach
     void close() {
-        a.close();
-        b.close();
+        ends.close();
     }
 
     @Test

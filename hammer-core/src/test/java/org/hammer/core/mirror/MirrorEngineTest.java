@@ -30,23 +30,22 @@ import org.junit.jupiter.api.io.TempDir;
 class MirrorEngineTest {
     @TempDir
     Path tmp;
+    TwoStores ends;
     Store a;
     Store b;
     PfsConfig master;
 
     @BeforeEach
     void stores() {
-        a = Store.create(tmp.resolve("a"), "A", 1L << 32);
-        b = Store.create(tmp.resolve("b"), "B", 1L << 32);
-        Pfses.format(a, "A");
-        Pfses.format(b, "B");
-        master = Pfses.create(a, FsReader.ROOT, "test", PfsMode.MASTER, null);
+        ends = new TwoStores(tmp);
+        a = ends.a;
+        b = ends.b;
+        master = ends.master;
     }
 
     @AfterEach
     void close() {
-        a.close();
-        b.close();
+        ends.close();
     }
 
     void write(String name, String content) {
