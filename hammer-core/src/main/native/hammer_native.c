@@ -185,13 +185,12 @@ static int find_relro(struct dl_phdr_info *info, size_t size, void *data) {
     return 1;
 }
 
-/* Points the GOT slots of symbol `name` in relocation table rel[0, size) at `to`; how many. */
-static int repoint(const struct link_map *m, const ElfW(Rela) *rel, size_t size, const ElfW(Sym) *symtab,
+/* Points the GOT slots of symbol `name` in relocation table rel[0, size) of r.m at `to`; how many. */
+static int repoint(struct relro r, const ElfW(Rela) *rel, size_t size, const ElfW(Sym) *symtab,
         const char *strtab, const char *name, void *to) {
+    const struct link_map *m = r.m;
     int done = 0;
     long page = sysconf(_SC_PAGESIZE);
-    struct relro r = { m, 0, 0 };
-    dl_iterate_phdr(find_relro, &r);
     for (size_t k = 0; rel != NULL && k < size / sizeof *rel; k++) {
         if (!SLOT_TYPE(ELF64_R_TYPE(rel[k].r_info))) continue;
         const ElfW(Sym) *sym = &symtab[ELF64_R_SYM(rel[k].r_info)];
@@ -237,9 +236,10 @@ static void hook_lmdb_writev(void) {
     if (symtab == NULL || strtab == NULL || !pltRela) {
         return;
     }
-    /* A slot that is not LMDB's own call of writev (none such exists) would be left alone. */
-    int n = repoint(m, jmprel, jmprelSize, symtab, strtab, "writev", (void *) pieces_writev)
-            + repoint(m, rela, relaSize, symtab, strtab, "writev", (void *) pieces_writev);
+    struct relro r = { m, 0, 0 };
+    dl_iterate_phdr(find_relro, &r);
+    int n = repoint(r, jmprel, jmprelSize, symtab, strtab, "writev", (void *) pieces_writev)
+            + repoint(r, rela, relaSize, symtab, strtab, "writev", (void *) pieces_writev);
     writevHooked = n > 0;
 #endif
 }

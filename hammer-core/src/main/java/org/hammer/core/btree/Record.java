@@ -53,6 +53,13 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
         return (int) c.getValue();
     }
 
+    /** CRC32C of the bytes remaining in {@code data} (left as they are). */
+    public static int dataCrc(ByteBuffer data) {
+        CRC32C c = new CRC32C();
+        c.update(data.duplicate());
+        return (int) c.getValue();
+    }
+
     /** CRC32C of the key and the value header up to and including the data CRC. */
     public static int recordCrc(RecordKey key, long deleteTid, long createTs, long deleteTs, int dataCrc) {
         return RecordCrc.PER_THREAD.get().of(key, deleteTid, createTs, deleteTs, dataCrc);

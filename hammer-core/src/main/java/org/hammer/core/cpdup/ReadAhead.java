@@ -23,8 +23,8 @@ final class ReadAhead implements AutoCloseable {
     /** Files at least this large are read ahead; smaller ones end before it would pay. */
     static final long MIN_SIZE = 4L * FileCopy.PIECE;
 
-    /** A piece read: its offset and bytes, or the failure of reading it. */
-    private record Piece(long offset, ByteBuffer data, IOException error) {
+    /** A piece read: its bytes, or the failure of reading it. */
+    private record Piece(ByteBuffer data, IOException error) {
     }
 
     /** The buffers of every read-ahead of one copy: reused from file to file. */
@@ -74,11 +74,11 @@ final class ReadAhead implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     buffers.free.add(b);
-                    ready.add(new Piece(at, null, e));
+                    ready.add(new Piece(null, e));
                     return;
                 }
                 int n = b.flip().remaining();
-                ready.add(new Piece(at, b, null));
+                ready.add(new Piece(b, null));
                 if (n < want) {
                     return; // the file ended early: the walk sees the short piece
                 }

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
@@ -63,9 +62,7 @@ public final class FsWriter extends FsReader {
             w.setDelete(cur.key(), tid, w.nowMicros());
         }
         // A version this transaction wrote has the new one's key: the insert replaces it.
-        CRC32C crc = new CRC32C();
-        crc.update(data.duplicate());
-        w.insert(new RecordKey(pfs, obj, type, key, tid), 0, w.nowMicros(), 0, (int) crc.getValue(), data.duplicate());
+        w.insert(new RecordKey(pfs, obj, type, key, tid), 0, w.nowMicros(), 0, Record.dataCrc(data), data.duplicate());
     }
 
     /** Writes a version of {@code (obj, type, key)} where no version is visible. */

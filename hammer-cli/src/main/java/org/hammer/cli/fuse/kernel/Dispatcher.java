@@ -2,6 +2,8 @@ package org.hammer.cli.fuse.kernel;
 
 import static org.hammer.cli.fuse.kernel.Protocol.*;
 
+import org.hammer.core.fs.Committer;
+
 /**
  * Decodes each request's argument structure (layouts from fuse.h, protocol 7.33) and calls the
  * operation it asks for; INIT, INTERRUPT and the FORGETs are answered here.
@@ -20,7 +22,7 @@ final class Dispatcher {
      * Direct buffers for WRITE payloads: as many as the write-back queue holds of 1 MiB writes
      * ({@code Committer.MAX_QUEUED}), and one per worker besides.
      */
-    static final int PAYLOAD_BUFFERS = (int) (org.hammer.core.fs.Committer.MAX_QUEUED / MAX_WRITE) + 8;
+    static final int PAYLOAD_BUFFERS = (int) (Committer.MAX_QUEUED / MAX_WRITE) + 8;
 
     private final Operations ops;
     private final boolean writebackCache;

@@ -29,11 +29,6 @@ public final class Payload {
         this.pool = pool;
     }
 
-    /** A payload of {@code bytes} on the heap (tests, small writes). */
-    public static Payload of(byte[] bytes) {
-        return new Payload(ByteBuffer.wrap(bytes), null);
-    }
-
     /** The data: position 0, limit its length; a view, so callers may move it. */
     public ByteBuffer data() {
         return data.duplicate();
