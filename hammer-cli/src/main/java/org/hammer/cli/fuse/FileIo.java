@@ -68,6 +68,11 @@ final class FileIo {
         return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
     }
 
+    /** Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst}; returns how many. */
+    int read(Node n, long offset, java.nio.ByteBuffer dst) {
+        return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, dst));
+    }
+
     /**
      * A write through an open handle, written back: {@code data} (which the caller gives up) is
      * queued on the committer and acknowledged at once; an error it meets later is the next

@@ -156,14 +156,8 @@ final class FuseLoop {
      * device, as /sys/fs/fuse/connections names it), or null if it cannot be told.
      */
     static String connection(Path mountPoint) {
-        String want = mountPoint.toAbsolutePath().normalize().toString();
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
-            return lines.map(l -> l.split(" ")).filter(f -> f.length > 4 && Fusermount.unescape(f[4]).equals(want))
-                    .reduce((a, b) -> b) // the last mount on the path is on top
-                    .map(f -> f[2].substring(f[2].indexOf(':') + 1)).orElse(null);
-        } catch (IOException | UncheckedIOException e) {
-            return null;
-        }
+        String device = Fusermount.mountDevice(mountPoint);
+        return device == null ? null : device.substring(device.indexOf(':') + 1);
     }
 
     /**

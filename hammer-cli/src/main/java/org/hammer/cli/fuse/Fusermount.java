@@ -64,6 +64,41 @@ final class Fusermount {
         }
     }
 
+    /**
+     * The device ({@code MAJOR:MINOR}) of the mount on {@code mountPoint} (the topmost one), read
+     * from /proc/self/mountinfo without touching the mount itself; null if it cannot be told.
+     */
+    static String mountDevice(Path mountPoint) {
+        String want = mountPoint.toAbsolutePath().normalize().toString();
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+            return lines.map(l -> l.split(" ")).filter(f -> f.length > 4 && unescape(f[4]).equals(want))
+                    .reduce((a, b) -> b) // the last mount on the path is on top
+                    .map(f -> f[2]).filter(d -> d.matches("[0-9]+:[0-9]+")).orElse(null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Sets the readahead of the FUSE mount on {@code mountPoint} to {@code kib} KiB through its
+     * device's {@code read_ahead_kb} in sysfs (the kernel starts every FUSE mount at 128 KiB).
+     * On the kernel-protocol backend call it between the mount and the answer to INIT, which
+     * must then offer at least as much: INIT lowers the setting to the smaller of the two. False,
+     * changing nothing, where it cannot (not root, no sysfs, the mount not found).
+     */
+    static boolean setReadahead(Path mountPoint, int kib) {
+        String device = mountDevice(mountPoint);
+        if (device == null) {
+            return false;
+        }
+        try {
+            Files.writeString(Path.of("/sys/class/bdi", device, "read_ahead_kb"), Integer.toString(kib));
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** A field of /proc/self/mountinfo with its octal escapes ({@code \040}) undone. */
     static String unescape(String field) {
         StringBuilder b = new StringBuilder();

@@ -177,9 +177,8 @@ abstract class KernelFiles extends Operations {
     public int read(Request r, long fh, long offset, int size, Reply out) {
         return run(() -> {
             Node n = node(r, fh);
-            byte[] b = io.buffer(size);
-            int count = io.read(n, offset, b, size);
-            out.data(b, 0, count);
+            int count = io.read(n, offset, out.dataRoom(size));
+            out.dataWritten(count);
             probe.read(count);
             return 0;
         });

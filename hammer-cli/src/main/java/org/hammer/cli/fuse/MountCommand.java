@@ -31,7 +31,8 @@ public final class MountCommand implements Callable<Integer> {
             description = "Mount options, comma-separated: ro mounts read-only; the mount speaks the FUSE kernel "
                     + "protocol itself (backend=kernel, the default); backend=libfuse serves it through libfuse2 "
                     + "instead (also HAMMER_FUSE=libfuse), and only then do other options go to libfuse as they "
-                    + "are.")
+                    + "are. readahead=KIB sets how far the kernel reads ahead of a sequential reader (kernel "
+                    + "protocol, as root; default 4096, 0 for the kernel's own 128).")
     private List<String> options = new ArrayList<>();
 
     @Option(names = "-f", description = "Stay in the foreground until unmounted (Ctrl-C unmounts).")
@@ -58,6 +59,7 @@ public final class MountCommand implements Callable<Integer> {
         boolean readOnly = options.contains("ro");
         List<String> extra = new ArrayList<>(options);
         extra.removeIf(o -> o.equals("ro") || o.equals("rw") || o.isEmpty());
+        extra.stream().filter(o -> o.startsWith("readahead=")).forEach(MountDaemon::readaheadOption);
         MountTarget target;
         if (resolved != null) {
             target = MountTarget.ofSpec(Path.of(source), resolved);

@@ -191,6 +191,42 @@ class KernelMountIT {
         assertThat(after - before).as("GETXATTRs for 200 writes").isLessThan(20);
     }
 
+    /**
+     * The kernel reads ahead 4 MiB of a sequential reader of a mount (1 MiB requests, several in
+     * flight) where it starts every FUSE mount at 128 KiB; {@code -o readahead=KIB} says otherwise,
+     * 0 leaves the kernel's own, and a size that is not one is refused before anything is mounted.
+     */
+    @Test
+    void theKernelReadsAheadFourMebibytesUnlessTheMountSaysOtherwise() throws IOException {
+        Path mnt = mount();
+        String store = h.dir.resolve("disk.hammer").toString();
+        assertThat(readaheadKib(mnt)).isEqualTo(4096);
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(11).nextBytes(data);
+        Files.write(mnt.resolve("f"), data);
+        ok(h.dir, "sync -f mnt && echo 3 > /proc/sys/vm/drop_caches");
+        assertThat(Files.readAllBytes(mnt.resolve("f"))).as("read back cold").isEqualTo(data);
+        assertThat(h.umount(mnt).exitCode()).isZero();
+
+        h.mount(store, mnt, "-o", "backend=kernel,readahead=1024");
+        assertThat(readaheadKib(mnt)).isEqualTo(1024);
+        assertThat(h.umount(mnt).exitCode()).isZero();
+        h.mount(store, mnt, "-o", "backend=kernel,readahead=0");
+        assertThat(readaheadKib(mnt)).as("the kernel's own").isEqualTo(128);
+        assertThat(h.umount(mnt).exitCode()).isZero();
+
+        var r = h.hammer.run("mount", "-o", "backend=kernel,readahead=lots", store, mnt.toString());
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.stderr()).contains("readahead=lots").hasLineCount(1);
+        assertThat(Fusermount.mountDevice(mnt)).as("nothing mounted").isNull();
+    }
+
+    private static int readaheadKib(Path mnt) throws IOException {
+        String device = Fusermount.mountDevice(mnt);
+        assertThat(device).as("the mount's device").isNotNull();
+        return Integer.parseInt(Files.readString(Path.of("/sys/class/bdi", device, "read_ahead_kb")).trim());
+    }
+
     private static double getattrs(String metrics, Path mnt) {
         return count(metrics, mnt, "getattr");
     }

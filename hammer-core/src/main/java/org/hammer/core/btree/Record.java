@@ -144,6 +144,21 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
         return new Record(key, h.deleteTid(), h.createTs(), h.deleteTs(), data);
     }
 
+    /**
+     * The data of the stored value {@code b} whose header {@code h} was already read and checked,
+     * as a read-only view of {@code b} (nothing copied), checked against the data CRC.
+     */
+    public static ByteBuffer dataView(RecordKey key, Header h, ByteBuffer b) {
+        if (b.remaining() != VALUE_HEADER + h.dataLength()) {
+            throw new CorruptRecordException(key, "value changed size while being read");
+        }
+        ByteBuffer data = b.duplicate().position(b.position() + VALUE_HEADER).slice().asReadOnlyBuffer();
+        if (dataCrc(data) != h.dataCrc()) {
+            throw new CorruptRecordException(key, "data checksum mismatch");
+        }
+        return data;
+    }
+
     /** A stored value's header, its record CRC checked; reading it leaves the buffer's position as it was. */
     public record Header(long deleteTid, long createTs, long deleteTs, int dataCrc, int dataLength) {
 

@@ -104,6 +104,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public Stored visibleStored(int pfs, long obj, RecordType type, long key, long asOf) {
+        return w.visibleStored(pfs, obj, type, key, asOf);
+    }
+
+    @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         w.scan(from, toExclusive, withData, visitor);
     }

@@ -43,6 +43,8 @@ public class FsReader {
         return r;
     }
 
+    private static final byte[] ZEROS = new byte[8192];
+
     Record visible(long obj, RecordType type, long key) {
         return r.visible(pfs, obj, type, key, asOf);
     }
@@ -192,27 +194,38 @@ public class FsReader {
 
     /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; returns the count (0 at EOF). */
     public int read(long ino, long offset, byte[] dst, int dstOff, int len) {
+        return read(ino, offset, ByteBuffer.wrap(dst, dstOff, Math.max(0, Math.min(len, dst.length - dstOff))));
+    }
+
+    /**
+     * Reads up to {@code dst.remaining()} bytes at {@code offset} into {@code dst}, straight from
+     * the store's checked blocks (one copy); returns the count (0 at EOF), {@code dst}'s position
+     * moved past them. A hole reads as zeros.
+     */
+    public int read(long ino, long offset, ByteBuffer dst) {
         Inode i = getattr(ino);
         if (i.isDir()) {
             throw new FsException(Errno.EISDIR, "object " + String.format("%016x", ino) + ": is a directory");
         }
-        if (offset >= i.size() || len <= 0) {
+        if (offset >= i.size() || !dst.hasRemaining()) {
             return 0;
         }
-        int n = (int) Math.min(len, i.size() - offset);
+        int n = (int) Math.min(dst.remaining(), i.size() - offset);
         long pos = offset;
         long end = offset + n;
         while (pos < end) {
             long bs = Blocks.start(pos);
             int within = (int) (pos - bs);
             int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
-            Record b = visible(ino, RecordType.DATA, bs);
-            int at = dstOff + (int) (pos - offset);
-            int have = b == null ? 0 : Math.max(0, Math.min(chunk, b.data().length - within));
+            StoreReader.Stored b = r.visibleStored(pfs, ino, RecordType.DATA, bs, asOf);
+            int have = b == null ? 0 : Math.max(0, Math.min(chunk, b.data().remaining() - within));
             if (have > 0) {
-                System.arraycopy(b.data(), within, dst, at, have);
+                ByteBuffer d = b.data();
+                dst.put(dst.position(), d, d.position() + within, have).position(dst.position() + have);
             }
-            java.util.Arrays.fill(dst, at + have, at + chunk, (byte) 0);
+            for (int z = have; z < chunk; z += Math.min(ZEROS.length, chunk - z)) {
+                dst.put(ZEROS, 0, Math.min(ZEROS.length, chunk - z));
+            }
             pos += chunk;
         }
         return n;

@@ -539,15 +539,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Stored stored(RecordKey k) {
         owned();
-        return exact(k, (key, h, v) -> {
-            ByteBuffer data = v.duplicate().position(v.position() + Record.VALUE_HEADER).slice().asReadOnlyBuffer();
-            CRC32C c = new CRC32C();
-            c.update(data.duplicate());
-            if ((int) c.getValue() != h.dataCrc()) {
-                throw new CorruptRecordException(key, "data checksum mismatch");
-            }
-            return new Stored(key, h, data);
-        });
+        return exact(k, (key, h, v) -> new Stored(key, h, Record.dataView(key, h, v)));
     }
 
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
@@ -598,6 +590,23 @@ final class LmdbTxn implements StoreWriter {
 
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
+        Cursor c = visibleAt(pfs, obj, type, k, asOf);
+        return c == null ? null : Record.withData(checkedKey, checkedHeader, inFile(c.val(), checkedKey));
+    }
+
+    @Override
+    public Stored visibleStored(int pfs, long obj, RecordType type, long k, long asOf) {
+        Cursor c = visibleAt(pfs, obj, type, k, asOf);
+        if (c == null) {
+            return null;
+        }
+        RecordKey at = checkedKey;
+        Record.Header h = checkedHeader;
+        return new Stored(at, h, Record.dataView(at, h, inFile(c.val(), at)));
+    }
+
+    /** The lookup cursor on the version visible as of {@code asOf} ({@link #checkedKey}, {@link #checkedHeader}), or null. */
+    private Cursor visibleAt(int pfs, long obj, RecordType type, long k, long asOf) {
         owned();
         Cursor c = recordLookups();
         if (!seekFloor(c, probe(new RecordKey(pfs, obj, type, k, asOf)))) {
@@ -609,7 +618,7 @@ final class LmdbTxn implements StoreWriter {
                 || !org.hammer.core.tid.Tid.visible(at.createTid(), h.deleteTid(), asOf)) {
             return null;
         }
-        return Record.withData(at, h, inFile(c.val(), at));
+        return c;
     }
 
     @Override

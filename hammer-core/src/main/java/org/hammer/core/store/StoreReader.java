@@ -35,6 +35,9 @@ public interface StoreReader {
      */
     Record visible(int pfs, long obj, RecordType type, long key, long asOf);
 
+    /** As {@link #visible}, the record as stored: its data a view valid until this read ends (see {@link #stored}). */
+    Stored visibleStored(int pfs, long obj, RecordType type, long key, long asOf);
+
     /**
      * Visits every version with {@code from <= key < toExclusive} in key order; with
      * {@code withData} false the records carry no data. The visitor returns false to stop.

@@ -57,9 +57,25 @@ class FsWriterTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Reads both ways, into an array and into a direct buffer at a position other than 0, both
+     * filled with a pattern first (so holes must be written as zeros), and checks they agree.
+     */
     static byte[] readAll(FsReader r, long ino, long off, int len) {
         byte[] b = new byte[len];
+        Arrays.fill(b, (byte) 0x5a);
         int k = r.read(ino, off, b, 0, len);
+        java.nio.ByteBuffer d = java.nio.ByteBuffer.allocateDirect(len + 7);
+        while (d.hasRemaining()) {
+            d.put((byte) 0xa5);
+        }
+        d.position(3).limit(3 + len);
+        assertThat(r.read(ino, off, d)).as("bytes read into a buffer").isEqualTo(k);
+        assertThat(d.position()).as("the buffer's position moves past them").isEqualTo(3 + k);
+        byte[] viaBuffer = new byte[k];
+        d.get(3, viaBuffer);
+        assertThat(viaBuffer).as("the same bytes either way").isEqualTo(Arrays.copyOf(b, k));
+        assertThat(d.get(2)).as("nothing before the position is touched").isEqualTo((byte) 0xa5);
         return Arrays.copyOf(b, k);
     }
 

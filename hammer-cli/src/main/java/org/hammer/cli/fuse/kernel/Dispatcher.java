@@ -26,13 +26,20 @@ final class Dispatcher {
 
     private final Operations ops;
     private final boolean writebackCache;
+    /** The least readahead INIT answers with, in bytes (the kernel keeps the smaller of it and the device's). */
+    private final int readahead;
     private final Payload.Pool payloads = new Payload.Pool(PAYLOAD_BUFFERS);
     private volatile int negotiatedFlags;
     private volatile int negotiatedMinor;
 
     Dispatcher(Operations ops, boolean writebackCache) {
+        this(ops, writebackCache, 0);
+    }
+
+    Dispatcher(Operations ops, boolean writebackCache, int readahead) {
         this.ops = ops;
         this.writebackCache = writebackCache;
+        this.readahead = readahead;
     }
 
     int flags() {
@@ -157,7 +164,7 @@ final class Dispatcher {
     private int init(Request r, Reply out) {
         int major = r.u32(0);
         int minor = r.u32(4);
-        int readahead = r.u32(8);
+        int readahead = Math.max(r.u32(8), this.readahead);
         int offered = r.u32(12);
         if (major < MAJOR) {
             return EPROTO;

@@ -137,6 +137,19 @@ public final class Reply {
         }
     }
 
+    /**
+     * Room for up to {@code size} bytes of raw data (READ) at the reply's end, for the caller to
+     * fill from its start; {@link #dataWritten} then says how much it wrote.
+     */
+    public ByteBuffer dataRoom(int size) {
+        return buf.slice(buf.position(), Math.min(size, buf.remaining()));
+    }
+
+    /** Ends the data written into {@link #dataRoom} after {@code count} bytes. */
+    public void dataWritten(int count) {
+        buf.position(buf.position() + count);
+    }
+
     /** Raw data (READ, READLINK, GETXATTR, LISTXATTR). */
     public void data(byte[] b, int off, int len) {
         buf.put(b, off, len);

@@ -42,9 +42,18 @@ public final class Session {
      * answering with {@code ops}.
      */
     public Session(int fd, Operations ops, boolean writebackCache) {
+        this(fd, ops, writebackCache, 0);
+    }
+
+    /**
+     * As above, answering INIT with a readahead of at least {@code readahead} bytes (0: what the
+     * kernel offers), which takes only if the device's setting was raised first
+     * ({@link KernelMount#setReadahead}).
+     */
+    public Session(int fd, Operations ops, boolean writebackCache, int readahead) {
         this.fd = fd;
         this.ops = ops;
-        this.dispatcher = new Dispatcher(ops, writebackCache);
+        this.dispatcher = new Dispatcher(ops, writebackCache, readahead);
         this.debug = Boolean.getBoolean("hammer.fuse.debug");
         ops.attach(this);
     }
