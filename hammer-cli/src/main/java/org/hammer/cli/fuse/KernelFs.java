@@ -78,9 +78,12 @@ final class KernelFs extends KernelFiles {
                 if (!c.root()) {
                     c.check(ctx.getattr(dir), Caller.X, name);
                 }
-                Node n = resolver.step(ctx, dir, name);
-                return settled ? found(ctx, n) : n; // with data being written back, its size after it
+                Node n = resolver.find(ctx, dir, name);
+                return n == null || !settled ? n : found(ctx, n); // with data being written back, its size after it
             });
+            if (found == null) {
+                return -Errno.ENOENT.code();
+            }
             Found f = found instanceof Found x ? x : stat((Node) found);
             Node n = f.node();
             boolean alias = Resolver.isSpecial(name);

@@ -64,6 +64,19 @@ final class Resolver {
         return new Node(dir.view(), ctx.reader(dir.view()).lookup(dir.ino(), name));
     }
 
+    /**
+     * As {@link #step}, but null where a plain name is not in {@code dir}: a name looked up before
+     * it is created (every create's LOOKUP) is not an error worth an exception.
+     */
+    Node find(Ctx ctx, Node dir, String name) {
+        if (name.indexOf('@') >= 0 || name.equals(".") || name.equals("..")) {
+            return step(ctx, dir, name);
+        }
+        FsReader.checkLength(name);
+        long child = ctx.reader(dir.view()).find(dir.ino(), name);
+        return child == 0 ? null : new Node(dir.view(), child);
+    }
+
     private Node special(Ctx ctx, Node dir, String name) {
         AsOfName n;
         try {

@@ -90,6 +90,26 @@ class ResolverTest {
                 .extracting(e -> ((FsException) e).errno()).isEqualTo(Errno.ENOENT);
     }
 
+    /** A LOOKUP's find: null for a plain name not there, else what one step finds, errors included. */
+    @Test
+    void findIsNullForAMissingPlainNameAndAStepForEveryOther() {
+        Node root = new Node(View.current(0), FsReader.ROOT);
+        store.read(r -> {
+            Ctx ctx = new Ctx(r, null);
+            assertThat(resolver.find(ctx, root, "nope")).isNull();
+            assertThat(resolver.find(ctx, root, "d")).isEqualTo(resolver.step(ctx, root, "d"));
+            assertThat(resolver.find(ctx, root, ".")).isEqualTo(root);
+            Node d = resolver.find(ctx, root, "d");
+            assertThat(resolver.find(ctx, d, "..")).isEqualTo(root);
+            assertThat(resolver.find(ctx, d, "@@-1:00001")).isEqualTo(new Node(View.current(1), FsReader.ROOT));
+            assertThatThrownBy(() -> resolver.find(ctx, root, "@@-1:00009")).isInstanceOf(FsException.class)
+                    .extracting(e -> ((FsException) e).errno()).isEqualTo(Errno.ENOENT);
+            assertThatThrownBy(() -> resolver.find(ctx, root, "x".repeat(256))).isInstanceOf(FsException.class)
+                    .extracting(e -> ((FsException) e).errno()).isEqualTo(Errno.ENAMETOOLONG);
+            return null;
+        });
+    }
+
     @Test
     void malformedExtensionsAreEinval() {
         for (String bad : new String[] {"/a@@b", "/@@0x1:00001", "/f@@-2", "/@@-1:00001/f@@0xZZ"}) {

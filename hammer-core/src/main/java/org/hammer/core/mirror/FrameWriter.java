@@ -31,6 +31,10 @@ final class FrameWriter {
     private int skip;
     private int backoff;
     private long attempts;
+    private long wholeFrames;
+    private long samples;
+    /** The part of a frame tried first after incompressible frames. */
+    static final int SAMPLE = 64 << 10;
 
     FrameWriter(OutputStream out, int zstdLevel) {
         this.out = out;
@@ -78,7 +82,8 @@ final class FrameWriter {
         byte[] body = payload;
         int size = length;
         if (zstdLevel > 0 && type == FrameType.RECORDS && length > 256 && compressNext()) {
-            int z = compress(payload, length);
+            int z = backoff > 0 && length >= 4 * SAMPLE && !sampleCompresses(payload, length) ? length
+                    : compress(payload, length);
             compressed(z, length);
             if (z < length) {
                 // An array handed over must be the reader's alone; the scratch array is reused.
@@ -171,13 +176,30 @@ final class FrameWriter {
         }
     }
 
+    /**
+     * Whether {@link #SAMPLE} bytes from the middle of a frame compress by {@link #WORTH}: tried
+     * first on a frame that comes after incompressible ones, so that retrying costs zstd a
+     * sixteenth of a frame instead of all of it (ZFS's early abort does the same). A frame whose
+     * sample compresses is then compressed whole.
+     */
+    private boolean sampleCompresses(byte[] payload, int length) {
+        samples++;
+        int z = compress(payload, (length - SAMPLE) / 2, SAMPLE);
+        return (long) z * WORTH < (long) SAMPLE * (WORTH - 1);
+    }
+
     /** Compresses {@code payload[0, length)} into {@link #scratch}; its size. */
     private int compress(byte[] payload, int length) {
+        wholeFrames++;
+        return compress(payload, 0, length);
+    }
+
+    private int compress(byte[] payload, int offset, int length) {
         int bound = (int) Zstd.compressBound(length);
         if (scratch.length < bound) {
             scratch = new byte[bound];
         }
-        long z = Zstd.compressByteArray(scratch, 0, scratch.length, payload, 0, length, zstdLevel);
+        long z = Zstd.compressByteArray(scratch, 0, scratch.length, payload, offset, length, zstdLevel);
         if (Zstd.isError(z)) {
             throw new IllegalStateException("zstd: " + Zstd.getErrorName(z));
         }
@@ -187,6 +209,11 @@ final class FrameWriter {
     /** RECORDS frames this writer tried to compress. */
     long compressAttempts() {
         return attempts;
+    }
+
+    /** Of those, the frames compressed whole, and the tries that compressed a sample only. */
+    long[] compressedWholeAndSampled() {
+        return new long[] {wholeFrames, samples};
     }
 
     void flush() {

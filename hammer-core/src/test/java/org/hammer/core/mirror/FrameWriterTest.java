@@ -83,6 +83,8 @@ class FrameWriterTest {
         }
         // tried at frames 0, 2, 5, 10, 19, 35, 51: backing off 1, 2, 4, 8, 15, 15 frames
         assertThat(w.compressAttempts()).isLessThanOrEqualTo(8).isGreaterThanOrEqualTo(n / (FrameWriter.MAX_SKIP + 1));
+        // only the first whole; every later try a sample of 64 KiB
+        assertThat(w.compressedWholeAndSampled()).containsExactly(1, w.compressAttempts() - 1);
         for (Frame f : readAll(out.bytes.toByteArray())) {
             assertThat(f.length()).isEqualTo(FRAME);
         }
@@ -110,6 +112,7 @@ class FrameWriterTest {
         long sent = out.bytes.size() - before;
         assertThat(sent).isLessThan((long) (FrameWriter.MAX_SKIP + 1) * (FRAME + Frames.HEADER));
         assertThat(w.compressAttempts()).isGreaterThanOrEqualTo(8 + 1);
+        assertThat(w.compressedWholeAndSampled()[1]).as("the text was found by a sample").isPositive();
     }
 
     @Test
