@@ -56,7 +56,7 @@ final class Fusermount {
      * escapes ({@code \040}).
      */
     static boolean isMountPoint(Path mountPoint) {
-        String want = mountPoint.toAbsolutePath().normalize().toString();
+        String want = resolved(mountPoint).toString();
         try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 4).anyMatch(f -> unescape(f[4]).equals(want));
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
@@ -65,11 +65,28 @@ final class Fusermount {
     }
 
     /**
+     * {@code mountPoint} as the kernel lists it in /proc/self/mountinfo: absolute, with the
+     * symbolic links of its parent resolved. The mount point itself is not looked at: once
+     * mounted, its attributes may wait for the mount's answer to INIT.
+     */
+    static Path resolved(Path mountPoint) {
+        Path p = mountPoint.toAbsolutePath().normalize();
+        if (p.getParent() != null) {
+            try {
+                return p.getParent().toRealPath().resolve(p.getFileName());
+            } catch (IOException e) {
+                return p; // a parent that is gone: as given
+            }
+        }
+        return p;
+    }
+
+    /**
      * The device ({@code MAJOR:MINOR}) of the mount on {@code mountPoint} (the topmost one), read
      * from /proc/self/mountinfo without touching the mount itself; null if it cannot be told.
      */
     static String mountDevice(Path mountPoint) {
-        String want = mountPoint.toAbsolutePath().normalize().toString();
+        String want = resolved(mountPoint).toString();
         try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 4 && unescape(f[4]).equals(want))
                     .reduce((a, b) -> b) // the last mount on the path is on top

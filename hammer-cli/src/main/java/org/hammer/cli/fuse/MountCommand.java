@@ -55,7 +55,7 @@ public final class MountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path mp = mountPoint.toAbsolutePath().normalize();
+        Path mp = Fusermount.resolved(mountPoint);
         boolean readOnly = options.contains("ro");
         List<String> extra = new ArrayList<>(options);
         extra.removeIf(o -> o.equals("ro") || o.equals("rw") || o.isEmpty());

@@ -53,7 +53,7 @@ public final class MountFlush {
 
     /** Flushes the mount holding {@code path}, if any; returns whether there was one. */
     public static boolean flush(Path path) {
-        MountTable.Mount m = MountTable.find(path.toAbsolutePath().normalize());
+        MountTable.Mount m = MountTable.find(Fusermount.resolved(path));
         if (m == null) {
             return false;
         }

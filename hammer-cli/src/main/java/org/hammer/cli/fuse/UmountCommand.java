@@ -22,7 +22,7 @@ public final class UmountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path mp = mountPoint.toAbsolutePath().normalize();
+        Path mp = Fusermount.resolved(mountPoint);
         if (!Fusermount.isMountPoint(mp)) {
             RunFiles.update(() -> MountTable.remove(mp));
             throw HammerException.notFound(mp + ": not mounted");

@@ -214,6 +214,10 @@ class KernelMountIT {
         h.mount(store, mnt, "-o", "backend=kernel,readahead=0");
         assertThat(readaheadKib(mnt)).as("the kernel's own").isEqualTo(128);
         assertThat(h.umount(mnt).exitCode()).isZero();
+        Path viaLink = Files.createSymbolicLink(h.dir.resolve("link"), h.dir).resolve("mnt");
+        h.mount(store, viaLink, "-o", "backend=kernel,readahead=2048");
+        assertThat(readaheadKib(mnt)).as("mounted through a symbolic link").isEqualTo(2048);
+        assertThat(h.umount(viaLink).exitCode()).isZero();
 
         var r = h.hammer.run("mount", "-o", "backend=kernel,readahead=lots", store, mnt.toString());
         assertThat(r.exitCode()).as(r.toString()).isNotZero();
