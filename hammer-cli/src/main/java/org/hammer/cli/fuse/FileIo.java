@@ -98,6 +98,9 @@ final class FileIo {
      * until it has run), with {@code after} run once the queued write has used them or been
      * dropped; not run when this throws (nothing was queued).
      */
+    /** Writes this large or larger have their data CRCs made by the caller's thread. */
+    static final int CRCS_HERE = 64 << 10;
+
     boolean writeBehind(Handles.Handle h, long offset, ByteBuffer data, int kill, Runnable after) {
         int len = data.remaining();
         FsException pending = h.error();
@@ -108,9 +111,12 @@ final class FileIo {
         boolean drop = h.dropSetGid;
         h.dropSetGid = false;
         int clear = kill | (drop ? Inode.S_ISGID : 0);
+        // A large write's CRCs are made here, while its data is fresh in this CPU's cache, and
+        // not on the writer thread, which every write waits for.
+        int[] crcs = len >= CRCS_HERE ? FsWriter.pieceCrcs(offset, data) : null;
         committer.writeBehind(h, ctx -> {
             FsWriter w = ctx.writer(n.view());
-            int count = w.write(n.ino(), offset, data);
+            int count = w.write(n.ino(), offset, data, crcs);
             if (clear != 0) {
                 int mode = w.getattr(n.ino()).mode();
                 if ((mode & clear) != 0) {

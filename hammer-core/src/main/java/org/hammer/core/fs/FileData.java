@@ -22,6 +22,35 @@ final class FileData {
 
     /** Writes the bytes remaining in {@code src} (left as they are) at {@code offset}. */
     int write(long ino, long offset, ByteBuffer src) {
+        return write(ino, offset, src, null);
+    }
+
+    /**
+     * The data CRCs of the pieces a write of {@code src} at {@code offset} is cut into, one per
+     * block it touches, each over the bytes of {@code src} in that block; what a piece that begins
+     * its block is stored with ({@link #write(long, long, ByteBuffer, int[])}).
+     */
+    static int[] pieceCrcs(long offset, ByteBuffer src) {
+        int len = src.remaining();
+        if (offset < 0 || offset + len < 0) {
+            return null; // refused by the write itself
+        }
+        int[] crcs = new int[(int) ((Blocks.start(offset + Math.max(0, len - 1)) - Blocks.start(offset)) / Blocks.SMALL) + 1];
+        int k = 0;
+        for (long pos = offset, end = offset + len; pos < end; k++) {
+            long bs = Blocks.start(pos);
+            int chunk = (int) Math.min(Blocks.size(bs) - (pos - bs), end - pos);
+            crcs[k] = Record.dataCrc(src.slice(src.position() + (int) (pos - offset), chunk));
+            pos += chunk;
+        }
+        return crcs;
+    }
+
+    /**
+     * As {@link #write(long, long, ByteBuffer)}, with the {@link #pieceCrcs} of the same write
+     * (made where the data came in, on another thread) or null to make them here.
+     */
+    int write(long ino, long offset, ByteBuffer src, int[] crcs) {
         Inode i = regular(ino);
         int len = src.remaining();
         if (offset < 0 || offset + len < 0) {
@@ -29,7 +58,7 @@ final class FileData {
         }
         long pos = offset;
         long end = offset + len;
-        while (pos < end) {
+        for (int k = 0; pos < end; k++) {
             long bs = Blocks.start(pos);
             int within = (int) (pos - bs);
             int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
@@ -37,7 +66,8 @@ final class FileData {
             Record cur = fs.visible(ino, RecordType.DATA, bs);
             if (within == 0 && (cur == null || cur.data().length <= chunk)) {
                 // The whole block is new: stored from the caller's bytes, without a copy of its own.
-                fs.put(ino, RecordType.DATA, bs, src.slice(from, chunk));
+                ByteBuffer piece = src.slice(from, chunk);
+                fs.put(ino, RecordType.DATA, bs, piece, crcs != null ? crcs[k] : Record.dataCrc(piece));
             } else {
                 int old = cur == null ? 0 : cur.data().length;
                 byte[] block = new byte[Math.max(old, within + chunk)];

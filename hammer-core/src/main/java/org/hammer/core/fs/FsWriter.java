@@ -57,12 +57,17 @@ public final class FsWriter extends FsReader {
      * they are), which the store copies once, into its page.
      */
     void put(long obj, RecordType type, long key, ByteBuffer data) {
+        put(obj, type, key, data, Record.dataCrc(data));
+    }
+
+    /** As above, for {@code data} whose CRC32C is {@code dataCrc}. */
+    void put(long obj, RecordType type, long key, ByteBuffer data, int dataCrc) {
         Record cur = visible(obj, type, key);
         if (cur != null && cur.key().createTid() != tid) {
             w.setDelete(cur.key(), tid, w.nowMicros());
         }
         // A version this transaction wrote has the new one's key: the insert replaces it.
-        w.insert(new RecordKey(pfs, obj, type, key, tid), 0, w.nowMicros(), 0, Record.dataCrc(data), data.duplicate());
+        w.insert(new RecordKey(pfs, obj, type, key, tid), 0, w.nowMicros(), 0, dataCrc, data.duplicate());
     }
 
     /** Writes a version of {@code (obj, type, key)} where no version is visible. */
@@ -450,6 +455,19 @@ public final class FsWriter extends FsReader {
     /** Writes the bytes remaining in {@code src} (a heap or direct buffer, left as it is) at {@code offset}. */
     public int write(long ino, long offset, ByteBuffer src) {
         return new FileData(this).write(ino, offset, src);
+    }
+
+    /**
+     * As {@link #write(long, long, ByteBuffer)}, with the data CRCs of its pieces made beforehand
+     * by {@link #pieceCrcs} (where the data came in, off the thread that holds the transaction).
+     */
+    public int write(long ino, long offset, ByteBuffer src, int[] pieceCrcs) {
+        return new FileData(this).write(ino, offset, src, pieceCrcs);
+    }
+
+    /** The data CRCs of the pieces a write of {@code src} (left as it is) at {@code offset} is stored in. */
+    public static int[] pieceCrcs(long offset, ByteBuffer src) {
+        return FileData.pieceCrcs(offset, src);
     }
 
     public void truncate(long ino, long size) {

@@ -198,6 +198,54 @@ class FsWriterTest {
         assertThat(store.usedBytes()).as("holes take no space").isLessThan(4L << 20);
     }
 
+    /**
+     * A write whose pieces' CRCs were made beforehand (by a mount's worker) stores what a write
+     * without them stores; the CRCs given are the ones stored, so one that does not match its
+     * bytes is found by the read, never served.
+     */
+    @Test
+    void aWriteWithItsPieceCrcsMadeBeforehandStoresTheSameAndUsesThem() {
+        byte[] data = new byte[(3 << 20) + 5000];
+        new Random(5).nextBytes(data);
+        java.nio.ByteBuffer src = java.nio.ByteBuffer.allocateDirect(data.length + 10).position(10);
+        src.put(data).position(10);
+        long offset = 1000; // a first piece that does not begin its block, 16 KiB blocks, then 64 KiB ones
+        int[] crcs = FsWriter.pieceCrcs(offset, src);
+        assertThat(src.position()).as("left as it was").isEqualTo(10);
+        long given = write(f -> {
+            long i = f.mknod(ROOT, "given", 0644, 0, 0, 0);
+            f.write(i, offset, src, crcs);
+            return i;
+        });
+        long made = write(f -> {
+            long i = f.mknod(ROOT, "made", 0644, 0, 0, 0);
+            f.write(i, offset, src);
+            return i;
+        });
+        read(Tid.MAX, r -> {
+            byte[] expected = new byte[(int) offset + data.length];
+            System.arraycopy(data, 0, expected, (int) offset, data.length);
+            assertThat(readAll(r, given, 0, expected.length)).isEqualTo(expected);
+            assertThat(readAll(r, made, 0, expected.length)).isEqualTo(expected);
+            return null;
+        });
+
+        int[] bad = crcs.clone();
+        bad[3] ^= 1; // the piece at 48 KiB, a whole 16 KiB block
+        long damaged = write(f -> {
+            long i = f.mknod(ROOT, "damaged", 0644, 0, 0, 0);
+            f.write(i, offset, src, bad);
+            return i;
+        });
+        read(Tid.MAX, r -> {
+            assertThat(readAll(r, damaged, 0, 48 << 10)).hasSize(48 << 10);
+            assertThatThrownBy(() -> readAll(r, damaged, 48 << 10, 100))
+                    .isInstanceOf(org.hammer.core.btree.CorruptRecordException.class)
+                    .hasMessageContaining("data checksum mismatch");
+            return null;
+        });
+    }
+
     @Test
     void truncateCutsGrowsWithZerosAndKeepsHistory() {
         byte[] data = new byte[100_000];
