@@ -39,16 +39,9 @@ public final class Session {
 
     /**
      * A session over device descriptor {@code fd} (mounted already; closed when served),
-     * answering with {@code ops}.
-     */
-    public Session(int fd, Operations ops, boolean writebackCache) {
-        this(fd, ops, writebackCache, 0);
-    }
-
-    /**
-     * As above, answering INIT with a readahead of at least {@code readahead} bytes (0: what the
-     * kernel offers), which takes only if the device's setting was raised first
-     * ({@link KernelMount#setReadahead}).
+     * answering with {@code ops}, and INIT with a readahead of at least {@code readahead} bytes
+     * (0: what the kernel offers), which takes only if the device's setting was raised first: INIT
+     * leaves the smaller of the two.
      */
     public Session(int fd, Operations ops, boolean writebackCache, int readahead) {
         this.fd = fd;

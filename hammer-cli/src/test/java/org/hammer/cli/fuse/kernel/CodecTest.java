@@ -96,10 +96,14 @@ class CodecTest {
     private final Dispatcher dispatcher = new Dispatcher(recorder, false);
 
     private int dispatch(ByteBuffer in, Reply out) {
+        return dispatch(dispatcher, in, out);
+    }
+
+    private static int dispatch(Dispatcher d, ByteBuffer in, Reply out) {
         Request r = new Request(in);
         assertThat(r.decode(in.getInt(0))).isTrue();
         out.start(r.unique());
-        return dispatcher.dispatch(r, out);
+        return d.dispatch(r, out);
     }
 
     private static Reply reply() {
@@ -258,6 +262,20 @@ class CodecTest {
         dispatch(request(Protocol.INIT, 0, le(16).putInt(8).putInt(0).putInt(0).putInt(0).array()), newer);
         newer.finish(0);
         assertThat(newer.buffer().getInt(16)).as("told our major; the kernel asks again").isEqualTo(7);
+    }
+
+    /** A session whose device's readahead was raised answers INIT with it, never with less than offered. */
+    @Test
+    void initAnswersWithTheReadaheadTheDeviceWasGiven() {
+        Dispatcher raised = new Dispatcher(recorder, false, 4 << 20);
+        Reply out = reply();
+        dispatch(raised, request(Protocol.INIT, 0, le(16).putInt(7).putInt(33).putInt(131072).putInt(0).array()), out);
+        out.finish(0);
+        assertThat(out.buffer().order(ByteOrder.LITTLE_ENDIAN).getInt(24)).isEqualTo(4 << 20);
+        Reply more = reply();
+        dispatch(raised, request(Protocol.INIT, 0, le(16).putInt(7).putInt(33).putInt(8 << 20).putInt(0).array()), more);
+        more.finish(0);
+        assertThat(more.buffer().order(ByteOrder.LITTLE_ENDIAN).getInt(24)).as("what the kernel offers").isEqualTo(8 << 20);
     }
 
     @Test
