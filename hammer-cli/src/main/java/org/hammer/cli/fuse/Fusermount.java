@@ -1,6 +1,7 @@
 package org.hammer.cli.fuse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Unmounting through fusermount3, else fusermount (libfuse2), and telling a stale mount point. */
 final class Fusermount {
@@ -57,9 +59,9 @@ final class Fusermount {
      */
     static boolean isMountPoint(Path mountPoint) {
         String want = resolved(mountPoint).toString();
-        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 4).anyMatch(f -> unescape(f[4]).equals(want));
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return true; // cannot tell: let fusermount answer
         }
     }
@@ -87,11 +89,11 @@ final class Fusermount {
      */
     static String mountDevice(Path mountPoint) {
         String want = resolved(mountPoint).toString();
-        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
             return lines.map(l -> l.split(" ")).filter(f -> f.length > 4 && unescape(f[4]).equals(want))
                     .reduce((a, b) -> b) // the last mount on the path is on top
                     .map(f -> f[2]).filter(d -> d.matches("[0-9]+:[0-9]+")).orElse(null);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return null;
         }
     }

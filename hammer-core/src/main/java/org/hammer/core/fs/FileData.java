@@ -35,7 +35,7 @@ final class FileData {
         if (offset < 0 || offset + len < 0) {
             return null; // refused by the write itself
         }
-        int[] crcs = new int[(int) ((Blocks.start(offset + Math.max(0, len - 1)) - Blocks.start(offset)) / Blocks.SMALL) + 1];
+        int[] crcs = new int[len / Blocks.SMALL + 2]; // pieces between the first and the last are whole blocks
         int k = 0;
         for (long pos = offset, end = offset + len; pos < end; k++) {
             long bs = Blocks.start(pos);
