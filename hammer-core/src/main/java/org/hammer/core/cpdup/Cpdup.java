@@ -58,7 +58,7 @@ public final class Cpdup {
             }
         }
         try (PfsPath to = PfsPath.resolve(dst)) {
-            return new Walk<>(new LocalSource(Path.of(src)), target(to), verbose, errors, progress).run();
+            return new Walk<>(new LocalSource(Path.of(src), PfsTarget::checksums), target(to), verbose, errors, progress).run();
         }
     }
 

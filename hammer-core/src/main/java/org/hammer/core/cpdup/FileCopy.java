@@ -1,19 +1,16 @@
 package org.hammer.core.cpdup;
 
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 
 /**
  * One regular file being copied: from the source node into a staged target file, in pieces of
- * {@link #PIECE} bytes (one per step of the walk), aligned all-zero runs left as holes. The copy
+ * {@link #PIECE} bytes (one per step of the walk), aligned all-zero runs left as holes ({@link Piece#runs}). The copy
  * fails ({@link ObjectFailure}) when the source turns out shorter than it was, or changed while
  * being read; the walk then drops the staged file, so nothing of it is ever seen.
  */
 final class FileCopy<S, T> {
     /** Bytes of file data read and written per step. */
     static final int PIECE = 1 << 20;
-    /** Aligned runs of zeros this long are left as holes (HAMMER's large block size). */
-    private static final int HOLE = 64 * 1024;
-    private static final byte[] ZEROS = new byte[HOLE];
 
     final S src;
     final T staged;
@@ -36,21 +33,51 @@ final class FileCopy<S, T> {
         this.dirInTheWay = dirInTheWay;
     }
 
-    /** Copies the next piece through {@code buf}; true once every byte is there. */
+    /**
+     * Copies the next piece: as the source read it ahead ({@link SourceTree#piece}), or through
+     * {@code buf}; true once every byte is there.
+     */
     boolean next(SourceTree<S> from, TargetTree<T> to, byte[] buf, String where) {
         long size = meta.size();
         if (offset >= size) {
             return true;
         }
         int want = (int) Math.min(buf.length, size - offset);
+        Piece p = from.piece(src, offset);
+        if (p != null) {
+            try {
+                int got = p.data().remaining();
+                if (got != want) {
+                    throw changed(where, got);
+                }
+                for (Piece.Run r : p.runs()) {
+                    to.write(staged, offset + r.start(), p.bytes(r), r.crcs());
+                }
+            } finally {
+                from.release(p);
+            }
+            offset += want;
+            return offset >= size;
+        }
         int got = from.read(src, offset, buf, want);
         if (got < want) {
-            throw new ObjectFailure(where + ": changed while being copied: it shrank from " + size + " to "
-                    + (offset + Math.max(got, 0)) + " bytes; nothing of it was written");
+            throw changed(where, got);
         }
-        write(to, buf, got);
+        ByteBuffer data = ByteBuffer.wrap(buf, 0, got);
+        for (Piece.Run r : Piece.runs(data, offset, Piece.Checksums.NONE)) {
+            to.write(staged, offset + r.start(), data.slice(r.start(), r.len()), null);
+        }
         offset += got;
         return offset >= size;
+    }
+
+    private ObjectFailure changed(String where, int got) {
+        if (got > 0 && offset + got > meta.size()) {
+            return new ObjectFailure(where + ": changed while being copied: it grew past " + meta.size()
+                    + " bytes; nothing of it was written");
+        }
+        return new ObjectFailure(where + ": changed while being copied: it shrank from " + meta.size() + " to "
+                + (offset + Math.max(got, 0)) + " bytes; nothing of it was written");
     }
 
     /** Fails when the source is no longer what was copied (gone, or another size or mtime). */
@@ -70,21 +97,4 @@ final class FileCopy<S, T> {
         to.discard(staged);
     }
 
-    /** Writes {@code buf[0, len)} at the current offset, leaving aligned all-zero runs as holes. */
-    private void write(TargetTree<T> to, byte[] buf, int len) {
-        int runStart = -1;
-        for (int at = 0; at < len; at += HOLE) {
-            int end = Math.min(len, at + HOLE);
-            boolean zero = Arrays.mismatch(buf, at, end, ZEROS, 0, end - at) < 0;
-            if (!zero && runStart < 0) {
-                runStart = at;
-            } else if (zero && runStart >= 0) {
-                to.write(staged, offset + runStart, buf, runStart, at - runStart);
-                runStart = -1;
-            }
-        }
-        if (runStart >= 0) {
-            to.write(staged, offset + runStart, buf, runStart, len - runStart);
-        }
-    }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
  */
 final class LocalSource implements SourceTree<Path> {
     private final Path root;
+    private final Piece.Checksums sums;
     private Path reading;
     private FileChannel channel;
     private ReadAhead ahead;
@@ -26,7 +27,13 @@ final class LocalSource implements SourceTree<Path> {
     private ExecutorService reader;
 
     LocalSource(Path root) {
+        this(root, Piece.Checksums.NONE);
+    }
+
+    /** A tree whose large files' pieces come with the checksums {@code sums} makes as they are read. */
+    LocalSource(Path root, Piece.Checksums sums) {
         this.root = root.toAbsolutePath().normalize();
+        this.sums = sums;
     }
 
     @Override
@@ -80,23 +87,36 @@ final class LocalSource implements SourceTree<Path> {
     }
 
     @Override
+    public Piece piece(Path node, long offset) {
+        try {
+            open(node, offset);
+            if (ahead == null) {
+                return null;
+            }
+            Piece p = ahead.take(offset);
+            if (p == null) {
+                ahead.close(); // out of order: read here from now on
+                ahead = null;
+            }
+            return p;
+        } catch (IOException e) {
+            throw LocalFiles.failure(node, "cannot read", e);
+        }
+    }
+
+    @Override
+    public void release(Piece p) {
+        if (buffers != null) {
+            buffers.free.offer(p.data()); // every read-ahead of the session shares these buffers
+        }
+    }
+
+    @Override
     public int read(Path node, long offset, byte[] dst, int len) {
         try {
-            if (!node.equals(reading)) {
-                doneReading(reading);
-                channel = FileChannel.open(node, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                reading = node;
-                long size = channel.size();
-                if (offset == 0 && size >= ReadAhead.MIN_SIZE) {
-                    ahead = new ReadAhead(channel, size, buffers(), reader());
-                }
-            }
+            open(node, offset);
             if (ahead != null) {
-                int n = ahead.read(offset, dst, len);
-                if (n != -2) {
-                    return n;
-                }
-                ahead.close(); // out of order: read here from now on
+                ahead.close(); // read here from now on
                 ahead = null;
             }
             ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
@@ -109,6 +129,19 @@ final class LocalSource implements SourceTree<Path> {
             return b.position();
         } catch (IOException e) {
             throw LocalFiles.failure(node, "cannot read", e);
+        }
+    }
+
+    /** Opens {@code node} unless it is the file being read; a large one read from its start is read ahead. */
+    private void open(Path node, long offset) throws IOException {
+        if (!node.equals(reading)) {
+            doneReading(reading);
+            channel = FileChannel.open(node, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            reading = node;
+            long size = channel.size();
+            if (offset == 0 && size >= ReadAhead.MIN_SIZE) {
+                ahead = new ReadAhead(channel, size, buffers(), sums, reader());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.hammer.core.cpdup;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -252,9 +253,14 @@ final class PfsTarget implements TargetTree<Long> {
     }
 
     @Override
-    public void write(Long file, long offset, byte[] src, int srcOff, int len) {
-        bytes += len;
-        change(0).write(file, offset, src, srcOff, len);
+    public void write(Long file, long offset, ByteBuffer src, int[] crcs) {
+        bytes += src.remaining();
+        change(0).write(file, offset, src, crcs);
+    }
+
+    /** The checksums a run of data is stored with here, made by a source as it reads it. */
+    static int[] checksums(long offset, ByteBuffer data) {
+        return FsWriter.pieceCrcs(offset, data);
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.util.concurrent.Future;
  * Reads one large local file ahead of the walk that copies it, on a thread of its own, in the
  * walk's pieces ({@link FileCopy#PIECE}), at most {@link #AHEAD} of them ahead. The walk copies
  * a piece into the store and commits a batch (which waits for the disk) while the next pieces
- * are read: the reading no longer waits its turn. Each piece is read with positional reads of
+ * are read: the reading no longer waits its turn. The reading thread also finds the piece's runs
+ * of data between holes and makes their checksums ({@link Piece#runs}), and the walk writes them
+ * from the buffer they were read into. Each piece is read with positional reads of
  * the walk's own channel, from the offset the walk will ask for next, up to the size the file had
  * when opened; a file that shrank gives a short piece, as a read would, and a read error is
  * handed to the walk at the offset it happened.
@@ -23,8 +25,8 @@ final class ReadAhead implements AutoCloseable {
     /** Files at least this large are read ahead; smaller ones end before it would pay. */
     static final long MIN_SIZE = 4L * FileCopy.PIECE;
 
-    /** A piece read: its bytes, or the failure of reading it. */
-    private record Piece(ByteBuffer data, IOException error) {
+    /** A piece read, or the failure of reading it. */
+    private record Item(Piece piece, IOException error) {
     }
 
     /** The buffers of every read-ahead of one copy: reused from file to file. */
@@ -41,7 +43,8 @@ final class ReadAhead implements AutoCloseable {
     private final FileChannel channel;
     private final long size;
     private final Buffers buffers;
-    private final BlockingQueue<Piece> ready = new ArrayBlockingQueue<>(AHEAD + 1);
+    private final Piece.Checksums sums;
+    private final BlockingQueue<Item> ready = new ArrayBlockingQueue<>(AHEAD + 1);
     private final Future<?> task;
     private volatile boolean stop;
     /** The offset the walk reads next if it keeps to the order of the pieces. */
@@ -49,11 +52,15 @@ final class ReadAhead implements AutoCloseable {
     /** A short piece or a failure was handed over: nothing follows it. */
     private boolean ended;
 
-    /** Starts reading {@code channel} (of {@code size} bytes) from its start on {@code executor}. */
-    ReadAhead(FileChannel channel, long size, Buffers buffers, ExecutorService executor) {
+    /**
+     * Starts reading {@code channel} (of {@code size} bytes) from its start on {@code executor},
+     * each piece's runs of data checksummed by {@code sums}.
+     */
+    ReadAhead(FileChannel channel, long size, Buffers buffers, Piece.Checksums sums, ExecutorService executor) {
         this.channel = channel;
         this.size = size;
         this.buffers = buffers;
+        this.sums = sums;
         this.task = executor.submit(this::run);
     }
 
@@ -74,11 +81,11 @@ final class ReadAhead implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     buffers.free.add(b);
-                    ready.add(new Piece(null, e));
+                    ready.add(new Item(null, e));
                     return;
                 }
                 int n = b.flip().remaining();
-                ready.add(new Piece(b, null));
+                ready.add(new Item(new Piece(b, Piece.runs(b, at, sums)), null));
                 if (n < want) {
                     return; // the file ended early: the walk sees the short piece
                 }
@@ -90,15 +97,15 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * Copies the piece at {@code offset} into {@code dst[0, len)} and returns its length, which
-     * is less than len only where the file ended; or -2 when the walk asks for another offset
-     * than the next piece's, or past the last one read (the caller then reads for itself).
+     * The piece at {@code offset}, whose data has fewer than {@link FileCopy#PIECE} bytes only where
+     * the file ended; or null when the walk asks for another offset than the next piece's, or past
+     * the last one read (the caller then reads for itself). Give it back with {@link #release}.
      */
-    int read(long offset, byte[] dst, int len) throws IOException {
+    Piece take(long offset) throws IOException {
         if (ended || offset != next || offset >= size) {
-            return -2;
+            return null;
         }
-        Piece p;
+        Item p;
         try {
             p = ready.take();
         } catch (InterruptedException e) {
@@ -109,13 +116,15 @@ final class ReadAhead implements AutoCloseable {
             ended = true;
             throw p.error();
         }
-        int got = p.data().remaining();
-        int n = Math.min(len, got);
-        p.data().get(dst, 0, n);
-        buffers.free.add(p.data());
+        int got = p.piece().data().remaining();
         next = offset + got;
         ended = got < Math.min(FileCopy.PIECE, size - offset);
-        return n;
+        return p.piece();
+    }
+
+    /** Gives a piece's buffer back, to be read into again. */
+    void release(Piece p) {
+        buffers.free.add(p.data());
     }
 
     /** Stops reading ahead and gives every buffer back; the channel stays open (the caller's). */
@@ -134,9 +143,9 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void drain() {
-        for (Piece p; (p = ready.poll()) != null; ) {
-            if (p.data() != null) {
-                buffers.free.add(p.data());
+        for (Item p; (p = ready.poll()) != null; ) {
+            if (p.piece() != null) {
+                release(p.piece());
             }
         }
     }

@@ -27,6 +27,19 @@ interface SourceTree<S> {
     /** Reads {@code len} bytes at {@code offset}; returns fewer only at the end of the file. */
     int read(S node, long offset, byte[] dst, int len);
 
+    /**
+     * The piece of {@code node} at {@code offset}, of at most {@link FileCopy#PIECE} bytes (fewer only
+     * at the end of the file), when it has been read ahead already; or null: {@link #read} it then.
+     * Each piece taken is given back with {@link #release}.
+     */
+    default Piece piece(S node, long offset) {
+        return null;
+    }
+
+    /** Gives back a piece taken with {@link #piece}. */
+    default void release(Piece p) {
+    }
+
     /** Releases what reading {@code node} held open (a local file's channel). */
     default void doneReading(S node) {
     }

@@ -1,5 +1,6 @@
 package org.hammer.core.cpdup;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.function.BooleanSupplier;
@@ -64,7 +65,11 @@ interface TargetTree<T> {
     /** Drops a staged file that will not be placed. */
     void discard(T staged);
 
-    void write(T file, long offset, byte[] src, int srcOff, int len);
+    /**
+     * Writes {@code src}'s remaining bytes at {@code offset}; {@code crcs}, when not null, are their
+     * checksums as this target stores them, made where they were read ({@link Piece.Checksums}).
+     */
+    void write(T file, long offset, ByteBuffer src, int[] crcs);
 
     /** Sets the length of a file whose data has been written (holes were skipped). */
     void setSize(T file, long size);

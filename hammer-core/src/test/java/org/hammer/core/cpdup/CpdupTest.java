@@ -246,6 +246,40 @@ class CpdupTest {
     }
 
     /**
+     * A file large enough to be read ahead, with whole 64 KiB stretches of zeros (left as holes,
+     * one of them at the start of a piece), zeros that fill no whole stretch (stored) and a
+     * partial last piece: stored from the buffers it was read into, with the checksums made as
+     * they were read, and read back the same, every stored block checked.
+     */
+    @Test
+    void aLargeFileReadAheadIsStoredAsReadWithItsHolesLeftOut() throws IOException {
+        int piece = FileCopy.PIECE;
+        byte[] data = new byte[(int) ReadAhead.MIN_SIZE + 3 * piece + 12_345];
+        new Random(9).nextBytes(data);
+        java.util.Arrays.fill(data, piece + 64 * 1024, piece + 3 * 64 * 1024, (byte) 0); // two stretches
+        java.util.Arrays.fill(data, 3 * piece, 3 * piece + 64 * 1024, (byte) 0); // the start of a piece
+        java.util.Arrays.fill(data, 5 * piece + 100, 5 * piece + 100 + 64 * 1024, (byte) 0); // no whole stretch
+        Path big = tmp.resolve("one/big.bin");
+        Files.createDirectories(big.getParent());
+        Files.write(big, data);
+
+        Cpdup.copy(big.getParent().toString(), pfs(), null);
+
+        try (Store s = Store.open(store)) {
+            s.read(r -> {
+                FsReader fs = new FsReader(r, 1, Tid.MAX);
+                long ino = fs.lookup(FsReader.ROOT, "big.bin");
+                byte[] back = new byte[data.length];
+                assertThat(fs.read(ino, 0, back, 0, back.length)).isEqualTo(data.length);
+                assertThat(java.util.Arrays.equals(back, data)).isTrue();
+                assertThat(fs.storedBytes(ino, data.length)).as("three 64 KiB holes")
+                        .isEqualTo(data.length - 3 * 64 * 1024);
+                return null;
+            });
+        }
+    }
+
+    /**
      * big.bin (3 MiB) and a.txt both change; big.bin then loses its second half while its first
      * piece is being copied: it is reported and left as it was, a.txt is copied all the same.
      */

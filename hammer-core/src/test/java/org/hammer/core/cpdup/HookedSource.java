@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.SortedMap;
 
 /**
- * A local tree as the source of a copy that calls {@code beforeRead} before each read of file
- * data, so a test can change the file under the copy or stop the copy at a known point.
+ * A local tree as the source of a copy that calls {@code beforeRead} before each piece of file
+ * data is asked for (the walk asks for a piece read ahead first, then reads it when there is none),
+ * so a test can change the file under the copy or stop the copy at a known point.
  */
 final class HookedSource implements SourceTree<Path> {
     /** Called with the file and the offset about to be read. */
@@ -18,7 +19,7 @@ final class HookedSource implements SourceTree<Path> {
     private final Hook hook;
 
     HookedSource(Path root, Hook hook) {
-        this.in = new LocalSource(root);
+        this.in = new LocalSource(root, PfsTarget::checksums);
         this.hook = hook;
     }
 
@@ -59,8 +60,18 @@ final class HookedSource implements SourceTree<Path> {
 
     @Override
     public int read(Path node, long offset, byte[] dst, int len) {
-        hook.beforeRead(node, offset);
         return in.read(node, offset, dst, len);
+    }
+
+    @Override
+    public Piece piece(Path node, long offset) {
+        hook.beforeRead(node, offset);
+        return in.piece(node, offset);
+    }
+
+    @Override
+    public void release(Piece p) {
+        in.release(p);
     }
 
     @Override

@@ -37,6 +37,21 @@ class ReadAheadTest {
         return Files.write(dir.resolve("f" + seed), b);
     }
 
+    /** The piece at {@code at} copied into {@code dst} and given back: its length, or -2 when there is none. */
+    private static int read(ReadAhead a, long at, byte[] dst) throws IOException {
+        Piece p = a.take(at);
+        if (p == null) {
+            return -2;
+        }
+        try {
+            int n = p.data().remaining();
+            p.data().get(p.data().position(), dst, 0, n);
+            return n;
+        } finally {
+            a.release(p);
+        }
+    }
+
     @Test
     void theWalksPiecesArriveInOrderWithTheFilesBytesAndEveryBufferComesBack() throws IOException {
         int size = 37 * FileCopy.PIECE + 12_345; // more pieces than are read ahead, and a partial last one
@@ -44,13 +59,13 @@ class ReadAheadTest {
         byte[] want = Files.readAllBytes(f);
         byte[] piece = new byte[FileCopy.PIECE];
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
+            ReadAhead a = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
             for (long at = 0; at < size; at += FileCopy.PIECE) {
                 int len = (int) Math.min(FileCopy.PIECE, size - at);
-                assertThat(a.read(at, piece, len)).isEqualTo(len);
+                assertThat(read(a, at, piece)).isEqualTo(len);
                 assertThat(Arrays.equals(piece, 0, len, want, (int) at, (int) at + len)).as("piece at %d", at).isTrue();
             }
-            assertThat(a.read(size, piece, 1)).as("past the end: the caller reads for itself").isEqualTo(-2);
+            assertThat(read(a, size, piece)).as("past the end: the caller reads for itself").isEqualTo(-2);
             a.close();
         }
         assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
@@ -66,11 +81,11 @@ class ReadAheadTest {
             try (FileChannel w = FileChannel.open(f, StandardOpenOption.WRITE)) {
                 w.truncate(2L * FileCopy.PIECE + FileCopy.PIECE / 2);
             }
-            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
-            assertThat(a.read(0, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
-            assertThat(a.read(FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
-            assertThat(a.read(2L * FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE / 2);
-            assertThat(a.read(3L * FileCopy.PIECE, piece, FileCopy.PIECE)).as("nothing follows a short piece").isEqualTo(-2);
+            ReadAhead a = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
+            assertThat(read(a, 0, piece)).isEqualTo(FileCopy.PIECE);
+            assertThat(read(a, FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE);
+            assertThat(read(a, 2L * FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE / 2);
+            assertThat(read(a, 3L * FileCopy.PIECE, piece)).as("nothing follows a short piece").isEqualTo(-2);
             a.close();
         }
         assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
@@ -82,8 +97,8 @@ class ReadAheadTest {
         Path f = file(size, 3);
         byte[] piece = new byte[FileCopy.PIECE];
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            ReadAhead a = new ReadAhead(ch, size, buffers, executor);
-            assertThat(a.read(5L * FileCopy.PIECE, piece, FileCopy.PIECE)).isEqualTo(-2);
+            ReadAhead a = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
+            assertThat(read(a, 5L * FileCopy.PIECE, piece)).isEqualTo(-2);
             // let the reader fill every buffer and wait for one
             for (int i = 0; i < 200 && !buffers.free.isEmpty(); i++) {
                 Thread.sleep(10);
@@ -94,8 +109,8 @@ class ReadAheadTest {
         assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
         // the executor's thread is free again: another read-ahead runs on it
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            ReadAhead b = new ReadAhead(ch, size, buffers, executor);
-            assertThat(b.read(0, piece, FileCopy.PIECE)).isEqualTo(FileCopy.PIECE);
+            ReadAhead b = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
+            assertThat(read(b, 0, piece)).isEqualTo(FileCopy.PIECE);
             b.close();
         }
     }
@@ -106,14 +121,19 @@ class ReadAheadTest {
         int size = 9 * FileCopy.PIECE + 7;
         Path f = file(size, 4);
         byte[] want = Files.readAllBytes(f);
-        LocalSource src = new LocalSource(dir);
+        LocalSource src = new LocalSource(dir, PfsTarget::checksums);
         byte[] got = new byte[size];
-        byte[] piece = new byte[FileCopy.PIECE];
         src.session(() -> {
             for (long at = 0; at < size; at += FileCopy.PIECE) {
+                Piece p = src.piece(f, at);
+                assertThat(p).as("piece at %d read ahead", at).isNotNull();
                 int len = (int) Math.min(FileCopy.PIECE, size - at);
-                assertThat(src.read(f, at, piece, len)).isEqualTo(len);
-                System.arraycopy(piece, 0, got, (int) at, len);
+                assertThat(p.data().remaining()).isEqualTo(len);
+                p.data().get(p.data().position(), got, (int) at, len);
+                assertThat(p.runs()).as("random bytes: one run").hasSize(1);
+                assertThat(p.runs().get(0).crcs()).as("checksums made as read")
+                        .isEqualTo(PfsTarget.checksums(at, p.bytes(p.runs().get(0))));
+                src.release(p);
             }
             assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().equals("hammer-read-ahead"));
         });
