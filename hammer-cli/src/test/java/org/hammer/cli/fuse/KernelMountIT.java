@@ -192,6 +192,25 @@ class KernelMountIT {
     }
 
     /**
+     * A handle opened only to read has nothing written back whose error its close would report:
+     * the kernel is told not to send a FLUSH when it closes (one round trip per file a reader such
+     * as {@code git add} opens). A handle opened to write still is flushed at every close.
+     */
+    @Test
+    void onlyHandlesOpenedToWriteAreFlushedAtClose() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        ok(h.dir, "echo x > mnt/f");
+        double before = count(MetricsEndpoint.scrape(port), mnt, "flush");
+        ok(h.dir, "for i in $(seq 100); do cat mnt/f; done | grep -c x | grep -qx 100");
+        double reads = count(MetricsEndpoint.scrape(port), mnt, "flush");
+        ok(h.dir, "for i in $(seq 100); do echo $i >> mnt/g; done; test $(wc -l < mnt/g) = 100");
+        double writes = count(MetricsEndpoint.scrape(port), mnt, "flush");
+        assertThat(reads - before).as("FLUSHes for 100 closes of read-only handles").isLessThan(10);
+        assertThat(writes - reads).as("FLUSHes for 100 closes of handles opened to append").isGreaterThanOrEqualTo(100);
+    }
+
+    /**
      * The kernel reads ahead 4 MiB of a sequential reader of a mount (1 MiB requests, several in
      * flight) where it starts every FUSE mount at 128 KiB; {@code -o readahead=KIB} says otherwise,
      * 0 leaves the kernel's own, and a size that is not one is refused before anything is mounted.
