@@ -3,6 +3,7 @@ package org.hammer.core.cpdup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -75,17 +76,21 @@ final class ReadAhead implements AutoCloseable {
                 }
                 int want = (int) Math.min(FileCopy.PIECE, size - at);
                 b.clear().limit(want);
+                List<Piece.Run> runs;
                 try {
                     while (b.hasRemaining() && channel.read(b, at + b.position()) >= 0) {
                         // a positional read may return less than asked: read on to the end of the piece
                     }
-                } catch (IOException e) {
+                    runs = Piece.runs(b.flip(), at, sums);
+                } catch (IOException | RuntimeException e) {
+                    // handed to the walk, which would otherwise wait for this piece for ever
                     buffers.free.add(b);
-                    ready.add(new Item(null, e));
+                    ready.add(new Item(null, e instanceof IOException io ? io
+                            : new IOException("reading ahead at offset " + at + ": " + e, e)));
                     return;
                 }
-                int n = b.flip().remaining();
-                ready.add(new Item(new Piece(b, Piece.runs(b, at, sums)), null));
+                int n = b.remaining();
+                ready.add(new Item(new Piece(b, runs), null));
                 if (n < want) {
                     return; // the file ended early: the walk sees the short piece
                 }

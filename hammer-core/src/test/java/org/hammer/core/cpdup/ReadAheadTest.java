@@ -1,6 +1,7 @@
 package org.hammer.core.cpdup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -86,6 +87,30 @@ class ReadAheadTest {
             assertThat(read(a, FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE);
             assertThat(read(a, 2L * FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE / 2);
             assertThat(read(a, 3L * FileCopy.PIECE, piece)).as("nothing follows a short piece").isEqualTo(-2);
+            a.close();
+        }
+        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+    }
+
+    /** A failure making a piece's checksums reaches the walk as a read error, not as a piece it waits for. */
+    @Test
+    void aFailureMakingChecksumsReachesTheWalkAndEveryBufferComesBack() throws IOException {
+        int size = 6 * FileCopy.PIECE;
+        Path f = file(size, 5);
+        Piece.Checksums failing = (offset, data) -> {
+            if (offset >= 2L * FileCopy.PIECE) {
+                throw new IllegalStateException("no checksums here");
+            }
+            return new int[] {1};
+        };
+        byte[] piece = new byte[FileCopy.PIECE];
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ReadAhead a = new ReadAhead(ch, size, buffers, failing, executor);
+            assertThat(read(a, 0, piece)).isEqualTo(FileCopy.PIECE);
+            assertThat(read(a, FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE);
+            assertThatThrownBy(() -> a.take(2L * FileCopy.PIECE)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("offset " + 2 * FileCopy.PIECE).hasMessageContaining("no checksums here");
+            assertThat(a.take(3L * FileCopy.PIECE)).as("nothing follows a failure").isNull();
             a.close();
         }
         assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
