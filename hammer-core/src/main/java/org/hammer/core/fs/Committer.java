@@ -297,7 +297,7 @@ public final class Committer<C> implements AutoCloseable {
     /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
     public <T> T read(Function<C, T> work) {
         if (dirty) {
-            lockOrWait();
+            lock.lock();
             try {
                 if (current != null) {
                     boolean attached = writer.attach();
@@ -338,7 +338,7 @@ public final class Committer<C> implements AutoCloseable {
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
     public <T> T write(Function<C, T> work, long bytes) {
         if (bytes == 0) {
-            lockOrWait();
+            lock.lock();
             try {
                 if (current != null && broken == null && pendingChanges.get() == 0) {
                     dirty = true;
@@ -385,7 +385,6 @@ public final class Committer<C> implements AutoCloseable {
         }
         if (!budget.tryAcquire(permits(bytes))) {
             refuseWaitingForItself("waits for room in the queue");
-            Waiting.aboutTo();
             budget.acquireUninterruptibly(permits(bytes));
         }
         Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
@@ -400,14 +399,6 @@ public final class Committer<C> implements AutoCloseable {
             done(t);
             settle(t);
             throw closing();
-        }
-    }
-
-    /** Takes the lock for a caller's read or change, telling its thread's pool first if it has to wait. */
-    private void lockOrWait() {
-        if (!lock.tryLock()) {
-            Waiting.aboutTo();
-            lock.lock();
         }
     }
 
@@ -460,9 +451,6 @@ public final class Committer<C> implements AutoCloseable {
             throw closing();
         }
         try {
-            if (!t.result.isDone()) {
-                Waiting.aboutTo();
-            }
             return t.result.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {

@@ -80,37 +80,6 @@ class CommitterTest {
         assertThat(committer.drain(h)).isNull();
     }
 
-    /**
-     * A thread with a {@link Waiting} hook hears of every wait for the writer (a drain, a sync, a
-     * change handed over), before it waits; a change that runs at once in the open transaction,
-     * and a thread without a hook, make no call.
-     */
-    @Test
-    void aThreadsWaitingHookRunsBeforeItWaitsForTheWriterAndOnlyThen() {
-        AtomicInteger calls = new AtomicInteger();
-        Thread self = Thread.currentThread();
-        Waiting.onThisThread(() -> {
-            assertThat(Thread.currentThread()).isSameAs(self);
-            calls.incrementAndGet();
-        });
-        try {
-            WriteHandle h = new WriteHandle(file);
-            byte[] data = new byte[64 << 10];
-            committer.writeBehind(h, ctx -> ctx.writer().write(file, 0, data, 0, data.length), data.length);
-            assertThat(committer.drain(h)).isNull();
-            int afterDrain = calls.get();
-            committer.sync();
-            int afterSync = calls.get();
-            assertThat(afterSync).as("a sync waits for the writer").isGreaterThan(afterDrain);
-
-            Waiting.onThisThread(null);
-            committer.sync();
-            assertThat(calls.get()).as("no hook, no call").isEqualTo(afterSync);
-        } finally {
-            Waiting.onThisThread(null);
-        }
-    }
-
     private static final Duration BOUND = Duration.ofSeconds(20);
 
     /** A committer on a clock that moves only when the test moves it. */

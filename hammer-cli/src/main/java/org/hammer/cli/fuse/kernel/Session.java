@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
-import org.hammer.core.fs.Waiting;
 
 /**
  * One FUSE connection: the device descriptor of a mount, a fixed pool of worker threads each
@@ -36,9 +35,6 @@ public final class Session {
         return t;
     });
     private final Reply notification = new Reply(ByteBuffer.allocateDirect(4096 + 16));
-    /** Workers that always read the device; the others read only while those wait for the store. */
-    static final int READERS = Integer.getInteger("hammer.fuse.readers", 2);
-    private Readers readers = new Readers(READERS);
     private volatile boolean ended;
 
     /**
@@ -62,11 +58,9 @@ public final class Session {
 
     /**
      * Serves requests on {@code threads} workers until the connection ends, then waits for every
-     * worker and the notifier, and tells the operations. {@link #READERS} of them read the device
-     * at all times, the others only while those wait for the store ({@link Readers}).
+     * worker and the notifier, and tells the operations.
      */
     public void serve(int threads) {
-        readers = new Readers(Math.min(READERS, threads));
         List<Thread> workers = new ArrayList<>();
         List<Integer> clones = new ArrayList<>();
         try {
@@ -75,8 +69,7 @@ public final class Session {
                 if (d != fd) {
                     clones.add(d);
                 }
-                int index = i;
-                Thread t = new Thread(() -> work(d, index), "hammer-fuse-" + i);
+                Thread t = new Thread(() -> work(d), "hammer-fuse-" + i);
                 t.setDaemon(true);
                 workers.add(t);
             }
@@ -127,21 +120,8 @@ public final class Session {
         return d;
     }
 
-    /**
-     * Worker {@code index}: read a request, dispatch it, write its reply, until the device says the
-     * connection is gone; a spare only while {@link Readers} has it read.
-     */
-    private void work(int d, int index) {
-        Waiting.onThisThread(readers::waiting);
-        try {
-            serveRequests(d, index);
-        } finally {
-            readers.end(); // the connection is gone (or this worker failed): parked spares stop too
-            Waiting.onThisThread(null);
-        }
-    }
-
-    private void serveRequests(int d, int index) {
+    /** One worker: read a request, dispatch it, write its reply, until the device says the connection is gone. */
+    private void work(int d) {
         Libc.C c = Libc.c();
         Runtime rt = Runtime.getRuntime(c);
         ByteBuffer in = ByteBuffer.allocateDirect(IN_BUFFER);
@@ -150,14 +130,8 @@ public final class Session {
         Pointer outPtr = direct(rt, outBuf);
         Request r = new Request(in);
         Reply out = new Reply(outBuf);
-        boolean reading = false;
         while (true) {
-            if (!readers.enter(index, reading)) {
-                return;
-            }
-            reading = true;
             long n = c.read(d, inPtr, IN_BUFFER);
-            readers.left();
             if (n < 0) {
                 int e = Libc.errno();
                 if (e == Libc.EINTR || e == Libc.EAGAIN || e == Libc.ENOENT) {
