@@ -58,7 +58,8 @@ public final class Cpdup {
             }
         }
         try (PfsPath to = PfsPath.resolve(dst)) {
-            return new Walk<>(new LocalSource(Path.of(src), PfsTarget::checksums), target(to), verbose, errors, progress).run();
+            LocalSource from = new LocalSource(Path.of(src), PfsTarget::checksums);
+            return new Walk<>(from, target(to), verbose, errors, progress).run();
         }
     }
 

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * One regular file being copied: from the source node into a staged target file, in pieces of
- * {@link #PIECE} bytes (one per step of the walk), aligned all-zero runs left as holes ({@link Piece#runs}). The copy
- * fails ({@link ObjectFailure}) when the source turns out shorter than it was, or changed while
- * being read; the walk then drops the staged file, so nothing of it is ever seen.
+ * {@link #PIECE} bytes (one per step of the walk), aligned all-zero runs left as holes
+ * ({@link Piece#runs}). The copy fails ({@link ObjectFailure}) when the source turns out shorter
+ * or longer than it was, or changed while being read; the walk then drops the staged file, so
+ * nothing of it is ever seen.
  */
 final class FileCopy<S, T> {
     /** Bytes of file data read and written per step. */
