@@ -329,6 +329,45 @@ class CpdupTest {
         }
     }
 
+    /** A large file that grows between its stat and its reading is reported, and nothing of it is placed. */
+    @Test
+    void aLargeSourceFileThatGrewBeforeItWasReadIsReportedAndLeftOut() throws IOException {
+        Path one = tmp.resolve("grows");
+        Files.createDirectories(one);
+        Path big = one.resolve("big.bin");
+        byte[] data = new byte[(5 << 20) + 100];
+        new Random(11).nextBytes(data);
+        Files.write(big, data);
+        boolean[] grown = {false};
+        HookedSource growing = new HookedSource(one, (file, offset) -> {
+            if (offset == 0 && !grown[0]) {
+                grown[0] = true;
+                try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+                    f.setLength(6 << 20);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        List<String> errors = new ArrayList<>();
+
+        CpdupStats stats;
+        try (PfsPath to = PfsPath.resolve(pfs())) {
+            PfsTarget target = new PfsTarget(to.store(), to.pfs(), FsReader.ROOT, null, List.of(), pfs());
+            stats = new Walk<>(growing, target, null, errors::add).run();
+        }
+
+        assertThat(errors).containsExactly(big + ": changed while being copied: it grew past " + data.length
+                + " bytes; nothing of it was written");
+        assertThat(stats.failed()).isEqualTo(1);
+        try (Store s = Store.open(store)) {
+            s.read(r -> {
+                assertThat(new FsReader(r, 1, Tid.MAX).list(FsReader.ROOT)).as("nothing placed").isEmpty();
+                return null;
+            });
+        }
+    }
+
     /** Without a store on either side there is nothing to copy to or from: refused, and nothing is touched. */
     @Test
     void twoLocalDirectoriesAreRefused() throws IOException {
