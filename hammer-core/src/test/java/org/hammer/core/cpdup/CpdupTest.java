@@ -292,24 +292,9 @@ class CpdupTest {
         Files.write(src.resolve("big.bin"), second);
         write(src.resolve("a.txt"), "changed\n");
         Path big = src.resolve("big.bin");
-        boolean[] cut = {false};
-        HookedSource shrinking = new HookedSource(src, (file, offset) -> {
-            if (file.equals(big) && offset > 0 && !cut[0]) {
-                cut[0] = true;
-                try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-                    f.setLength(1 << 20);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        });
         List<String> errors = new ArrayList<>();
 
-        CpdupStats stats;
-        try (PfsPath to = PfsPath.resolve(pfs())) {
-            PfsTarget target = new PfsTarget(to.store(), to.pfs(), FsReader.ROOT, null, List.of(), pfs());
-            stats = new Walk<>(shrinking, target, null, errors::add).run();
-        }
+        CpdupStats stats = walkIntoPfs(resizing(src, big, offset -> offset > 0, 1 << 20), errors);
         Cpdup.copy(pfs(), tmp.resolve("out").toString(), null);
 
         assertThat(errors).containsExactly(big + ": changed while being copied: it shrank from " + (3 << 20)
@@ -338,24 +323,9 @@ class CpdupTest {
         byte[] data = new byte[(5 << 20) + 100];
         new Random(11).nextBytes(data);
         Files.write(big, data);
-        boolean[] grown = {false};
-        HookedSource growing = new HookedSource(one, (file, offset) -> {
-            if (offset == 0 && !grown[0]) {
-                grown[0] = true;
-                try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
-                    f.setLength(6 << 20);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        });
         List<String> errors = new ArrayList<>();
 
-        CpdupStats stats;
-        try (PfsPath to = PfsPath.resolve(pfs())) {
-            PfsTarget target = new PfsTarget(to.store(), to.pfs(), FsReader.ROOT, null, List.of(), pfs());
-            stats = new Walk<>(growing, target, null, errors::add).run();
-        }
+        CpdupStats stats = walkIntoPfs(resizing(one, big, offset -> offset == 0, 6 << 20), errors);
 
         assertThat(errors).containsExactly(big + ": changed while being copied: it grew past " + data.length
                 + " bytes; nothing of it was written");
@@ -365,6 +335,32 @@ class CpdupTest {
                 assertThat(new FsReader(r, 1, Tid.MAX).list(FsReader.ROOT)).as("nothing placed").isEmpty();
                 return null;
             });
+        }
+    }
+
+    /**
+     * The tree at {@code root}, whose {@code file} is resized to {@code length} once: before the
+     * first piece of it asked for at an offset {@code when} accepts.
+     */
+    private static HookedSource resizing(Path root, Path file, java.util.function.LongPredicate when, long length) {
+        boolean[] done = {false};
+        return new HookedSource(root, (f, offset) -> {
+            if (f.equals(file) && when.test(offset) && !done[0]) {
+                done[0] = true;
+                try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(length);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+    }
+
+    /** Copies {@code from} into the root of pfs/test, the failures going to {@code errors}. */
+    private CpdupStats walkIntoPfs(SourceTree<Path> from, List<String> errors) {
+        try (PfsPath to = PfsPath.resolve(pfs())) {
+            PfsTarget target = new PfsTarget(to.store(), to.pfs(), FsReader.ROOT, null, List.of(), pfs());
+            return new Walk<>(from, target, null, errors::add).run();
         }
     }
 

@@ -53,23 +53,38 @@ class ReadAheadTest {
         }
     }
 
+    /** What a test does with a read-ahead of a file it opened. */
+    private interface Reading {
+        void run(ReadAhead a) throws IOException;
+    }
+
+    /**
+     * Reads {@code f} ahead as a file of {@code size} bytes with checksums {@code sums}, through
+     * {@code body}; then closes the read-ahead and checks that every buffer came back.
+     */
+    private void readAhead(Path f, int size, Piece.Checksums sums, Reading body) throws IOException {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+            ReadAhead a = new ReadAhead(ch, size, buffers, sums, executor);
+            body.run(a);
+            a.close();
+        }
+        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+    }
+
     @Test
     void theWalksPiecesArriveInOrderWithTheFilesBytesAndEveryBufferComesBack() throws IOException {
         int size = 37 * FileCopy.PIECE + 12_345; // more pieces than are read ahead, and a partial last one
         Path f = file(size, 1);
         byte[] want = Files.readAllBytes(f);
         byte[] piece = new byte[FileCopy.PIECE];
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            ReadAhead a = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
+        readAhead(f, size, Piece.Checksums.NONE, a -> {
             for (long at = 0; at < size; at += FileCopy.PIECE) {
                 int len = (int) Math.min(FileCopy.PIECE, size - at);
                 assertThat(read(a, at, piece)).isEqualTo(len);
                 assertThat(Arrays.equals(piece, 0, len, want, (int) at, (int) at + len)).as("piece at %d", at).isTrue();
             }
             assertThat(read(a, size, piece)).as("past the end: the caller reads for itself").isEqualTo(-2);
-            a.close();
-        }
-        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+        });
     }
 
     @Test
@@ -77,19 +92,16 @@ class ReadAheadTest {
         int size = 8 * FileCopy.PIECE;
         Path f = file(size, 2);
         byte[] piece = new byte[FileCopy.PIECE];
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            // the file is cut to 2.5 pieces before anything is read ahead
-            try (FileChannel w = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                w.truncate(2L * FileCopy.PIECE + FileCopy.PIECE / 2);
-            }
-            ReadAhead a = new ReadAhead(ch, size, buffers, Piece.Checksums.NONE, executor);
+        // the file is cut to 2.5 pieces before anything is read ahead
+        try (FileChannel w = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            w.truncate(2L * FileCopy.PIECE + FileCopy.PIECE / 2);
+        }
+        readAhead(f, size, Piece.Checksums.NONE, a -> {
             assertThat(read(a, 0, piece)).isEqualTo(FileCopy.PIECE);
             assertThat(read(a, FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE);
             assertThat(read(a, 2L * FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE / 2);
             assertThat(read(a, 3L * FileCopy.PIECE, piece)).as("nothing follows a short piece").isEqualTo(-2);
-            a.close();
-        }
-        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+        });
     }
 
     /** A failure making a piece's checksums reaches the walk as a read error, not as a piece it waits for. */
@@ -104,16 +116,13 @@ class ReadAheadTest {
             return new int[] {1};
         };
         byte[] piece = new byte[FileCopy.PIECE];
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-            ReadAhead a = new ReadAhead(ch, size, buffers, failing, executor);
+        readAhead(f, size, failing, a -> {
             assertThat(read(a, 0, piece)).isEqualTo(FileCopy.PIECE);
             assertThat(read(a, FileCopy.PIECE, piece)).isEqualTo(FileCopy.PIECE);
             assertThatThrownBy(() -> a.take(2L * FileCopy.PIECE)).isInstanceOf(IOException.class)
                     .hasMessageContaining("offset " + 2 * FileCopy.PIECE).hasMessageContaining("no checksums here");
             assertThat(a.take(3L * FileCopy.PIECE)).as("nothing follows a failure").isNull();
-            a.close();
-        }
-        assertThat(buffers.free).hasSize(ReadAhead.AHEAD);
+        });
     }
 
     @Test
