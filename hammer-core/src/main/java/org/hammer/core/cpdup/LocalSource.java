@@ -89,7 +89,7 @@ final class LocalSource implements SourceTree<Path> {
     @Override
     public Piece piece(Path node, long offset) {
         try {
-            open(node, offset);
+            open(node, offset == 0);
             if (ahead == null) {
                 return null;
             }
@@ -114,7 +114,7 @@ final class LocalSource implements SourceTree<Path> {
     @Override
     public int read(Path node, long offset, byte[] dst, int len) {
         try {
-            open(node, offset);
+            open(node, false);
             if (ahead != null) {
                 ahead.close(); // read here from now on
                 ahead = null;
@@ -132,14 +132,17 @@ final class LocalSource implements SourceTree<Path> {
         }
     }
 
-    /** Opens {@code node} unless it is the file being read; a large one read from its start is read ahead. */
-    private void open(Path node, long offset) throws IOException {
+    /**
+     * Opens {@code node} unless it is the file being read; with {@code readAhead} (a piece asked
+     * for from its start), a large one is read ahead.
+     */
+    private void open(Path node, boolean readAhead) throws IOException {
         if (!node.equals(reading)) {
             doneReading(reading);
             channel = FileChannel.open(node, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
             reading = node;
             long size = channel.size();
-            if (offset == 0 && size >= ReadAhead.MIN_SIZE) {
+            if (readAhead && size >= ReadAhead.MIN_SIZE) {
                 ahead = new ReadAhead(channel, size, buffers(), sums, reader());
             }
         }

@@ -66,9 +66,10 @@ final class LocalStaging {
         }
     }
 
-    void write(Path p, long offset, byte[] src, int srcOff, int len) {
+    /** Writes {@code src}'s remaining bytes at {@code offset} (src's position is left as it was). */
+    void write(Path p, long offset, ByteBuffer src) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(src, srcOff, len);
+            ByteBuffer b = src.duplicate();
             long at = offset;
             while (b.hasRemaining()) {
                 at += open(p).write(b, at);

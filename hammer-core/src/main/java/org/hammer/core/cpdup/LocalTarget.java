@@ -154,13 +154,7 @@ final class LocalTarget implements TargetTree<Path> {
 
     @Override
     public void write(Path p, long offset, ByteBuffer src, int[] crcs) {
-        if (src.hasArray()) {
-            files.write(p, offset, src.array(), src.arrayOffset() + src.position(), src.remaining());
-        } else {
-            byte[] b = new byte[src.remaining()];
-            src.get(src.position(), b);
-            files.write(p, offset, b, 0, b.length);
-        }
+        files.write(p, offset, src);
     }
 
     @Override
