@@ -10,9 +10,15 @@
  *
  * LMDB's commit writes its dirty pages through writev(2) in pieces of at most 512 KiB (see
  * pieces_writev below).
+ *
+ * At its end, the mount's FUSE over io_uring transport (org.hammer.cli.fuse.kernel.Ring): one
+ * io_uring per serving thread, each with one ring entry of the kernel's FUSE queue of a CPU.
  */
 #define _GNU_SOURCE
 #include <jni.h>
+#include <linux/io_uring.h>
+#include <sched.h>
+#include <sys/syscall.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
@@ -1032,4 +1038,139 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_chainFaultHandler(JNIEnv
         return errno;
     }
     return 0;
+}
+
+/* ---- FUSE over io_uring (Linux 6.14 on; the fuse module's enable_uring parameter) ----
+ *
+ * A serving thread owns one io_uring with 128-byte submission entries and one entry of the FUSE
+ * queue of CPU qid: two buffers it registered with FUSE_IO_URING_CMD_REGISTER, a header (the
+ * fuse_in_header or fuse_out_header, the operation's first argument, and a fuse_uring_ent_in_out)
+ * and a payload (the rest of a request, the arguments of a reply). ring_next submits the command
+ * (register, or commit the reply now in the buffers and fetch the next request) and waits for its
+ * completion: 0 when a request is in the buffers, else the negative errno (-ENOTCONN once the
+ * connection is gone). The thread is bound to CPU qid, where the kernel queues that CPU's
+ * callers' requests. */
+
+struct fuse_ring {
+    int fd;
+    int dev;
+    int qid;
+    void *sq_map;
+    size_t sq_map_len;
+    void *sqes;
+    size_t sqes_len;
+    unsigned *sq_head, *sq_tail, *sq_mask, *sq_array;
+    unsigned *cq_head, *cq_tail, *cq_mask;
+    struct io_uring_cqe *cqes;
+    struct iovec iov[2];
+};
+
+/* struct fuse_uring_cmd_req of the kernel's fuse.h (7.42): in the 80 bytes of command data. */
+struct fuse_ring_cmd {
+    uint64_t flags;
+    uint64_t commit_id;
+    uint16_t qid;
+    uint8_t padding[6];
+};
+
+JNIEXPORT jlong JNICALL Java_org_hammer_cli_fuse_kernel_Ring_open(JNIEnv *e, jclass c, jint dev, jint qid,
+        jobject header, jobject payload) {
+    (void) c;
+    struct fuse_ring *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        return -ENOMEM;
+    }
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET(qid, &cpus);
+    (void) sched_setaffinity(0, sizeof cpus, &cpus); /* only where the requests come from; not needed */
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE;
+    p.cq_entries = 4;
+    r->fd = (int) syscall(__NR_io_uring_setup, 2, &p);
+    if (r->fd < 0) {
+        int err = errno;
+        free(r);
+        return -err;
+    }
+    r->dev = dev;
+    r->qid = qid;
+    size_t sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+    size_t cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+    r->sq_map_len = sq_len > cq_len ? sq_len : cq_len;
+    r->sq_map = mmap(NULL, r->sq_map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd,
+            IORING_OFF_SQ_RING);
+    r->sqes_len = (size_t) p.sq_entries * 128;
+    r->sqes = mmap(NULL, r->sqes_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, r->fd, IORING_OFF_SQES);
+    if (r->sq_map == MAP_FAILED || r->sqes == MAP_FAILED || !(p.features & IORING_FEAT_SINGLE_MMAP)) {
+        int err = r->sq_map == MAP_FAILED || r->sqes == MAP_FAILED ? errno : ENOSYS;
+        if (r->sq_map != MAP_FAILED) {
+            munmap(r->sq_map, r->sq_map_len);
+        }
+        if (r->sqes != MAP_FAILED) {
+            munmap(r->sqes, r->sqes_len);
+        }
+        close(r->fd);
+        free(r);
+        return -err;
+    }
+    char *m = r->sq_map;
+    r->sq_head = (unsigned *) (m + p.sq_off.head);
+    r->sq_tail = (unsigned *) (m + p.sq_off.tail);
+    r->sq_mask = (unsigned *) (m + p.sq_off.ring_mask);
+    r->sq_array = (unsigned *) (m + p.sq_off.array);
+    r->cq_head = (unsigned *) (m + p.cq_off.head);
+    r->cq_tail = (unsigned *) (m + p.cq_off.tail);
+    r->cq_mask = (unsigned *) (m + p.cq_off.ring_mask);
+    r->cqes = (struct io_uring_cqe *) (m + p.cq_off.cqes);
+    r->iov[0].iov_base = (*e)->GetDirectBufferAddress(e, header);
+    r->iov[0].iov_len = (size_t) (*e)->GetDirectBufferCapacity(e, header);
+    r->iov[1].iov_base = (*e)->GetDirectBufferAddress(e, payload);
+    r->iov[1].iov_len = (size_t) (*e)->GetDirectBufferCapacity(e, payload);
+    return (jlong) (intptr_t) r;
+}
+
+JNIEXPORT jint JNICALL Java_org_hammer_cli_fuse_kernel_Ring_next(JNIEnv *e, jclass c, jlong ring, jint cmd,
+        jlong commitId) {
+    (void) e;
+    (void) c;
+    struct fuse_ring *r = (struct fuse_ring *) (intptr_t) ring;
+    unsigned tail = *r->sq_tail;
+    unsigned i = tail & *r->sq_mask;
+    struct io_uring_sqe *sqe = (struct io_uring_sqe *) ((char *) r->sqes + (size_t) i * 128);
+    memset(sqe, 0, 128);
+    sqe->opcode = IORING_OP_URING_CMD;
+    sqe->fd = r->dev;
+    sqe->cmd_op = (uint32_t) cmd;
+    sqe->addr = (uint64_t) (uintptr_t) r->iov;
+    sqe->len = 2;
+    sqe->user_data = 1;
+    struct fuse_ring_cmd *rc = (struct fuse_ring_cmd *) sqe->cmd;
+    rc->commit_id = (uint64_t) commitId;
+    rc->qid = (uint16_t) r->qid;
+    r->sq_array[i] = i;
+    __atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+    for (;;) {
+        unsigned head = *r->cq_head;
+        if (head != __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
+            int res = r->cqes[head & *r->cq_mask].res;
+            __atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+            return res;
+        }
+        unsigned pending = __atomic_load_n(r->sq_tail, __ATOMIC_RELAXED) - __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+        if (syscall(__NR_io_uring_enter, r->fd, pending, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0 && errno != EINTR) {
+            return -errno;
+        }
+    }
+}
+
+JNIEXPORT void JNICALL Java_org_hammer_cli_fuse_kernel_Ring_close(JNIEnv *e, jclass c, jlong ring) {
+    (void) e;
+    (void) c;
+    struct fuse_ring *r = (struct fuse_ring *) (intptr_t) ring;
+    munmap(r->sqes, r->sqes_len);
+    munmap(r->sq_map, r->sq_map_len);
+    close(r->fd);
+    free(r);
 }

@@ -32,7 +32,9 @@ public final class MountCommand implements Callable<Integer> {
                     + "protocol itself (backend=kernel, the default); backend=libfuse serves it through libfuse2 "
                     + "instead (also HAMMER_FUSE=libfuse), and only then do other options go to libfuse as they "
                     + "are. readahead=KIB sets how far the kernel reads ahead of a sequential reader (kernel "
-                    + "protocol, as root; default 4096, 0 for the kernel's own 128).")
+                    + "protocol, as root; default 4096, 0 for the kernel's own 128). Requests go through FUSE over io_uring "
+                    + "where the kernel offers it (Linux 6.14 on, with the fuse module's enable_uring parameter "
+                    + "set); uring also sets that parameter (as root), nouring keeps to /dev/fuse.")
     private List<String> options = new ArrayList<>();
 
     @Option(names = "-f", description = "Stay in the foreground until unmounted (Ctrl-C unmounts).")

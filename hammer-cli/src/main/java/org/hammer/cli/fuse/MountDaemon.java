@@ -1,5 +1,7 @@
 package org.hammer.cli.fuse;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,9 +141,12 @@ final class MountDaemon {
         KernelFs fs = new KernelFs(store, target.storeDir(), committer, target.view(), handles, probe);
         String name = target.storeDir() + (target.pfs() == 0 ? "" : "#" + target.pfs());
         int readaheadKib = READAHEAD_KIB;
+        String uring = "";
         for (String x : extraOptions) {
             if (x.startsWith(READAHEAD)) {
                 readaheadKib = readaheadOption(x);
+            } else if (x.equals(URING) || x.equals(NO_URING)) {
+                uring = x;
             } else if (!x.startsWith(BACKEND)) {
                 System.err.println("hammer mount: option '" + x + "' ignored by the kernel-protocol backend");
             }
@@ -157,7 +162,33 @@ final class MountDaemon {
         // Sequential reads: with the kernel's 128 KiB a cold read of a large file ran at about
         // half the disk's speed (bench/PROFILE.md §5).
         boolean raised = readaheadKib > 0 && Fusermount.setReadahead(mountPoint, readaheadKib);
-        new Session(fd, fs, false, raised ? readaheadKib << 10 : 0).serve(THREADS);
+        if (uring.equals(URING)) {
+            enableUring();
+        }
+        new Session(fd, fs, false, raised ? readaheadKib << 10 : 0)
+                .rings(uring.equals(NO_URING) ? 0 : Math.max(1, THREADS / Session.possibleCpus()))
+                .serve(THREADS);
+    }
+
+    private static final String URING = "uring";
+    private static final String NO_URING = "nouring";
+    /** The fuse module's switch for FUSE over io_uring (Linux 6.14 on); off unless someone turns it on. */
+    static final Path ENABLE_URING = Path.of("/sys/module/fuse/parameters/enable_uring");
+
+    /**
+     * {@code -o uring}: turns the fuse module's io_uring switch on if it is off (root only; it
+     * applies to FUSE mounts from then on, and only to those whose server asks for it at INIT).
+     */
+    private static void enableUring() {
+        try {
+            if (!Files.readString(ENABLE_URING).trim().equals("Y")) {
+                Files.writeString(ENABLE_URING, "Y");
+                System.err.println("hammer mount: turned on " + ENABLE_URING);
+            }
+        } catch (IOException e) {
+            System.err.println("hammer mount: -o uring: " + ENABLE_URING + ": " + e.getMessage()
+                    + "; requests go through /dev/fuse");
+        }
     }
 
     /** The readahead the kernel-protocol backend asks for, in KiB, unless {@code -o readahead=KIB} says otherwise. */

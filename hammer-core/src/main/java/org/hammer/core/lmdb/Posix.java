@@ -40,6 +40,14 @@ public final class Posix {
         return Native.DIRECTORY;
     }
 
+    /**
+     * Loads hammer's native library, or throws saying why it cannot be loaded: for a class of
+     * another package whose native methods the library holds (the mount's io_uring transport).
+     */
+    public static void loadNative() {
+        Native.loaded();
+    }
+
     /** The file names of the native libraries in {@link #nativeDirectory}. */
     public static java.util.List<String> nativeLibraries() {
         return java.util.List.of(Native.LMDB, Native.LIBRARY);

@@ -31,6 +31,9 @@ final class Dispatcher {
     private final Payload.Pool payloads = new Payload.Pool(PAYLOAD_BUFFERS);
     private volatile int negotiatedFlags;
     private volatile int negotiatedMinor;
+    /** Whether INIT asks for FUSE over io_uring where the kernel offers it. */
+    private volatile boolean rings;
+    private volatile boolean ringsAgreed;
 
     Dispatcher(Operations ops, boolean writebackCache) {
         this(ops, writebackCache, 0);
@@ -48,6 +51,16 @@ final class Dispatcher {
 
     int minor() {
         return negotiatedMinor;
+    }
+
+    /** Asks for FUSE over io_uring at INIT, if the kernel offers it (before INIT). */
+    void rings(boolean wanted) {
+        this.rings = wanted;
+    }
+
+    /** True once INIT has agreed on FUSE over io_uring: the queues' entries may be registered. */
+    boolean ringsAgreed() {
+        return ringsAgreed;
     }
 
     /** The pool of WRITE payload buffers (for tests). */
@@ -174,9 +187,14 @@ final class Dispatcher {
             return 0;
         }
         int want = WANTED | (writebackCache ? WRITEBACK_CACHE : 0);
-        negotiatedFlags = offered & want;
+        // flags2 (fuse_init_in from 7.36 is 64 bytes): FUSE over io_uring, if offered and wanted.
+        int offered2 = (offered & INIT_EXT) != 0 && r.argLength() >= 20 ? r.u32(16) : 0;
+        boolean uring = rings && (offered2 & OVER_IO_URING2) != 0;
+        negotiatedFlags = offered & want | (uring ? INIT_EXT : 0);
         negotiatedMinor = Math.min(minor, MINOR);
-        out.init(MAJOR, negotiatedMinor, readahead, negotiatedFlags, 64, 48, MAX_WRITE, 1, MAX_PAGES_COUNT);
+        out.init(MAJOR, negotiatedMinor, readahead, negotiatedFlags, uring ? OVER_IO_URING2 : 0, 64, 48, MAX_WRITE, 1,
+                MAX_PAGES_COUNT);
+        ringsAgreed = uring;
         return 0;
     }
 }

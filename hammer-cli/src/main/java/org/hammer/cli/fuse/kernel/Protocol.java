@@ -61,6 +61,10 @@ final class Protocol {
     static final int MAX_PAGES = 1 << 22;
     /** 7.33: the filesystem clears set-user-id and set-group-id bits itself (the *_KILL_SUIDGID flags below). */
     static final int HANDLE_KILLPRIV_V2 = 1 << 28;
+    /** 7.36: fuse_init_in and fuse_init_out carry a second word of flags (flags2: the flags from bit 32). */
+    static final int INIT_EXT = 1 << 30;
+    /** flags2 of 7.42: requests go through io_uring once the queues have entries (FUSE_OVER_IO_URING, bit 41). */
+    static final int OVER_IO_URING2 = 1 << (41 - 32);
 
     // ---- fuse_setattr_in.valid ----
     static final int FATTR_MODE = 1;
@@ -106,6 +110,22 @@ final class Protocol {
     static final int DIRENT = 24;
     static final int NOTIFY_INVAL_INODE_OUT = 24;
     static final int NOTIFY_INVAL_ENTRY_OUT = 16;
+
+    /**
+     * The size of a request's first argument structure, which FUSE over io_uring puts in a buffer
+     * apart from the rest of the arguments (requests with none, such as LOOKUP's name: 0). Only
+     * requests that come through a ring are listed; FORGET, INTERRUPT and INIT come through the device.
+     */
+    static int firstArgument(int opcode) {
+        return switch (opcode) {
+            case GETATTR, MKNOD, RENAME2, FSYNC, FSYNCDIR, CREATE -> 16;
+            case SETATTR -> 88;
+            case MKDIR, RENAME, LINK, OPEN, OPENDIR, SETXATTR, GETXATTR, LISTXATTR, ACCESS -> 8;
+            case READ, WRITE, READDIR, READDIRPLUS -> 40;
+            case RELEASE, RELEASEDIR, FLUSH -> 24;
+            default -> 0; // LOOKUP, READLINK, SYMLINK, UNLINK, RMDIR, STATFS, REMOVEXATTR, DESTROY
+        };
+    }
 
     /** FUSE_DEV_IOC_CLONE: _IOR(229, 0, uint32_t). */
     static final long DEV_IOC_CLONE = 0x8004_E500L;

@@ -214,6 +214,12 @@ public final class Reply {
     /** fuse_init_out (7.31 layout, 64 bytes). */
     void init(int major, int minor, int maxReadahead, int flags, int maxBackground, int congestion, int maxWrite,
             int timeGran, int maxPages) {
+        init(major, minor, maxReadahead, flags, 0, maxBackground, congestion, maxWrite, timeGran, maxPages);
+    }
+
+    /** fuse_init_out with a second word of flags (INIT_EXT). */
+    void init(int major, int minor, int maxReadahead, int flags, int flags2, int maxBackground, int congestion,
+            int maxWrite, int timeGran, int maxPages) {
         buf.putInt(major);
         buf.putInt(minor);
         buf.putInt(maxReadahead);
@@ -224,7 +230,8 @@ public final class Reply {
         buf.putInt(timeGran);
         buf.putShort((short) maxPages);
         buf.putShort((short) 0);
-        for (int i = 0; i < 8; i++) {
+        buf.putInt(flags2);
+        for (int i = 0; i < 7; i++) {
             buf.putInt(0);
         }
     }

@@ -5,12 +5,19 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One request from the kernel as read from /dev/fuse: the fuse_in_header (len, opcode, unique,
- * nodeid, uid, gid, pid) and accessors for the fixed argument structure and the NUL-terminated
- * names after it. A worker reuses one request over its buffer; nothing here outlives the request.
+ * One request from the kernel: the fuse_in_header (len, opcode, unique, nodeid, uid, gid, pid)
+ * and accessors for the fixed argument structure and the NUL-terminated names after it. Read from
+ * /dev/fuse it is one run of bytes; from a {@link Ring} the header and the first argument
+ * structure are in one buffer and the rest of the arguments (names, data) in another, the
+ * payload, and an argument offset past the first structure reads the payload. A worker reuses
+ * one request over its buffers; nothing here outlives the request.
  */
 public final class Request {
     private final ByteBuffer buf;
+    /** The arguments after the first {@link #split} bytes, when they are in a buffer of their own. */
+    private ByteBuffer payload;
+    /** The bytes of argument in {@link #buf}, after the header. */
+    private int split;
     private int length;
     private int opcode;
     private long unique;
@@ -26,9 +33,27 @@ public final class Request {
     /** Decodes the header of the {@code length} bytes now in the buffer; false if too short for one. */
     boolean decode(int length) {
         this.length = length;
+        this.payload = null;
+        this.split = length - Protocol.IN_HEADER;
         if (length < Protocol.IN_HEADER || buf.getInt(0) != length) {
             return false;
         }
+        return header();
+    }
+
+    /**
+     * Decodes a request whose header and first {@code first} bytes of argument are in the buffer
+     * and whose other {@code rest} bytes of argument start at {@code payload}'s index 0.
+     */
+    boolean decode(int first, ByteBuffer payload, int rest) {
+        this.payload = payload.order(ByteOrder.LITTLE_ENDIAN);
+        this.split = first;
+        this.length = Protocol.IN_HEADER + first + rest;
+        buf.putInt(0, length);
+        return first >= 0 && rest >= 0 && rest <= payload.capacity() && header();
+    }
+
+    private boolean header() {
         opcode = buf.getInt(4);
         unique = buf.getLong(8);
         nodeId = buf.getLong(16);
@@ -70,51 +95,48 @@ public final class Request {
     /** The u32 at {@code off} bytes into the argument. */
     int u32(int off) {
         check(off, 4);
-        return buf.getInt(Protocol.IN_HEADER + off);
+        return in(off, 4).getInt(index(off));
     }
 
     /** The u64 at {@code off} bytes into the argument. */
     long u64(int off) {
         check(off, 8);
-        return buf.getLong(Protocol.IN_HEADER + off);
+        return in(off, 8).getLong(index(off));
     }
 
     /** The NUL-terminated name starting {@code off} bytes into the argument. */
     String name(int off) {
-        int start = Protocol.IN_HEADER + off;
-        int end = nul(start);
-        return string(start, end);
+        return string(off, nul(off));
     }
 
     /** The NUL-terminated name after the one starting at {@code off}. */
     String nameAfter(int off) {
-        int start = nul(Protocol.IN_HEADER + off) + 1;
-        return string(start, nul(start));
+        return name(after(off));
     }
 
     /** Where the name starting at {@code off} ends, past its NUL, as an argument offset. */
     int after(int off) {
-        return nul(Protocol.IN_HEADER + off) + 1 - Protocol.IN_HEADER;
+        return nul(off) + 1;
     }
 
     /** {@code n} bytes at {@code off} into the argument, copied. */
     byte[] bytes(int off, int n) {
         check(off, n);
         byte[] b = new byte[n];
-        buf.get(Protocol.IN_HEADER + off, b, 0, n);
+        in(off, n).get(index(off), b, 0, n);
         return b;
     }
 
     /** {@code n} bytes at {@code off} into the argument, copied into a payload of {@code pool}. */
     Payload payload(int off, int n, Payload.Pool pool) {
         check(off, n);
-        return pool.copy(buf, Protocol.IN_HEADER + off, n);
+        return pool.copy(in(off, n), index(off), n);
     }
 
     /** Copies {@code n} bytes at {@code off} into the argument to {@code dst}. */
     void copy(int off, byte[] dst, int n) {
         check(off, n);
-        buf.get(Protocol.IN_HEADER + off, dst, 0, n);
+        in(off, n).get(index(off), dst, 0, n);
     }
 
     /** The bytes of the argument after its header. */
@@ -122,18 +144,39 @@ public final class Request {
         return length - Protocol.IN_HEADER;
     }
 
-    private int nul(int start) {
-        for (int i = start; i < length; i++) {
-            if (buf.get(i) == 0) {
+    /** The buffer holding the {@code n} bytes of argument at {@code off}, which lie in one of the two. */
+    private ByteBuffer in(int off, int n) {
+        if (off >= split) {
+            return payload;
+        }
+        if (off + n > split) {
+            throw new IllegalArgumentException(Protocol.name(opcode) + ": " + n + " bytes at " + off
+                    + " cross the end of the first argument (" + split + " bytes)");
+        }
+        return buf;
+    }
+
+    /** The index in {@link #in} of the argument's byte {@code off}. */
+    private int index(int off) {
+        return off >= split ? off - split : Protocol.IN_HEADER + off;
+    }
+
+    /** The argument offset of the NUL ending the name at {@code off}, which lies in one buffer. */
+    private int nul(int off) {
+        int end = off < split ? split : length - Protocol.IN_HEADER;
+        ByteBuffer b = in(off, 0);
+        for (int i = off; i < end; i++) {
+            if (b.get(index(i)) == 0) {
                 return i;
             }
         }
         throw new IllegalArgumentException(Protocol.name(opcode) + ": a name without its NUL");
     }
 
-    private String string(int start, int end) {
-        byte[] b = new byte[end - start];
-        buf.get(start, b);
+    private String string(int off, int end) {
+        check(off, end - off);
+        byte[] b = new byte[end - off];
+        in(off, end - off).get(index(off), b);
         return new String(b, StandardCharsets.UTF_8);
     }
 

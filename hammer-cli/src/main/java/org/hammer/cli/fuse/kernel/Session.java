@@ -15,6 +15,12 @@ import jnr.ffi.byref.IntByReference;
  * reading whole requests from a clone of it (FUSE_DEV_IOC_CLONE) into a reused direct buffer and
  * writing each reply back on the same clone, and notifications to the kernel. {@link #serve}
  * returns once the kernel ends the connection (unmount: ENODEV) and every worker has finished.
+ *
+ * <p>With {@link #rings}, and a kernel that offers FUSE over io_uring at INIT (Linux 6.14 on, with
+ * the fuse module's {@code enable_uring} parameter set), the requests go through rings instead,
+ * once INIT is answered: threads bound to each CPU, each serving one entry of that CPU's queue
+ * ({@link Ring}). The device's workers stay for what the kernel still sends through it (FORGET,
+ * INTERRUPT, and every request until each queue has an entry).
  */
 public final class Session {
     /** Room for the largest request: a WRITE of MAX_WRITE bytes after its headers. */
@@ -36,6 +42,15 @@ public final class Session {
     });
     private final Reply notification = new Reply(ByteBuffer.allocateDirect(4096 + 16));
     private volatile boolean ended;
+    /** Threads per CPU serving FUSE over io_uring; 0: the device only. */
+    private int ringThreads;
+    /** The ring threads started once INIT agreed on them; joined by {@link #serve}. */
+    private final List<Thread> rings = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean ringsStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean ringFailureTold = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Requests served through the rings (the device's: the profile's counts less these). */
+    private final java.util.concurrent.atomic.LongAdder ringRequests = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder deviceRequests = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * A session over device descriptor {@code fd} (mounted already; closed when served),
@@ -49,6 +64,21 @@ public final class Session {
         this.dispatcher = new Dispatcher(ops, writebackCache, readahead);
         this.debug = Boolean.getBoolean("hammer.fuse.debug");
         ops.attach(this);
+    }
+
+    /**
+     * Asks the kernel at INIT for FUSE over io_uring and, if it agrees, serves the requests on
+     * {@code threadsPerCpu} ring threads per CPU; 0 (the default) serves on the device only.
+     */
+    public Session rings(int threadsPerCpu) {
+        this.ringThreads = threadsPerCpu;
+        dispatcher.rings(threadsPerCpu > 0);
+        return this;
+    }
+
+    /** Requests served through rings so far. */
+    public long ringRequests() {
+        return ringRequests.sum();
     }
 
     /** The INIT flags agreed with the kernel (0 before INIT). */
@@ -77,12 +107,24 @@ public final class Session {
             for (Thread t : workers) {
                 t.join();
             }
+            List<Thread> started;
+            synchronized (rings) {
+                ended = true; // no ring starts after this
+                started = new ArrayList<>(rings);
+            }
+            for (Thread t : started) {
+                t.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             ended = true;
             if (profile != null) {
                 profile.print();
+            }
+            if (ringsStarted.get()) {
+                System.err.printf("hammer mount: %d requests served through FUSE over io_uring, %d through /dev/fuse%n",
+                        ringRequests.sum(), deviceRequests.sum());
             }
             notifier.shutdown();
             try {
@@ -146,20 +188,17 @@ public final class Session {
                 System.err.println("hammer mount: a malformed request of " + n + " bytes from /dev/fuse, ignored");
                 continue;
             }
-            out.start(r.unique());
-            long t0 = profile == null ? 0 : System.nanoTime();
-            long c0 = profile == null ? 0 : Profile.cpu();
-            int error = handle(r, out);
-            if (profile != null) {
-                profile.add(r.opcode(), System.nanoTime() - t0, Profile.cpu() - c0);
-            }
-            if (out.noReply()) {
+            deviceRequests.increment();
+            int len = serve(r, out);
+            if (len < 0) {
                 continue;
             }
-            int len = out.finish(error);
-            if (debug) {
-                System.err.printf("fuse: %s node %d -> %d (%d bytes)%n", Protocol.name(r.opcode()), r.nodeId(), error,
-                        len);
+            if (r.opcode() == Protocol.INIT && ringThreads > 0 && dispatcher.ringsAgreed()) {
+                // The kernel takes the queues' entries only once it has the answer to INIT.
+                if (c.write(d, outPtr, len) >= 0) {
+                    startRings();
+                    continue;
+                }
             }
             if (c.write(d, outPtr, len) < 0) {
                 int e = Libc.errno();
@@ -172,6 +211,134 @@ public final class Session {
                             + Libc.strerror(e));
                 }
             }
+        }
+    }
+
+    /** Handles request {@code r} into {@code out}; returns the reply's length, or -1 if none is owed. */
+    private int serve(Request r, Reply out) {
+        out.start(r.unique());
+        long t0 = profile == null ? 0 : System.nanoTime();
+        long c0 = profile == null ? 0 : Profile.cpu();
+        int error = handle(r, out);
+        if (profile != null) {
+            profile.add(r.opcode(), System.nanoTime() - t0, Profile.cpu() - c0);
+        }
+        if (out.noReply()) {
+            return -1;
+        }
+        int len = out.finish(error);
+        if (debug) {
+            System.err.printf("fuse: %s node %d -> %d (%d bytes)%n", Protocol.name(r.opcode()), r.nodeId(), error, len);
+        }
+        return len;
+    }
+
+    /** Starts {@link #ringThreads} threads for each CPU's queue, once. */
+    private void startRings() {
+        if (!ringsStarted.compareAndSet(false, true)) {
+            return;
+        }
+        int cpus = possibleCpus();
+        synchronized (rings) {
+            if (ended) {
+                return;
+            }
+            for (int q = 0; q < cpus; q++) {
+                for (int i = 0; i < ringThreads; i++) {
+                    int qid = q;
+                    Thread t = new Thread(() -> ringWork(qid), "hammer-fuse-ring-" + q + "-" + i);
+                    t.setDaemon(true);
+                    rings.add(t);
+                    t.start();
+                }
+            }
+        }
+    }
+
+    /**
+     * The kernel's number of FUSE queues: one per possible CPU (nr_cpu_ids, from
+     * /sys/devices/system/cpu/possible such as "0-3"); the processors this JVM sees if unreadable.
+     */
+    public static int possibleCpus() {
+        try {
+            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+            int max = 0;
+            for (String part : s.split(",")) {
+                String[] range = part.split("-");
+                max = Math.max(max, Integer.parseInt(range[range.length - 1].trim()));
+            }
+            return max + 1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.lang.Runtime.getRuntime().availableProcessors();
+        }
+    }
+
+    /**
+     * One ring thread: registers its entry of CPU {@code qid}'s queue, then answers each request
+     * that arrives in it until the connection ends. A reply whose request left nothing in the
+     * payload is encoded there directly (a READ's data is written once); any other is encoded
+     * apart, as the request's names and data are still being read, and copied in after.
+     */
+    private void ringWork(int qid) {
+        ByteBuffer memory = ByteBuffer.allocateDirect(Ring.HEADER + IN_BUFFER + 4096).alignedSlice(4096);
+        Ring ring;
+        try {
+            ring = Ring.open(fd, qid, memory.slice(0, Ring.HEADER + IN_BUFFER));
+        } catch (IllegalStateException | UnsatisfiedLinkError e) {
+            ringFailed(e.getMessage());
+            return;
+        }
+        try {
+            ByteBuffer h = ring.header;
+            Request r = new Request(h);
+            Reply direct = new Reply(memory.slice(Ring.HEADER - Protocol.OUT_HEADER, Protocol.OUT_HEADER + IN_BUFFER));
+            Reply apart = new Reply(ByteBuffer.allocateDirect(Protocol.OUT_HEADER + XATTR_SIZE_MAX + 4096));
+            while (true) {
+                int res = ring.next();
+                if (res != 0) {
+                    if (res != -Ring.ENOTCONN && res != -Libc.ENODEV) {
+                        ringFailed("CPU " + qid + ": " + Libc.strerror(-res));
+                    }
+                    return;
+                }
+                ringRequests.increment();
+                int opcode = h.getInt(4);
+                int first = Protocol.firstArgument(opcode);
+                int rest = h.getInt(Ring.PAYLOAD_SIZE);
+                // The first argument right after the header, as a request read from the device has it.
+                h.put(Protocol.IN_HEADER, h, Ring.OP_IN, first);
+                Reply out = rest == 0 ? direct : apart;
+                int len;
+                if (r.decode(first, ring.payload, rest)) {
+                    len = serve(r, out);
+                } else {
+                    System.err.println("hammer mount: a malformed request through io_uring ("
+                            + Protocol.name(opcode) + ", " + rest + " bytes), answered EIO");
+                    out.start(h.getLong(8));
+                    len = out.finish(Dispatcher.EIO);
+                }
+                if (len < 0) { // nothing owed (not sent through rings); the kernel still waits for a commit
+                    out.start(h.getLong(8));
+                    len = out.finish(0);
+                }
+                h.put(0, out.buffer(), 0, Protocol.OUT_HEADER);
+                if (out == apart && len > Protocol.OUT_HEADER) {
+                    ring.payload.put(0, apart.buffer(), Protocol.OUT_HEADER, len - Protocol.OUT_HEADER);
+                }
+                h.putInt(Ring.PAYLOAD_SIZE, len - Protocol.OUT_HEADER);
+            }
+        } finally {
+            ring.close();
+        }
+    }
+
+    /** The largest extended attribute value (XATTR_SIZE_MAX): the largest reply to a request with a payload. */
+    private static final int XATTR_SIZE_MAX = 65536;
+
+    /** Says once why requests stay on the device. */
+    private void ringFailed(String why) {
+        if (ringFailureTold.compareAndSet(false, true)) {
+            System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
         }
     }
 
