@@ -51,7 +51,6 @@ final class Fusermount {
         return new Result(false, last);
     }
 
-    /** True when the mount point's daemon is gone: stat fails with "Transport endpoint is not connected". */
     /**
      * True when something is mounted on {@code mountPoint}: it is the mount point (field 5) of a
      * line of /proc/self/mountinfo, where spaces and other special characters appear as octal
@@ -133,7 +132,29 @@ final class Fusermount {
         return b.toString();
     }
 
+    /**
+     * True when the mount point's daemon is gone: listing it fails with ENOTCONN or ECONNABORTED.
+     * Right after a daemon served through io_uring died, the kernel fails requests with ECANCELED
+     * for a moment while it tears the rings down; that is asked again, for up to a second.
+     */
     static boolean isStale(Path mountPoint) {
+        for (int i = 0; i < 20; i++) {
+            String why = listingFailure(mountPoint);
+            if (why == null || !why.contains("canceled")) {
+                return gone(why);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Why listing the mount point fails; null when it does not (or does not exist). */
+    private static String listingFailure(Path mountPoint) {
         try {
             Files.readAttributes(mountPoint, "unix:dev");
             // The kernel may answer a stat from its attribute cache after the daemon died; opening
@@ -141,18 +162,24 @@ final class Fusermount {
             try (java.nio.file.DirectoryStream<Path> d = Files.newDirectoryStream(mountPoint)) {
                 d.iterator().hasNext();
             }
-            return false;
+            return null;
         } catch (java.nio.file.DirectoryIteratorException e) {
-            String r = e.getCause() == null ? null : e.getCause().getMessage();
-            return r != null && r.contains("not connected");
+            return e.getCause() == null ? null : e.getCause().getMessage();
         } catch (NoSuchFileException e) {
-            return false;
+            return null;
         } catch (FileSystemException e) {
-            String r = e.getReason();
-            return r != null && r.contains("not connected");
+            return e.getReason();
         } catch (IOException e) {
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * Whether an error says the daemon is gone: ENOTCONN, or ECONNABORTED where the kernel aborted
+     * the connection itself (the rings of FUSE over io_uring torn down with the dead process).
+     */
+    private static boolean gone(String reason) {
+        return reason != null && (reason.contains("not connected") || reason.contains("connection abort"));
     }
 
     /** The device id of a path (changes when something is mounted on it), or -1. */

@@ -153,6 +153,9 @@ final class MountDaemon {
         }
         KernelMount.Options o = new KernelMount.Options(name.replace(",", "_"), "hammer",
                 readOnly || target.pinned() != 0, true, true);
+        if (uring.equals(URING)) {
+            enableUring(); // before mounting: the kernel decides what INIT offers as it mounts
+        }
         int fd;
         try {
             fd = KernelMount.mount(mountPoint, o);
@@ -162,9 +165,6 @@ final class MountDaemon {
         // Sequential reads: with the kernel's 128 KiB a cold read of a large file ran at about
         // half the disk's speed (bench/PROFILE.md §5).
         boolean raised = readaheadKib > 0 && Fusermount.setReadahead(mountPoint, readaheadKib);
-        if (uring.equals(URING)) {
-            enableUring();
-        }
         new Session(fd, fs, false, raised ? readaheadKib << 10 : 0)
                 .rings(uring.equals(NO_URING) ? 0 : Math.max(1, THREADS / Session.possibleCpus()))
                 .serve(THREADS);

@@ -55,17 +55,26 @@ final class RunFiles {
     }
 
     /**
-     * Waits until the daemon has finished: its pid file is gone (it deletes it after closing the
-     * store) or the process is dead or a zombie. False on timeout.
+     * Waits until the daemon has finished: the process is dead or a zombie, or its pid file is gone
+     * (it deletes it after closing the store) and the process has not ended within a moment more
+     * (the JVM's own exit). False on timeout.
      */
     static boolean awaitExit(Path mountPoint, ProcessHandle daemon, long timeoutMs) {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        long storeClosed = 0;
         while (System.nanoTime() < deadline) {
-            if (!Files.exists(pidFile(mountPoint)) || !daemon.isAlive() || isZombie(daemon.pid())) {
+            if (!daemon.isAlive() || isZombie(daemon.pid())) {
                 return true;
             }
+            if (!Files.exists(pidFile(mountPoint))) {
+                if (storeClosed == 0) {
+                    storeClosed = System.nanoTime();
+                } else if (System.nanoTime() - storeClosed > EXIT_GRACE_NS) {
+                    return true;
+                }
+            }
             try {
-                Thread.sleep(20);
+                Thread.sleep(storeClosed == 0 ? 20 : 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -73,6 +82,9 @@ final class RunFiles {
         }
         return false;
     }
+
+    /** How long a daemon that has closed its store may take to end before umount returns anyway. */
+    private static final long EXIT_GRACE_NS = 2_000_000_000L;
 
     private static boolean isZombie(long pid) {
         try {

@@ -30,6 +30,8 @@ final class MountHarness implements AutoCloseable {
     final Path runDir;
     final CliRunner hammer;
     private final List<Path> mounts = new ArrayList<>();
+    /** While set, {@link #close} adds the daemons' logs here before removing them ({@link UringMounts} reads them). */
+    static volatile StringBuilder keptLogs;
 
     MountHarness() throws IOException {
         dir = Files.createTempDirectory("hammer-mount-");
@@ -189,6 +191,10 @@ final class MountHarness implements AutoCloseable {
                     // Gone already.
                 }
             }
+        }
+        StringBuilder kept = keptLogs;
+        if (kept != null) {
+            kept.append(log(null));
         }
         sh(Path.of("/"), "rm -rf '" + dir + "'");
     }

@@ -81,6 +81,36 @@ class CodecTest {
             calls.add("getattr fh=" + fh);
             return 0;
         }
+
+        @Override
+        public int mkdir(Request r, String name, int mode, int umask, Reply out) {
+            calls.add("mkdir " + name + " mode=" + Integer.toOctalString(mode) + " umask=" + Integer.toOctalString(umask));
+            return 0;
+        }
+
+        @Override
+        public int link(Request r, long oldNode, String newName, Reply out) {
+            calls.add("link " + oldNode + " " + r.nodeId() + "/" + newName);
+            return 0;
+        }
+
+        @Override
+        public int getxattr(Request r, String name, int size, Reply out) {
+            calls.add("getxattr " + name + " size=" + size);
+            return 0;
+        }
+
+        @Override
+        public int read(Request r, long fh, long offset, int size, Reply out) {
+            calls.add("read fh=" + fh + " off=" + offset + " size=" + size);
+            return 0;
+        }
+
+        @Override
+        public int unlink(Request r, String name) {
+            calls.add("unlink " + r.nodeId() + "/" + name);
+            return 0;
+        }
     };
 
     /** A request: fuse_in_header (len, opcode, unique, nodeid, uid, gid, pid, padding) and its argument. */
@@ -102,6 +132,26 @@ class CodecTest {
     private static int dispatch(Dispatcher d, ByteBuffer in, Reply out) {
         Request r = new Request(in);
         assertThat(r.decode(in.getInt(0))).isTrue();
+        out.start(r.unique());
+        return d.dispatch(r, out);
+    }
+
+    /**
+     * {@code in} as FUSE over io_uring delivers it: the header and the first argument structure
+     * ({@link Protocol#firstArgument}) in one buffer, the rest of the arguments in the payload.
+     */
+    private static int ringDispatch(Dispatcher d, ByteBuffer in, Reply out) {
+        int len = in.getInt(0);
+        int first = Protocol.firstArgument(in.getInt(4));
+        ByteBuffer head = ByteBuffer.allocateDirect(Ring.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(0, in, 0, 40 + first);
+        head.putInt(0, 0); // the kernel's length is not relied on
+        ByteBuffer payload = ByteBuffer.allocateDirect(Dispatcher.MAX_WRITE + 4096);
+        int rest = len - 40 - first;
+        payload.put(0, in, 40 + first, rest);
+        Request r = new Request(head);
+        assertThat(r.decode(first, payload, rest)).isTrue();
+        assertThat(r.length()).isEqualTo(len);
         out.start(r.unique());
         return d.dispatch(r, out);
     }
@@ -201,6 +251,102 @@ class CodecTest {
             assertThat(written[0]).isEqualTo(data);
         }
         assertThat(dispatcher.payloads().made()).as("one buffer, given back after each write").isEqualTo(1);
+    }
+
+    /** Every request a ring may carry decodes from a ring's two buffers as it does from the device's one. */
+    @Test
+    void requestsDecodeTheSameFromARingAsFromTheDevice() {
+        byte[] big = new byte[Dispatcher.MAX_WRITE];
+        new java.util.Random(5).nextBytes(big);
+        byte[] attrs = le(88).putInt(Protocol.FATTR_MODE | Protocol.FATTR_SIZE | Protocol.FATTR_UID).putInt(0)
+                .putLong(9).putLong(77).putLong(0).putLong(1).putLong(2).putLong(3).putInt(4).putInt(5).putInt(6)
+                .putInt(0100600).putInt(0).putInt(1001).putInt(1002).putInt(0).array();
+        List<ByteBuffer> requests = List.of(
+                request(Protocol.LOOKUP, 5, z("héllo")),
+                request(Protocol.SETATTR, 3, attrs),
+                request(Protocol.RENAME, 4, cat(le(8).putLong(6).array(), z("a"), z("bb"))),
+                request(Protocol.RENAME2, 4, cat(le(16).putLong(7).putInt(1).putInt(0).array(), z("c"), z("dd"))),
+                request(Protocol.SYMLINK, 4, cat(z("link"), z("../target"))),
+                request(Protocol.CREATE, 1, cat(le(16).putInt(0101).putInt(0100644).putInt(022).putInt(0).array(),
+                        z("new"))),
+                request(Protocol.MKDIR, 1, cat(le(8).putInt(0755).putInt(022).array(), z("dir"))),
+                request(Protocol.LINK, 2, cat(le(8).putLong(12).array(), z("second"))),
+                request(Protocol.UNLINK, 2, z("gone")),
+                request(Protocol.GETXATTR, 2, cat(le(8).putInt(100).putInt(0).array(), z("user.k"))),
+                request(Protocol.SETXATTR, 2, cat(le(8).putInt(3).putInt(1).array(), z("user.k"),
+                        "v\0w".getBytes(StandardCharsets.UTF_8))),
+                request(Protocol.GETATTR, 2, le(16).putInt(Protocol.GETATTR_FH).putInt(0).putLong(12).array()),
+                request(Protocol.OPEN, 5, le(8).putInt(01001).putInt(0).array()),
+                request(Protocol.READ, 5, le(40).putLong(11).putLong(65536).putInt(4096).putInt(0).putLong(0)
+                        .putInt(0).putInt(0).array()),
+                request(Protocol.WRITE, 2, cat(le(40).putLong(11).putLong(8).putInt(5).putInt(0).putLong(0).putInt(2)
+                        .putInt(0).array(), "small".getBytes(StandardCharsets.UTF_8))));
+        List<String> device = new ArrayList<>();
+        List<String> ring = new ArrayList<>();
+        for (ByteBuffer in : requests) {
+            calls.clear();
+            dispatch(dispatcher, in, reply());
+            device.addAll(calls);
+            Operations.SetAttr fromDevice = setattr[0];
+            calls.clear();
+            ringDispatch(dispatcher, in, reply());
+            ring.addAll(calls);
+            assertThat(setattr[0]).isEqualTo(fromDevice);
+        }
+        assertThat(ring).isEqualTo(device).hasSize(requests.size() - 1); // SETATTR is recorded apart
+        ByteBuffer large = request(Protocol.WRITE, 2, cat(le(40).putLong(11).putLong(0).putInt(big.length).putInt(0)
+                .putLong(0).putInt(2).putInt(0).array(), big));
+        ringDispatch(dispatcher, large, reply());
+        assertThat(written[0]).as("1 MiB of data from the payload").isEqualTo(big);
+    }
+
+    /** A field the layout puts across the end of the first argument structure is refused, not read from elsewhere. */
+    @Test
+    void aFieldAcrossTheFirstArgumentsEndIsRefused() {
+        ByteBuffer head = ByteBuffer.allocateDirect(Ring.HEADER).order(ByteOrder.LITTLE_ENDIAN);
+        head.putInt(4, Protocol.GETATTR);
+        Request r = new Request(head);
+        assertThat(r.decode(6, ByteBuffer.allocateDirect(64), 10)).isTrue();
+        assertThat(r.u32(0)).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.u32(4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cross");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.u64(10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("too short");
+        assertThat(r.decode(0, ByteBuffer.allocateDirect(64), 65)).as("more than the payload holds").isFalse();
+    }
+
+    /** INIT asks for FUSE over io_uring only when the session wants it and the kernel offers it (flags2). */
+    @Test
+    void initAgreesOnRingsOnlyWhenWantedAndOffered() {
+        byte[] offering = le(64).putInt(7).putInt(45).putInt(0).putInt(Protocol.INIT_EXT | Protocol.ASYNC_READ)
+                .putInt(Protocol.OVER_IO_URING2).array();
+        byte[] notOffering = le(64).putInt(7).putInt(45).putInt(0).putInt(Protocol.INIT_EXT | Protocol.ASYNC_READ)
+                .putInt(0).array();
+        Dispatcher wants = new Dispatcher(recorder, false);
+        wants.rings(true);
+        Reply out = reply();
+        dispatch(wants, request(Protocol.INIT, 0, offering), out);
+        out.finish(0);
+        ByteBuffer b = out.buffer().order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getInt(28) & Protocol.INIT_EXT).as("flags2 follows").isNotZero();
+        assertThat(b.getInt(48)).as("flags2: FUSE_OVER_IO_URING").isEqualTo(Protocol.OVER_IO_URING2);
+        assertThat(wants.ringsAgreed()).isTrue();
+
+        Dispatcher declines = new Dispatcher(recorder, false);
+        Reply out2 = reply();
+        dispatch(declines, request(Protocol.INIT, 0, offering), out2);
+        out2.finish(0);
+        assertThat(out2.buffer().getInt(28) & Protocol.INIT_EXT).isZero();
+        assertThat(out2.buffer().getInt(48)).isZero();
+        assertThat(declines.ringsAgreed()).isFalse();
+
+        Dispatcher notOffered = new Dispatcher(recorder, false);
+        notOffered.rings(true);
+        Reply out3 = reply();
+        dispatch(notOffered, request(Protocol.INIT, 0, notOffering), out3);
+        out3.finish(0);
+        assertThat(out3.buffer().getInt(48)).isZero();
+        assertThat(notOffered.ringsAgreed()).isFalse();
     }
 
     @Test
