@@ -1074,16 +1074,18 @@ struct fuse_ring_cmd {
 };
 
 JNIEXPORT jlong JNICALL Java_org_hammer_cli_fuse_kernel_Ring_open(JNIEnv *e, jclass c, jint dev, jint qid,
-        jobject header, jobject payload) {
+        jboolean bind, jobject header, jobject payload) {
     (void) c;
     struct fuse_ring *r = calloc(1, sizeof *r);
     if (r == NULL) {
         return -ENOMEM;
     }
-    cpu_set_t cpus;
-    CPU_ZERO(&cpus);
-    CPU_SET(qid, &cpus);
-    (void) sched_setaffinity(0, sizeof cpus, &cpus); /* only where the requests come from; not needed */
+    if (bind) {
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET(qid, &cpus);
+        (void) sched_setaffinity(0, sizeof cpus, &cpus); /* only where the requests come from; not needed */
+    }
     struct io_uring_params p;
     memset(&p, 0, sizeof p);
     p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE;

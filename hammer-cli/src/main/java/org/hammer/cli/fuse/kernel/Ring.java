@@ -44,11 +44,11 @@ final class Ring implements AutoCloseable {
      * direct buffer: a header page, then the payload); binds the calling thread to CPU {@code qid}.
      * Throws {@link IllegalStateException} naming the errno if the kernel has no io_uring.
      */
-    static Ring open(int dev, int qid, ByteBuffer memory) {
+    static Ring open(int dev, int qid, boolean bind, ByteBuffer memory) {
         Posix.loadNative();
         ByteBuffer header = memory.slice(0, HEADER).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer payload = memory.slice(HEADER, memory.capacity() - HEADER).order(ByteOrder.LITTLE_ENDIAN);
-        long r = open(dev, qid, header, payload);
+        long r = open(dev, qid, bind, header, payload);
         if (r < 0) {
             throw new IllegalStateException("io_uring_setup: " + Libc.strerror((int) -r));
         }
@@ -73,7 +73,7 @@ final class Ring implements AutoCloseable {
         close(ring);
     }
 
-    private static native long open(int dev, int qid, ByteBuffer header, ByteBuffer payload);
+    private static native long open(int dev, int qid, boolean bind, ByteBuffer header, ByteBuffer payload);
 
     private static native int next(long ring, int cmd, long commitId);
 
