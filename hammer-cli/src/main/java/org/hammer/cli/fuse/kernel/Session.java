@@ -312,34 +312,53 @@ public final class Session {
                     return;
                 }
                 ringRequests.increment();
-                int opcode = h.getInt(4);
-                int first = Protocol.firstArgument(opcode);
-                int rest = h.getInt(Ring.PAYLOAD_SIZE);
-                // The first argument right after the header, as a request read from the device has it.
-                h.put(Protocol.IN_HEADER, h, Ring.OP_IN, first);
-                Reply out = rest == 0 ? direct : apart;
-                int len;
-                if (r.decode(first, ring.payload, rest)) {
-                    len = serve(r, out);
-                } else {
-                    System.err.println("hammer mount: a malformed request through io_uring ("
-                            + Protocol.name(opcode) + ", " + rest + " bytes), answered EIO");
-                    out.start(h.getLong(8));
-                    len = out.finish(Dispatcher.EIO);
-                }
-                if (len < 0) { // nothing owed (not sent through rings); the kernel still waits for a commit
-                    out.start(h.getLong(8));
-                    len = out.finish(0);
-                }
-                h.put(0, out.buffer(), 0, Protocol.OUT_HEADER);
-                if (out == apart && len > Protocol.OUT_HEADER) {
-                    ring.payload.put(0, apart.buffer(), Protocol.OUT_HEADER, len - Protocol.OUT_HEADER);
-                }
-                h.putInt(Ring.PAYLOAD_SIZE, len - Protocol.OUT_HEADER);
+                answer(ring, r, direct, apart);
             }
         } finally {
             ring.close();
         }
+    }
+
+    /**
+     * Serves the request now in {@code ring}'s buffers and leaves its reply there. Whatever goes
+     * wrong, a reply is left (EIO at worst): the kernel gives the entry no other request, and the
+     * caller waits, until it has one.
+     */
+    private void answer(Ring ring, Request r, Reply direct, Reply apart) {
+        ByteBuffer h = ring.header;
+        long unique = h.getLong(8);
+        int opcode = h.getInt(4);
+        int rest = h.getInt(Ring.PAYLOAD_SIZE);
+        Reply out = rest == 0 ? direct : apart;
+        int len;
+        try {
+            int first = Protocol.firstArgument(opcode);
+            // The first argument right after the header, as a request read from the device has it.
+            h.put(Protocol.IN_HEADER, h, Ring.OP_IN, first);
+            if (r.decode(first, ring.payload, rest)) {
+                len = serve(r, out);
+            } else {
+                System.err.println("hammer mount: a malformed request through io_uring (" + Protocol.name(opcode)
+                        + ", " + rest + " bytes), answered EIO");
+                out.start(unique);
+                len = out.finish(Dispatcher.EIO);
+            }
+            if (len < 0) { // nothing owed (no such request comes through rings); the kernel still waits for one
+                out.start(unique);
+                len = out.finish(0);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("hammer mount: internal error answering " + Protocol.name(opcode)
+                    + " through io_uring: " + e);
+            out = apart;
+            out.start(unique);
+            len = out.finish(Dispatcher.EIO);
+        }
+        h.put(0, out.buffer(), 0, Protocol.OUT_HEADER);
+        if (out == apart && len > Protocol.OUT_HEADER) {
+            ring.payload.put(0, apart.buffer(), Protocol.OUT_HEADER, len - Protocol.OUT_HEADER);
+        }
+        h.putInt(Ring.PAYLOAD_SIZE, len - Protocol.OUT_HEADER);
     }
 
     /** The largest extended attribute value (XATTR_SIZE_MAX): the largest reply to a request with a payload. */
