@@ -71,6 +71,12 @@ public final class Session {
      * {@code threadsPerCpu} ring threads per CPU; 0 (the default) serves on the device only.
      */
     public Session rings(int threadsPerCpu) {
+        if (threadsPerCpu > 0 && possibleCpus() > MAX_QUEUES) {
+            // Every CPU's queue needs entries with a payload of the largest request (1 MiB each).
+            System.err.println("hammer mount: " + possibleCpus() + " CPUs: FUSE over io_uring is used up to "
+                    + MAX_QUEUES + "; requests go through /dev/fuse");
+            threadsPerCpu = 0;
+        }
         this.ringThreads = threadsPerCpu;
         dispatcher.rings(threadsPerCpu > 0);
         return this;
@@ -264,6 +270,9 @@ public final class Session {
             }
         }
     }
+
+    /** The most CPUs (queues) served through rings: each of their threads has a 1 MiB buffer. */
+    private static final int MAX_QUEUES = 32;
 
     /**
      * The kernel's number of FUSE queues: one per possible CPU (nr_cpu_ids, from
