@@ -1133,6 +1133,21 @@ JNIEXPORT jlong JNICALL Java_org_hammer_cli_fuse_kernel_Ring_open(JNIEnv *e, jcl
     return (jlong) (intptr_t) r;
 }
 
+/* Whether this process may set up an io_uring with 128-byte entries: 0, else the negative errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_cli_fuse_kernel_Ring_probe(JNIEnv *e, jclass c) {
+    (void) e;
+    (void) c;
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_SQE128;
+    int fd = (int) syscall(__NR_io_uring_setup, 2, &p);
+    if (fd < 0) {
+        return -errno;
+    }
+    close(fd);
+    return 0;
+}
+
 JNIEXPORT jint JNICALL Java_org_hammer_cli_fuse_kernel_Ring_next(JNIEnv *e, jclass c, jlong ring, jint cmd,
         jlong commitId) {
     (void) e;

@@ -165,16 +165,7 @@ final class FuseLoop {
      */
     private void endSession(Pointer se, Path mountPoint, String connection) {
         n.fuse_session_exit(se);
-        Path abort = connection == null ? null : Path.of("/sys/fs/fuse/connections", connection, "abort");
-        if (abort != null && Files.exists(abort)) {
-            try {
-                Files.writeString(abort, "1");
-                return;
-            } catch (IOException e) {
-                System.err.println("hammer mount: " + abort + ": " + e.getMessage());
-            }
-        }
-        Fusermount.unmount(mountPoint, true);
+        Fusermount.abort(mountPoint, connection);
     }
 
     /**

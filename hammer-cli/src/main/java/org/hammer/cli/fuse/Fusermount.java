@@ -98,6 +98,38 @@ final class Fusermount {
     }
 
     /**
+     * Ends the FUSE connection of {@code mountPoint} ({@code connection}: its device's minor
+     * number, as {@link #mountDevice} gives it), so that requests waiting on it fail and the
+     * daemon's reads of the device end: through fusectl's abort (mounting fusectl on
+     * /sys/fs/fuse/connections first if it is not, as root), else by detaching the mount lazily,
+     * after which the kernel ends the connection once nothing uses it.
+     */
+    static void abort(Path mountPoint, String connection) {
+        Path dir = Path.of("/sys/fs/fuse/connections");
+        Path abort = connection == null ? null : dir.resolve(connection).resolve("abort");
+        if (abort != null && !Files.exists(abort) && Files.isDirectory(dir)) {
+            try {
+                new ProcessBuilder("mount", "-t", "fusectl", "fusectl", dir.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                        .waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (IOException e) {
+                // no mount(8): detached below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (abort != null && Files.exists(abort)) {
+            try {
+                Files.writeString(abort, "1");
+                return;
+            } catch (IOException e) {
+                System.err.println("hammer mount: " + abort + ": " + e.getMessage());
+            }
+        }
+        unmount(mountPoint, true);
+    }
+
+    /**
      * Sets the readahead of the FUSE mount on {@code mountPoint} to {@code kib} KiB through its
      * device's {@code read_ahead_kb} in sysfs (the kernel starts every FUSE mount at 128 KiB).
      * On the kernel-protocol backend call it between the mount and the answer to INIT, which

@@ -165,8 +165,10 @@ final class MountDaemon {
         // Sequential reads: with the kernel's 128 KiB a cold read of a large file ran at about
         // half the disk's speed (bench/PROFILE.md §5).
         boolean raised = readaheadKib > 0 && Fusermount.setReadahead(mountPoint, readaheadKib);
+        String connection = FuseLoop.connection(mountPoint);
         new Session(fd, fs, false, raised ? readaheadKib << 10 : 0)
                 .rings(uring.equals(NO_URING) ? 0 : Math.max(1, THREADS / Session.possibleCpus()))
+                .onRingFailure(() -> Fusermount.abort(mountPoint, connection))
                 .serve(THREADS);
     }
 

@@ -33,6 +33,65 @@ class KernelMountUringIT extends KernelMountIT {
         assertThat(roundTrip("-o", "nouring")).doesNotContain(SERVED).doesNotContain("io_uring");
     }
 
+    /**
+     * Where the kernel offers rings but this process may not set one up (io_uring turned off for
+     * all: kernel.io_uring_disabled=2), the mount says so once and serves on /dev/fuse with all
+     * its workers.
+     */
+    @Test
+    void aRingThatCannotBeSetUpLeavesTheRequestsOnTheDevice() throws IOException {
+        Path disabled = Path.of("/proc/sys/kernel/io_uring_disabled");
+        String before = Files.readString(disabled).trim();
+        Files.writeString(disabled, "2");
+        String log;
+        try (MountHarness h = new MountHarness()) {
+            Path mnt = h.mount(h.store("disk.hammer").toString(), h.dir("mnt"));
+            for (int i = 0; i < 50; i++) {
+                Files.writeString(mnt.resolve("f" + i), "file " + i);
+            }
+            assertThat(Files.readString(mnt.resolve("f49"))).isEqualTo("file 49");
+            long workers;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(h.daemonPid(mnt)), "task"))) {
+                workers = tasks.filter(t -> {
+                    try {
+                        return Files.readString(t.resolve("comm")).trim().matches("hammer-fuse-\\d+");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                }).count();
+            }
+            assertThat(workers).as("the device's workers").isEqualTo(6);
+            assertThat(h.umount(mnt).exitCode()).isZero();
+            log = h.log(mnt);
+        } finally {
+            Files.writeString(disabled, before);
+        }
+        assertThat(log).contains("FUSE over io_uring: io_uring_setup: ").contains("requests go through /dev/fuse")
+                .doesNotContain(SERVED);
+    }
+
+    /**
+     * Once INIT has agreed on rings the kernel holds every request until each CPU's queue has an
+     * entry: a ring that fails to set up then (forced here) must not leave callers waiting. The
+     * mount fails saying why, its connection aborted, and the next mount clears the stale point.
+     */
+    @Test
+    void aRingThatFailsAfterInitAbortsTheConnection() throws IOException {
+        try (MountHarness h = new MountHarness()) {
+            Path store = h.store("disk.hammer");
+            Path mnt = h.dir("mnt");
+            org.hammer.fixtures.CliResult r = h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS", "-Dhammer.fuse.ring.fail=true")
+                    .run("mount", store.toString(), mnt.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.stderr()).contains("mount failed").contains("connection aborted");
+            assertThat(MountHarness.sh(h.dir, "ls mnt").out()).containsAnyOf("not connected", "connection abort");
+            h.mount(store.toString(), mnt);
+            Files.writeString(mnt.resolve("f"), "after");
+            assertThat(Files.readString(mnt.resolve("f"))).isEqualTo("after");
+            assertThat(h.umount(mnt).exitCode()).isZero();
+        }
+    }
+
     /** {@code -o uring} turns the kernel's switch on first (the extension sets it back after the class). */
     @Test
     void uringTurnsTheKernelsSwitchOn() throws IOException {

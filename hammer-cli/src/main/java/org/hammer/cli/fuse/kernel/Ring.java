@@ -27,6 +27,8 @@ final class Ring implements AutoCloseable {
     /** The header buffer's size: a page, of which the kernel uses the first 288 bytes. */
     static final int HEADER = 4096;
     static final int ENOTCONN = 107;
+    static final int ECONNABORTED = 103;
+    static final int ECANCELED = 125;
 
     private final long ring;
     final ByteBuffer header;
@@ -56,6 +58,20 @@ final class Ring implements AutoCloseable {
     }
 
     /**
+     * Why this process cannot serve through rings (no native library, or io_uring refused, as
+     * with kernel.io_uring_disabled), or null if it can.
+     */
+    static String unavailable() {
+        try {
+            Posix.loadNative();
+            int r = probe();
+            return r == 0 ? null : "io_uring_setup: " + Libc.strerror(-r);
+        } catch (UnsatisfiedLinkError e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
      * Commits the reply now in the buffers (none before the first call, which registers the entry)
      * and waits for the next request: 0 when one is in the buffers, else the negative errno
      * (-ENOTCONN: the connection has ended).
@@ -74,6 +90,8 @@ final class Ring implements AutoCloseable {
     }
 
     private static native long open(int dev, int qid, boolean bind, ByteBuffer header, ByteBuffer payload);
+
+    private static native int probe();
 
     private static native int next(long ring, int cmd, long commitId);
 

@@ -19,8 +19,10 @@ import jnr.ffi.byref.IntByReference;
  * <p>With {@link #rings}, and a kernel that offers FUSE over io_uring at INIT (Linux 6.14 on, with
  * the fuse module's {@code enable_uring} parameter set), the requests go through rings instead,
  * once INIT is answered: threads bound to each CPU, each serving one entry of that CPU's queue
- * ({@link Ring}). The device's workers stay for what the kernel still sends through it (FORGET,
- * INTERRUPT, and every request until each queue has an entry).
+ * ({@link Ring}). One worker keeps reading the device, for what the kernel still sends through it
+ * (FORGET, INTERRUPT); the others start only if INIT does not agree on rings. Once it has, the
+ * kernel holds every request until each CPU's queue has an entry, so rings are asked for only
+ * when this process can set up an io_uring, and a ring that fails even so aborts the connection.
  */
 public final class Session {
     /** Room for the largest request: a WRITE of MAX_WRITE bytes after its headers. */
@@ -44,8 +46,15 @@ public final class Session {
     private volatile boolean ended;
     /** Threads per CPU serving FUSE over io_uring; 0: the device only. */
     private int ringThreads;
-    /** The ring threads started once INIT agreed on them; joined by {@link #serve}. */
-    private final List<Thread> rings = new ArrayList<>();
+    /** The device's workers and the ring threads, as they start; joined by {@link #serve}. Guards {@link #clones}. */
+    private final List<Thread> serving = new ArrayList<>();
+    /** The device's clones the workers read, closed at the end. */
+    private final List<Integer> clones = new ArrayList<>();
+    private Runnable abort = () -> {
+    };
+    /** Workers reading the device when nothing goes through rings. */
+    private int deviceWorkers;
+    private final java.util.concurrent.atomic.AtomicBoolean otherWorkersStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean ringsStarted = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean ringFailureTold = new java.util.concurrent.atomic.AtomicBoolean();
     /** Requests served through the rings (the device's: the profile's counts less these). */
@@ -77,6 +86,13 @@ public final class Session {
                     + MAX_QUEUES + "; requests go through /dev/fuse");
             threadsPerCpu = 0;
         }
+        // Once INIT agrees on rings the kernel holds every request until each CPU's queue has an
+        // entry: ask only if this process can set up an io_uring at all.
+        String why = threadsPerCpu > 0 && java.nio.file.Files.exists(ENABLE_URING) ? Ring.unavailable() : null;
+        if (why != null) {
+            System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
+            threadsPerCpu = 0;
+        }
         this.ringThreads = threadsPerCpu;
         dispatcher.rings(threadsPerCpu > 0);
         return this;
@@ -97,28 +113,20 @@ public final class Session {
      * worker and the notifier, and tells the operations.
      */
     public void serve(int threads) {
-        List<Thread> workers = new ArrayList<>();
-        List<Integer> clones = new ArrayList<>();
+        deviceWorkers = threads;
         try {
-            for (int i = 0; i < threads; i++) {
-                int d = i == 0 ? fd : cloneDevice();
-                if (d != fd) {
-                    clones.add(d);
+            // With rings asked for, one worker reads the device until INIT says whether the
+            // others are needed (FUSE over io_uring leaves the device FORGET and INTERRUPT).
+            startDeviceWorkers(0, ringThreads > 0 ? 1 : threads);
+            for (int i = 0;; i++) {
+                Thread t;
+                synchronized (serving) {
+                    if (i == serving.size()) {
+                        ended = true; // every thread has ended, and none starts after this
+                        break;
+                    }
+                    t = serving.get(i);
                 }
-                Thread t = new Thread(() -> work(d), "hammer-fuse-" + i);
-                t.setDaemon(true);
-                workers.add(t);
-            }
-            workers.forEach(Thread::start);
-            for (Thread t : workers) {
-                t.join();
-            }
-            List<Thread> started;
-            synchronized (rings) {
-                ended = true; // no ring starts after this
-                started = new ArrayList<>(rings);
-            }
-            for (Thread t : started) {
                 t.join();
             }
         } catch (InterruptedException e) {
@@ -138,8 +146,10 @@ public final class Session {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            for (int d : clones) {
-                Libc.c().close(d);
+            synchronized (serving) {
+                for (int d : clones) {
+                    Libc.c().close(d);
+                }
             }
             Libc.c().close(fd);
             ops.destroy();
@@ -199,15 +209,17 @@ public final class Session {
             if (len < 0) {
                 continue;
             }
-            if (r.opcode() == Protocol.INIT && ringThreads > 0 && dispatcher.ringsAgreed()) {
+            boolean sent = c.write(d, outPtr, len) >= 0;
+            int e = sent ? 0 : Libc.errno();
+            if (r.opcode() == Protocol.INIT && ringThreads > 0) {
                 // The kernel takes the queues' entries only once it has the answer to INIT.
-                if (c.write(d, outPtr, len) >= 0) {
+                if (sent && dispatcher.ringsAgreed()) {
                     startRings();
-                    continue;
+                } else {
+                    startOtherDeviceWorkers();
                 }
             }
-            if (c.write(d, outPtr, len) < 0) {
-                int e = Libc.errno();
+            if (!sent) {
                 // ENOENT: the request was interrupted and is gone; ENODEV: the connection is.
                 if (e == Libc.ENODEV) {
                     return;
@@ -239,6 +251,29 @@ public final class Session {
         return len;
     }
 
+    /** Starts the device's workers after the first, once. */
+    private void startOtherDeviceWorkers() {
+        if (otherWorkersStarted.compareAndSet(false, true)) {
+            startDeviceWorkers(1, deviceWorkers);
+        }
+    }
+
+    /** Starts device workers {@code from} to {@code to} - 1, each on a clone of the device but the first. */
+    private void startDeviceWorkers(int from, int to) {
+        synchronized (serving) {
+            for (int i = from; i < to && !ended; i++) {
+                int d = i == 0 ? fd : cloneDevice();
+                if (d != fd) {
+                    clones.add(d);
+                }
+                Thread t = new Thread(() -> work(d), "hammer-fuse-" + i);
+                t.setDaemon(true);
+                serving.add(t);
+                t.start();
+            }
+        }
+    }
+
     /**
      * Starts {@link #ringThreads} threads for each CPU's queue, once. All but one of a queue's
      * threads are bound to its CPU, where its requests' callers wait: a create then costs no
@@ -254,7 +289,7 @@ public final class Session {
         }
         int cpus = possibleCpus();
         int unbound = Integer.getInteger("hammer.fuse.ring.unbound", ringThreads > 1 ? 1 : 0);
-        synchronized (rings) {
+        synchronized (serving) {
             if (ended) {
                 return;
             }
@@ -264,11 +299,23 @@ public final class Session {
                     boolean bind = i >= unbound;
                     Thread t = new Thread(() -> ringWork(qid, bind), "hammer-fuse-ring-" + q + "-" + i);
                     t.setDaemon(true);
-                    rings.add(t);
+                    serving.add(t);
                     t.start();
                 }
             }
         }
+    }
+
+    /** The fuse module's switch for FUSE over io_uring (Linux 6.14 on). */
+    static final java.nio.file.Path ENABLE_URING = java.nio.file.Path.of("/sys/module/fuse/parameters/enable_uring");
+
+    /**
+     * Runs {@code abort} if a ring cannot be set up after INIT agreed on rings: the kernel then
+     * holds every request, and only aborting the connection frees its callers.
+     */
+    public Session onRingFailure(Runnable abort) {
+        this.abort = abort;
+        return this;
     }
 
     /** The most CPUs (queues) served through rings: each of their threads has a 1 MiB buffer. */
@@ -302,6 +349,9 @@ public final class Session {
         ByteBuffer memory = ByteBuffer.allocateDirect(Ring.HEADER + IN_BUFFER + 4096).alignedSlice(4096);
         Ring ring;
         try {
+            if (Boolean.getBoolean("hammer.fuse.ring.fail")) { // tests: a ring that cannot be set up after INIT
+                throw new IllegalStateException("io_uring_setup: refused (hammer.fuse.ring.fail)");
+            }
             ring = Ring.open(fd, qid, bind, memory.slice(0, Ring.HEADER + IN_BUFFER));
         } catch (IllegalStateException | UnsatisfiedLinkError e) {
             ringFailed(e.getMessage());
@@ -315,7 +365,7 @@ public final class Session {
             while (true) {
                 int res = ring.next();
                 if (res != 0) {
-                    if (res != -Ring.ENOTCONN && res != -Libc.ENODEV) {
+                    if (res != -Ring.ENOTCONN && res != -Libc.ENODEV && res != -Ring.ECONNABORTED && res != -Ring.ECANCELED && !ended) {
                         ringFailed("CPU " + qid + ": " + Libc.strerror(-res));
                     }
                     return;
@@ -373,10 +423,17 @@ public final class Session {
     /** The largest extended attribute value (XATTR_SIZE_MAX): the largest reply to a request with a payload. */
     private static final int XATTR_SIZE_MAX = 65536;
 
-    /** Says once why requests stay on the device. */
+    /**
+     * A ring thread could not set up or register its entry, after INIT agreed on rings: the kernel
+     * holds every request until each queue has one, so the mount cannot serve, and its connection
+     * is aborted (callers get ECONNABORTED, the next mount clears it) instead of leaving them
+     * waiting.
+     */
     private void ringFailed(String why) {
         if (ringFailureTold.compareAndSet(false, true)) {
-            System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
+            System.err.println("hammer mount: FUSE over io_uring: " + why
+                    + "; the kernel holds every request until each CPU's queue has a ring entry: connection aborted");
+            abort.run();
         }
     }
 
