@@ -174,21 +174,18 @@ final class MountDaemon {
 
     private static final String URING = "uring";
     private static final String NO_URING = "nouring";
-    /** The fuse module's switch for FUSE over io_uring (Linux 6.14 on); off unless someone turns it on. */
-    static final Path ENABLE_URING = Path.of("/sys/module/fuse/parameters/enable_uring");
-
     /**
      * {@code -o uring}: turns the fuse module's io_uring switch on if it is off (root only; it
      * applies to FUSE mounts from then on, and only to those whose server asks for it at INIT).
      */
     private static void enableUring() {
         try {
-            if (!Files.readString(ENABLE_URING).trim().equals("Y")) {
-                Files.writeString(ENABLE_URING, "Y");
-                System.err.println("hammer mount: turned on " + ENABLE_URING);
+            if (!Files.readString(Session.ENABLE_URING).trim().equals("Y")) {
+                Files.writeString(Session.ENABLE_URING, "Y");
+                System.err.println("hammer mount: turned on " + Session.ENABLE_URING);
             }
         } catch (IOException e) {
-            System.err.println("hammer mount: -o uring: " + ENABLE_URING + ": " + e.getMessage()
+            System.err.println("hammer mount: -o uring: " + Session.ENABLE_URING + ": " + e.getMessage()
                     + "; requests go through /dev/fuse");
         }
     }

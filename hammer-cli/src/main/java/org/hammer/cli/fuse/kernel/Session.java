@@ -1,11 +1,16 @@
 package org.hammer.cli.fuse.kernel;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.byref.IntByReference;
@@ -54,12 +59,12 @@ public final class Session {
     };
     /** Workers reading the device when nothing goes through rings. */
     private int deviceWorkers;
-    private final java.util.concurrent.atomic.AtomicBoolean otherWorkersStarted = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean ringsStarted = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicBoolean ringFailureTold = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean otherWorkersStarted = new AtomicBoolean();
+    private final AtomicBoolean ringsStarted = new AtomicBoolean();
+    private final AtomicBoolean ringFailureTold = new AtomicBoolean();
     /** Requests served through the rings (the device's: the profile's counts less these). */
-    private final java.util.concurrent.atomic.LongAdder ringRequests = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder deviceRequests = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder ringRequests = new LongAdder();
+    private final LongAdder deviceRequests = new LongAdder();
 
     /**
      * A session over device descriptor {@code fd} (mounted already; closed when served),
@@ -80,18 +85,15 @@ public final class Session {
      * {@code threadsPerCpu} ring threads per CPU; 0 (the default) serves on the device only.
      */
     public Session rings(int threadsPerCpu) {
-        if (threadsPerCpu > 0 && possibleCpus() > MAX_QUEUES) {
-            // Every CPU's queue needs entries with a payload of the largest request (1 MiB each).
-            System.err.println("hammer mount: " + possibleCpus() + " CPUs: FUSE over io_uring is used up to "
-                    + MAX_QUEUES + "; requests go through /dev/fuse");
-            threadsPerCpu = 0;
-        }
-        // Once INIT agrees on rings the kernel holds every request until each CPU's queue has an
-        // entry: ask only if this process can set up an io_uring at all.
-        String why = threadsPerCpu > 0 && java.nio.file.Files.exists(ENABLE_URING) ? Ring.unavailable() : null;
-        if (why != null) {
-            System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
-            threadsPerCpu = 0;
+        if (threadsPerCpu > 0 && uringSwitchOn()) {
+            // Once INIT agrees on rings the kernel holds every request until each CPU's queue has
+            // an entry (with a payload of the largest request, 1 MiB): ask only if they can be had.
+            String why = possibleCpus() > MAX_QUEUES ? possibleCpus() + " CPUs, rings are used up to " + MAX_QUEUES
+                    : Ring.unavailable();
+            if (why != null) {
+                System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
+                threadsPerCpu = 0;
+            }
         }
         this.ringThreads = threadsPerCpu;
         dispatcher.rings(threadsPerCpu > 0);
@@ -307,7 +309,16 @@ public final class Session {
     }
 
     /** The fuse module's switch for FUSE over io_uring (Linux 6.14 on). */
-    static final java.nio.file.Path ENABLE_URING = java.nio.file.Path.of("/sys/module/fuse/parameters/enable_uring");
+    public static final Path ENABLE_URING = Path.of("/sys/module/fuse/parameters/enable_uring");
+
+    /** Whether the kernel offers FUSE over io_uring to mounts made now (its switch, read at mount time). */
+    private static boolean uringSwitchOn() {
+        try {
+            return Files.readString(ENABLE_URING).trim().equals("Y");
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /**
      * Runs {@code abort} if a ring cannot be set up after INIT agreed on rings: the kernel then
@@ -327,14 +338,14 @@ public final class Session {
      */
     public static int possibleCpus() {
         try {
-            String s = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/possible")).trim();
+            String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
             int max = 0;
             for (String part : s.split(",")) {
                 String[] range = part.split("-");
                 max = Math.max(max, Integer.parseInt(range[range.length - 1].trim()));
             }
             return max + 1;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return java.lang.Runtime.getRuntime().availableProcessors();
         }
     }
@@ -365,7 +376,9 @@ public final class Session {
             while (true) {
                 int res = ring.next();
                 if (res != 0) {
-                    if (res != -Ring.ENOTCONN && res != -Libc.ENODEV && res != -Ring.ECONNABORTED && res != -Ring.ECANCELED && !ended) {
+                    if (!ended && res != -Ring.ENOTCONN && res != -Libc.ENODEV && res != -Ring.ECONNABORTED
+                            && res != -Ring.ECANCELED) { // those: the connection has ended
+
                         ringFailed("CPU " + qid + ": " + Libc.strerror(-res));
                     }
                     return;
