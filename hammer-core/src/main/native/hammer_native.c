@@ -1073,6 +1073,14 @@ struct fuse_ring_cmd {
     uint8_t padding[6];
 };
 
+/* An io_uring of 2 entries of 128 bytes (and 4 completions), as the FUSE commands need: its descriptor, else -1. */
+static int ring_setup(struct io_uring_params *p) {
+    memset(p, 0, sizeof *p);
+    p->flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE;
+    p->cq_entries = 4;
+    return (int) syscall(__NR_io_uring_setup, 2, p);
+}
+
 JNIEXPORT jlong JNICALL Java_org_hammer_cli_fuse_kernel_Ring_open(JNIEnv *e, jclass c, jint dev, jint qid,
         jboolean bind, jobject header, jobject payload) {
     (void) c;
@@ -1087,10 +1095,7 @@ JNIEXPORT jlong JNICALL Java_org_hammer_cli_fuse_kernel_Ring_open(JNIEnv *e, jcl
         (void) sched_setaffinity(0, sizeof cpus, &cpus); /* only where the requests come from; not needed */
     }
     struct io_uring_params p;
-    memset(&p, 0, sizeof p);
-    p.flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE;
-    p.cq_entries = 4;
-    r->fd = (int) syscall(__NR_io_uring_setup, 2, &p);
+    r->fd = ring_setup(&p);
     if (r->fd < 0) {
         int err = errno;
         free(r);
@@ -1138,9 +1143,7 @@ JNIEXPORT jint JNICALL Java_org_hammer_cli_fuse_kernel_Ring_probe(JNIEnv *e, jcl
     (void) e;
     (void) c;
     struct io_uring_params p;
-    memset(&p, 0, sizeof p);
-    p.flags = IORING_SETUP_SQE128;
-    int fd = (int) syscall(__NR_io_uring_setup, 2, &p);
+    int fd = ring_setup(&p);
     if (fd < 0) {
         return -errno;
     }

@@ -165,11 +165,9 @@ final class MountDaemon {
         // Sequential reads: with the kernel's 128 KiB a cold read of a large file ran at about
         // half the disk's speed (bench/PROFILE.md §5).
         boolean raised = readaheadKib > 0 && Fusermount.setReadahead(mountPoint, readaheadKib);
-        String connection = FuseLoop.connection(mountPoint);
-        new Session(fd, fs, false, raised ? readaheadKib << 10 : 0)
-                .rings(uring.equals(NO_URING) ? 0 : Math.max(1, THREADS / Session.possibleCpus()))
-                .onRingFailure(() -> Fusermount.abort(mountPoint, connection))
-                .serve(THREADS);
+        Session session = new Session(fd, fs, false, raised ? readaheadKib << 10 : 0)
+                .onRingFailure(() -> Fusermount.abort(mountPoint, FuseLoop.connection(mountPoint)));
+        (uring.equals(NO_URING) ? session : session.rings()).serve(THREADS);
     }
 
     private static final String URING = "uring";

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * 6.14, or a kernel built without it) or io_uring is turned off.
  */
 final class UringMounts implements BeforeAllCallback, AfterAllCallback {
-    static final Path ENABLE_URING = Path.of("/sys/module/fuse/parameters/enable_uring");
+    static final Path ENABLE_URING = org.hammer.cli.fuse.kernel.Session.ENABLE_URING;
     private static final Pattern SERVED = Pattern.compile("(\\d+) requests served through FUSE over io_uring");
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(UringMounts.class);
 

@@ -14,6 +14,9 @@ final class Libc {
     static final int ENOENT = 2;
     static final int EAGAIN = 11;
     static final int ENODEV = 19;
+    static final int ECONNABORTED = 103;
+    static final int ENOTCONN = 107;
+    static final int ECANCELED = 125;
     static final long MS_RDONLY = 1;
     static final long MS_NOSUID = 2;
     static final long MS_NODEV = 4;

@@ -49,7 +49,6 @@ public final class Request {
         this.payload = payload.order(ByteOrder.LITTLE_ENDIAN);
         this.split = first;
         this.length = Protocol.IN_HEADER + first + rest;
-        buf.putInt(0, length);
         return first >= 0 && rest >= 0 && rest <= payload.capacity() && header();
     }
 

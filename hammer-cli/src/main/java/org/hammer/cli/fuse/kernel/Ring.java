@@ -26,9 +26,6 @@ final class Ring implements AutoCloseable {
     static final int PAYLOAD_SIZE = ENT_IN_OUT + 16;
     /** The header buffer's size: a page, of which the kernel uses the first 288 bytes. */
     static final int HEADER = 4096;
-    static final int ENOTCONN = 107;
-    static final int ECONNABORTED = 103;
-    static final int ECANCELED = 125;
 
     private final long ring;
     final ByteBuffer header;
@@ -43,7 +40,8 @@ final class Ring implements AutoCloseable {
 
     /**
      * A ring entry of queue {@code qid} of the connection on {@code dev}, over {@code memory} (a
-     * direct buffer: a header page, then the payload); binds the calling thread to CPU {@code qid}.
+     * direct buffer: a header page, then the payload); with {@code bind}, binds the calling thread
+     * to CPU {@code qid}.
      * Throws {@link IllegalStateException} naming the errno if the kernel has no io_uring.
      */
     static Ring open(int dev, int qid, boolean bind, ByteBuffer memory) {
@@ -74,7 +72,7 @@ final class Ring implements AutoCloseable {
     /**
      * Commits the reply now in the buffers (none before the first call, which registers the entry)
      * and waits for the next request: 0 when one is in the buffers, else the negative errno
-     * (-ENOTCONN: the connection has ended).
+     * (-ENOTCONN, -ECONNABORTED or -ECANCELED: the connection has ended).
      */
     int next() {
         if (!registered) {

@@ -49,7 +49,11 @@ public final class Session {
     });
     private final Reply notification = new Reply(ByteBuffer.allocateDirect(4096 + 16));
     private volatile boolean ended;
-    /** Threads per CPU serving FUSE over io_uring; 0: the device only. */
+    /** Whether requests may go through rings (INIT asks for them); see {@link #rings}. */
+    private boolean ringsWanted;
+    /** The kernel's FUSE queues, one per possible CPU, once {@link #rings} has counted them. */
+    private int queues;
+    /** Threads per CPU serving FUSE over io_uring, set by {@link #serve}. */
     private int ringThreads;
     /** The device's workers and the ring threads, as they start; joined by {@link #serve}. Guards {@link #clones}. */
     private final List<Thread> serving = new ArrayList<>();
@@ -82,27 +86,26 @@ public final class Session {
 
     /**
      * Asks the kernel at INIT for FUSE over io_uring and, if it agrees, serves the requests on
-     * {@code threadsPerCpu} ring threads per CPU; 0 (the default) serves on the device only.
+     * rings, as many threads in all as {@link #serve} is given workers (at least one per CPU);
+     * without this call (the default) they go through the device only.
      */
-    public Session rings(int threadsPerCpu) {
-        if (threadsPerCpu > 0 && uringSwitchOn()) {
+    public Session rings() {
+        // The switch as the kernel read it when mounting decides what INIT offers.
+        boolean wanted = uringSwitchOn();
+        if (wanted) {
             // Once INIT agrees on rings the kernel holds every request until each CPU's queue has
             // an entry (with a payload of the largest request, 1 MiB): ask only if they can be had.
-            String why = possibleCpus() > MAX_QUEUES ? possibleCpus() + " CPUs, rings are used up to " + MAX_QUEUES
+            queues = possibleCpus();
+            String why = queues > MAX_QUEUES ? queues + " CPUs, rings are used up to " + MAX_QUEUES
                     : Ring.unavailable();
             if (why != null) {
                 System.err.println("hammer mount: FUSE over io_uring: " + why + "; requests go through /dev/fuse");
-                threadsPerCpu = 0;
+                wanted = false;
             }
         }
-        this.ringThreads = threadsPerCpu;
-        dispatcher.rings(threadsPerCpu > 0);
+        ringsWanted = wanted;
+        dispatcher.rings(wanted);
         return this;
-    }
-
-    /** Requests served through rings so far. */
-    public long ringRequests() {
-        return ringRequests.sum();
     }
 
     /** The INIT flags agreed with the kernel (0 before INIT). */
@@ -116,10 +119,11 @@ public final class Session {
      */
     public void serve(int threads) {
         deviceWorkers = threads;
+        ringThreads = queues == 0 ? 0 : Math.max(1, threads / queues);
         try {
             // With rings asked for, one worker reads the device until INIT says whether the
             // others are needed (FUSE over io_uring leaves the device FORGET and INTERRUPT).
-            startDeviceWorkers(0, ringThreads > 0 ? 1 : threads);
+            startDeviceWorkers(0, ringsWanted ? 1 : threads);
             for (int i = 0;; i++) {
                 Thread t;
                 synchronized (serving) {
@@ -213,7 +217,7 @@ public final class Session {
             }
             boolean sent = c.write(d, outPtr, len) >= 0;
             int e = sent ? 0 : Libc.errno();
-            if (r.opcode() == Protocol.INIT && ringThreads > 0) {
+            if (r.opcode() == Protocol.INIT && ringsWanted) {
                 // The kernel takes the queues' entries only once it has the answer to INIT.
                 if (sent && dispatcher.ringsAgreed()) {
                     startRings();
@@ -289,13 +293,12 @@ public final class Session {
         if (!ringsStarted.compareAndSet(false, true)) {
             return;
         }
-        int cpus = possibleCpus();
         int unbound = Integer.getInteger("hammer.fuse.ring.unbound", ringThreads > 1 ? 1 : 0);
         synchronized (serving) {
             if (ended) {
                 return;
             }
-            for (int q = 0; q < cpus; q++) {
+            for (int q = 0; q < queues; q++) {
                 for (int i = 0; i < ringThreads; i++) {
                     int qid = q;
                     boolean bind = i >= unbound;
@@ -336,7 +339,7 @@ public final class Session {
      * The kernel's number of FUSE queues: one per possible CPU (nr_cpu_ids, from
      * /sys/devices/system/cpu/possible such as "0-3"); the processors this JVM sees if unreadable.
      */
-    public static int possibleCpus() {
+    static int possibleCpus() {
         try {
             String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();
             int max = 0;
@@ -376,8 +379,8 @@ public final class Session {
             while (true) {
                 int res = ring.next();
                 if (res != 0) {
-                    if (!ended && res != -Ring.ENOTCONN && res != -Libc.ENODEV && res != -Ring.ECONNABORTED
-                            && res != -Ring.ECANCELED) { // those: the connection has ended
+                    if (!ended && res != -Libc.ENOTCONN && res != -Libc.ENODEV && res != -Libc.ECONNABORTED
+                            && res != -Libc.ECANCELED) { // those: the connection has ended
 
                         ringFailed("CPU " + qid + ": " + Libc.strerror(-res));
                     }
