@@ -24,6 +24,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <link.h>
 #include <signal.h>
 #include <stdint.h>
@@ -93,71 +96,293 @@ void mdb_cursor_close(MDB_cursor *cursor);
 int mdb_cursor_get(MDB_cursor *cursor, MDB_val *key, MDB_val *data, int op);
 char *mdb_strerror(int err);
 
-/* ---- LMDB's writes, in pieces ----
+/* ---- LMDB's writes, in pieces, and its large values past the page cache ----
  *
  * At commit LMDB writes its dirty pages with writev(2), gathering up to 64 contiguous runs per call
- * (its compile-time MDB_COMMIT_PAGES). A 64 KiB block is an overflow run of 17 pages, so each call
- * wrote 4.4 MB, and on the kernels measured (bench/PROFILE.md §2, "LMDB writes 4.4 MB at a time")
- * a call that large costs the kernel two to four times the CPU per byte of calls of 1 MiB or less
- * (2 MiB calls were as slow as LMDB's; 256 KiB to 1 MiB equally fast, 512 KiB a little ahead): it was
- * two thirds of a mount's CPU for a large write and a third of a large mirror-copy's. LMDB has no
- * setting for it, so liblmdb.so's writev slot (its PLT entry, resolved through the GOT) is pointed
- * at pieces_writev, which makes the same writes in calls of at most WRITE_PIECE bytes and starts
- * each piece's writeback as it goes (the commit's fdatasync then waits for less: a 1 GiB cpdup
- * 1.79 → 1.68 s, a mirror-copy 2.59 → 2.02 s, medians of 5). Only LMDB's calls change; the bytes,
- * their order and their offsets in the file are the same.
+ * (its compile-time MDB_COMMIT_PAGES), or with pwrite(2) when a run stands alone. A 64 KiB block is
+ * an overflow run of 17 pages, so each call wrote 4.4 MB, and on the kernels measured
+ * (bench/PROFILE.md §2, "LMDB writes 4.4 MB at a time") a call that large costs the kernel two to
+ * four times the CPU per byte of calls of 1 MiB or less (2 MiB calls were as slow as LMDB's; 256 KiB
+ * to 1 MiB equally fast, 512 KiB a little ahead). LMDB has no setting for it, so liblmdb.so's writev
+ * and pwrite slots (its PLT entries, resolved through the GOT) are pointed at lmdb_writev and
+ * lmdb_pwrite, which make the same writes: the bytes, their order and their offsets in the file
+ * are LMDB's.
+ *
+ * How they are written:
+ * - A stretch of consecutive overflow runs of at least DIRECT_RUN bytes each (the blocks of large
+ *   files) that makes DIRECT_MIN bytes or more is written with O_DIRECT, through a second
+ *   descriptor of the same file, from a per-thread aligned buffer of BOUNCE bytes that the runs are
+ *   copied into (LMDB's pages come from malloc, aligned to 16 bytes). Copying a large value into
+ *   fresh page-cache pages was most of a large copy's CPU (1.2 s per GiB on the virtual machines
+ *   measured, PROFILE.md §2 "What 8 GiB costs"), and nobody reads those pages soon: a copy writes
+ *   them once. The kernel keeps the map coherent (it writes back and drops any cached page of the
+ *   range around a direct write), the commit's fdatasync still follows (it flushes the file's
+ *   metadata and the disk's cache), and a file system that refuses O_DIRECT (EINVAL) gets the
+ *   write through the page cache instead, that time and after.
+ * - Everything else (branch and leaf pages, small values: what the next transaction reads) goes
+ *   through the page cache in calls of at most WRITE_PIECE bytes, each piece's writeback started as
+ *   it goes (the commit's fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy
+ *   2.59 → 2.02 s, medians of 5).
+ * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false)) keeps every write in the
+ * page cache.
  */
 #define WRITE_PIECE (512 << 10)
+#define DIRECT_RUN (64 << 10)
+#define DIRECT_MIN (1 << 20)
+#define BOUNCE (4 << 20)
+#define P_OVERFLOW 0x04       /* LMDB 0.9's page header: mp_flags, a uint16_t at offset 10 */
+#define PAGE_FLAGS_AT 10
+#define DIRECT_FILES 32
 
-/* Counted for tests: calls, calls that were split, the pieces written, the largest piece. */
+/* Counted for tests: calls, calls that were split, the pieces written, the largest piece; then
+ * the direct writes, their bytes and the stretches a file system refused to take direct. */
 static long writevCalls, writevSplit, writevPieces, writevLargest;
-static int writevHooked;
+static long directWrites, directBytes, directRefused;
+static int writevHooked, pwriteHooked;
+static int directOn = 1;
 
 /*
- * writev(2) as LMDB calls it: on its data file, whose offset it has just set. Returns what writev
- * would: every byte's count, a short count when the file system wrote less (LMDB then fails the
- * commit), or -1 with errno (ENOSPC, EIO: LMDB reports it). A signal before a piece has written
- * anything retries that piece, as LMDB would retry the whole call.
+ * The O_DIRECT twins of LMDB's descriptors, by descriptor and file. A twin is closed only when its
+ * descriptor now names another file or none: LMDB's environment (the only writer through it) has
+ * then been closed, so no thread is writing through the twin.
  */
-static ssize_t pieces_writev(int fd, const struct iovec *iov, int n) {
+static struct direct_file {
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    int dfd;        /* -1: the file system refused O_DIRECT */
+    int refused;    /* a direct write was refused (EINVAL): dfd open but not used */
+} directFiles[DIRECT_FILES];
+static int directCount;
+static pthread_mutex_t directLock = PTHREAD_MUTEX_INITIALIZER;
+
+static int stale(const struct direct_file *f) {
+    struct stat st;
+    return fstat(f->fd, &st) != 0 || st.st_dev != f->dev || st.st_ino != f->ino;
+}
+
+/* The twin of fd, opened on first use; -1 when there is none (refused, or no room). */
+static int direct_fd(int fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    pthread_mutex_lock(&directLock);
+    int slot = -1, dfd = -1;
+    for (int k = 0; k < directCount && slot < 0; k++) {
+        if (directFiles[k].fd == fd) slot = k;
+    }
+    if (slot >= 0 && directFiles[slot].dev == st.st_dev && directFiles[slot].ino == st.st_ino) {
+        dfd = directFiles[slot].refused ? -1 : directFiles[slot].dfd;
+        pthread_mutex_unlock(&directLock);
+        return dfd;
+    }
+    int fresh = 0;
+    if (slot < 0 && directCount < DIRECT_FILES) {
+        slot = directCount++;
+        fresh = 1;
+    }
+    for (int k = 0; k < directCount && slot < 0; k++) {
+        if (stale(&directFiles[k])) slot = k;
+    }
+    /* A slot taken over (fd given to another file, or a stale entry) belonged to an environment
+     * that has been closed: nobody writes through its twin. */
+    if (slot >= 0) {
+        if (!fresh && directFiles[slot].dfd >= 0) close(directFiles[slot].dfd);
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        dfd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
+        directFiles[slot] = (struct direct_file) { fd, st.st_dev, st.st_ino, dfd, 0 };
+    }
+    pthread_mutex_unlock(&directLock);
+    return dfd;
+}
+
+/* fd's file took a direct write badly (EINVAL): its writes stay in the page cache from now on. */
+static void direct_refused(int fd) {
+    __atomic_fetch_add(&directRefused, 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&directLock);
+    for (int k = 0; k < directCount; k++) {
+        if (directFiles[k].fd == fd) {
+            /* kept open until the slot is taken over (a closed number could be reused under a
+             * writer); not used again */
+            directFiles[k].refused = 1;
+        }
+    }
+    pthread_mutex_unlock(&directLock);
+}
+
+/* Each thread's aligned buffer for direct writes, made on its first one, unmapped when it ends. */
+static pthread_key_t bounceKey;
+static pthread_once_t bounceOnce = PTHREAD_ONCE_INIT;
+static int bounceKeyMade;
+
+static void bounce_free(void *p) {
+    munmap(p, BOUNCE);
+}
+
+static void bounce_key(void) {
+    bounceKeyMade = pthread_key_create(&bounceKey, bounce_free) == 0;
+}
+
+static char *bounce(void) {
+    pthread_once(&bounceOnce, bounce_key);
+    if (!bounceKeyMade) return NULL;
+    char *b = pthread_getspecific(bounceKey);
+    if (b == NULL) {
+        void *p = mmap(NULL, BOUNCE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) return NULL;
+        if (pthread_setspecific(bounceKey, p) != 0) {
+            munmap(p, BOUNCE);
+            return NULL;
+        }
+        b = p;
+    }
+    return b;
+}
+
+/* Whether the run iov starts is an overflow run (a large value's pages) long enough to go direct. */
+static int direct_run(const struct iovec *v) {
+    if (v->iov_len < DIRECT_RUN) return 0;
+    uint16_t flags;
+    memcpy(&flags, (const char *) v->iov_base + PAGE_FLAGS_AT, sizeof flags);
+    return (flags & P_OVERFLOW) != 0;
+}
+
+/* The end of the direct stretch that starts at iov[i], or i when none starts there. */
+static int direct_stretch(const struct iovec *iov, int n, int i) {
+    size_t size = 0;
+    int j = i;
+    while (j < n && direct_run(&iov[j])) size += iov[j++].iov_len;
+    return size >= DIRECT_MIN ? j : i;
+}
+
+/*
+ * Writes iov[0, n) at `at` through dfd: the bytes written, -1 with errno, -2 when the file
+ * system refused the first write (EINVAL), -3 when there was no buffer for it; nothing was written
+ * in the last two cases.
+ */
+static ssize_t write_direct(int dfd, const struct iovec *iov, int n, off_t at) {
+    char *b = bounce();
+    if (b == NULL) return -3;
+    ssize_t total = 0;
+    int k = 0;
+    size_t off = 0;
+    while (k < n) {
+        size_t fill = 0;
+        while (k < n && fill < BOUNCE) {
+            size_t c = iov[k].iov_len - off;
+            if (c > BOUNCE - fill) c = BOUNCE - fill;
+            memcpy(b + fill, (const char *) iov[k].iov_base + off, c);
+            fill += c;
+            off += c;
+            if (off == iov[k].iov_len) {
+                k++;
+                off = 0;
+            }
+        }
+        size_t done = 0;
+        while (done < fill) {
+            ssize_t w = pwrite(dfd, b + done, fill - done, at + total + (off_t) done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) return errno == EINVAL && total == 0 && done == 0 ? -2 : -1;
+            if (w == 0) {
+                errno = EIO;
+                return -1;
+            }
+            done += (size_t) w;
+        }
+        __atomic_fetch_add(&directWrites, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&directBytes, (long) fill, __ATOMIC_RELAXED);
+        total += (ssize_t) fill;
+    }
+    return total;
+}
+
+/* Writes iov[0, n) at `at` through the page cache in pieces: the bytes written (short when the
+ * file system wrote less) or -1 with errno. A signal before a piece wrote anything retries it. */
+static ssize_t write_buffered(int fd, const struct iovec *iov, int n, off_t at) {
     ssize_t total = 0;
     int i = 0;
-    off_t at = lseek(fd, 0, SEEK_CUR);
-    __atomic_fetch_add(&writevCalls, 1, __ATOMIC_RELAXED);
     while (i < n) {
         size_t size = 0;
         int j = i;
         while (j < n && (j == i || size + iov[j].iov_len <= WRITE_PIECE)) {
             size += iov[j++].iov_len;
         }
-        if (i == 0 && j < n) {
-            __atomic_fetch_add(&writevSplit, 1, __ATOMIC_RELAXED);
-        }
         ssize_t w;
         do {
-            w = writev(fd, iov + i, j - i);
+            w = pwritev(fd, iov + i, j - i, at + total);
         } while (w < 0 && errno == EINTR);
-        if (w < 0) {
-            return -1;
-        }
+        if (w < 0) return -1;
         __atomic_fetch_add(&writevPieces, 1, __ATOMIC_RELAXED);
         long largest = __atomic_load_n(&writevLargest, __ATOMIC_RELAXED);
         while ((long) w > largest && !__atomic_compare_exchange_n(&writevLargest, &largest, (long) w, 0,
                 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
         }
+        /* Starts the piece's writeback now, so that LMDB's fdatasync after the last piece waits
+         * for less: only a hint, whose errors that fdatasync reports. */
+        sync_file_range(fd, at + total, w, SYNC_FILE_RANGE_WRITE);
         total += w;
-        if (at >= 0) {
-            /* Starts the piece's writeback now, so that LMDB's fdatasync after the last piece waits
-             * for less: only a hint, whose errors that fdatasync reports. */
-            sync_file_range(fd, at, w, SYNC_FILE_RANGE_WRITE);
-            at += w;
-        }
-        if ((size_t) w < size) {
-            return total;
-        }
+        if ((size_t) w < size) return total;
         i = j;
     }
     return total;
+}
+
+/*
+ * LMDB's pages iov[0, n), for the file offset `at` of descriptor fd: written as above. Returns
+ * what writev would: every byte's count, a short count when the file system wrote less (LMDB then
+ * fails the commit), or -1 with errno (ENOSPC, EIO: LMDB reports it).
+ */
+static ssize_t write_pages(int fd, const struct iovec *iov, int n, off_t at) {
+    ssize_t total = 0;
+    int i = 0;
+    while (i < n) {
+        int direct = __atomic_load_n(&directOn, __ATOMIC_RELAXED);
+        int j = direct ? direct_stretch(iov, n, i) : i;
+        if (j > i) {
+            int dfd = direct_fd(fd);
+            ssize_t w = dfd >= 0 ? write_direct(dfd, iov + i, j - i, at + total) : -3;
+            if (w == -1) return -1;
+            if (w >= 0) {
+                total += w;
+                i = j;
+                continue;
+            }
+            if (w == -2) direct_refused(fd);
+        } else {
+            for (j = i + 1; direct && j < n && direct_stretch(iov, n, j) == j; j++) {
+            }
+            if (!direct) j = n;
+        }
+        size_t size = 0;
+        for (int k = i; k < j; k++) size += iov[k].iov_len;
+        ssize_t w = write_buffered(fd, iov + i, j - i, at + total);
+        if (w < 0) return -1;
+        total += w;
+        if ((size_t) w < size) return total;
+        i = j;
+    }
+    return total;
+}
+
+/* writev(2) as LMDB calls it: on its data file, whose offset it has just set. */
+static ssize_t lmdb_writev(int fd, const struct iovec *iov, int n) {
+    __atomic_fetch_add(&writevCalls, 1, __ATOMIC_RELAXED);
+    size_t size = 0;
+    for (int k = 0; k < n; k++) size += iov[k].iov_len;
+    if (size > WRITE_PIECE) __atomic_fetch_add(&writevSplit, 1, __ATOMIC_RELAXED);
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    if (at < 0) return writev(fd, iov, n);
+    ssize_t w = write_pages(fd, iov, n, at);
+    if (w > 0) lseek(fd, at + w, SEEK_SET);
+    return w;
+}
+
+/* pwrite(2) as LMDB calls it: a run of pages that stands alone, or a meta page (left as it is). */
+static ssize_t lmdb_pwrite(int fd, const void *buf, size_t size, off_t at) {
+    if (size < DIRECT_MIN) return pwrite(fd, buf, size, at);
+    struct iovec v = { (void *) buf, size };
+    return write_pages(fd, &v, 1, at);
 }
 
 #if defined(__x86_64__)
@@ -214,7 +439,7 @@ static int repoint(struct relro r, const ElfW(Rela) *rel, size_t size, const Elf
 }
 #endif
 
-/* Sends liblmdb.so's writev calls to pieces_writev; without it LMDB's own calls stand. */
+/* Sends liblmdb.so's writev and pwrite calls to lmdb_writev and lmdb_pwrite; without it LMDB's own calls stand. */
 static void hook_lmdb_writev(void) {
 #ifdef SLOT_TYPE
     Dl_info info;
@@ -244,16 +469,26 @@ static void hook_lmdb_writev(void) {
     }
     struct relro r = { m, 0, 0 };
     dl_iterate_phdr(find_relro, &r);
-    int n = repoint(r, jmprel, jmprelSize, symtab, strtab, "writev", (void *) pieces_writev)
-            + repoint(r, rela, relaSize, symtab, strtab, "writev", (void *) pieces_writev);
-    writevHooked = n > 0;
+    writevHooked = repoint(r, jmprel, jmprelSize, symtab, strtab, "writev", (void *) lmdb_writev)
+            + repoint(r, rela, relaSize, symtab, strtab, "writev", (void *) lmdb_writev) > 0;
+    pwriteHooked = repoint(r, jmprel, jmprelSize, symtab, strtab, "pwrite", (void *) lmdb_pwrite)
+            + repoint(r, rela, relaSize, symtab, strtab, "pwrite", (void *) lmdb_pwrite) > 0;
+    const char *env = getenv("HAMMER_LMDB_DIRECT");
+    if (env != NULL && strcmp(env, "0") == 0) directOn = 0;
 #endif
 }
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_writeStats(JNIEnv *e, jclass c, jlongArray out) {
     (void) c;
-    jlong v[6] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest, WRITE_PIECE };
-    (*e)->SetLongArrayRegion(e, out, 0, 6, v);
+    jlong v[11] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest, WRITE_PIECE,
+            pwriteHooked && writevHooked && directOn, directWrites, directBytes, directRefused, DIRECT_MIN };
+    (*e)->SetLongArrayRegion(e, out, 0, 11, v);
+}
+
+JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_directWrites(JNIEnv *e, jclass c, jboolean on) {
+    (void) e;
+    (void) c;
+    __atomic_store_n(&directOn, on ? 1 : 0, __ATOMIC_RELAXED);
 }
 
 /* ---- what JNI_OnLoad looks up once ---- */

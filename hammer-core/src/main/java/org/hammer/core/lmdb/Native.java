@@ -191,11 +191,17 @@ final class Native {
     static native int readerCheck(long env);
 
     /**
-     * How LMDB's commits wrote (hammer_native.c, "LMDB's writes, in pieces"): whether its writev
-     * goes through the library's, then the calls, the calls split, the pieces written and the
-     * largest piece in bytes, since the library loaded; and the most a piece may hold.
+     * How LMDB's commits wrote since the library loaded (hammer_native.c, "LMDB's writes, in
+     * pieces, and its large values past the page cache"), eleven numbers: whether its writev goes
+     * through the library's, the calls, the calls larger than a piece, the pieces written through
+     * the page cache and the largest in bytes, the most a piece may hold; whether large values may
+     * go past the page cache, the direct writes, their bytes, the stretches a file system refused
+     * to take direct, and the least a stretch must hold to go direct.
      */
     static native void writeStats(long[] out);
+
+    /** Whether LMDB's large values may be written past the page cache (on unless HAMMER_LMDB_DIRECT=0). */
+    static native void directWrites(boolean on);
 
     static native long txnBegin(long env, boolean readOnly);
 

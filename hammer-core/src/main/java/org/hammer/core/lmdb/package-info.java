@@ -6,10 +6,15 @@
  * and it needs no JVM option to reach into {@code java.nio}.
  *
  * <p>LMDB itself is the library the lmdbjava project builds, unchanged, with one exception made
- * at load: its calls of {@code writev} (a commit writing its dirty pages, up to 64 runs and
- * 4.4 MB a call) go to the native library's, which makes the same writes in pieces of at most
- * 512 KiB and starts each piece's writeback as it goes. Large calls cost this project's kernels
- * several times the CPU per byte (bench/PROFILE.md §2), and LMDB fixes the size when it is
- * compiled. {@code Native.writeStats} tells whether the redirection took and what it did.
+ * at load: its calls of {@code writev} and {@code pwrite} (a commit writing its dirty pages, up to
+ * 64 runs and 4.4 MB a call) go to the native library's, which makes the same writes: stretches of
+ * a megabyte or more of large values' pages (the blocks of large files) with {@code O_DIRECT},
+ * past the page cache, and the rest in pieces of at most 512 KiB whose writeback starts as they
+ * go. Large calls cost this project's kernels several times the CPU per byte, and copying a large
+ * value into fresh page-cache pages was most of a large copy's CPU (bench/PROFILE.md §2); LMDB
+ * fixes both when it is compiled. The bytes, their order and their offsets are LMDB's, and its
+ * commit's {@code fdatasync} follows as before. {@code Native.writeStats} tells whether the
+ * redirection took and what it did; {@code HAMMER_LMDB_DIRECT=0} keeps every write in the page
+ * cache.
  */
 package org.hammer.core.lmdb;

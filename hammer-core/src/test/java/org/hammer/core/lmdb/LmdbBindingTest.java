@@ -78,49 +78,123 @@ class LmdbBindingTest {
     }
 
     /** Native.writeStats, as a record. */
-    private record Writes(boolean hooked, long calls, long split, long pieces, long largest, long piece) {
+    private record Writes(boolean hooked, long calls, long split, long pieces, long largest, long piece,
+            boolean directOn, long directWrites, long directBytes, long directRefused, long directMin) {
         static Writes now() {
-            long[] s = new long[6];
+            long[] s = new long[11];
             Native.writeStats(s);
-            return new Writes(s[0] != 0, s[1], s[2], s[3], s[4], s[5]);
+            return new Writes(s[0] != 0, s[1], s[2], s[3], s[4], s[5], s[6] != 0, s[7], s[8], s[9], s[10]);
+        }
+    }
+
+    /** 64 KiB values filled with {@code i + salt}: contiguous overflow runs, gathered 64 to a call (4.4 MB). */
+    private static void putBlocks(Env env, Dbi t, int count, int salt) {
+        byte[] block = new byte[64 << 10];
+        try (Txn w = env.txnWrite()) {
+            for (int i = 0; i < count; i++) {
+                java.util.Arrays.fill(block, (byte) (i + salt));
+                t.reserve(w, ByteBuffer.allocateDirect(4).putInt(i).flip(), block.length).put(block);
+            }
+            w.commit();
+        }
+    }
+
+    /** Every value as putBlocks(count, salt) wrote it, read through the map. */
+    private static void assertBlocks(Env env, Dbi t, int count, int salt) {
+        byte[] block = new byte[64 << 10];
+        byte[] got = new byte[block.length];
+        try (Txn r = env.txnRead()) {
+            for (int i = 0; i < count; i++) {
+                ByteBuffer v = t.get(r, ByteBuffer.allocateDirect(4).putInt(i).flip());
+                assertThat(v.remaining()).isEqualTo(block.length);
+                v.get(got);
+                java.util.Arrays.fill(block, (byte) (i + salt));
+                assertThat(got).as("value %d", i).isEqualTo(block);
+            }
+        }
+    }
+
+    /** Whether the file system under dir takes O_DIRECT writes at all. */
+    private boolean directPossible() throws Exception {
+        Path probe = dir.resolve("probe");
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(probe,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            return true;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(probe);
         }
     }
 
     @Test
     void aCommitOfLargeValuesWritesItsPagesInPiecesOfAtMostHalfAMebibyte() {
+        Native.directWrites(false);
+        try {
+            Writes before = Writes.now();
+            assertThat(before.hooked()).as("liblmdb.so's writev goes through hammer's").isTrue();
+            try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+                Dbi t = env.openDbi("t", true);
+                putBlocks(env, t, 128, 0); // 8 MiB
+                Writes after = Writes.now();
+                assertThat(after.calls()).isGreaterThan(before.calls());
+                assertThat(after.split()).as("a call of 64 runs was split").isGreaterThan(before.split());
+                assertThat(after.piece()).isEqualTo(512 << 10);
+                assertThat(after.pieces() - before.pieces()).isGreaterThanOrEqualTo((8 << 20) / after.piece());
+                assertThat(after.largest()).isLessThanOrEqualTo(after.piece());
+                assertThat(after.directWrites()).as("none past the page cache when switched off")
+                        .isEqualTo(before.directWrites());
+            }
+            // and every byte arrived where LMDB put it: read back through a new environment
+            try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+                assertBlocks(env, env.openDbi("t", false), 128, 0);
+            }
+        } finally {
+            Native.directWrites(true);
+        }
+    }
+
+    @Test
+    void largeValuesGoPastThePageCacheAndReadBackAsWrittenEvenOnReusedPages() throws Exception {
         Writes before = Writes.now();
-        assertThat(before.hooked()).as("liblmdb.so's writev goes through hammer's").isTrue();
-        byte[] block = new byte[64 << 10];
+        assertThat(before.directOn()).as("writev and pwrite redirected, direct writes on").isTrue();
+        assertThat(before.directMin()).isEqualTo(1 << 20);
+        boolean possible = directPossible();
         try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
             Dbi t = env.openDbi("t", true);
+            putBlocks(env, t, 128, 0);
+            Writes after = Writes.now();
+            if (possible) {
+                assertThat(after.directBytes() - before.directBytes()).as("8 MiB of blocks written direct")
+                        .isGreaterThanOrEqualTo(128L * (64 << 10));
+                assertThat(after.directRefused()).isEqualTo(before.directRefused());
+            } else {
+                assertThat(after.directRefused()).as("refused, and written through the page cache instead")
+                        .isGreaterThan(before.directRefused());
+            }
+            // the map sees what went past the page cache; read it so that those pages are cached
+            assertBlocks(env, t, 128, 0);
+            // free every block, then write new ones: LMDB puts them on the pages just freed, whose
+            // old contents the page cache holds, so a stale page would show the old bytes here
+            long pagesBefore = env.info().lastPageNumber();
             try (Txn w = env.txnWrite()) {
-                // 8 MiB of 64 KiB values: contiguous overflow runs, which LMDB gathers 64 to a call (4.4 MB)
                 for (int i = 0; i < 128; i++) {
-                    java.util.Arrays.fill(block, (byte) i);
-                    t.reserve(w, ByteBuffer.allocateDirect(4).putInt(i).flip(), block.length).put(block);
+                    assertThat(t.delete(w, ByteBuffer.allocateDirect(4).putInt(i).flip())).isTrue();
                 }
                 w.commit();
             }
-            Writes after = Writes.now();
-            assertThat(after.calls()).isGreaterThan(before.calls());
-            assertThat(after.split()).as("a call of 64 runs was split").isGreaterThan(before.split());
-            assertThat(after.piece()).isEqualTo(512 << 10);
-            assertThat(after.pieces() - before.pieces()).isGreaterThanOrEqualTo((8 << 20) / after.piece());
-            assertThat(after.largest()).isLessThanOrEqualTo(after.piece());
-            // and every byte arrived where LMDB put it: read back through a new environment
+            try (Txn w = env.txnWrite()) { // a commit of its own, after which the freed pages are free
+                t.put(w, direct("tick"), direct("tock"));
+                w.commit();
+            }
+            putBlocks(env, t, 128, 7);
+            assertThat(env.info().lastPageNumber()).as("the new blocks reused freed pages")
+                    .isLessThan(pagesBefore + 128 * 17);
+            assertBlocks(env, t, 128, 7);
         }
         try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
-            Dbi t = env.openDbi("t", false);
-            Txn r = env.txnRead();
-            for (int i = 0; i < 128; i++) {
-                ByteBuffer v = t.get(r, ByteBuffer.allocateDirect(4).putInt(i).flip());
-                assertThat(v.remaining()).isEqualTo(block.length);
-                byte[] got = new byte[block.length];
-                v.get(got);
-                java.util.Arrays.fill(block, (byte) i);
-                assertThat(got).isEqualTo(block);
-            }
-            r.close();
+            assertBlocks(env, env.openDbi("t", false), 128, 7);
         }
     }
 
