@@ -5,7 +5,7 @@
  * copies only what changed (a different size or mtime) and removes what is gone from the source.
  *
  * <p>The walk ({@code Walk}) is one resumable state machine over a {@code SourceTree} and a
- * {@code TargetTree}; a PFS target commits it in batches of about 64 MiB or 2000 objects, one
+ * {@code TargetTree}; a PFS target commits it in batches of about 16 MiB or 2000 objects, one
  * store transaction each, so large trees and multi-GiB files never sit whole in one commit or in
  * memory.
  *

@@ -28,7 +28,7 @@ class CpdupCrashTest {
     Path tmp;
 
     // src/a.txt   small, unchanged
-    // src/big     1 MiB first, then 96 MiB: the child is killed after 80 MiB of it (one commit of 64 MiB behind it)
+    // src/big     1 MiB first, then 96 MiB: the child is killed after 80 MiB of it (commits of 16 MiB behind it)
     @Test
     void aCopyKilledInTheMiddleOfAFileLeavesItsEarlierVersion() throws Exception {
         Path store = tmp.resolve("disk.hammer");
