@@ -129,6 +129,8 @@ char *mdb_strerror(int err);
  */
 #define WRITE_PIECE (512 << 10)
 #define DIRECT_RUN (64 << 10)
+/* A stretch as small as 256 KiB took a 1 GiB cpdup from 0.79 to 1.3 s: the cached leaves beside it
+ * are written back and dropped from the page cache around each direct write. */
 #define DIRECT_MIN (1 << 20)
 #define BOUNCE (4 << 20)
 #define P_OVERFLOW 0x04       /* LMDB 0.9's page header: mp_flags, a uint16_t at offset 10 */
