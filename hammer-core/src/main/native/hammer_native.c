@@ -110,28 +110,34 @@ char *mdb_strerror(int err);
  *
  * How they are written:
  * - A stretch of consecutive overflow runs of at least DIRECT_RUN bytes each (the blocks of large
- *   files) that makes DIRECT_MIN bytes or more is written with O_DIRECT, through a second
- *   descriptor of the same file, from a per-thread aligned buffer of BOUNCE bytes that the runs are
- *   copied into (LMDB's pages come from malloc, aligned to 16 bytes). Copying a large value into
+ *   files), with the single pages between them, that makes DIRECT_MIN bytes or more is written
+ *   with O_DIRECT, through a second descriptor of the same file, from a per-thread aligned buffer
+ *   of BOUNCE bytes that the runs are copied into (LMDB's pages come from malloc, aligned to 16
+ *   bytes; taking them as they are, with LMDB's large allocations aligned, measured the same). Copying a large value into
  *   fresh page-cache pages was most of a large copy's CPU (1.2 s per GiB on the virtual machines
  *   measured, PROFILE.md §2 "What 8 GiB costs"), and nobody reads those pages soon: a copy writes
  *   them once. The kernel keeps the map coherent (it writes back and drops any cached page of the
  *   range around a direct write), the commit's fdatasync still follows (it flushes the file's
  *   metadata and the disk's cache), and a file system that refuses O_DIRECT (EINVAL) gets the
  *   write through the page cache instead, that time and after.
- * - Everything else (branch and leaf pages, small values: what the next transaction reads: a
- *   mirror-copy that also wrote the leaves between the runs direct read them back from the disk
- *   and took 0.6 s longer per GiB) goes through the page cache in calls of at most WRITE_PIECE
- *   bytes, each piece's writeback started as it goes (the commit's fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy
- *   2.59 → 2.02 s, medians of 5).
+ * - The leaves between a stretch's runs (the keys of its values) go with it, then are written
+ *   again through the page cache, where the next transaction reads them: left out of the page
+ *   cache they were read back from the disk (a mirror-copy 0.6 s slower per GiB), and cutting the
+ *   stretches at each leaf left an eighth of the large values in the page cache, half of an 8 GiB
+ *   mirror-copy's system time.
+ * - Everything else (branch pages, leaves elsewhere, small values) goes through the page cache in
+ *   calls of at most WRITE_PIECE bytes, each piece's writeback started as it goes (the commit's
+ *   fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy 2.59 → 2.02 s,
+ *   medians of 5).
  * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false)) keeps every write in the
  * page cache.
  */
 #define WRITE_PIECE (512 << 10)
 #define DIRECT_RUN (64 << 10)
-/* A stretch as small as 256 KiB took a 1 GiB cpdup from 0.79 to 1.3 s: the cached leaves beside it
- * are written back and dropped from the page cache around each direct write. */
+/* Stretches as small as 256 KiB (when a leaf still cut them) took a 1 GiB cpdup from 0.79 to 1.3 s:
+ * the cached leaves beside them are written back and dropped around each direct write. */
 #define DIRECT_MIN (1 << 20)
+#define DIRECT_BETWEEN (8 << 10)  /* the most a run between two large ones may hold and go with them */
 #define BOUNCE (4 << 20)
 #define P_OVERFLOW 0x04       /* LMDB 0.9's page header: mp_flags, a uint16_t at offset 10 */
 #define PAGE_FLAGS_AT 10
@@ -140,7 +146,7 @@ char *mdb_strerror(int err);
 /* Counted for tests: calls, calls that were split, the pieces written, the largest piece; then
  * the direct writes, their bytes and the stretches a file system refused to take direct. */
 static long writevCalls, writevSplit, writevPieces, writevLargest;
-static long directWrites, directBytes, directRefused;
+static long directWrites, directBytes, directRefused, directRecached;
 static int writevHooked, pwriteHooked;
 static int directOn = 1;
 
@@ -250,12 +256,24 @@ static int direct_run(const struct iovec *v) {
     return (flags & P_OVERFLOW) != 0;
 }
 
-/* The end of the direct stretch that starts at iov[i], or i when none starts there. */
+/*
+ * The end of the direct stretch that starts at iov[i], or i when none starts there. A stretch
+ * starts and ends with large overflow runs; the single pages LMDB puts between them (the leaves
+ * that hold the values' keys) go with it rather than cut it short, and are written again through
+ * the page cache after it (write_pages), where the next transaction reads them.
+ */
 static int direct_stretch(const struct iovec *iov, int n, int i) {
-    size_t size = 0;
-    int j = i;
-    while (j < n && direct_run(&iov[j])) size += iov[j++].iov_len;
-    return size >= DIRECT_MIN ? j : i;
+    if (i >= n || !direct_run(&iov[i])) return i;
+    size_t size = 0, sizeAtEnd = 0;
+    int j = i, end = i;
+    while (j < n && (direct_run(&iov[j]) || iov[j].iov_len <= DIRECT_BETWEEN)) {
+        size += iov[j].iov_len;
+        if (direct_run(&iov[j++])) {
+            end = j;
+            sizeAtEnd = size;
+        }
+    }
+    return sizeAtEnd >= DIRECT_MIN ? end : i;
 }
 
 /*
@@ -347,6 +365,18 @@ static ssize_t write_pages(int fd, const struct iovec *iov, int n, off_t at) {
             ssize_t w = dfd >= 0 ? write_direct(dfd, iov + i, j - i, at + total) : -3;
             if (w == -1) return -1;
             if (w >= 0) {
+                /* The leaves that went with the stretch, again through the page cache: the direct
+                 * write dropped them from it, and the next transaction reads them. */
+                off_t o = at + total;
+                for (int k = i; k < j; o += (off_t) iov[k++].iov_len) {
+                    if (direct_run(&iov[k])) continue;
+                    ssize_t r;
+                    do {
+                        r = pwrite(fd, iov[k].iov_base, iov[k].iov_len, o);
+                    } while (r < 0 && errno == EINTR);
+                    if (r < 0) return -1;
+                    __atomic_fetch_add(&directRecached, 1, __ATOMIC_RELAXED);
+                }
                 total += w;
                 i = j;
                 continue;
@@ -483,9 +513,10 @@ static void hook_lmdb_writev(void) {
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_writeStats(JNIEnv *e, jclass c, jlongArray out) {
     (void) c;
-    jlong v[11] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest, WRITE_PIECE,
-            pwriteHooked && writevHooked && directOn, directWrites, directBytes, directRefused, DIRECT_MIN };
-    (*e)->SetLongArrayRegion(e, out, 0, 11, v);
+    jlong v[12] = { writevHooked, writevCalls, writevSplit, writevPieces, writevLargest, WRITE_PIECE,
+            pwriteHooked && writevHooked && directOn, directWrites, directBytes, directRefused, DIRECT_MIN,
+            directRecached };
+    (*e)->SetLongArrayRegion(e, out, 0, 12, v);
 }
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_directWrites(JNIEnv *e, jclass c, jboolean on) {

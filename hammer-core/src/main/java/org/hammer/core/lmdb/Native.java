@@ -192,11 +192,12 @@ final class Native {
 
     /**
      * How LMDB's commits wrote since the library loaded (hammer_native.c, "LMDB's writes, in
-     * pieces, and its large values past the page cache"), eleven numbers: whether its writev goes
+     * pieces, and its large values past the page cache"), twelve numbers: whether its writev goes
      * through the library's, the calls, the calls larger than a piece, the pieces written through
      * the page cache and the largest in bytes, the most a piece may hold; whether large values may
      * go past the page cache, the direct writes, their bytes, the stretches a file system refused
-     * to take direct, and the least a stretch must hold to go direct.
+     * to take direct, the least a stretch must hold to go direct, and the leaves written again
+     * through the page cache after a stretch they were part of.
      */
     static native void writeStats(long[] out);
 

@@ -79,11 +79,12 @@ class LmdbBindingTest {
 
     /** Native.writeStats, as a record. */
     private record Writes(boolean hooked, long calls, long split, long pieces, long largest, long piece,
-            boolean directOn, long directWrites, long directBytes, long directRefused, long directMin) {
+            boolean directOn, long directWrites, long directBytes, long directRefused, long directMin,
+            long recached) {
         static Writes now() {
-            long[] s = new long[11];
+            long[] s = new long[12];
             Native.writeStats(s);
-            return new Writes(s[0] != 0, s[1], s[2], s[3], s[4], s[5], s[6] != 0, s[7], s[8], s[9], s[10]);
+            return new Writes(s[0] != 0, s[1], s[2], s[3], s[4], s[5], s[6] != 0, s[7], s[8], s[9], s[10], s[11]);
         }
     }
 
@@ -152,6 +153,56 @@ class LmdbBindingTest {
             }
         } finally {
             Native.directWrites(true);
+        }
+    }
+
+    /** A key of 480 bytes: eight to a leaf, so that LMDB puts a leaf between every few values. */
+    private static ByteBuffer wideKey(int i) {
+        ByteBuffer k = ByteBuffer.allocateDirect(480);
+        k.putInt(i);
+        while (k.hasRemaining()) {
+            k.put((byte) i);
+        }
+        return k.flip();
+    }
+
+    @Test
+    void theLeavesBetweenLargeValuesGoWithThemAndAreCachedAgain() throws Exception {
+        Writes before = Writes.now();
+        boolean possible = directPossible();
+        byte[] block = new byte[64 << 10];
+        try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            for (int round = 0; round < 2; round++) { // the second updates every value in place
+                try (Txn w = env.txnWrite()) {
+                    for (int i = 0; i < 96; i++) {
+                        java.util.Arrays.fill(block, (byte) (i * 3 + round));
+                        t.reserve(w, wideKey(i), block.length).put(block);
+                    }
+                    w.commit();
+                }
+            }
+            Writes after = Writes.now();
+            if (possible) {
+                assertThat(after.recached()).as("leaves written with a stretch, then through the page cache")
+                        .isGreaterThan(before.recached());
+            }
+        }
+        try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", false);
+            byte[] got = new byte[block.length];
+            try (Txn r = env.txnRead(); Cursor c = t.openCursor(r)) {
+                int count = 0;
+                for (boolean more = c.first(); more; more = c.next()) {
+                    int i = c.key().getInt(0);
+                    assertThat(c.key().remaining()).isEqualTo(480);
+                    c.val().get(got);
+                    java.util.Arrays.fill(block, (byte) (i * 3 + 1));
+                    assertThat(got).as("value %d", i).isEqualTo(block);
+                    count++;
+                }
+                assertThat(count).isEqualTo(96);
+            }
         }
     }
 
