@@ -138,7 +138,7 @@ char *mdb_strerror(int err);
  * the cached leaves beside them are written back and dropped around each direct write. */
 #define DIRECT_MIN (1 << 20)
 #define DIRECT_BETWEEN (8 << 10)  /* the most a run between two large ones may hold and go with them */
-#define BOUNCE (4 << 20)
+#define BOUNCE (1 << 20)
 #define P_OVERFLOW 0x04       /* LMDB 0.9's page header: mp_flags, a uint16_t at offset 10 */
 #define PAGE_FLAGS_AT 10
 #define DIRECT_FILES 32
