@@ -113,10 +113,10 @@ char *mdb_strerror(int err);
  *   files), with the single pages between them, that makes DIRECT_MIN bytes or more is written
  *   with O_DIRECT, through a second descriptor of the same file, from a per-thread aligned buffer
  *   of BOUNCE bytes that the runs are copied into (LMDB's pages come from malloc, aligned to 16
- *   bytes; taking them as they are, with LMDB's large allocations aligned, measured the same). Copying a large value into
- *   fresh page-cache pages was most of a large copy's CPU (1.2 s per GiB on the virtual machines
- *   measured, PROFILE.md §2 "What 8 GiB costs"), and nobody reads those pages soon: a copy writes
- *   them once. The kernel keeps the map coherent (it writes back and drops any cached page of the
+ *   bytes; taking them as they are, with LMDB's large allocations aligned, measured the same).
+ *   Copying a large value into fresh page-cache pages was most of a large copy's CPU (1.2 s per
+ *   GiB on the virtual machines measured, PROFILE.md §2 "What 8 GiB costs"), and nobody reads
+ *   those pages soon: a copy writes them once. The kernel keeps the map coherent (it writes back and drops any cached page of the
  *   range around a direct write), the commit's fdatasync still follows (it flushes the file's
  *   metadata and the disk's cache), and a file system that refuses O_DIRECT (EINVAL) gets the
  *   write through the page cache instead, that time and after.
@@ -144,7 +144,8 @@ char *mdb_strerror(int err);
 #define DIRECT_FILES 32
 
 /* Counted for tests: calls, calls that were split, the pieces written, the largest piece; then
- * the direct writes, their bytes and the stretches a file system refused to take direct. */
+ * the direct writes, their bytes, the stretches a file system refused to take direct and the
+ * leaves written again through the page cache. */
 static long writevCalls, writevSplit, writevPieces, writevLargest;
 static long directWrites, directBytes, directRefused, directRecached;
 static int writevHooked, pwriteHooked;
