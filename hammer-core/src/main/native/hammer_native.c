@@ -75,6 +75,7 @@ int mdb_env_create(MDB_env **env);
 int mdb_env_open(MDB_env *env, const char *path, unsigned int flags, mode_t mode);
 void mdb_env_close(MDB_env *env);
 int mdb_env_set_mapsize(MDB_env *env, size_t size);
+int mdb_env_get_fd(MDB_env *env, int *fd);
 int mdb_env_set_maxreaders(MDB_env *env, unsigned int readers);
 int mdb_env_set_maxdbs(MDB_env *env, MDB_dbi dbs);
 int mdb_env_set_assert(MDB_env *env, MDB_assert_func *func);
@@ -152,9 +153,10 @@ static int writevHooked, pwriteHooked;
 static int directOn = 1;
 
 /*
- * The O_DIRECT twins of LMDB's descriptors, by descriptor and file. A twin is closed only when its
- * descriptor now names another file or none: LMDB's environment (the only writer through it) has
- * then been closed, so no thread is writing through the twin.
+ * The O_DIRECT twins of LMDB's descriptors, by descriptor and file. A twin is closed with its
+ * environment (direct_forget), or when its descriptor names another file or none (an environment
+ * closed some other way): LMDB's environment, the only writer through it, is then closed, so no
+ * thread is writing through the twin.
  */
 static struct direct_file {
     int fd;
@@ -204,6 +206,23 @@ static int direct_fd(int fd) {
     }
     pthread_mutex_unlock(&directLock);
     return dfd;
+}
+
+/*
+ * LMDB's environment on fd is being closed (no transaction is running in it): its twin goes too,
+ * so that nothing holds the file open once the store is closed (a file system can be unmounted,
+ * a deleted store's room is given back).
+ */
+static void direct_forget(int fd) {
+    pthread_mutex_lock(&directLock);
+    for (int k = 0; k < directCount; k++) {
+        if (directFiles[k].fd == fd) {
+            if (directFiles[k].dfd >= 0) close(directFiles[k].dfd);
+            directFiles[k] = directFiles[--directCount];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&directLock);
 }
 
 /* fd's file took a direct write badly (EINVAL): its writes stay in the page cache from now on. */
@@ -673,6 +692,8 @@ JNIEXPORT jlong JNICALL Java_org_hammer_core_lmdb_Native_envOpen(JNIEnv *e, jcla
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_envClose(JNIEnv *e, jclass c, jlong env) {
     (void) e; (void) c;
+    int fd;
+    if (mdb_env_get_fd(PTR(env), &fd) == 0) direct_forget(fd);
     mdb_env_close(PTR(env));
 }
 

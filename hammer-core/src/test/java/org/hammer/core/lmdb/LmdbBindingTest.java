@@ -249,6 +249,53 @@ class LmdbBindingTest {
         }
     }
 
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
+    }
+
+    /** A disk that fills up in the middle of a direct write: the commit fails, nothing committed is lost. */
+    @Test
+    void aDiskThatFillsUpUnderADirectWriteFailsTheCommitWithEnospcAndLosesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "mounts a small tmpfs: root only");
+        Path disk = Files.createDirectories(dir.resolve("disk"));
+        run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", disk.toString());
+        try {
+            Writes before = Writes.now();
+            try (Env env = Env.open(disk, 1 << 26, 4, 16, Env.NOTLS, null)) {
+                Dbi t = env.openDbi("t", true);
+                try (Txn w = env.txnWrite()) {
+                    t.put(w, direct("kept"), direct("yes"));
+                    w.commit();
+                }
+                assertThatThrownBy(() -> putBlocks(env, t, 128, 0)) // 8 MiB onto 6
+                        .isInstanceOf(LmdbException.class)
+                        .satisfies(e -> assertThat(((LmdbException) e).code()).as("ENOSPC").isEqualTo(28));
+                Writes after = Writes.now();
+                assertThat(after.directWrites() + after.directRefused())
+                        .as("the blocks went to a direct write (or were refused one)")
+                        .isGreaterThan(before.directWrites() + before.directRefused());
+                try (Txn r = env.txnRead()) {
+                    assertThat(text(t.get(r, direct("kept")))).isEqualTo("yes");
+                    assertThat(t.get(r, ByteBuffer.allocateDirect(4).putInt(0).flip())).isNull();
+                }
+            }
+            run("mount", "-o", "remount,size=64m", disk.toString()); // room again
+            try (Env env = Env.open(disk, 1 << 26, 4, 16, Env.NOTLS, null)) {
+                Dbi t = env.openDbi("t", false);
+                try (Txn r = env.txnRead()) {
+                    assertThat(text(t.get(r, direct("kept")))).isEqualTo("yes");
+                }
+                putBlocks(env, t, 128, 5);
+                assertBlocks(env, t, 128, 5);
+            }
+        } finally {
+            run("umount", disk.toString());
+        }
+    }
+
     @Test
     void aTableThatIsMissingIsNotFoundUnlessCreated() {
         try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
