@@ -110,26 +110,27 @@ char *mdb_strerror(int err);
  * are LMDB's.
  *
  * How they are written:
- * - A stretch of consecutive overflow runs of at least DIRECT_RUN bytes each (the blocks of large
- *   files), with the single pages between them, that makes DIRECT_MIN bytes or more is written
- *   with O_DIRECT, through a second descriptor of the same file, from a per-thread aligned buffer
- *   of BOUNCE bytes that the runs are copied into (LMDB's pages come from malloc, aligned to 16
- *   bytes; taking them as they are, with LMDB's large allocations aligned, measured the same).
- *   Copying a large value into fresh page-cache pages was most of a large copy's CPU (1.2 s per
- *   GiB on the virtual machines measured, PROFILE.md §2 "What 8 GiB costs"), and nobody reads
- *   those pages soon: a copy writes them once. The kernel keeps the map coherent (it writes back and drops any cached page of the
- *   range around a direct write), the commit's fdatasync still follows (it flushes the file's
- *   metadata and the disk's cache), and a file system that refuses O_DIRECT (EINVAL) gets the
- *   write through the page cache instead, that time and after.
+ * - A stretch of consecutive overflow runs of at least DIRECT_RUN bytes each (the blocks of
+ *   large files), with the single pages between them, that makes DIRECT_MIN bytes or more is
+ *   written with O_DIRECT, through a second descriptor of the same file, from a per-thread
+ *   aligned buffer of BOUNCE bytes that the runs are copied into (LMDB's pages come from
+ *   malloc, aligned to 16 bytes; taking them as they are, with LMDB's large allocations
+ *   aligned, measured the same). Copying a large value into fresh page-cache pages was most of
+ *   a large copy's CPU (1.2 s per GiB on the virtual machines measured, PROFILE.md §2 "What 8
+ *   GiB costs"), and nobody reads those pages soon: a copy writes them once. The kernel keeps
+ *   the map coherent (it writes back and drops any cached page of the range around a direct
+ *   write), the commit's fdatasync still follows (it flushes the file's metadata and the disk's
+ *   cache), and a file system that refuses O_DIRECT (EINVAL) gets the write through the page
+ *   cache instead, that time and after.
  * - The leaves between a stretch's runs (the keys of its values) go with it, then are written
  *   again through the page cache, where the next transaction reads them: left out of the page
- *   cache they were read back from the disk (a mirror-copy 0.6 s slower per GiB), and cutting the
- *   stretches at each leaf left an eighth of the large values in the page cache, half of an 8 GiB
- *   mirror-copy's system time.
- * - Everything else (branch pages, leaves elsewhere, small values) goes through the page cache in
- *   calls of at most WRITE_PIECE bytes, each piece's writeback started as it goes (the commit's
- *   fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy 2.59 → 2.02 s,
- *   medians of 5).
+ *   cache they were read back from the disk (a mirror-copy 0.6 s slower per GiB), and cutting
+ *   the stretches at each leaf left an eighth of the large values in the page cache, half of an
+ *   8 GiB mirror-copy's system time.
+ * - Everything else (branch pages, leaves elsewhere, small values) goes through the page cache
+ *   in calls of at most WRITE_PIECE bytes, each piece's writeback started as it goes (the
+ *   commit's fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy 2.59 →
+ *   2.02 s, medians of 5).
  * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false)) keeps every write in the
  * page cache.
  */
@@ -268,7 +269,7 @@ static char *bounce(void) {
     return b;
 }
 
-/* Whether the run iov starts is an overflow run (a large value's pages) long enough to go direct. */
+/* Whether run iov is an overflow run (a large value's pages) long enough to go direct. */
 static int direct_run(const struct iovec *v) {
     if (v->iov_len < DIRECT_RUN) return 0;
     uint16_t flags;
@@ -492,7 +493,8 @@ static int repoint(struct relro r, const ElfW(Rela) *rel, size_t size, const Elf
 }
 #endif
 
-/* Sends liblmdb.so's writev and pwrite calls to lmdb_writev and lmdb_pwrite; without it LMDB's own calls stand. */
+/* Sends liblmdb.so's writev and pwrite calls to lmdb_writev and lmdb_pwrite; without it LMDB's own
+ * calls stand. */
 static void hook_lmdb_writev(void) {
 #ifdef SLOT_TYPE
     Dl_info info;

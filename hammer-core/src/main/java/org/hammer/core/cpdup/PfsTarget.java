@@ -22,9 +22,8 @@ import org.hammer.core.store.StoreWriter;
 /**
  * A PFS as the target of a copy. The walk runs in write transactions of about {@link #BATCH_BYTES}
  * of data or {@link #BATCH_OBJECTS} created or removed objects each (every commit costs an fsync,
- * cheap now that large values go past the page cache; a batch's dirty pages are fresh memory:
- * 16 MiB rather than 64 took 8 % off a 1 GiB import and 40 MB off its memory, bench/PROFILE.md
- * §2);
+ * cheap since large values go past the page cache, and a batch's dirty pages are fresh memory:
+ * 16 MiB rather than 64 took 8 % off a 1 GiB import and 40 MB off its memory, bench/PROFILE.md §2);
  * a batch that changed nothing is rolled back, so an up-to-date tree adds no TID. A file is
  * written into an object without a name and linked in the transaction of its last piece; one
  * still unnamed when a batch commits is recorded ({@link Staging}) in that same commit, so that a
