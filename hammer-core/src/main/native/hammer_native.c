@@ -155,9 +155,10 @@ static int directOn = 1;
 
 /*
  * The O_DIRECT twins of LMDB's descriptors, by descriptor and file. A twin is closed with its
- * environment (direct_forget), or when its descriptor names another file or none (an environment
+ * environment (direct_forget), or when its descriptor is found naming another file (an environment
  * closed some other way): LMDB's environment, the only writer through it, is then closed, so no
- * thread is writing through the twin.
+ * thread is writing through the twin. With all slots taken, a new file's writes stay in the page
+ * cache.
  */
 static struct direct_file {
     int fd;
@@ -169,12 +170,7 @@ static struct direct_file {
 static int directCount;
 static pthread_mutex_t directLock = PTHREAD_MUTEX_INITIALIZER;
 
-static int stale(const struct direct_file *f) {
-    struct stat st;
-    return fstat(f->fd, &st) != 0 || st.st_dev != f->dev || st.st_ino != f->ino;
-}
-
-/* The twin of fd, opened on first use; -1 when there is none (refused, or no room). */
+/* The twin of fd, opened on first use; -1 when there is none (refused, or all slots taken). */
 static int direct_fd(int fd) {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
@@ -185,21 +181,14 @@ static int direct_fd(int fd) {
     }
     if (slot >= 0 && directFiles[slot].dev == st.st_dev && directFiles[slot].ino == st.st_ino) {
         dfd = directFiles[slot].refused ? -1 : directFiles[slot].dfd;
-        pthread_mutex_unlock(&directLock);
-        return dfd;
-    }
-    int fresh = 0;
-    if (slot < 0 && directCount < DIRECT_FILES) {
-        slot = directCount++;
-        fresh = 1;
-    }
-    for (int k = 0; k < directCount && slot < 0; k++) {
-        if (stale(&directFiles[k])) slot = k;
-    }
-    /* A slot taken over (fd given to another file, or a stale entry) belonged to an environment
-     * that has been closed: nobody writes through its twin. */
-    if (slot >= 0) {
-        if (!fresh && directFiles[slot].dfd >= 0) close(directFiles[slot].dfd);
+    } else if (slot >= 0 || directCount < DIRECT_FILES) {
+        if (slot >= 0) {
+            /* fd now names another file: its environment was closed without direct_forget, and
+             * nobody writes through the old twin */
+            if (directFiles[slot].dfd >= 0) close(directFiles[slot].dfd);
+        } else {
+            slot = directCount++;
+        }
         char path[64];
         snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
         dfd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
@@ -376,13 +365,14 @@ static ssize_t write_buffered(int fd, const struct iovec *iov, int n, off_t at) 
  * fails the commit), or -1 with errno (ENOSPC, EIO: LMDB reports it).
  */
 static ssize_t write_pages(int fd, const struct iovec *iov, int n, off_t at) {
+    int direct = __atomic_load_n(&directOn, __ATOMIC_RELAXED);
+    int dfd = -2;  /* fd's twin, looked up at the first stretch */
     ssize_t total = 0;
     int i = 0;
     while (i < n) {
-        int direct = __atomic_load_n(&directOn, __ATOMIC_RELAXED);
         int j = direct ? direct_stretch(iov, n, i) : i;
         if (j > i) {
-            int dfd = direct_fd(fd);
+            if (dfd == -2) dfd = direct_fd(fd);
             ssize_t w = dfd >= 0 ? write_direct(dfd, iov + i, j - i, at + total) : -3;
             if (w == -1) return -1;
             if (w >= 0) {
@@ -402,11 +392,16 @@ static ssize_t write_pages(int fd, const struct iovec *iov, int n, off_t at) {
                 i = j;
                 continue;
             }
-            if (w == -2) direct_refused(fd);
-        } else {
-            for (j = i + 1; direct && j < n && direct_stretch(iov, n, j) == j; j++) {
+            if (w == -2) {
+                direct_refused(fd);
+                dfd = -1;
             }
-            if (!direct) j = n;
+        } else if (!direct) {
+            j = n;
+        } else {
+            /* through the page cache up to where the next stretch starts */
+            for (j = i + 1; j < n && direct_stretch(iov, n, j) == j; j++) {
+            }
         }
         size_t size = 0;
         for (int k = i; k < j; k++) size += iov[k].iov_len;
