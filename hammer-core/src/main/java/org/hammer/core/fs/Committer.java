@@ -35,9 +35,10 @@ import org.hammer.core.store.StoreWriter;
  * flush or fsync, as a local filesystem reports a failed write-back.
  *
  * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
- * data or size ({@link #readData}) queues behind that object's written-back data while some is
- * uncommitted; any other read runs on a snapshot in the caller's thread, or — while an
- * acknowledged change is uncommitted — inside the open transaction, ahead of queued data.
+ * data or size ({@link #readData}) queues behind that object's written-back data while some has
+ * not run, and runs in the open transaction once all of it has; any other read runs on a snapshot
+ * in the caller's thread, or — while an acknowledged change is uncommitted — inside the open
+ * transaction, ahead of queued data.
  *
  * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
  * and changes that no queued change precedes (not even one the writer has taken off the queue
@@ -100,6 +101,8 @@ public final class Committer<C> implements AutoCloseable {
     private final AtomicInteger pendingChanges = new AtomicInteger();
     /** Per object, its written-back data queued or uncommitted. */
     private final ConcurrentHashMap<Object, AtomicInteger> unsettled = new ConcurrentHashMap<>();
+    /** Per object, its written-back data queued and not yet run: the part of {@link #unsettled} a read must wait for. */
+    private final ConcurrentHashMap<Object, AtomicInteger> unrun = new ConcurrentHashMap<>();
     /** Room for queued written-back data, in KiB. */
     private final Semaphore budget;
     /** No task is taken any more: set before the stop is queued, or when the writer thread fails. */
@@ -317,10 +320,36 @@ public final class Committer<C> implements AutoCloseable {
         return store.read(r -> work.apply(contexts.of(r, null)));
     }
 
-    /** Runs a read of {@code key}'s data or attributes: after its written-back data, if any is unsettled. */
+    /**
+     * Runs a read of {@code key}'s data or attributes after its written-back data: on a snapshot
+     * when all of it is committed; in the open transaction, on the caller's thread, when all of it
+     * has run there; else queued behind it.
+     */
     public <T> T readData(Object key, Function<C, T> work) {
-        if (!unsettled(key)) {
+        if (!counted(unsettled, key)) {
             return read(work);
+        }
+        if (!counted(unrun, key)) {
+            lock.lock();
+            try {
+                if (current != null && broken == null) {
+                    boolean attached = writer.attach();
+                    try {
+                        return work.apply(current);
+                    } finally {
+                        if (attached) {
+                            writer.detach();
+                        }
+                    }
+                }
+                if (current == null) {
+                    // No transaction is open: the one that ran the object's data has ended, committed
+                    // or lost (its handles hold the error), and a snapshot shows what the store has.
+                    return store.read(r -> work.apply(contexts.of(r, null)));
+                }
+            } finally {
+                lock.unlock();
+            }
         }
         return submit(new Task<>(Kind.READ, work, 0));
     }
@@ -330,9 +359,17 @@ public final class Committer<C> implements AutoCloseable {
         return unsettled.isEmpty();
     }
 
-    private boolean unsettled(Object key) {
-        AtomicInteger c = unsettled.get(key);
+    private static boolean counted(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
+        AtomicInteger c = counts.get(key);
         return c != null && c.get() > 0;
+    }
+
+    private static void count(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
+        counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private static void uncount(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
+        counts.computeIfPresent(key, (k, c) -> c.decrementAndGet() == 0 ? null : c);
     }
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
@@ -390,7 +427,8 @@ public final class Committer<C> implements AutoCloseable {
         Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
         t.handle = h;
         h.queue();
-        unsettled.computeIfAbsent(h.key(), k -> new AtomicInteger()).incrementAndGet();
+        count(unsettled, h.key());
+        count(unrun, h.key());
         pendingChanges.incrementAndGet();
         t.after = after;
         queue.addLast(t);
@@ -625,6 +663,7 @@ public final class Committer<C> implements AutoCloseable {
             pendingChanges.decrementAndGet();
         }
         if (t.kind == Kind.BEHIND) {
+            uncount(unrun, t.handle.key());
             t.handle.dequeue();
             budget.release(permits(t.bytes));
             Runnable a = t.after;
@@ -652,7 +691,7 @@ public final class Committer<C> implements AutoCloseable {
 
     /** Written-back data is committed (or lost): reads of its object need not queue behind it. */
     private void settle(Task<?> t) {
-        unsettled.computeIfPresent(t.handle.key(), (k, c) -> c.decrementAndGet() == 0 ? null : c);
+        uncount(unsettled, t.handle.key());
     }
 
     private void finishSync(Task<?> t) {

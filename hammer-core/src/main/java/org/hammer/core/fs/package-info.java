@@ -31,7 +31,8 @@
  * attribute changes run before they are acknowledged; file data is written back: a write is
  * queued (at most 64 MiB queued, then writers wait for room) and acknowledged at once. Reads see
  * every acknowledged change: a read of an object's data or size queues behind its written-back
- * data, other reads run in the open transaction while it holds acknowledged changes.
+ * data that has not run yet, other reads (and that one, once its data has run) run in the open
+ * transaction while it holds acknowledged changes.
  * <li><i>Durability.</i> Acknowledged is not durable: a change is in the store once its
  * transaction commits, and on stable storage once a sync has run. What
  * {@link org.hammer.core.fs.Committer#sync} acknowledges (the mount's fsync) survives a kill -9

@@ -188,6 +188,47 @@ class CommitterTest {
         committer.sync(); // and the engine goes on
     }
 
+    /**
+     * A read of an object whose written-back data has run but is not committed runs in the open
+     * transaction on the caller's thread, and sees that data; once it is committed, on a snapshot.
+     */
+    @Test
+    void aReadOfDataThatHasRunTakesNoTurnOnTheWriterThread() throws InterruptedException {
+        committer.close();
+        ManualClock clock = new ManualClock(); // stands: the transaction stays open
+        AtomicInteger commits = new AtomicInteger();
+        committer = manual(clock, Committer.MAX_BYTES, commits);
+        WriteHandle h = new WriteHandle(file);
+        byte[] data = new byte[5000];
+        committer.writeBehind(h, ctx -> ctx.writer().write(file, 0, data, 0, data.length), data.length);
+        assertThat(eventually(() -> h.queued() == 0)).isTrue();
+        assertThat(committer.settled()).as("run, not committed").isFalse();
+
+        Thread[] caller = new Thread[1];
+        Thread[] ranOn = new Thread[1];
+        Inode seen = assertTimeoutPreemptively(BOUND, () -> {
+            caller[0] = Thread.currentThread();
+            return committer.readData(file, ctx -> {
+                ranOn[0] = Thread.currentThread();
+                assertThat(ctx.txn()).as("in the open transaction").isNotNull();
+                return ctx.getattr(file);
+            });
+        });
+        assertThat(ranOn[0]).isSameAs(caller[0]);
+        assertThat(seen.size()).isEqualTo(data.length);
+        assertThat(commits.get()).isZero();
+
+        clock.advanceMillis(Committer.MAX_DELAY_MS + 1);
+        assertThat(eventually(() -> commits.get() == 1)).isTrue();
+        Inode committed = committer.readData(file, ctx -> {
+            ranOn[0] = Thread.currentThread();
+            return ctx.getattr(file);
+        });
+        assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+        assertThat(committed.size()).isEqualTo(data.length);
+        assertThat(committer.drain(h)).isNull();
+    }
+
     @Test
     void aChangeInTheOpenTransactionThatWaitsForQueuedDataFailsInsteadOfHanging() throws InterruptedException {
         committer.close();
@@ -198,8 +239,13 @@ class CommitterTest {
         committer.writeBehind(h, ctx -> ctx.writer().write(file, 0, data, 0, data.length), data.length);
         assertThat(eventually(() -> h.queued() == 0)).isTrue();
 
+        // A write queued from inside the transaction cannot run before the task that queued it
+        // ends, so a read of its object there would wait for itself.
         FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(
-                FsException.class, () -> committer.write(ctx -> committer.readData(file, c -> c.getattr(file)), 0)));
+                FsException.class, () -> committer.write(ctx -> {
+                    committer.writeBehind(h, c -> c.writer().write(file, 100, data, 0, data.length), data.length);
+                    return committer.readData(file, c -> c.getattr(file));
+                }, 0)));
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("in the open transaction").contains("would wait for itself");
         assertThatThrownBy(() -> assertTimeoutPreemptively(BOUND, () -> committer.write(ctx -> {
