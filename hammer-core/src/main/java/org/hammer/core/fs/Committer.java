@@ -41,9 +41,10 @@ import org.hammer.core.store.StoreWriter;
  * transaction, ahead of queued data.
  *
  * <p>While a transaction is open and the writer thread waits for tasks, callers run their reads,
- * and changes that no queued change precedes (not even one the writer has taken off the queue
- * and not run yet), in it directly on their own threads, one at a time under {@link #lock},
- * instead of handing them over: a file create then costs no thread switch. The transaction
+ * and changes and small written-back writes that no queued change precedes (not even one the
+ * writer has taken off the queue and not run yet), in it directly on their own threads, one at a
+ * time under {@link #lock}, instead of handing them over: a file create, or a small file written
+ * and its attributes set, then costs no thread switch. The transaction
  * changes hands by the store's hand-over protocol (the store package documentation): the writer
  * thread begins and commits it, runs nothing in it while it waits, and holds the lock from the
  * end of the wait through the commit.
@@ -60,6 +61,8 @@ public final class Committer<C> implements AutoCloseable {
     public static final long MAX_BYTES = 32L << 20;
     /** The default most written-back data queued and not yet run. */
     public static final long MAX_QUEUED = 64L << 20;
+    /** Written-back writes smaller than this may run on their caller's thread ({@link #writeBehind}). */
+    static final int HERE_MAX = 64 << 10;
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
 
@@ -116,6 +119,10 @@ public final class Committer<C> implements AutoCloseable {
     private StoreWriter writer;
     /** A change run directly in the open transaction failed: the transaction is abandoned. Guarded by {@link #lock}. */
     private RuntimeException broken;
+    /** Written-back writes run in the open transaction on their callers' threads: settled with it. Guarded by {@link #lock}. */
+    private final List<Task<?>> ranHere = new ArrayList<>();
+    /** Their bytes, not yet counted towards the transaction's size limit. Guarded by {@link #lock}. */
+    private long bytesHere;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
     private volatile RuntimeException lost;
 
@@ -403,7 +410,9 @@ public final class Committer<C> implements AutoCloseable {
 
     /**
      * Queues a write of {@code bytes} of file data through handle {@code h} and returns without
-     * waiting for it, once the queue has room for it. Its error, if it meets one, goes to
+     * waiting for it, once the queue has room for it; one smaller than {@value #HERE_MAX} bytes
+     * that nothing queued precedes runs in the open transaction on the caller's thread instead.
+     * Either way it is written back: its error, if it meets one then or at its commit, goes to
      * {@code h}.
      */
     public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes) {
@@ -419,6 +428,9 @@ public final class Committer<C> implements AutoCloseable {
     public void writeBehind(WriteHandle h, Function<C, ?> work, int bytes, Runnable after) {
         if (closed) {
             throw closing();
+        }
+        if (bytes < HERE_MAX && runHere(h, work, bytes, after)) {
+            return;
         }
         if (!budget.tryAcquire(permits(bytes))) {
             refuseWaitingForItself("waits for room in the queue");
@@ -437,6 +449,49 @@ public final class Committer<C> implements AutoCloseable {
             done(t);
             settle(t);
             throw closing();
+        }
+    }
+
+    /**
+     * Runs a small written-back write in the open transaction on the caller's thread, as a change
+     * that nothing queued precedes runs there, instead of waking the writer thread for it; false
+     * (queue it) when something precedes it, no transaction is open, or the lock is busy (a commit).
+     * It is written back all the same: settled, and failed if its commit fails, with the transaction.
+     */
+    private boolean runHere(WriteHandle h, Function<C, ?> work, int bytes, Runnable after) {
+        if (pendingChanges.get() != 0 || !lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (current == null || broken != null || closed || pendingChanges.get() != 0 || h.error() != null) {
+                return false;
+            }
+            Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
+            t.handle = h;
+            count(unsettled, h.key());
+            ranHere.add(t);
+            bytesHere += bytes;
+            dirty = true;
+            boolean attached = writer.attach();
+            try {
+                work.apply(current);
+            } catch (FsException e) {
+                h.failed(e);
+            } catch (RuntimeException e) {
+                h.failed(failure(e));
+                broken = e;
+                queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
+            } finally {
+                if (attached) {
+                    writer.detach();
+                }
+                if (after != null) {
+                    after.run();
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -584,25 +639,36 @@ public final class Committer<C> implements AutoCloseable {
         void run(C ctx) {
             long deadline = clock.nanoTime() + maxDelayNanos;
             Task<?> t = first;
-            while (t != null) {
-                if (t.kind == Kind.SYNC || t == stop) {
-                    last = t;
-                    break;
+            try {
+                while (t != null) {
+                    if (t.kind == Kind.SYNC || t == stop) {
+                        last = t;
+                        break;
+                    }
+                    tasks++;
+                    if (t.kind == Kind.WRITE) {
+                        dirty = true;
+                    }
+                    if (t.kind == Kind.BEHIND) {
+                        written.add(t);
+                    }
+                    if (t.changes()) {
+                        bytes += t.bytes;
+                    }
+                    Committer.this.run(t, ctx);
+                    bytes += bytesHere;
+                    bytesHere = 0;
+                    t = bytes >= maxBytes || clock.nanoTime() - deadline >= 0 || broken != null ? null : next(deadline);
                 }
-                tasks++;
-                if (t.kind == Kind.WRITE) {
-                    dirty = true;
-                }
-                if (t.kind == Kind.BEHIND) {
-                    written.add(t);
-                }
-                if (t.changes()) {
-                    bytes += t.bytes;
-                }
-                Committer.this.run(t, ctx);
-                t = bytes >= maxBytes || clock.nanoTime() - deadline >= 0 || broken != null ? null : next(deadline);
+            } finally {
+                // The writes callers ran in this transaction meanwhile are its own.
+                tasks += ranHere.size();
+                written.addAll(ranHere);
+                ranHere.clear();
+                bytes += bytesHere;
+                bytesHere = 0;
+                end = System.nanoTime();
             }
-            end = System.nanoTime();
         }
 
         /** The next task, waiting for one until the clock reaches {@code deadline}; null then. */

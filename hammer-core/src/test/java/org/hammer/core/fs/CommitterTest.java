@@ -199,9 +199,14 @@ class CommitterTest {
         AtomicInteger commits = new AtomicInteger();
         committer = manual(clock, Committer.MAX_BYTES, commits);
         WriteHandle h = new WriteHandle(file);
-        byte[] data = new byte[5000];
-        committer.writeBehind(h, ctx -> ctx.writer().write(file, 0, data, 0, data.length), data.length);
+        byte[] data = new byte[Committer.HERE_MAX]; // queued, and run by the writer thread
+        Thread[] writtenOn = new Thread[1];
+        committer.writeBehind(h, ctx -> {
+            writtenOn[0] = Thread.currentThread();
+            return ctx.writer().write(file, 0, data, 0, data.length);
+        }, data.length);
         assertThat(eventually(() -> h.queued() == 0)).isTrue();
+        assertThat(writtenOn[0]).isNotSameAs(Thread.currentThread());
         assertThat(committer.settled()).as("run, not committed").isFalse();
 
         Thread[] caller = new Thread[1];
@@ -229,6 +234,47 @@ class CommitterTest {
         assertThat(committer.drain(h)).isNull();
     }
 
+    /**
+     * A small written-back write that nothing precedes runs in the open transaction on its
+     * caller's thread; it is unsettled until its transaction commits, and an error it meets goes to
+     * its handle as a queued write's would.
+     */
+    @Test
+    void aSmallWriteThatNothingPrecedesRunsOnItsCallersThreadAndIsStillWrittenBack() throws InterruptedException {
+        committer.close();
+        ManualClock clock = new ManualClock();
+        AtomicInteger commits = new AtomicInteger();
+        committer = manual(clock, Committer.MAX_BYTES, commits);
+        // A transaction is open, and stays open while the clock stands, once a change runs on this thread.
+        assertThat(eventually(() -> committer.write(ctx -> Thread.currentThread(), 0) == Thread.currentThread())).isTrue();
+        WriteHandle h = new WriteHandle(file);
+        byte[] data = new byte[10_240];
+        Thread[] writtenOn = new Thread[1];
+        committer.writeBehind(h, ctx -> {
+            writtenOn[0] = Thread.currentThread();
+            return ctx.writer().write(file, 0, data, 0, data.length);
+        }, data.length);
+        assertThat(writtenOn[0]).isSameAs(Thread.currentThread());
+        assertThat(h.queued()).isZero();
+        assertThat(committer.settled()).as("run, not committed").isFalse();
+        assertThat(committer.readData(file, ctx -> ctx.getattr(file)).size()).isEqualTo(data.length);
+        assertThat(committed(file)).isZero();
+
+        WriteHandle gone = new WriteHandle(12345L);
+        committer.writeBehind(gone, ctx -> ctx.writer().write(12345L, 0, data, 0, 1), 1);
+        assertThat(gone.error()).as("a write to an object that does not exist").isNotNull();
+
+        clock.advanceMillis(Committer.MAX_DELAY_MS + 1);
+        assertThat(eventually(() -> commits.get() == 1 && committer.settled())).isTrue();
+        assertThat(committed(file)).isEqualTo(data.length);
+        assertThat(committer.drain(h)).isNull();
+        assertThat(committer.drain(gone)).isNotNull();
+    }
+
+    private long committed(long ino) {
+        return store.read(r -> new FsReader(r, 0, Long.MAX_VALUE).getattr(ino)).size();
+    }
+
     @Test
     void aChangeInTheOpenTransactionThatWaitsForQueuedDataFailsInsteadOfHanging() throws InterruptedException {
         committer.close();
@@ -243,7 +289,8 @@ class CommitterTest {
         // ends, so a read of its object there would wait for itself.
         FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(
                 FsException.class, () -> committer.write(ctx -> {
-                    committer.writeBehind(h, c -> c.writer().write(file, 100, data, 0, data.length), data.length);
+                    byte[] large = new byte[Committer.HERE_MAX]; // queued: it does not run on this thread
+                    committer.writeBehind(h, c -> c.writer().write(file, 100, large, 0, large.length), large.length);
                     return committer.readData(file, c -> c.getattr(file));
                 }, 0)));
         assertThat(e).isNotNull();
