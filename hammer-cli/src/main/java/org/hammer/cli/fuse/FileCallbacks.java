@@ -141,7 +141,17 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int setxattr(String path, String name, Pointer value, long size, int flags) {
         if (FileIo.isAcl(name)) {
-            return -FileIo.EOPNOTSUPP;
+            byte[] v = new byte[(int) Math.min(size, 64)];
+            value.get(0, v, 0, v.length);
+            int perms = name.equals(FileIo.ACL_ACCESS) && size == v.length ? FileIo.minimalAcl(v) : -1;
+            if (perms < 0) {
+                return -FileIo.EOPNOTSUPP;
+            }
+            Caller c = caller();
+            return call(() -> {
+                ns.setAccessAcl(path, perms, c);
+                return 0;
+            });
         }
         Caller c = caller();
         return call(() -> {
@@ -155,7 +165,7 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
         if (FileIo.isAcl(name)) {
-            return -FileIo.EOPNOTSUPP;
+            return -Errno.ENODATA.code(); // none is stored: the mode says it all
         }
         Caller c = caller();
         return call(() -> answer(ns.getxattr(path, name, c), value, size));
@@ -187,10 +197,11 @@ abstract class FileCallbacks extends FuseStubFS {
 
     @Override
     public int removexattr(String path, String name) {
-        if (FileIo.isAcl(name)) {
-            return -FileIo.EOPNOTSUPP;
-        }
         Caller c = caller();
+        if (FileIo.isAcl(name)) {
+            // None is stored, so there is nothing to remove: success, as on a local disk, where it may be written.
+            return call(() -> ns.writable(ns.resolve(path, c)) ? 0 : -Errno.EROFS.code());
+        }
         return call(() -> {
             ns.removexattr(path, name, c);
             return 0;

@@ -17,7 +17,7 @@ final class FileIo {
     static final int O_TRUNC = 01000;
     /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
     private static final int FMODE_EXEC = 040;
-    /** POSIX ACLs are not supported: cp -a then falls back to chmod instead of believing the ACL set the mode. */
+    /** POSIX ACLs beyond the mode are not supported: tools then fall back to chmod. */
     static final int EOPNOTSUPP = 95;
 
     private final Committer<Ctx> committer;
@@ -48,9 +48,43 @@ final class FileIo {
         return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
     }
 
-    /** A POSIX ACL's extended attribute, which the mount refuses with EOPNOTSUPP. */
+    /** A POSIX ACL's extended attribute: the mount stores none (see {@link #minimalAcl}). */
     static boolean isAcl(String name) {
         return name.startsWith("system.posix_acl_");
+    }
+
+    /** The access ACL's extended attribute. */
+    static final String ACL_ACCESS = "system.posix_acl_access";
+    private static final int ACL_XATTR_VERSION = 2;
+    /** ACL_USER_OBJ, ACL_GROUP_OBJ and ACL_OTHER: the entries of an ACL that a mode says all of. */
+    private static final int[] MINIMAL_TAGS = {0x01, 0x04, 0x20};
+
+    /**
+     * The permission bits (0..0777) that access ACL {@code value} (the kernel's xattr form: a
+     * version, then tag, permissions and id per entry, little-endian) is equivalent to when it has
+     * only the owner, group and other entries; else -1. A local disk stores such an ACL as the
+     * file's mode and no ACL, and so does the mount (cp -a sets the mode that way); any other ACL
+     * is refused with EOPNOTSUPP, and tools fall back to chmod.
+     */
+    static int minimalAcl(byte[] value) {
+        if (value == null || value.length != 4 + 8 * MINIMAL_TAGS.length) {
+            return -1;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (b.getInt() != ACL_XATTR_VERSION) {
+            return -1;
+        }
+        int mode = 0;
+        for (int tag : MINIMAL_TAGS) {
+            int t = b.getShort() & 0xffff;
+            int perm = b.getShort() & 0xffff;
+            b.getInt(); // the id, undefined for these entries
+            if (t != tag || (perm & ~7) != 0) {
+                return -1;
+            }
+            mode = mode << 3 | perm;
+        }
+        return mode;
     }
 
     /** This thread's buffer of at least {@code size} bytes, reused from call to call. */

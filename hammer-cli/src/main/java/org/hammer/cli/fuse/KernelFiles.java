@@ -256,7 +256,18 @@ abstract class KernelFiles extends Operations {
     @Override
     public int setxattr(Request r, String name, byte[] value, int flags) {
         if (FileIo.isAcl(name)) {
-            return FileIo.EOPNOTSUPP;
+            int perms = name.equals(FileIo.ACL_ACCESS) ? FileIo.minimalAcl(value) : -1;
+            if (perms < 0) {
+                return FileIo.EOPNOTSUPP;
+            }
+            Caller c = caller(r);
+            return run(() -> {
+                ns.setAccessAcl(node(r), perms, c);
+                if (session() != null) {
+                    session().invalidateAttributes(r.nodeId()); // its mode changed; the kernel keeps it otherwise
+                }
+                return 0;
+            });
         }
         Caller c = caller(r);
         return run(() -> {
@@ -268,7 +279,7 @@ abstract class KernelFiles extends Operations {
     @Override
     public int getxattr(Request r, String name, int size, Reply out) {
         if (FileIo.isAcl(name)) {
-            return FileIo.EOPNOTSUPP;
+            return Errno.ENODATA.code(); // none is stored: the mode says it all
         }
         Caller c = caller(r);
         return run(() -> answer(ns.getxattr(node(r), name, c), size, out));
@@ -302,7 +313,8 @@ abstract class KernelFiles extends Operations {
     @Override
     public int removexattr(Request r, String name) {
         if (FileIo.isAcl(name)) {
-            return FileIo.EOPNOTSUPP;
+            // None is stored, so there is nothing to remove: success, as on a local disk, where it may be written.
+            return run(() -> ns.writable(node(r)) ? 0 : -Errno.EROFS.code());
         }
         Caller c = caller(r);
         return run(() -> {

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.hammer.cli.fuse.kernel.Attr;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
@@ -295,34 +294,53 @@ final class KernelFs extends KernelFiles {
                 used += need;
                 names.add(name);
             }
+            Found[] found = plus ? statAll(dir, all, (int) offset, names.size()) : null;
             for (int k = 0; k < names.size(); k++) {
                 int i = (int) offset + k;
                 Entry e = all.get(i);
                 Node child = new Node(dir.view(), e.ino());
                 if (!plus) {
                     out.dirent(attrs.ino(child), i + 1, e.fileType(), names.get(k), size);
-                } else if (i < 2) {
+                } else if (found[k] == null) {
                     out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), i + 1, names.get(k));
                 } else {
-                    plusEntry(child, e, i + 1, names.get(k), out);
+                    Found f = found[k];
+                    long id = nodes.lookedUp(NodeIds.Key.of(child));
+                    out.direntPlus(id, f.valid().entryNs(), f.valid().attrNs(), attrs.attr(f.stat()), i + 1, names.get(k));
                 }
             }
             return 0;
         });
     }
 
-    /** One READDIRPLUS entry; a name gone since the listing was taken is given without its node. */
-    private void plusEntry(Node child, Entry e, long next, byte[] name, Reply out) {
-        Found f;
-        try {
-            f = stat(child);
-        } catch (FsException x) {
-            out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), next, name);
-            return;
+    /**
+     * The attributes of READDIRPLUS's entries {@code from} .. {@code from + count - 1} but "." and
+     * "..": all in one snapshot when no file data is being written back, else each after its own;
+     * null for those and for a name gone since the listing was taken (given without its node).
+     */
+    private Found[] statAll(Node dir, List<Entry> all, int from, int count) {
+        Found[] found = new Found[count];
+        if (committer.settled()) {
+            committer.read(ctx -> {
+                for (int k = Math.max(0, 2 - from); k < count; k++) {
+                    try {
+                        found[k] = found(ctx, new Node(dir.view(), all.get(from + k).ino()));
+                    } catch (FsException x) {
+                        found[k] = null;
+                    }
+                }
+                return null;
+            });
+            return found;
         }
-        long id = nodes.lookedUp(NodeIds.Key.of(child));
-        Attr a = attrs.attr(f.stat());
-        out.direntPlus(id, f.valid().entryNs(), f.valid().attrNs(), a, next, name);
+        for (int k = Math.max(0, 2 - from); k < count; k++) {
+            try {
+                found[k] = stat(new Node(dir.view(), all.get(from + k).ino()));
+            } catch (FsException x) {
+                found[k] = null;
+            }
+        }
+        return found;
     }
 
     private static int direntSize(int nameLength) {

@@ -263,6 +263,35 @@ final class Namespace {
         });
     }
 
+    /**
+     * An access ACL of only the owner, group and other entries, whose permissions are
+     * {@code perms}: the owner's to set, as chmod of those bits; set-group-id is dropped when the
+     * owner is outside the file's group, as a local disk does when it stores such an ACL as the mode.
+     */
+    void setAccessAcl(String path, int perms, Caller c) {
+        setAccessAcl(ctx -> resolver.resolve(ctx, path, c), path, perms, c);
+    }
+
+    void setAccessAcl(Node n, int perms, Caller c) {
+        setAccessAcl(ctx -> n, "", perms, c);
+    }
+
+    private void setAccessAcl(Function<Ctx, Node> at, String path, int perms, Caller c) {
+        change(at, c, (w, n, i) -> {
+            Inode now = w.getattr(n.ino());
+            int m = now.mode() & 07000 | perms & 0777;
+            if (!c.root()) {
+                if (now.uid() != c.uid) {
+                    throw new FsException(Errno.EPERM, path + ": not the owner");
+                }
+                if (!c.inGroup(now.gid())) {
+                    m &= ~Inode.S_ISGID;
+                }
+            }
+            w.chmod(n.ino(), m);
+        });
+    }
+
     /** chown: changing the owner is root's; the owner may change the group to one of its own. */
     void chown(String path, int uid, int gid, Caller c) {
         chown(ctx -> resolver.resolve(ctx, path, c), path, uid, gid, c);
@@ -407,6 +436,11 @@ final class Namespace {
     }
 
     // ---- reads ----
+
+    /** True when {@code n} may be changed: not in a slave nor a fixed TID. */
+    boolean writable(Node n) {
+        return committer.read(ctx -> ctx.writable(n.view()));
+    }
 
     Node resolve(String path, Caller c) {
         return committer.read(ctx -> resolver.resolve(ctx, path, c));

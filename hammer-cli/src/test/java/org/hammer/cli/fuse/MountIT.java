@@ -91,6 +91,39 @@ class MountIT {
         }
     }
 
+    /**
+     * An access ACL of only the owner, group and other entries is the mode, as a local disk stores
+     * it (cp -a sets modes that way): set at once, for the kernel's permission checks too; only
+     * the owner sets it; any other ACL is refused, and tools fall back to chmod.
+     */
+    @Test
+    void anAccessAclThatAModeSaysAllOfSetsTheMode() throws IOException {
+        ok(mnt, "echo x > f && chmod 600 f && echo y > g && chown 65534:65534 g && mkdir d");
+        String acl = "bytes.fromhex('02000000' '01000600ffffffff' '04000400ffffffff' '20000400ffffffff')";
+        String named = "bytes.fromhex('02000000' '01000600ffffffff' '02000400e8030000' "
+                + "'04000400ffffffff' '10000400ffffffff' '20000400ffffffff')";
+        String asNobody = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+        assertThat(sh(mnt, asNobody + "cat f").code()).as("0600, root's").isNotZero(); // the kernel now holds 0600
+        assertThat(errnos(mnt,
+                "os.setxattr('f', 'system.posix_acl_access', " + acl + ")",
+                "os.setxattr('f', 'system.posix_acl_access', " + named + ")",
+                "os.setxattr('d', 'system.posix_acl_default', " + acl + ")",
+                "os.getxattr('f', 'system.posix_acl_access')",
+                "os.removexattr('d', 'system.posix_acl_default')"))
+                .as("ENOTSUP is EOPNOTSUPP; no ACL is stored; removing none succeeds, as on a local disk")
+                .containsExactly("OK", "ENOTSUP", "ENOTSUP", "ENODATA", "OK");
+        assertThat(ok(mnt, "stat -c %a f")).isEqualTo("644\n");
+        assertThat(ok(mnt, asNobody + "cat f")).as("readable by others at once").isEqualTo("x\n");
+
+        Path script = Files.writeString(h.dir.resolve("acl.py"), "import os, errno\n"
+                + "for f in ('f', 'g'):\n"
+                + "    try:\n        os.setxattr(f, 'system.posix_acl_access', " + acl.replace("0600", "0700") + ")\n"
+                + "        print('OK')\n"
+                + "    except OSError as e:\n        print(errno.errorcode[e.errno])\n");
+        assertThat(ok(mnt, asNobody + "/usr/bin/python3 " + script)).isEqualTo("EPERM\nOK\n");
+        assertThat(ok(mnt, "stat -c %a f g")).isEqualTo("644\n744\n");
+    }
+
     @Test
     void filesAndDirectoriesFailWithTheErrnoOfALocalDisk() throws IOException {
         Path d = Files.createDirectory(mnt.resolve("d"));

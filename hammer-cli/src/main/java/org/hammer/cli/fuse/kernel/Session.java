@@ -453,9 +453,12 @@ public final class Session {
         }
     }
 
-    /** A native pointer to the memory of a direct buffer, passed to libc as its address. */
+    /**
+     * A native pointer to the start of a direct buffer's memory, passed to libc as its address
+     * (wherever the buffer's position is: jnr's wrap starts at the position).
+     */
     private static Pointer direct(Runtime rt, ByteBuffer b) {
-        return Pointer.wrap(rt, Pointer.wrap(rt, b).address());
+        return Pointer.wrap(rt, Pointer.wrap(rt, b.duplicate().clear()).address());
     }
 
     private int handle(Request r, Reply out) {
@@ -483,6 +486,17 @@ public final class Session {
                 Protocol.NOTIFY_INVAL_INODE));
     }
 
+    /**
+     * Drops the kernel's attributes of node {@code nodeId} before returning, so that the reply to
+     * the request being handled, which changed them where the kernel does not see (its mode), is
+     * not followed by a look at the old ones. Attributes alone need no lock a request holds.
+     */
+    public void invalidateAttributes(long nodeId) {
+        if (!ended) {
+            send(() -> notification.invalInode(nodeId, -1, 0), Protocol.NOTIFY_INVAL_INODE);
+        }
+    }
+
     /** Asks the kernel to forget the name {@code name} in directory node {@code parent}. */
     public void invalidateEntry(long parent, String name) {
         if (ended) {
@@ -492,14 +506,16 @@ public final class Session {
     }
 
     private void send(Runnable encode, int code) {
-        encode.run();
-        int len = notification.finishNotify(code);
-        Libc.C c = Libc.c();
-        if (c.write(fd, direct(Runtime.getRuntime(c), notification.buffer()), len) < 0) {
-            int e = Libc.errno();
-            // ENOENT: the kernel no longer knows the node or name, which is what was asked.
-            if (e != Libc.ENOENT && e != Libc.ENODEV && debug) {
-                System.err.println("hammer mount: notification " + code + ": " + Libc.strerror(e));
+        synchronized (notification) { // the notifier's thread, or a worker's
+            encode.run();
+            int len = notification.finishNotify(code);
+            Libc.C c = Libc.c();
+            if (c.write(fd, direct(Runtime.getRuntime(c), notification.buffer()), len) < 0) {
+                int e = Libc.errno();
+                // ENOENT: the kernel no longer knows the node or name, which is what was asked.
+                if (e != Libc.ENOENT && e != Libc.ENODEV && debug) {
+                    System.err.println("hammer mount: notification " + code + ": " + Libc.strerror(e));
+                }
             }
         }
     }
