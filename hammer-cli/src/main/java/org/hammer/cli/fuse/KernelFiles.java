@@ -86,7 +86,7 @@ abstract class KernelFiles extends Operations {
         Long before = slaveTids.put(pfs, tid);
         if (before != null && before != tid && session() != null) {
             for (long id : nodes.ids(n -> n.view().pfs() == pfs && !n.view().isPinned())) {
-                session().invalidateInode(id, true);
+                session().invalidateInode(id);
             }
         }
     }
@@ -213,7 +213,7 @@ abstract class KernelFiles extends Operations {
                 boolean drop = io.writeBehind(h, offset, data.data(), kill, data::release);
                 queued[0] = true;
                 if (drop && session() != null) {
-                    session().invalidateInode(r.nodeId(), false); // its mode changes where the kernel does not see
+                    session().invalidateAttributes(r.nodeId()); // its mode changes where the kernel does not see
                 }
                 probe.written(len);
                 out.written(len);

@@ -92,6 +92,18 @@ class MountIT {
     }
 
     /**
+     * A write from outside a file's group drops its set-group-id bit (with group execute), where
+     * the kernel does not see: the mount tells it, and the kernel stops showing the bit at once
+     * ({@code stat -c %a} asks for the mode alone, which a write does not make the kernel fetch).
+     */
+    @Test
+    void aSetGroupIdBitAWriteDropsIsGoneFromTheKernelsViewAtOnce() {
+        assertThat(ok(mnt, "echo x > f && chmod 2777 f && stat -c %a f")).isEqualTo("2777\n");
+        ok(mnt, "setpriv --reuid=65534 --regid=65534 --clear-groups sh -c 'echo y >> f'");
+        assertThat(ok(mnt, "stat -c %a f")).isEqualTo("777\n");
+    }
+
+    /**
      * An access ACL of only the owner, group and other entries is the mode, as a local disk stores
      * it (cp -a sets modes that way): set at once, for the kernel's permission checks too; only
      * the owner sets it; any other ACL is refused, and tools fall back to chmod.

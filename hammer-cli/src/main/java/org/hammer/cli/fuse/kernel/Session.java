@@ -475,15 +475,14 @@ public final class Session {
     }
 
     /**
-     * Asks the kernel to drop the attributes of node {@code nodeId} and, with {@code data}, its
-     * cached pages; sent asynchronously, as the kernel may need a reply a worker owes first.
+     * Asks the kernel to drop the attributes and the cached pages of node {@code nodeId}; sent
+     * asynchronously, as dropping pages may wait for a reply a worker owes first.
      */
-    public void invalidateInode(long nodeId, boolean data) {
+    public void invalidateInode(long nodeId) {
         if (ended) {
             return;
         }
-        notifier.execute(() -> send(() -> notification.invalInode(nodeId, data ? 0 : -1, 0),
-                Protocol.NOTIFY_INVAL_INODE));
+        notifier.execute(() -> send(() -> notification.invalInode(nodeId, 0, 0), Protocol.NOTIFY_INVAL_INODE));
     }
 
     /**
