@@ -33,7 +33,10 @@
  * path-based API is driven by a fixed pool of Java threads
  * ({@link org.hammer.cli.fuse.FuseLoop}). It gives each name of a hard-linked file its own kernel
  * inode, so the attributes of files are never cached by the kernel ({@code attr_timeout=0}) and
- * stay right through every name. POSIX ACL xattrs are refused (EOPNOTSUPP), so tools fall back to chmod.
+ * stay right through every name. POSIX ACLs are stored as a local disk stores an ACL that the
+ * mode says all of: an access ACL of only the owner, group and other entries sets the mode (cp -a
+ * sets modes that way), none is ever read back (ENODATA) and removing one succeeds; any other ACL
+ * is refused (EOPNOTSUPP), so tools fall back to chmod.
  * statfs shows the store: its size limit, what it uses and what is free of it (no more than the
  * disk under it has free); st_blocks counts a file's stored blocks, so a hole counts nothing. On
  * unmount the loop's teardown waits for every worker; one that fails ends the session for all.
@@ -55,7 +58,8 @@
  * one kernel inode and the kernel keeps the names and attributes of a master and of fixed TIDs
  * for a second and its cached file data across opens; the kernel itself drops what a change
  * through the mount makes stale, and the mount tells it (notify_inval_inode) of a set-group-id
- * bit a write dropped and of every node of a slave seen at a new sync-end-tid. A slave's names and
+ * bit a write dropped or an ACL set (before the request is answered) and of every node of a slave
+ * seen at a new sync-end-tid. A slave's names and
  * directory attributes are kept 0.1 s, its files' attributes not at all, as with libfuse2. An
  * unlinked open file keeps its node id, so no Exchange is needed; an open with O_TRUNC truncates
  * (FUSE_ATOMIC_O_TRUNC). The mount clears set-id bits itself where the kernel says a caller
