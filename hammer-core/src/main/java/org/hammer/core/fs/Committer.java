@@ -310,14 +310,7 @@ public final class Committer<C> implements AutoCloseable {
             lock.lock();
             try {
                 if (current != null) {
-                    boolean attached = writer.attach();
-                    try {
-                        return work.apply(current);
-                    } finally {
-                        if (attached) {
-                            writer.detach();
-                        }
-                    }
+                    return inOpenTransaction(work, false);
                 }
                 // No transaction is open: the writer thread has committed (it clears dirty first).
             } finally {
@@ -340,14 +333,7 @@ public final class Committer<C> implements AutoCloseable {
             lock.lock();
             try {
                 if (current != null && broken == null) {
-                    boolean attached = writer.attach();
-                    try {
-                        return work.apply(current);
-                    } finally {
-                        if (attached) {
-                            writer.detach();
-                        }
-                    }
+                    return inOpenTransaction(work, false);
                 }
                 if (current == null) {
                     // No transaction is open: the one that ran the object's data has ended, committed
@@ -386,20 +372,7 @@ public final class Committer<C> implements AutoCloseable {
             try {
                 if (current != null && broken == null && pendingChanges.get() == 0) {
                     dirty = true;
-                    boolean attached = writer.attach();
-                    try {
-                        return work.apply(current);
-                    } catch (FsException e) {
-                        throw e;
-                    } catch (RuntimeException e) {
-                        broken = e;
-                        queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
-                        throw failure(e);
-                    } finally {
-                        if (attached) {
-                            writer.detach();
-                        }
-                    }
+                    return inOpenTransaction(work, true);
                 }
             } finally {
                 lock.unlock();
@@ -472,19 +445,11 @@ public final class Committer<C> implements AutoCloseable {
             ranHere.add(t);
             bytesHere += bytes;
             dirty = true;
-            boolean attached = writer.attach();
             try {
-                work.apply(current);
+                inOpenTransaction(work, true);
             } catch (FsException e) {
                 h.failed(e);
-            } catch (RuntimeException e) {
-                h.failed(failure(e));
-                broken = e;
-                queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
             } finally {
-                if (attached) {
-                    writer.detach();
-                }
                 if (after != null) {
                     after.run();
                 }
@@ -492,6 +457,31 @@ public final class Committer<C> implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in the open transaction on this thread, which holds {@link #lock}. A
+     * failure of a change other than an errno abandons the transaction and is thrown as EIO (or
+     * ENOSPC).
+     */
+    private <T> T inOpenTransaction(Function<C, T> work, boolean change) {
+        boolean attached = writer.attach();
+        try {
+            return work.apply(current);
+        } catch (FsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (!change) {
+                throw e;
+            }
+            broken = e;
+            queue.addFirst(new Task<Void>(Kind.READ, ctx -> null, 0)); // wakes the writer to abandon it
+            throw failure(e);
+        } finally {
+            if (attached) {
+                writer.detach();
+            }
         }
     }
 
