@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntUnaryOperator;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
@@ -237,18 +238,31 @@ final class Namespace {
      * owner outside the file's group cannot set set-group-id.
      */
     void chmod(String path, int mode, Caller c) {
-        chmod(ctx -> resolver.resolve(ctx, path, c), path, mode, c);
+        chmod(ctx -> resolver.resolve(ctx, path, c), path, old -> mode, c);
     }
 
     void chmod(Node n, int mode, Caller c) {
-        chmod(ctx -> n, "", mode, c);
+        chmod(ctx -> n, "", old -> mode, c);
     }
 
-    private void chmod(Function<Ctx, Node> at, String path, int mode, Caller c) {
+    /**
+     * An access ACL of only the owner, group and other entries, whose permissions are
+     * {@code perms}: a chmod of those bits, the owner's, as a local disk stores such an ACL.
+     */
+    void setAccessAcl(String path, int perms, Caller c) {
+        chmod(ctx -> resolver.resolve(ctx, path, c), path, old -> old & 07000 | perms & 0777, c);
+    }
+
+    void setAccessAcl(Node n, int perms, Caller c) {
+        chmod(ctx -> n, "", old -> old & 07000 | perms & 0777, c);
+    }
+
+    /** Sets the mode {@code mode} makes of the current one. */
+    private void chmod(Function<Ctx, Node> at, String path, IntUnaryOperator mode, Caller c) {
         change(at, c, (w, n, i) -> {
-            int m = mode & 07777;
+            int old = (i != null ? i : w.getattr(n.ino())).mode() & 07777;
+            int m = mode.applyAsInt(old) & 07777;
             if (!c.root()) {
-                int old = i.mode() & 07777;
                 int setId = Inode.S_ISUID | Inode.S_ISGID;
                 boolean dropsSetId = (m | setId) == (old | setId) && m != old && (m & ~old) == 0;
                 if (i.uid() != c.uid) {
@@ -256,35 +270,6 @@ final class Namespace {
                         throw new FsException(Errno.EPERM, path + ": not the owner");
                     }
                 } else if ((m & Inode.S_ISGID) != 0 && !c.inGroup(i.gid())) {
-                    m &= ~Inode.S_ISGID;
-                }
-            }
-            w.chmod(n.ino(), m);
-        });
-    }
-
-    /**
-     * An access ACL of only the owner, group and other entries, whose permissions are
-     * {@code perms}: the owner's to set, as chmod of those bits; set-group-id is dropped when the
-     * owner is outside the file's group, as a local disk does when it stores such an ACL as the mode.
-     */
-    void setAccessAcl(String path, int perms, Caller c) {
-        setAccessAcl(ctx -> resolver.resolve(ctx, path, c), path, perms, c);
-    }
-
-    void setAccessAcl(Node n, int perms, Caller c) {
-        setAccessAcl(ctx -> n, "", perms, c);
-    }
-
-    private void setAccessAcl(Function<Ctx, Node> at, String path, int perms, Caller c) {
-        change(at, c, (w, n, i) -> {
-            Inode now = w.getattr(n.ino());
-            int m = now.mode() & 07000 | perms & 0777;
-            if (!c.root()) {
-                if (now.uid() != c.uid) {
-                    throw new FsException(Errno.EPERM, path + ": not the owner");
-                }
-                if (!c.inGroup(now.gid())) {
                     m &= ~Inode.S_ISGID;
                 }
             }

@@ -103,9 +103,9 @@ public final class Committer<C> implements AutoCloseable {
      */
     private final AtomicInteger pendingChanges = new AtomicInteger();
     /** Per object, its written-back data queued or uncommitted. */
-    private final ConcurrentHashMap<Object, AtomicInteger> unsettled = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Integer> unsettled = new ConcurrentHashMap<>();
     /** Per object, its written-back data queued and not yet run: the part of {@link #unsettled} a read must wait for. */
-    private final ConcurrentHashMap<Object, AtomicInteger> unrun = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, Integer> unrun = new ConcurrentHashMap<>();
     /** Room for queued written-back data, in KiB. */
     private final Semaphore budget;
     /** No task is taken any more: set before the stop is queued, or when the writer thread fails. */
@@ -352,17 +352,19 @@ public final class Committer<C> implements AutoCloseable {
         return unsettled.isEmpty();
     }
 
-    private static boolean counted(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
-        AtomicInteger c = counts.get(key);
-        return c != null && c.get() > 0;
+    // Per-object counts: a key is present while its count is above zero. Each change of a count is
+    // one atomic step of the map (a counter object changed outside it could be removed by a
+    // decrement to zero and then incremented, unseen).
+    static boolean counted(ConcurrentHashMap<Object, Integer> counts, Object key) {
+        return counts.containsKey(key);
     }
 
-    private static void count(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
-        counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+    static void count(ConcurrentHashMap<Object, Integer> counts, Object key) {
+        counts.merge(key, 1, Integer::sum);
     }
 
-    private static void uncount(ConcurrentHashMap<Object, AtomicInteger> counts, Object key) {
-        counts.computeIfPresent(key, (k, c) -> c.decrementAndGet() == 0 ? null : c);
+    static void uncount(ConcurrentHashMap<Object, Integer> counts, Object key) {
+        counts.computeIfPresent(key, (k, c) -> c == 1 ? null : c - 1);
     }
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
