@@ -15,12 +15,11 @@ import ru.serce.jnrfuse.struct.FileStat;
 final class Attributes {
     private static final int BLOCK_SIZE = 64 * 1024;
 
-    /** Files up to this size have their stored blocks counted at every stat; larger ones once per change. */
-    private static final long COUNT_ALWAYS = 1 << 20;
-    private static final int CACHED_MAX = 4096;
+    /** How many files' counts are kept (~4 MB of heap); all are dropped when it is reached. */
+    private static final int CACHED_MAX = 32_768;
 
     private final InodeNumbers inodes;
-    /** st_blocks of large files, valid while size, mtime and ctime are those it was counted at. */
+    /** st_blocks of regular files, valid while size, mtime and ctime are those it was counted at. */
     private final ConcurrentHashMap<Node, Counted> counted = new ConcurrentHashMap<>();
 
     private record Counted(long size, long mtimeNs, long ctimeNs, long blocks) {
@@ -48,14 +47,13 @@ final class Attributes {
     }
 
     /**
-     * A regular file's blocks, from its stored blocks. Counting walks the file's block records, so
-     * for a large file the count is kept until its size, mtime or ctime change (every write
-     * changes them).
+     * A regular file's blocks, from its stored blocks. Counting walks the file's block records (for
+     * any file over ~2 KB each record's checked header is in LMDB's overflow pages, beside its
+     * data: a read from the disk when not cached), so the count is kept until the file's size,
+     * mtime or ctime change (every write changes them): a stat after the kernel dropped its cache
+     * then reads the inode alone.
      */
     private long blocks(Ctx ctx, Node n, Inode i) {
-        if (i.size() <= COUNT_ALWAYS) {
-            return (ctx.reader(n.view()).storedBytes(n.ino(), i.size()) + 511) / 512;
-        }
         Counted c = counted.get(n);
         if (c != null && c.size() == i.size() && c.mtimeNs() == i.mtimeNs() && c.ctimeNs() == i.ctimeNs()) {
             return c.blocks();

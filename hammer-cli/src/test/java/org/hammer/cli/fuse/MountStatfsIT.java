@@ -92,5 +92,14 @@ class MountStatfsIT {
         long full = Long.parseLong(ok(mnt, "stat -c %b full").trim()) * 512;
         assertThat(full).as("a dense file counts its size, to whole 512-byte units").isBetween(3_000_000L,
                 3_000_000L + 511);
+
+        // The count is kept between stats: a write into a hole of the same size must still show.
+        ok(mnt, "truncate -s 100K small && stat -c %b small > /dev/null");
+        assertThat(ok(mnt, "stat -c %b small").trim()).isEqualTo("0");
+        ok(mnt, "printf y | dd of=small bs=1 seek=70000 conv=notrunc status=none");
+        assertThat(Long.parseLong(ok(mnt, "stat -c %b small").trim()) * 512)
+                .as("one 16 KiB block of a 100 KiB file (small files have small blocks)").isEqualTo(16L << 10);
+        ok(mnt, "sync small; echo 2 > /proc/sys/vm/drop_caches");
+        assertThat(Long.parseLong(ok(mnt, "stat -c %b small").trim()) * 512).isEqualTo(16L << 10);
     }
 }
