@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
@@ -321,21 +322,15 @@ final class KernelFs extends KernelFiles {
     private Found[] statAll(Node dir, List<Entry> all, int from, int count) {
         Found[] found = new Found[count];
         if (committer.settled()) {
-            committer.read(ctx -> {
-                for (int k = Math.max(0, 2 - from); k < count; k++) {
-                    try {
-                        found[k] = found(ctx, new Node(dir.view(), all.get(from + k).ino()));
-                    } catch (FsException x) {
-                        found[k] = null;
-                    }
-                }
-                return null;
-            });
-            return found;
+            return committer.read(ctx -> statEach(dir, all, from, found, n -> found(ctx, n)));
         }
-        for (int k = Math.max(0, 2 - from); k < count; k++) {
+        return statEach(dir, all, from, found, this::stat);
+    }
+
+    private static Found[] statEach(Node dir, List<Entry> all, int from, Found[] found, Function<Node, Found> stat) {
+        for (int k = Math.max(0, 2 - from); k < found.length; k++) {
             try {
-                found[k] = stat(new Node(dir.view(), all.get(from + k).ino()));
+                found[k] = stat.apply(new Node(dir.view(), all.get(from + k).ino()));
             } catch (FsException x) {
                 found[k] = null;
             }

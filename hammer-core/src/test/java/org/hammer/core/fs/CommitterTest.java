@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.Pfses;
@@ -241,10 +243,10 @@ class CommitterTest {
      */
     @Test
     void aCountOfAnObjectsDataIsNeverLostBetweenThreads() throws InterruptedException {
-        java.util.concurrent.ConcurrentHashMap<Object, Integer> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        ConcurrentHashMap<Object, Integer> counts = new ConcurrentHashMap<>();
         Object key = 7L;
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread other = new Thread(() -> {
             for (int i = 0; i < 50_000_000 && !stop.get(); i++) {
                 Committer.count(counts, key);
