@@ -87,6 +87,9 @@ int mdb_txn_begin(MDB_env *env, MDB_txn *parent, unsigned int flags, MDB_txn **t
 size_t mdb_txn_id(MDB_txn *txn);
 int mdb_txn_commit(MDB_txn *txn);
 void mdb_txn_abort(MDB_txn *txn);
+void mdb_txn_reset(MDB_txn *txn);
+int mdb_txn_renew(MDB_txn *txn);
+int mdb_cursor_renew(MDB_txn *txn, MDB_cursor *cursor);
 int mdb_dbi_open(MDB_txn *txn, const char *name, unsigned int flags, MDB_dbi *dbi);
 int mdb_dbi_flags(MDB_txn *txn, MDB_dbi dbi, unsigned int *flags);
 int mdb_get(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data);
@@ -737,6 +740,18 @@ JNIEXPORT jlong JNICALL Java_org_hammer_core_lmdb_Native_txnBegin(JNIEnv *e, jcl
     return rc ? fail(e, rc, NULL) : HANDLE(txn);
 }
 
+/* A read-only transaction's snapshot let go, its reader slot and memory kept for mdb_txn_renew. */
+JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_txnReset(JNIEnv *e, jclass c, jlong txn) {
+    (void) e; (void) c;
+    mdb_txn_reset(PTR(txn));
+}
+
+JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_txnRenew(JNIEnv *e, jclass c, jlong txn) {
+    (void) c;
+    int rc = mdb_txn_renew(PTR(txn));
+    if (rc) fail(e, rc, NULL);
+}
+
 JNIEXPORT jlong JNICALL Java_org_hammer_core_lmdb_Native_txnId(JNIEnv *e, jclass c, jlong txn) {
     (void) e; (void) c;
     return (jlong) mdb_txn_id(PTR(txn));
@@ -826,6 +841,13 @@ JNIEXPORT jlong JNICALL Java_org_hammer_core_lmdb_Native_cursorOpen(JNIEnv *e, j
     MDB_cursor *cur;
     int rc = mdb_cursor_open(PTR(txn), (MDB_dbi) dbi, &cur);
     return rc ? fail(e, rc, NULL) : HANDLE(cur);
+}
+
+/* A read-only cursor of a reset transaction, bound to it again once renewed. */
+JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_cursorRenew(JNIEnv *e, jclass c, jlong txn, jlong cur) {
+    (void) c;
+    int rc = mdb_cursor_renew(PTR(txn), PTR(cur));
+    if (rc) fail(e, rc, NULL);
 }
 
 JNIEXPORT void JNICALL Java_org_hammer_core_lmdb_Native_cursorClose(JNIEnv *e, jclass c, jlong cur) {

@@ -168,7 +168,10 @@ abstract class FileCallbacks extends FuseStubFS {
             return -Errno.ENODATA.code(); // none is stored: the mode says it all
         }
         Caller c = caller();
-        return call(() -> answer(ns.getxattr(path, name, c), value, size));
+        return call(() -> {
+            byte[] v = ns.getxattr(path, name, c);
+            return v == null ? -Errno.ENODATA.code() : answer(v, value, size);
+        });
     }
 
     @Override

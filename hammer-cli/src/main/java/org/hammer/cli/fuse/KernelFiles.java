@@ -282,7 +282,10 @@ abstract class KernelFiles extends Operations {
             return Errno.ENODATA.code(); // none is stored: the mode says it all
         }
         Caller c = caller(r);
-        return run(() -> answer(ns.getxattr(node(r), name, c), size, out));
+        return run(() -> {
+            byte[] v = ns.getxattr(node(r), name, c);
+            return v == null ? -Errno.ENODATA.code() : answer(v, size, out);
+        });
     }
 
     @Override

@@ -456,6 +456,7 @@ final class Namespace {
         });
     }
 
+    /** The value of attribute {@code name}, or null when there is none of that name. */
     byte[] getxattr(String path, String name, Caller c) {
         return getxattr(ctx -> resolver.resolve(ctx, path, c), path, name, c);
     }
@@ -470,7 +471,7 @@ final class Namespace {
             if (!c.root()) {
                 checkXattr(c, ctx.getattr(n), name, Caller.R, path);
             }
-            return ctx.reader(n.view()).getxattr(n.ino(), name);
+            return ctx.reader(n.view()).xattr(n.ino(), name);
         });
     }
 

@@ -255,10 +255,23 @@ public class FsReader {
 
     /** The value of extended attribute {@code name}, or ENODATA. */
     public byte[] getxattr(long ino, String name) {
+        byte[] v = xattr(ino, name);
+        if (v == null) {
+            throw new FsException(Errno.ENODATA, name + ": no such attribute");
+        }
+        return v;
+    }
+
+    /**
+     * The value of extended attribute {@code name}, or null when the object has none of that name
+     * (as {@link #getxattr}, without an exception: the kernel asks for {@code security.capability}
+     * before a file's first write and after each change of its attributes).
+     */
+    public byte[] xattr(long ino, String name) {
         getattr(ino);
         Record rec = xattrRecord(ino, name);
         if (rec == null) {
-            throw new FsException(Errno.ENODATA, name + ": no such attribute");
+            return null;
         }
         ByteBuffer b = ByteBuffer.wrap(rec.data());
         int nl = Short.toUnsignedInt(b.getShort());

@@ -14,13 +14,25 @@ public final class Cursor implements AutoCloseable {
     private static final int SET_RANGE = 17;
 
     private final Txn txn;
+    private final int dbi;
     private long ptr;
-    private final ByteBuffer key = Native.emptyBuffer();
-    private final ByteBuffer val = Native.emptyBuffer();
+    private final ByteBuffer key;
+    private final ByteBuffer val;
 
-    Cursor(Txn txn, long ptr) {
+    /** What a closed cursor of a kept read transaction leaves for its next use (see {@link Txn}). */
+    record Parts(int dbi, long ptr, ByteBuffer key, ByteBuffer val) {
+    }
+
+    Cursor(Txn txn, long ptr, int dbi) {
+        this(txn, new Parts(dbi, ptr, Native.emptyBuffer(), Native.emptyBuffer()));
+    }
+
+    Cursor(Txn txn, Parts p) {
         this.txn = txn;
-        this.ptr = ptr;
+        this.dbi = p.dbi();
+        this.ptr = p.ptr();
+        this.key = p.key();
+        this.val = p.val();
     }
 
     private long live() {
@@ -73,7 +85,7 @@ public final class Cursor implements AutoCloseable {
         long p = ptr;
         if (p != 0) {
             ptr = 0;
-            if (txn.readOnly() || !txn.ended()) {
+            if (!txn.keep(new Parts(dbi, p, key, val)) && (txn.readOnly() || !txn.ended())) {
                 Native.cursorClose(p);
             }
         }

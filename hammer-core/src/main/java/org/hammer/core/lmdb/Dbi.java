@@ -44,7 +44,9 @@ public final class Dbi {
     }
 
     public Cursor openCursor(Txn txn) {
-        return new Cursor(txn, Native.cursorOpen(txn.live(), handle));
+        long t = txn.live();
+        Cursor kept = txn.reuse(handle);
+        return kept != null ? kept : new Cursor(txn, Native.cursorOpen(t, handle), handle);
     }
 
     /** The table's persistent flags (0 for a plain table). */

@@ -13,8 +13,13 @@ public final class Env implements AutoCloseable {
     /** One flush per commit instead of two; integrity kept, the last commit may be lost in a crash. */
     public static final int NOMETASYNC = 0x40000;
 
+    /** The most read transactions kept idle for reuse ({@link #txnReadKept}). */
+    private static final int MAX_KEPT_READS = 8;
+
     private final Path dir;
     private volatile long ptr;
+    /** Kept read transactions, reset, newest first; guarded by itself. */
+    private final java.util.ArrayDeque<Txn.Idle> keptReads = new java.util.ArrayDeque<>(MAX_KEPT_READS);
 
     private Env(Path dir, long ptr) {
         this.dir = dir;
@@ -60,6 +65,45 @@ public final class Env implements AutoCloseable {
         return new Txn(Native.txnBegin(live(), true), true);
     }
 
+    /**
+     * Begins a read transaction on the newest snapshot that goes back to this environment when it
+     * ends, reset, with the cursors closed in it, and is renewed by a later call instead of
+     * allocated again (LMDB's mdb_txn_reset and mdb_txn_renew; with MDB_NOTLS a reader slot
+     * belongs to its transaction, not to a thread). For short reads made often; it must not be
+     * committed to keep it.
+     */
+    public Txn txnReadKept() {
+        long env = live();
+        Txn.Idle idle;
+        synchronized (keptReads) {
+            idle = keptReads.pollFirst();
+        }
+        if (idle != null) {
+            try {
+                Native.txnRenew(idle.txn());
+                for (Cursor.Parts c : idle.cursors()) {
+                    Native.cursorRenew(idle.txn(), c.ptr());
+                }
+                return new Txn(idle.txn(), true, idle.val(), this, idle.cursors());
+            } catch (RuntimeException e) {
+                idle.discard(); // begun afresh below, which reports what is wrong
+            }
+        }
+        return new Txn(Native.txnBegin(env, true), true, Native.emptyBuffer(), this, new java.util.ArrayList<>(4));
+    }
+
+    /** Resets and keeps an ending read transaction of {@link #txnReadKept}; false when there is no room. */
+    boolean keep(Txn.Idle idle) {
+        synchronized (keptReads) {
+            if (ptr == 0 || keptReads.size() >= MAX_KEPT_READS) {
+                return false;
+            }
+            Native.txnReset(idle.txn());
+            keptReads.addFirst(idle);
+            return true;
+        }
+    }
+
     /** Begins a write transaction: waits for the environment's writer lock, on this thread. */
     public Txn txnWrite() {
         return new Txn(Native.txnBegin(live(), false), false);
@@ -94,7 +138,12 @@ public final class Env implements AutoCloseable {
     public synchronized void close() {
         long p = ptr;
         if (p != 0) {
-            ptr = 0;
+            synchronized (keptReads) {
+                ptr = 0;
+                for (Txn.Idle idle; (idle = keptReads.poll()) != null; ) {
+                    idle.discard();
+                }
+            }
             Native.envClose(p);
             Native.ASSERT_HANDLERS.remove(p);
         }

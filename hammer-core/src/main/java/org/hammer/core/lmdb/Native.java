@@ -208,6 +208,12 @@ final class Native {
 
     static native long txnId(long txn);
 
+    static native void txnReset(long txn);
+
+    static native void txnRenew(long txn);
+
+    static native void cursorRenew(long txn, long cursor);
+
     static native void txnCommit(long txn);
 
     static native void txnAbort(long txn);

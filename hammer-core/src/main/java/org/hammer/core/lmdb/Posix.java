@@ -53,8 +53,30 @@ public final class Posix {
         return java.util.List.of(Native.LMDB, Native.LIBRARY);
     }
 
+    /**
+     * java.nio.Buffer's address field, readable where java.nio is open to this code (the mount's
+     * JVM runs so, for its FUSE binding); else null and the address comes through JNI.
+     */
+    private static final java.lang.invoke.VarHandle BUFFER_ADDRESS = bufferAddress();
+
+    private static java.lang.invoke.VarHandle bufferAddress() {
+        if (!Object.class.getModule().isOpen("java.nio", Posix.class.getModule())) {
+            return null;
+        }
+        try {
+            return java.lang.invoke.MethodHandles.privateLookupIn(java.nio.Buffer.class,
+                    java.lang.invoke.MethodHandles.lookup()).findVarHandle(java.nio.Buffer.class, "address", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The address of a direct buffer's first byte (capacity 0: any). */
     public static long address(ByteBuffer direct) {
+        java.lang.invoke.VarHandle a = BUFFER_ADDRESS;
+        if (a != null && direct.isDirect()) {
+            return (long) a.get(direct);
+        }
         return Native.address(direct);
     }
 

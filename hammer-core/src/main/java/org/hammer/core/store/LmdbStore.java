@@ -44,6 +44,12 @@ final class LmdbStore implements Store {
     private volatile boolean unsynced;
     private final Preallocator preallocator;
     final long pageSize;
+    /** The TID counter as a read of one snapshot found it (see {@code LmdbTxn}), or null. */
+    volatile TidOf lastTidSeen;
+
+    /** The TID counter {@code lastTid} of snapshot (LMDB transaction id) {@code snapshot}. */
+    record TidOf(long snapshot, long lastTid) {
+    }
     final MapBounds bounds;
 
     private LmdbStore(Path dir, StoreHeader header, boolean create) {
@@ -190,7 +196,7 @@ final class LmdbStore implements Store {
     private <T> T read(Function<StoreReader, T> work, boolean neighbours) {
         checkOpen();
         Path outer = NativeFaults.enter(dir);
-        try (Txn txn = env.txnRead()) {
+        try (Txn txn = env.txnReadKept()) {
             LmdbTxn t = new LmdbTxn(this, txn, false, false);
             t.checkNeighbours = neighbours;
             try {

@@ -87,7 +87,7 @@ final class LmdbTxn implements StoreWriter {
         this.owner = writable ? new AtomicReference<>(Thread.currentThread()) : null;
         long last;
         try {
-            last = readLastTid();
+            last = writable ? readLastTid() : lastTidOfSnapshot();
         } catch (HammerException e) {
             if (writable) {
                 throw e;
@@ -108,6 +108,21 @@ final class LmdbTxn implements StoreWriter {
 
     static long micros(Instant i) {
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+    }
+
+    /**
+     * The TID counter of this read's snapshot: read and checked once per snapshot (a snapshot's
+     * pages never change), then taken from the store's note of it while reads see the same one.
+     */
+    private long lastTidOfSnapshot() {
+        long snapshot = txn.id();
+        LmdbStore.TidOf seen = store.lastTidSeen;
+        if (seen != null && seen.snapshot() == snapshot) {
+            return seen.lastTid();
+        }
+        long last = readLastTid();
+        store.lastTidSeen = new LmdbStore.TidOf(snapshot, last);
+        return last;
     }
 
     private long readLastTid() {

@@ -297,6 +297,110 @@ class LmdbBindingTest {
     }
 
     @Test
+    void aKeptReadTransactionReadsTheNewestSnapshotEachTimeWithItsCursors() {
+        try (Env env = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            List<Long> ids = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                try (Txn w = env.txnWrite()) {
+                    t.put(w, direct("k"), direct("v" + round));
+                    t.put(w, direct("k" + round), direct("new"));
+                    w.commit();
+                }
+                try (Txn r = env.txnReadKept()) {
+                    ids.add(r.id());
+                    assertThat(text(t.get(r, direct("k")))).isEqualTo("v" + round);
+                    List<String> keys = new ArrayList<>();
+                    try (Cursor c = t.openCursor(r)) {
+                        for (boolean ok = c.first(); ok; ok = c.next()) {
+                            keys.add(text(c.key()));
+                        }
+                    }
+                    // the second cursor of one use is the first one again, renewed
+                    try (Cursor c = t.openCursor(r)) {
+                        assertThat(c.last()).isTrue();
+                        assertThat(text(c.key())).isEqualTo("k" + round);
+                    }
+                    assertThat(keys).hasSize(round + 2).startsWith("k").endsWith("k" + round);
+                }
+            }
+            assertThat(ids).isSorted().doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aKeptReadTransactionThatEndedStaysEndedWhileItsPartsServeTheNextUse() {
+        try (Env env = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            try (Txn w = env.txnWrite()) {
+                t.put(w, direct("a"), direct("one"));
+                w.commit();
+            }
+            Txn first = env.txnReadKept();
+            Cursor c1 = t.openCursor(first);
+            assertThat(c1.first()).isTrue();
+            c1.close();
+            first.close();
+            try (Txn second = env.txnReadKept(); Cursor c2 = t.openCursor(second)) {
+                assertThatThrownBy(() -> t.get(first, direct("a"))).isInstanceOf(IllegalStateException.class);
+                assertThatThrownBy(c1::first).isInstanceOf(IllegalStateException.class);
+                assertThat(c2.first()).isTrue();
+                assertThat(text(c2.val())).isEqualTo("one");
+            }
+            // more at once than are kept: each its own, all ended cleanly, the environment still closes
+            List<Txn> many = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                many.add(env.txnReadKept());
+            }
+            for (Txn r : many) {
+                assertThat(text(t.get(r, direct("a")))).isEqualTo("one");
+                r.close();
+            }
+        }
+        try (Env again = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
+            Dbi t = again.openDbi("t", false);
+            try (Txn r = again.txnReadKept()) {
+                assertThat(text(t.get(r, direct("a")))).isEqualTo("one");
+            }
+        }
+    }
+
+    @Test
+    void aKeptReadTransactionWaitingForReuseHoldsNoSnapshotBack() {
+        try (Env env = Env.open(dir, 1 << 22, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            ByteBuffer big = ByteBuffer.allocateDirect(256 << 10);
+            try (Txn r = env.txnReadKept()) {
+                assertThat(t.get(r, direct("x"))).isNull();
+            }
+            // kept and reset now: rewriting 256 KiB 200 times in a 4 MiB map only fits if the pages
+            // of old snapshots are reused, which a reader holding its snapshot would prevent
+            for (int i = 0; i < 200; i++) {
+                try (Txn w = env.txnWrite()) {
+                    t.put(w, direct("x"), big.duplicate());
+                    w.commit();
+                }
+            }
+            try (Txn r = env.txnReadKept()) {
+                assertThat(t.get(r, direct("x")).remaining()).isEqualTo(256 << 10);
+            }
+            // the same with a reader that holds its snapshot: the map fills up
+            try (Txn held = env.txnRead()) {
+                assertThat(t.get(held, direct("x"))).isNotNull();
+                assertThatThrownBy(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        try (Txn w = env.txnWrite()) {
+                            t.put(w, direct("x"), big.duplicate());
+                            w.commit();
+                        }
+                    }
+                }).isInstanceOf(LmdbException.class)
+                        .satisfies(e -> assertThat(((LmdbException) e).code()).isEqualTo(LmdbException.MAP_FULL));
+            }
+        }
+    }
+
+    @Test
     void aTableThatIsMissingIsNotFoundUnlessCreated() {
         try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
             assertThatThrownBy(() -> env.openDbi("none", false)).isInstanceOf(LmdbException.class)
@@ -366,6 +470,21 @@ class LmdbBindingTest {
         assertThat(Posix.fileDescriptor(1).valid()).isTrue();
         ByteBuffer b = ByteBuffer.allocateDirect(16);
         assertThat(Posix.address(b.slice(4, 4)) - Posix.address(b)).isEqualTo(4);
+        // read from the buffer's field where java.nio is open (as here and in the mount), the same as JNI's answer
+        for (ByteBuffer x : List.of(b, b.slice(3, 5), b.asReadOnlyBuffer(), ByteBuffer.allocateDirect(0))) {
+            assertThat(Posix.address(x)).isEqualTo(Native.address(x)).isNotZero();
+        }
+        try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            try (Txn w = env.txnWrite()) {
+                t.put(w, direct("k"), direct("value"));
+                w.commit();
+            }
+            try (Txn r = env.txnReadKept()) {
+                ByteBuffer v = t.get(r, direct("k"));
+                assertThat(Posix.address(v)).isEqualTo(Native.address(v));
+            }
+        }
         assertThat(Posix.nativeDirectory().resolve("libhammer-native.so")).isRegularFile();
     }
 }
