@@ -22,6 +22,14 @@ class LmdbBindingTest {
         return ByteBuffer.allocateDirect(b.length).put(b).flip();
     }
 
+    /** Puts {@code key} = {@code value} in table {@code t} and commits. */
+    private static void commit(Env env, Dbi t, String key, String value) {
+        try (Txn w = env.txnWrite()) {
+            t.put(w, direct(key), direct(value));
+            w.commit();
+        }
+    }
+
     private static String text(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);
@@ -235,10 +243,7 @@ class LmdbBindingTest {
                 }
                 w.commit();
             }
-            try (Txn w = env.txnWrite()) { // a commit of its own, after which the freed pages are free
-                t.put(w, direct("tick"), direct("tock"));
-                w.commit();
-            }
+            commit(env, t, "tick", "tock"); // a commit of its own, after which the freed pages are free
             putBlocks(env, t, 128, 7);
             assertThat(env.info().lastPageNumber()).as("the new blocks reused freed pages")
                     .isLessThan(pagesBefore + 128 * 17);
@@ -266,10 +271,7 @@ class LmdbBindingTest {
             Writes before = Writes.now();
             try (Env env = Env.open(disk, 1 << 26, 4, 16, Env.NOTLS, null)) {
                 Dbi t = env.openDbi("t", true);
-                try (Txn w = env.txnWrite()) {
-                    t.put(w, direct("kept"), direct("yes"));
-                    w.commit();
-                }
+                commit(env, t, "kept", "yes");
                 assertThatThrownBy(() -> putBlocks(env, t, 128, 0)) // 8 MiB onto 6
                         .isInstanceOf(LmdbException.class)
                         .satisfies(e -> assertThat(((LmdbException) e).code()).as("ENOSPC").isEqualTo(28));
@@ -332,10 +334,7 @@ class LmdbBindingTest {
     void aKeptReadTransactionThatEndedStaysEndedWhileItsPartsServeTheNextUse() {
         try (Env env = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
             Dbi t = env.openDbi("t", true);
-            try (Txn w = env.txnWrite()) {
-                t.put(w, direct("a"), direct("one"));
-                w.commit();
-            }
+            commit(env, t, "a", "one");
             Txn first = env.txnReadKept();
             Cursor c1 = t.openCursor(first);
             assertThat(c1.first()).isTrue();
@@ -440,10 +439,7 @@ class LmdbBindingTest {
     void aFullMapIsMapFullAndTheCommittedDataStays() {
         try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
             Dbi t = env.openDbi("t", true);
-            try (Txn w = env.txnWrite()) {
-                t.put(w, direct("kept"), direct("yes"));
-                w.commit();
-            }
+            commit(env, t, "kept", "yes");
             ByteBuffer big = ByteBuffer.allocateDirect(64 * 1024);
             assertThatThrownBy(() -> {
                 try (Txn w = env.txnWrite()) {
@@ -476,10 +472,7 @@ class LmdbBindingTest {
         }
         try (Env env = Env.open(dir, 1 << 20, 4, 16, Env.NOTLS, null)) {
             Dbi t = env.openDbi("t", true);
-            try (Txn w = env.txnWrite()) {
-                t.put(w, direct("k"), direct("value"));
-                w.commit();
-            }
+            commit(env, t, "k", "value");
             try (Txn r = env.txnReadKept()) {
                 ByteBuffer v = t.get(r, direct("k"));
                 assertThat(Posix.address(v)).isEqualTo(Native.address(v));
