@@ -23,7 +23,7 @@ public final class Txn implements AutoCloseable {
     /** What {@link Dbi#get} and {@link Dbi#reserve} return: re-pointed by each call. */
     final ByteBuffer val;
     /** The environment a kept read transaction goes back to when it ends, or null. */
-    private final Env keeper;
+    private Env keeper;
     /** A kept read transaction's closed cursors, for its next use; null for any other. */
     private final List<Cursor.Parts> keptCursors;
 
@@ -48,6 +48,11 @@ public final class Txn implements AutoCloseable {
         this.val = val;
         this.keeper = keeper;
         this.keptCursors = keptCursors;
+    }
+
+    /** Ends a kept read transaction for good when it ends, instead of keeping it for the next use. */
+    public void doNotKeep() {
+        keeper = null;
     }
 
     /** A cursor on table {@code dbi} that this kept transaction's last use closed, renewed; else null. */

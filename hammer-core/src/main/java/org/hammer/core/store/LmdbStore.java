@@ -201,6 +201,9 @@ final class LmdbStore implements Store {
             t.checkNeighbours = neighbours;
             try {
                 return work.apply(t);
+            } catch (RuntimeException | Error e) {
+                txn.doNotKeep(); // whatever went wrong, the next read begins afresh
+                throw e;
             } finally {
                 t.close();
             }
