@@ -2,7 +2,10 @@
  * The store: one LMDB environment per HAMMER filesystem. The only package that uses
  * {@code org.hammer.core.lmdb}. Every table keeps LMDB's own key order (bytes, unsigned) and the
  * environment runs with {@code MDB_NOTLS}, so read transactions may move between threads and several processes may
- * share a store; one process opens a store's environment once ({@code StoreRegistry}).
+ * share a store; one process opens a store's environment once ({@code StoreRegistry}). A read's
+ * transaction is kept between reads, reset ({@code Env#txnReadKept}: with {@code MDB_NOTLS} its
+ * reader slot is the transaction's, and a reset one holds no snapshot back), and renewed on the
+ * newest snapshot by the next read, whichever thread makes it.
  *
  * <p>Durability: the environment runs with {@code MDB_NOMETASYNC} (one flush per commit instead
  * of two; LMDB documents it as keeping integrity): a commit survives a crash of the process at
