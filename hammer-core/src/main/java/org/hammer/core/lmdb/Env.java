@@ -1,6 +1,8 @@
 package org.hammer.core.lmdb;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +21,7 @@ public final class Env implements AutoCloseable {
     private final Path dir;
     private volatile long ptr;
     /** Kept read transactions, reset, newest first; guarded by itself. */
-    private final java.util.ArrayDeque<Txn.Idle> keptReads = new java.util.ArrayDeque<>(MAX_KEPT_READS);
+    private final ArrayDeque<Txn.Idle> keptReads = new ArrayDeque<>(MAX_KEPT_READS);
 
     private Env(Path dir, long ptr) {
         this.dir = dir;
@@ -89,7 +91,7 @@ public final class Env implements AutoCloseable {
                 idle.discard(); // begun afresh below, which reports what is wrong
             }
         }
-        return new Txn(Native.txnBegin(env, true), true, Native.emptyBuffer(), this, new java.util.ArrayList<>(4));
+        return new Txn(Native.txnBegin(env, true), true, Native.emptyBuffer(), this, new ArrayList<>(4));
     }
 
     /** Resets and keeps an ending read transaction of {@link #txnReadKept}; false when there is no room. */

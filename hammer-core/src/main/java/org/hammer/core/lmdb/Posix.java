@@ -1,6 +1,8 @@
 package org.hammer.core.lmdb;
 
 import java.io.FileDescriptor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -57,15 +59,15 @@ public final class Posix {
      * java.nio.Buffer's address field, readable where java.nio is open to this code (the mount's
      * JVM runs so, for its FUSE binding); else null and the address comes through JNI.
      */
-    private static final java.lang.invoke.VarHandle BUFFER_ADDRESS = bufferAddress();
+    private static final VarHandle BUFFER_ADDRESS = bufferAddress();
 
-    private static java.lang.invoke.VarHandle bufferAddress() {
+    private static VarHandle bufferAddress() {
         if (!Object.class.getModule().isOpen("java.nio", Posix.class.getModule())) {
             return null;
         }
         try {
-            return java.lang.invoke.MethodHandles.privateLookupIn(java.nio.Buffer.class,
-                    java.lang.invoke.MethodHandles.lookup()).findVarHandle(java.nio.Buffer.class, "address", long.class);
+            return MethodHandles.privateLookupIn(java.nio.Buffer.class, MethodHandles.lookup())
+                    .findVarHandle(java.nio.Buffer.class, "address", long.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -73,7 +75,7 @@ public final class Posix {
 
     /** The address of a direct buffer's first byte (capacity 0: any). */
     public static long address(ByteBuffer direct) {
-        java.lang.invoke.VarHandle a = BUFFER_ADDRESS;
+        VarHandle a = BUFFER_ADDRESS;
         if (a != null && direct.isDirect()) {
             return (long) a.get(direct);
         }

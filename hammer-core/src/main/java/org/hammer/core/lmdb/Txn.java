@@ -1,7 +1,6 @@
 package org.hammer.core.lmdb;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
