@@ -1383,10 +1383,13 @@ struct fuse_ring_cmd {
     uint8_t padding[6];
 };
 
-/* An io_uring of 2 entries of 128 bytes (and 4 completions), as the FUSE commands need: its descriptor, else -1. */
+/* An io_uring of 2 entries of 128 bytes (and 4 completions), as the FUSE commands need: its descriptor, else -1.
+ * Its thread alone submits to it (SINGLE_ISSUER), and the kernel's work that hands it a request runs
+ * when that thread waits in io_uring_enter (DEFER_TASKRUN), woken directly rather than signalled
+ * out of its wait: the threads never leave their ring but to answer. */
 static int ring_setup(struct io_uring_params *p) {
     memset(p, 0, sizeof *p);
-    p->flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE;
+    p->flags = IORING_SETUP_SQE128 | IORING_SETUP_CQSIZE | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
     p->cq_entries = 4;
     return (int) syscall(__NR_io_uring_setup, 2, p);
 }
