@@ -206,7 +206,10 @@ static int direct_fd(int fd) {
  * so that nothing holds the file open once the store is closed (a file system can be unmounted,
  * a deleted store's room is given back).
  */
+static void cold_forget(int fd);
+
 static void direct_forget(int fd) {
+    cold_forget(fd);
     pthread_mutex_lock(&directLock);
     for (int k = 0; k < directCount; k++) {
         if (directFiles[k].fd == fd) {
@@ -1348,6 +1351,115 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_chainFaultHandler(JNIEnv
         return errno;
     }
     return 0;
+}
+
+/* ---- Large values read past the page cache ----
+ *
+ * A value that is not in the page cache (a cold sequential read of a large file) is read from the
+ * data file with O_DIRECT into the caller's aligned buffer instead of faulted in through the map:
+ * a read through the map fills the page cache with the store's copy of the data, and the reader of
+ * the mount fills its own. The O_DIRECT twin of an environment's descriptor (read only) is opened on
+ * first use and closed with the environment (direct_forget). The kernel keeps the two coherent: a
+ * direct read first writes back any dirty cached page of its range. */
+static struct cold_file {
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    int rfd;        /* -1: the file system refused O_DIRECT */
+} coldFiles[DIRECT_FILES];
+static int coldCount;
+static pthread_mutex_t coldLock = PTHREAD_MUTEX_INITIALIZER;
+
+static void cold_forget(int fd) {
+    pthread_mutex_lock(&coldLock);
+    for (int k = 0; k < coldCount; k++) {
+        if (coldFiles[k].fd == fd) {
+            if (coldFiles[k].rfd >= 0) close(coldFiles[k].rfd);
+            coldFiles[k] = coldFiles[--coldCount];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&coldLock);
+}
+
+/* The read twin of fd, opened on first use; -1 when there is none (refused, or all slots taken). */
+static int cold_fd(int fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+    pthread_mutex_lock(&coldLock);
+    int slot = -1, rfd = -1;
+    for (int k = 0; k < coldCount && slot < 0; k++) {
+        if (coldFiles[k].fd == fd) slot = k;
+    }
+    if (slot >= 0 && coldFiles[slot].dev == st.st_dev && coldFiles[slot].ino == st.st_ino) {
+        rfd = coldFiles[slot].rfd;
+    } else if (slot >= 0 || coldCount < DIRECT_FILES) {
+        if (slot >= 0) {
+            if (coldFiles[slot].rfd >= 0) close(coldFiles[slot].rfd); /* fd names another file now */
+        } else {
+            slot = coldCount++;
+        }
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+        rfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+        coldFiles[slot] = (struct cold_file) { fd, st.st_dev, st.st_ino, rfd };
+    }
+    pthread_mutex_unlock(&coldLock);
+    return rfd;
+}
+
+/* Asks the kernel to fault the map's pages in one at a time (MADV_RANDOM): 0, else -errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_adviseRandom(JNIEnv *e, jclass c, jlong address, jlong length) {
+    (void) e;
+    (void) c;
+    return madvise((void *) (uintptr_t) address, (size_t) length, MADV_RANDOM) == 0 ? 0 : -errno;
+}
+
+/* 1 when every page of [address, address + length) is in the page cache, 0 when one is not, else -errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_resident(JNIEnv *e, jclass c, jlong address, jlong length) {
+    (void) e;
+    (void) c;
+    const uintptr_t ps = 4096;
+    uintptr_t start = (uintptr_t) address & ~(ps - 1);
+    uintptr_t end = (uintptr_t) address + (uintptr_t) length;
+    unsigned char vec[64];
+    while (start < end) {
+        size_t len = end - start > 64 * ps ? 64 * ps : end - start;
+        if (mincore((void *) start, len, vec) != 0) return -errno;
+        for (size_t i = 0; i < (len + ps - 1) / ps; i++) {
+            if (!(vec[i] & 1)) return 0;
+        }
+        start += len;
+    }
+    return 1;
+}
+
+/* Reads length bytes at offset of env's data file into dst (offset, length and dst's address multiples
+ * of 4096) with O_DIRECT: the count read (less at the end of the file), else -errno (-EOPNOTSUPP when
+ * there is no O_DIRECT twin). */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readDirect(JNIEnv *e, jclass c, jlong env, jlong offset,
+        jint length, jobject dst) {
+    (void) c;
+    int fd;
+    if (mdb_env_get_fd(PTR(env), &fd) != 0) return -EBADF;
+    char *p = (*e)->GetDirectBufferAddress(e, dst);
+    if (p == NULL || (*e)->GetDirectBufferCapacity(e, dst) < length || ((uintptr_t) p & 4095) || (offset & 4095)
+            || (length & 4095)) {
+        return -EINVAL;
+    }
+    int rfd = cold_fd(fd);
+    if (rfd < 0) return -EOPNOTSUPP;
+    jint done = 0;
+    while (done < length) {
+        ssize_t n = pread(rfd, p + done, (size_t) (length - done), (off_t) offset + done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (n == 0) break;
+        done += (jint) n;
+    }
+    return done;
 }
 
 /* ---- FUSE over io_uring (Linux 6.14 on; the fuse module's enable_uring parameter) ----

@@ -217,7 +217,7 @@ public class FsReader {
             long bs = Blocks.start(pos);
             int within = (int) (pos - bs);
             int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
-            StoreReader.Stored b = r.visibleStored(pfs, ino, RecordType.DATA, bs, asOf);
+            StoreReader.Stored b = r.visibleStoredData(pfs, ino, RecordType.DATA, bs, asOf);
             int have = b == null ? 0 : Math.max(0, Math.min(chunk, b.data().remaining() - within));
             if (have > 0) {
                 ByteBuffer d = b.data();

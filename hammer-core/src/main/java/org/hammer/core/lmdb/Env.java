@@ -1,5 +1,6 @@
 package org.hammer.core.lmdb;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -124,6 +125,28 @@ public final class Env implements AutoCloseable {
         long[] v = new long[6];
         Native.envInfo(live(), v);
         return new Info(v[0], v[1], v[2], v[3], (int) v[4], (int) v[5]);
+    }
+
+    /**
+     * Whether every page of the {@code length} bytes at {@code address} (in the map) is in the page
+     * cache; true when that cannot be told (the map is then read as always).
+     */
+    public static boolean resident(long address, long length) {
+        return Native.resident(address, length) != 0;
+    }
+
+    /** Asks the kernel to fault the map's pages in one at a time, with no read-around: 0, else the negative errno. */
+    public static int adviseRandom(long address, long length) {
+        return Native.adviseRandom(address, length);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of the data file into {@code dst} past the page
+     * cache (O_DIRECT; offset, length and dst's address multiples of 4096): the count read, fewer at
+     * the end of the file, else the negative errno (-EOPNOTSUPP when the file system refuses O_DIRECT).
+     */
+    public int readDirect(long offset, int length, ByteBuffer dst) {
+        return Native.readDirect(live(), offset, length, dst);
     }
 
     /** Clears the reader slots of processes that died; returns how many. */

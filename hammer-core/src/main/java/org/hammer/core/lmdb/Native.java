@@ -256,6 +256,15 @@ final class Native {
 
     static native long address(ByteBuffer direct);
 
+    /** madvise(MADV_RANDOM): 0, else -errno. */
+    static native int adviseRandom(long address, long length);
+
+    /** 1 when every page of the range is in the page cache, 0 when one is not, else -errno (mincore). */
+    static native int resident(long address, long length);
+
+    /** Reads the data file past the page cache (O_DIRECT; all three multiples of 4096): bytes read, else -errno. */
+    static native int readDirect(long env, long offset, int length, ByteBuffer dst);
+
     // ---- system calls ----
 
     static native int fallocate(String path, long offset, long length);

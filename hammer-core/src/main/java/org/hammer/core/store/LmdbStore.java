@@ -51,6 +51,8 @@ final class LmdbStore implements Store {
     record TidOf(long snapshot, long lastTid) {
     }
     final MapBounds bounds;
+    /** Set when the file system refused a read past the page cache: values are read through the map ({@link ColdValues}). */
+    volatile boolean coldRefused;
 
     private LmdbStore(Path dir, StoreHeader header, boolean create) {
         this.dir = dir;
@@ -345,5 +347,10 @@ final class LmdbStore implements Store {
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The LMDB environment (for {@link ColdValues}). */
+    Env env() {
+        return env;
     }
 }

@@ -72,6 +72,8 @@ final class LmdbTxn implements StoreWriter {
     private long lastTid;
     private boolean tidDirty;
     private HammerException tidError;
+    /** Set while {@link #visibleStoredData} reads: large values not in the page cache are read past it. */
+    private ColdValues cold;
     /** Whether searches check the entries around where they land (see {@link Store#readNear}). */
     boolean checkNeighbours = true;
     private final Scratch scratch = Scratch.get();
@@ -466,12 +468,12 @@ final class LmdbTxn implements StoreWriter {
         if (c.seekRange(probe)) {
             int order = compare(c.key(), probe);
             if (order == 0) {
-                recordCheck.check(c.key(), c.val());
+                recordCheck.check(c.key(), value(c));
                 checkPath(store.records, c.key(), true);
                 return true;
             }
             if (checkNeighbours) {
-                recordCheck.check(c.key(), c.val());
+                recordCheck.check(c.key(), value(c));
                 if (order < 0) {
                     throw damaged("records: a search landed before the key it looked for (keys out of order)");
                 }
@@ -487,7 +489,7 @@ final class LmdbTxn implements StoreWriter {
                 return false;
             }
         }
-        recordCheck.check(c.key(), c.val());
+        recordCheck.check(c.key(), value(c));
         if (checkNeighbours && compare(c.key(), probe) >= 0) {
             throw damaged("records: a search stepped over a key (keys out of order)");
         }
@@ -617,7 +619,29 @@ final class LmdbTxn implements StoreWriter {
         }
         RecordKey at = checkedKey;
         Record.Header h = checkedHeader;
-        return new Stored(at, h, Record.dataView(at, h, inFile(c.val(), at)));
+        return new Stored(at, h, Record.dataView(at, h, inFile(value(c), at)));
+    }
+
+    @Override
+    public Stored visibleStoredData(int pfs, long obj, RecordType type, long k, long asOf) {
+        if (writable || !ColdValues.ON) {
+            return visibleStored(pfs, obj, type, k, asOf);
+        }
+        cold = ColdValues.get();
+        try {
+            return visibleStored(pfs, obj, type, k, asOf);
+        } finally {
+            cold = null;
+        }
+    }
+
+    /**
+     * The value under {@code c}: through the map, or while a file's data is read, past the page
+     * cache when it is large and not cached ({@link ColdValues}).
+     */
+    private ByteBuffer value(Cursor c) {
+        ByteBuffer v = c.val();
+        return cold == null ? v : cold.value(store, snapshotId(), v);
     }
 
     /** The lookup cursor on the version visible as of {@code asOf} ({@link #checkedKey}, {@link #checkedHeader}), or null. */

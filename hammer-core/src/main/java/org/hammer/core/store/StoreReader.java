@@ -39,6 +39,15 @@ public interface StoreReader {
     Stored visibleStored(int pfs, long obj, RecordType type, long key, long asOf);
 
     /**
+     * As {@link #visibleStored}, for a reader that copies a file's data out at once: its data may be
+     * a view of a buffer of this thread's (a large value read past the page cache when it was not
+     * in it), valid until the thread's next such read.
+     */
+    default Stored visibleStoredData(int pfs, long obj, RecordType type, long key, long asOf) {
+        return visibleStored(pfs, obj, type, key, asOf);
+    }
+
+    /**
      * Visits every version with {@code from <= key < toExclusive} in key order; with
      * {@code withData} false the records carry no data. The visitor returns false to stop.
      */

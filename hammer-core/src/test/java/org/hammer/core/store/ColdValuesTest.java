@@ -1,0 +1,170 @@
+package org.hammer.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
+import org.hammer.core.HammerException;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.lmdb.Env;
+import org.hammer.core.pfs.Pfses;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file's large blocks that are not in the page cache are read past it, with the same checks as
+ * through the map. The store holds one file of 3 MiB, its 64 KiB blocks from 1 MiB on; after it is
+ * written, every page of the data file is written again with {@code O_DIRECT} (same bytes), which
+ * leaves none of them in the page cache.
+ */
+class ColdValuesTest {
+    private static final byte[] MARKER = "<<cold-marker-0001>>".getBytes(StandardCharsets.US_ASCII);
+    private static final int MARKED_AT = (2 << 20) + 100; // in a 64 KiB block
+
+    @TempDir
+    Path tmp;
+    Path dir;
+    Path data;
+    byte[] content;
+    long ino;
+
+    @BeforeEach
+    void store() throws IOException {
+        dir = tmp.resolve("s.hammer");
+        data = dir.resolve("data.mdb");
+        content = new byte[3 << 20];
+        new Random(11).nextBytes(content);
+        System.arraycopy(MARKER, 0, content, MARKED_AT, MARKER.length);
+        try (Store s = Store.create(dir, "S", 1L << 30)) {
+            Pfses.format(s, "S");
+            ino = s.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long f = fs.mknod(FsReader.ROOT, "f", 0644, 0, 0, 0);
+                fs.write(f, 0, content, 0, content.length);
+                return f;
+            });
+        }
+        assumeTrue(uncache(), "the file system takes no O_DIRECT");
+    }
+
+    /** Writes every page of data.mdb again, same bytes, with O_DIRECT: none is left cached. */
+    private boolean uncache() throws IOException {
+        return rewrite(-1, 0);
+    }
+
+    /** As {@link #uncache}, with bit {@code bit} of the byte at {@code offset} flipped (-1: none). */
+    private boolean rewrite(long offset, int bit) throws IOException {
+        try (FileChannel ch = FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT)) {
+            ByteBuffer b = ByteBuffer.allocateDirect((1 << 20) + 4096).alignedSlice(4096);
+            for (long at = 0; at < ch.size(); at += 1 << 20) {
+                b.clear().limit((int) Math.min(1 << 20, ch.size() - at));
+                while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
+                    // read the whole piece
+                }
+                if (offset >= at && offset < at + b.position()) {
+                    int i = (int) (offset - at);
+                    b.put(i, (byte) (b.get(i) ^ (1 << bit)));
+                }
+                b.flip();
+                while (b.hasRemaining()) {
+                    ch.write(b, at + b.position());
+                }
+            }
+            return true;
+        } catch (UnsupportedOperationException | IOException e) {
+            if (e instanceof IOException && !String.valueOf(e.getMessage()).contains("Invalid argument")) {
+                throw (IOException) e;
+            }
+            return false;
+        }
+    }
+
+    private long markerInFile() throws IOException {
+        byte[] b = Files.readAllBytes(data);
+        for (int i = 0; i + MARKER.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + MARKER.length, MARKER, 0, MARKER.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("marker not found");
+    }
+
+    /**
+     * Opens the store with none of its pages cached and its map told to fault them in one at a
+     * time: the kernel's read-around of a fault (as much as the disk's readahead, megabytes on
+     * some) would otherwise cache this small store whole at its first read.
+     */
+    private LmdbStore openCold() throws IOException {
+        LmdbStore s = LmdbStore.open(dir);
+        assertThat(Env.adviseRandom(s.bounds.base(), s.env().info().mapSize())).isZero();
+        rewrite(-1, 0);
+        return s;
+    }
+
+    /** Reads the whole file in 1 MiB pieces, as the mount's READs do; returns it. */
+    private byte[] readAll(LmdbStore s) {
+        return s.read(r -> {
+            FsReader fs = Pfses.reader(r, 0);
+            ByteBuffer out = ByteBuffer.allocate(content.length);
+            while (out.hasRemaining()) {
+                ByteBuffer piece = out.slice(out.position(), Math.min(1 << 20, out.remaining()));
+                int n = fs.read(ino, out.position(), piece);
+                assertThat(n).isPositive();
+                out.position(out.position() + n);
+            }
+            return out.array();
+        });
+    }
+
+    @Test
+    void blocksNotInThePageCacheAreReadPastItAndAreTheFilesBytes() throws IOException {
+        ColdValues cold = ColdValues.get();
+        long before = cold.reads;
+        long keptBefore = cold.kept;
+        try (LmdbStore s = openCold()) {
+            assertThat(readAll(s)).isEqualTo(content);
+        }
+        // 32 blocks of 64 KiB from 1 MiB to 3 MiB (2.1 MiB of the file with their pages' headers),
+        // read a window at a time; each search also checks the block after its own.
+        assertThat(cold.reads - before).isBetween(2L, 4L);
+        assertThat(cold.kept - keptBefore).isGreaterThanOrEqualTo(32);
+    }
+
+    @Test
+    void blocksInThePageCacheAreReadThroughTheMap() throws IOException {
+        ColdValues cold = ColdValues.get();
+        long before = cold.reads;
+        try (LmdbStore s = LmdbStore.open(dir)) {
+            Files.readAllBytes(data); // every page cached
+            assertThat(readAll(s)).isEqualTo(content);
+        }
+        assertThat(cold.reads).isEqualTo(before);
+    }
+
+    @Test
+    void aFlippedBitInABlockReadPastThePageCacheIsRefusedAndTheStoreLeftAsItWas() throws IOException {
+        long at = markerInFile() + 5;
+        assertThat(rewrite(at, 3)).isTrue();
+        ColdValues cold = ColdValues.get();
+        long before = cold.reads;
+        try (LmdbStore s = openCold()) {
+            assertThatThrownBy(() -> readAll(s))
+                    .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT))
+                    .hasMessageContaining("data checksum mismatch").hasMessageContaining(dir.toString());
+        }
+        assertThat(cold.reads).as("found by a read past the page cache").isGreaterThan(before);
+        assertThat(Files.readAllBytes(data)[(int) at]).isEqualTo((byte) (MARKER[5] ^ (1 << 3)));
+    }
+}
