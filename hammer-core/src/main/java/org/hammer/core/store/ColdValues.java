@@ -14,31 +14,35 @@ import org.hammer.core.lmdb.Posix;
  * cached, a small one, or one outside the map (a write transaction's own page) is read through the
  * map as always. Whichever way, the caller checks the bytes it gets against their checksums.
  *
- * <p>A search checks the entry after the one it looks for too, so the last {@link #SLOTS} values
- * read stay in their buffers, each known by its store, snapshot and address in the map: pages of a
- * snapshot never change while it is read. Used only by reads of a file's data that copy it out at
+ * <p>Each value is read alone, its own pages: reading ahead in larger windows (256 KiB to 4 MiB)
+ * was slower, each a longer wait with nothing else to do (bench/PROFILE.md §5). A search checks the
+ * entry after the one it looks for too, so the last {@link #SLOTS} values read stay in their
+ * buffers, each known by its store, snapshot and address in the map: pages of a snapshot never
+ * change while it is read. Used only by reads of a file's data that copy it out at
  * once, in read-only transactions ({@link StoreReader#visibleStoredData}): a buffer is reused by the
  * next such read on the thread. Where the file system refuses {@code O_DIRECT}, the store's values
  * are read through the map from then on. {@code -Dhammer.store.coldDirect=false} turns it off.
  */
 final class ColdValues {
     /** Values below this size (small files' 16 KiB blocks, every other record) stay on the map. */
-    static final int MIN = Integer.getInteger("hammer.store.coldMin", 32 << 10);
-    /** The bytes read past the page cache at once: a READ's 1 MiB of blocks with their pages' headers and leaves. */
-    static final int WINDOW = Integer.getInteger("hammer.store.coldWindow", 1280 << 10);
+    static final int MIN = 32 << 10;
+    /** Values kept in their buffers: a search's own and the one after it, and one more. */
+    static final int SLOTS = 3;
     private static final int PAGE = 4096;
     private static final int EOPNOTSUPP = 95;
     private static final int EINVAL = 22;
     static final boolean ON = !"false".equals(System.getProperty("hammer.store.coldDirect"));
     private static final ThreadLocal<ColdValues> PER_THREAD = ThreadLocal.withInitial(ColdValues::new);
 
-    private ByteBuffer window;
-    private LmdbStore store;
-    private long snapshot;
-    /** The data file's bytes [from, from + length) are in the window, as of {@link #snapshot}. */
-    private long from;
-    private int length;
-    /** Reads past the page cache by this thread, and the values found in a window read before. */
+    private final ByteBuffer[] buffer = new ByteBuffer[SLOTS];
+    private final LmdbStore[] store = new LmdbStore[SLOTS];
+    private final long[] snapshot = new long[SLOTS];
+    private final long[] address = new long[SLOTS];
+    private final int[] length = new int[SLOTS];
+    private final int[] skip = new int[SLOTS];
+    private final long[] used = new long[SLOTS];
+    private long clock;
+    /** Values read past the page cache by this thread, and values found still in a buffer. */
     long reads;
     long kept;
 
@@ -59,39 +63,48 @@ final class ColdValues {
         }
         long at = Posix.address(v) + v.position();
         long off = at - base;
-        long fileLength = b.length();
-        if (off < 0 || off + n > fileLength) {
+        if (off < 0 || off + n > b.length()) {
             return v; // a write transaction's page, or past the file as last seen: the caller's checks decide
         }
-        if (store == s && snapshot == snapshotId && off >= from && off + n <= from + length) {
-            kept++;
-            return window.slice((int) (off - from), n);
+        for (int i = 0; i < SLOTS; i++) {
+            if (store[i] == s && snapshot[i] == snapshotId && address[i] == at && length[i] == n) {
+                used[i] = ++clock;
+                kept++;
+                return buffer[i].slice(skip[i], n);
+            }
         }
         if (Env.resident(at, n)) {
             return v;
         }
-        long start = off & -PAGE;
-        long end = Math.max((off + n + PAGE - 1) & -PAGE, Math.min(start + WINDOW, (fileLength + PAGE - 1) & -PAGE));
-        int len = (int) (end - start);
-        if (window == null || window.capacity() < len) {
-            window = ByteBuffer.allocateDirect(len + PAGE).alignedSlice(PAGE);
+        long from = off & -PAGE;
+        int len = (int) (((off + n + PAGE - 1) & -PAGE) - from);
+        int i = 0;
+        for (int j = 1; j < SLOTS; j++) {
+            if (used[j] < used[i]) {
+                i = j;
+            }
         }
-        store = null;
-        int got = s.env().readDirect(start, len, window);
+        if (buffer[i] == null || buffer[i].capacity() < len) {
+            buffer[i] = ByteBuffer.allocateDirect(len + PAGE).alignedSlice(PAGE);
+        }
+        store[i] = null;
+        int got = s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {
             if (got == -EOPNOTSUPP || got == -EINVAL) {
                 s.coldRefused = true;
             }
             return v; // read through the map, which reports what is wrong if anything is
         }
-        if (got < off - start + n) {
+        if (got < off - from + n) {
             return v; // the file ends before the value: the map's checks say so
         }
-        store = s;
-        snapshot = snapshotId;
-        from = start;
-        length = got;
+        store[i] = s;
+        snapshot[i] = snapshotId;
+        address[i] = at;
+        length[i] = n;
+        skip[i] = (int) (off - from);
+        used[i] = ++clock;
         reads++;
-        return window.slice((int) (off - start), n);
+        return buffer[i].slice(skip[i], n);
     }
 }

@@ -5,7 +5,11 @@
  * share a store; one process opens a store's environment once ({@code StoreRegistry}). A read's
  * transaction is kept between reads, reset ({@code Env#txnReadKept}: with {@code MDB_NOTLS} its
  * reader slot is the transaction's, and a reset one holds no snapshot back), and renewed on the
- * newest snapshot by the next read, whichever thread makes it.
+ * newest snapshot by the next read, whichever thread makes it. A file's large blocks that a read
+ * copies out ({@code StoreReader#visibleStoredData}) and that are not in the page cache are read
+ * past it with {@code O_DIRECT}, each value's own pages ({@code ColdValues}), and
+ * checked there exactly as through the map: a reader of the mount, whose kernel caches the file,
+ * then has its data filled into memory once instead of twice.
  *
  * <p>Durability: the environment runs with {@code MDB_NOMETASYNC} (one flush per commit instead
  * of two; LMDB documents it as keeping integrity): a commit survives a crash of the process at
