@@ -109,6 +109,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public Stored visibleStoredData(int pfs, long obj, RecordType type, long key, long asOf) {
+        return w.visibleStoredData(pfs, obj, type, key, asOf);
+    }
+
+    @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         w.scan(from, toExclusive, withData, visitor);
     }
