@@ -42,6 +42,11 @@ final class ColdValues {
     private final int[] skip = new int[SLOTS];
     private final long[] used = new long[SLOTS];
     private long clock;
+    /** The last values found in the page cache (store, snapshot, address), each asked about once. */
+    private final LmdbStore[] cachedStore = new LmdbStore[SLOTS];
+    private final long[] cachedSnapshot = new long[SLOTS];
+    private final long[] cachedAddress = new long[SLOTS];
+    private int cachedNext;
     /** Values read past the page cache by this thread, and values found still in a buffer. */
     long reads;
     long kept;
@@ -73,7 +78,16 @@ final class ColdValues {
                 return buffer[i].slice(skip[i], n);
             }
         }
+        for (int i = 0; i < SLOTS; i++) {
+            if (cachedStore[i] == s && cachedSnapshot[i] == snapshotId && cachedAddress[i] == at) {
+                return v;
+            }
+        }
         if (Env.resident(at, n)) {
+            cachedStore[cachedNext] = s;
+            cachedSnapshot[cachedNext] = snapshotId;
+            cachedAddress[cachedNext] = at;
+            cachedNext = (cachedNext + 1) % SLOTS;
             return v;
         }
         long from = off & -PAGE;
