@@ -157,63 +157,75 @@ static int writevHooked, pwriteHooked;
 static int directOn = 1;
 
 /*
- * The O_DIRECT twins of LMDB's descriptors, by descriptor and file. A twin is closed with its
- * environment (direct_forget), or when its descriptor is found naming another file (an environment
- * closed some other way): LMDB's environment, the only writer through it, is then closed, so no
- * thread is writing through the twin. With all slots taken, a new file's writes stay in the page
- * cache.
+ * The O_DIRECT twins of LMDB's descriptors, by descriptor and file: one to write (large values at
+ * commit) and one to read (large values not in the page cache, ColdValues), each opened on first
+ * use. The twins are closed with their environment (direct_forget), or when the descriptor is found
+ * naming another file (an environment closed some other way): LMDB's environment, the only user of
+ * them, is then closed, so no thread is using them. With all slots taken, a new file's writes and
+ * reads go through the page cache.
  */
+#define TWIN_UNOPENED (-2)
 static struct direct_file {
     int fd;
     dev_t dev;
     ino_t ino;
-    int dfd;        /* -1: the file system refused O_DIRECT */
+    int dfd;        /* to write; -1: the file system refused O_DIRECT */
     int refused;    /* a direct write was refused (EINVAL): dfd open but not used */
+    int rfd;        /* to read; -1: refused */
 } directFiles[DIRECT_FILES];
 static int directCount;
 static pthread_mutex_t directLock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The twin of fd, opened on first use; -1 when there is none (refused, or all slots taken). */
-static int direct_fd(int fd) {
+static void twins_close(struct direct_file *f) {
+    if (f->dfd >= 0) close(f->dfd);
+    if (f->rfd >= 0) close(f->rfd);
+}
+
+/* fd's twin to write (reading 0) or to read (reading 1), opened on first use; -1 when there is none
+ * (refused, or all slots taken). */
+static int twin_fd(int fd, int reading) {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
     pthread_mutex_lock(&directLock);
-    int slot = -1, dfd = -1;
+    int slot = -1, twin = -1;
     for (int k = 0; k < directCount && slot < 0; k++) {
         if (directFiles[k].fd == fd) slot = k;
     }
-    if (slot >= 0 && directFiles[slot].dev == st.st_dev && directFiles[slot].ino == st.st_ino) {
-        dfd = directFiles[slot].refused ? -1 : directFiles[slot].dfd;
-    } else if (slot >= 0 || directCount < DIRECT_FILES) {
-        if (slot >= 0) {
-            /* fd now names another file: its environment was closed without direct_forget, and
-             * nobody writes through the old twin */
-            if (directFiles[slot].dfd >= 0) close(directFiles[slot].dfd);
-        } else {
-            slot = directCount++;
+    if (slot >= 0 && (directFiles[slot].dev != st.st_dev || directFiles[slot].ino != st.st_ino)) {
+        twins_close(&directFiles[slot]); /* fd names another file now: nobody uses the old twins */
+        directFiles[slot] = (struct direct_file) { fd, st.st_dev, st.st_ino, TWIN_UNOPENED, 0, TWIN_UNOPENED };
+    } else if (slot < 0 && directCount < DIRECT_FILES) {
+        slot = directCount++;
+        directFiles[slot] = (struct direct_file) { fd, st.st_dev, st.st_ino, TWIN_UNOPENED, 0, TWIN_UNOPENED };
+    }
+    if (slot >= 0) {
+        struct direct_file *f = &directFiles[slot];
+        int *t = reading ? &f->rfd : &f->dfd;
+        if (*t == TWIN_UNOPENED) {
+            char path[64];
+            snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+            *t = open(path, (reading ? O_RDONLY : O_WRONLY) | O_DIRECT | O_CLOEXEC);
         }
-        char path[64];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        dfd = open(path, O_WRONLY | O_DIRECT | O_CLOEXEC);
-        directFiles[slot] = (struct direct_file) { fd, st.st_dev, st.st_ino, dfd, 0 };
+        twin = reading || !f->refused ? *t : -1;
     }
     pthread_mutex_unlock(&directLock);
-    return dfd;
+    return twin;
+}
+
+static int direct_fd(int fd) {
+    return twin_fd(fd, 0);
 }
 
 /*
- * LMDB's environment on fd is being closed (no transaction is running in it): its twin goes too,
+ * LMDB's environment on fd is being closed (no transaction is running in it): its twins go too,
  * so that nothing holds the file open once the store is closed (a file system can be unmounted,
  * a deleted store's room is given back).
  */
-static void cold_forget(int fd);
-
 static void direct_forget(int fd) {
-    cold_forget(fd);
     pthread_mutex_lock(&directLock);
     for (int k = 0; k < directCount; k++) {
         if (directFiles[k].fd == fd) {
-            if (directFiles[k].dfd >= 0) close(directFiles[k].dfd);
+            twins_close(&directFiles[k]);
             directFiles[k] = directFiles[--directCount];
             break;
         }
@@ -1358,56 +1370,8 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_chainFaultHandler(JNIEnv
  * A value that is not in the page cache (a cold sequential read of a large file) is read from the
  * data file with O_DIRECT into the caller's aligned buffer instead of faulted in through the map:
  * a read through the map fills the page cache with the store's copy of the data, and the reader of
- * the mount fills its own. The O_DIRECT twin of an environment's descriptor (read only) is opened on
- * first use and closed with the environment (direct_forget). The kernel keeps the two coherent: a
- * direct read first writes back any dirty cached page of its range. */
-static struct cold_file {
-    int fd;
-    dev_t dev;
-    ino_t ino;
-    int rfd;        /* -1: the file system refused O_DIRECT */
-} coldFiles[DIRECT_FILES];
-static int coldCount;
-static pthread_mutex_t coldLock = PTHREAD_MUTEX_INITIALIZER;
-
-static void cold_forget(int fd) {
-    pthread_mutex_lock(&coldLock);
-    for (int k = 0; k < coldCount; k++) {
-        if (coldFiles[k].fd == fd) {
-            if (coldFiles[k].rfd >= 0) close(coldFiles[k].rfd);
-            coldFiles[k] = coldFiles[--coldCount];
-            break;
-        }
-    }
-    pthread_mutex_unlock(&coldLock);
-}
-
-/* The read twin of fd, opened on first use; -1 when there is none (refused, or all slots taken). */
-static int cold_fd(int fd) {
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
-    pthread_mutex_lock(&coldLock);
-    int slot = -1, rfd = -1;
-    for (int k = 0; k < coldCount && slot < 0; k++) {
-        if (coldFiles[k].fd == fd) slot = k;
-    }
-    if (slot >= 0 && coldFiles[slot].dev == st.st_dev && coldFiles[slot].ino == st.st_ino) {
-        rfd = coldFiles[slot].rfd;
-    } else if (slot >= 0 || coldCount < DIRECT_FILES) {
-        if (slot >= 0) {
-            if (coldFiles[slot].rfd >= 0) close(coldFiles[slot].rfd); /* fd names another file now */
-        } else {
-            slot = coldCount++;
-        }
-        char path[64];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        rfd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-        coldFiles[slot] = (struct cold_file) { fd, st.st_dev, st.st_ino, rfd };
-    }
-    pthread_mutex_unlock(&coldLock);
-    return rfd;
-}
-
+ * the mount fills its own, through the environment's read twin (twin_fd). The kernel keeps the two
+ * coherent: a direct read first writes back any dirty cached page of its range. */
 /* Asks the kernel to fault the map's pages in one at a time (MADV_RANDOM): 0, else -errno. */
 JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_adviseRandom(JNIEnv *e, jclass c, jlong address, jlong length) {
     (void) e;
@@ -1447,7 +1411,7 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readDirect(JNIEnv *e, jc
             || (length & 4095)) {
         return -EINVAL;
     }
-    int rfd = cold_fd(fd);
+    int rfd = twin_fd(fd, 1);
     if (rfd < 0) return -EOPNOTSUPP;
     jint done = 0;
     while (done < length) {
