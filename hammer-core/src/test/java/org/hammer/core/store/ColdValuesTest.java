@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Random;
 import org.hammer.core.HammerException;
 import org.hammer.core.fs.FsReader;
@@ -92,13 +91,7 @@ class ColdValuesTest {
     }
 
     private long markerInFile() throws IOException {
-        byte[] b = Files.readAllBytes(data);
-        for (int i = 0; i + MARKER.length <= b.length; i++) {
-            if (Arrays.equals(b, i, i + MARKER.length, MARKER, 0, MARKER.length)) {
-                return i;
-            }
-        }
-        throw new AssertionError("marker not found");
+        return StoreIntegrityTest.offsetOf(data, MARKER);
     }
 
     /**

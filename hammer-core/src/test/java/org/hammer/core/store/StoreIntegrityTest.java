@@ -65,13 +65,18 @@ class StoreIntegrityTest {
     }
 
     private int markerAt() throws IOException {
-        byte[] b = Files.readAllBytes(data);
-        for (int i = 0; i + MARKER.length <= b.length; i++) {
-            if (Arrays.equals(b, i, i + MARKER.length, MARKER, 0, MARKER.length)) {
+        return offsetOf(data, MARKER);
+    }
+
+    /** Where {@code marker} first occurs in {@code file} (a test's data file). */
+    static int offsetOf(Path file, byte[] marker) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        for (int i = 0; i + marker.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + marker.length, marker, 0, marker.length)) {
                 return i;
             }
         }
-        throw new AssertionError("marker not found");
+        throw new AssertionError("marker not found in " + file);
     }
 
     private void flip(long offset, int bit) throws IOException {
