@@ -1372,6 +1372,7 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_chainFaultHandler(JNIEnv
  * a read through the map fills the page cache with the store's copy of the data, and the reader of
  * the mount fills its own, through the environment's read twin (twin_fd). The kernel keeps the two
  * coherent: a direct read first writes back any dirty cached page of its range. */
+
 /* Asks the kernel to fault the map's pages in one at a time (MADV_RANDOM): 0, else -errno. */
 JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_adviseRandom(JNIEnv *e, jclass c, jlong address, jlong length) {
     (void) e;
