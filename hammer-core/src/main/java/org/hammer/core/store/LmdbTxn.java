@@ -69,6 +69,8 @@ final class LmdbTxn implements StoreWriter {
     private final AtomicReference<Thread> owner;
     private final long tid;
     private final long now;
+    /** A read transaction's snapshot (its LMDB transaction id), read once; 0 for a write transaction. */
+    private final long readSnapshot;
     private long lastTid;
     private boolean tidDirty;
     private HammerException tidError;
@@ -87,6 +89,7 @@ final class LmdbTxn implements StoreWriter {
         this.txn = txn;
         this.writable = writable;
         this.owner = writable ? new AtomicReference<>(Thread.currentThread()) : null;
+        this.readSnapshot = writable ? 0 : txn.id();
         long last;
         try {
             last = writable ? readLastTid() : lastTidOfSnapshot();
@@ -117,13 +120,12 @@ final class LmdbTxn implements StoreWriter {
      * pages never change), then taken from the store's note of it while reads see the same one.
      */
     private long lastTidOfSnapshot() {
-        long snapshot = txn.id();
         LmdbStore.TidOf seen = store.lastTidSeen;
-        if (seen != null && seen.snapshot() == snapshot) {
+        if (seen != null && seen.snapshot() == readSnapshot) {
             return seen.lastTid();
         }
         long last = readLastTid();
-        store.lastTidSeen = new LmdbStore.TidOf(snapshot, last);
+        store.lastTidSeen = new LmdbStore.TidOf(readSnapshot, last);
         return last;
     }
 
@@ -641,7 +643,7 @@ final class LmdbTxn implements StoreWriter {
      */
     private ByteBuffer value(Cursor c) {
         ByteBuffer v = c.val();
-        return cold == null ? v : cold.value(store, snapshotId(), v);
+        return cold == null ? v : cold.value(store, readSnapshot, v);
     }
 
     /** The lookup cursor on the version visible as of {@code asOf} ({@link #checkedKey}, {@link #checkedHeader}), or null. */
