@@ -90,10 +90,6 @@ class ColdValuesTest {
         }
     }
 
-    private long markerInFile() throws IOException {
-        return StoreIntegrityTest.offsetOf(data, MARKER);
-    }
-
     /**
      * Opens the store with none of its pages cached and its map told to fault them in one at a
      * time: the kernel's read-around of a fault (as much as the disk's readahead, megabytes on
@@ -102,7 +98,7 @@ class ColdValuesTest {
     private LmdbStore openCold() throws IOException {
         LmdbStore s = LmdbStore.open(dir);
         assertThat(Env.adviseRandom(s.bounds.base(), s.env().info().mapSize())).isZero();
-        rewrite(-1, 0);
+        uncache();
         return s;
     }
 
@@ -148,7 +144,7 @@ class ColdValuesTest {
 
     @Test
     void aFlippedBitInABlockReadPastThePageCacheIsRefusedAndTheStoreLeftAsItWas() throws IOException {
-        long at = markerInFile() + 5;
+        long at = StoreIntegrityTest.offsetOf(data, MARKER) + 5;
         assertThat(rewrite(at, 3)).isTrue();
         ColdValues cold = ColdValues.get();
         long before = cold.reads;
