@@ -32,7 +32,9 @@ public final class CrashChild {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Store store = Store.open(dir)) {
             Map<String, String> model = store.read(r -> describe(new FsReader(r, 0, Tid.MAX)));
-            int first = (int) model.keySet().stream().filter(p -> p.matches("/b\\d+")).count() + rnd.nextInt(1000) * 1000;
+            // after every batch an earlier child left (up to five each): a name taken is EEXIST
+            int first = 1 + model.keySet().stream().filter(p -> p.matches("/b\\d+"))
+                    .mapToInt(p -> Integer.parseInt(p.substring(2))).max().orElse(rnd.nextInt(1000));
             out.println("READY");
             for (int batch = first; ; batch++) {
                 int b = batch;

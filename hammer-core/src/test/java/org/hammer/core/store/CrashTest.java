@@ -12,6 +12,9 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.tid.Tid;
@@ -57,13 +60,26 @@ class CrashTest {
             List<Commit> pending = new CopyOnWriteArrayList<>();
             Process child = start(dir, rnd.nextLong());
             CountDownLatch ready = new CountDownLatch(1);
-            Thread reader = new Thread(() -> collect(child, ready, committed, pending));
+            AtomicReference<Throwable> readerFailed = new AtomicReference<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    collect(child, ready, committed, pending);
+                } catch (Throwable t) {
+                    readerFailed.set(t);
+                    ready.countDown();
+                }
+            });
             reader.start();
             assertThat(ready.await(60, TimeUnit.SECONDS)).as("child committed once").isTrue();
             Thread.sleep(rnd.nextInt(700));
+            assertThat(child.isAlive()).as("round %d: the child still importing when killed", round).isTrue();
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            reader.join(10_000);
+            // Every line the child printed counts: the check waits for the pipe's end, however
+            // busy the machine, rather than judge the store by part of what the child reported.
+            reader.join(120_000);
+            assertThat(reader.isAlive()).as("round %d: the child's output read to its end", round).isFalse();
+            assertThat(readerFailed.get()).as("round %d: the child's output read", round).isNull();
             check(dir, round, committed, pending);
             System.out.printf("CrashTest round %d: %d commits reported, %d begun%n", round, committed.size(),
                     pending.size());
@@ -76,20 +92,30 @@ class CrashTest {
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
+    /**
+     * The child's reports, found anywhere in a line: the JVM writes its own warnings to the same
+     * standard output, in pieces, so one of them may share a line with a report.
+     */
+    private static final Pattern REPORT = Pattern.compile("(PENDING|COMMIT) (0x[0-9a-f]{16}) ([0-9a-f]{24})");
+
     private static void collect(Process child, CountDownLatch ready, List<Commit> committed, List<Commit> pending) {
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
-                String[] w = line.split(" ");
-                switch (w[0]) {
-                    case "PENDING" -> pending.add(new Commit(Tid.parseHex(w[1]), w[2]));
-                    case "COMMIT" -> {
-                        committed.add(new Commit(Tid.parseHex(w[1]), w[2]));
+                Matcher m = REPORT.matcher(line);
+                boolean ours = line.equals("READY");
+                while (m.find()) {
+                    ours = true;
+                    Commit c = new Commit(Tid.parseHex(m.group(2)), m.group(3));
+                    if (m.group(1).equals("PENDING")) {
+                        pending.add(c);
+                    } else {
+                        committed.add(c);
                         ready.countDown();
                     }
-                    default -> {
-                        // a JVM warning, not ours
-                    }
+                }
+                if (!ours && !line.isEmpty()) {
+                    System.out.println("CrashTest child: " + line); // a JVM warning, not ours
                 }
             }
         } catch (IOException e) {
@@ -114,8 +140,9 @@ class CrashTest {
                     && (lastCommitted == null || Long.compareUnsigned(lastPending.tid(), lastCommitted.tid()) > 0);
             boolean nothingThisRound = committed.isEmpty() && (lastPending == null || lastPending.tid() != last);
             assertThat(isLastCommitted || isInFlight || nothingThisRound)
-                    .as("round %d: newest state (TID %s) is a committed one; reported %d commits, last %s, pending %s",
-                            round, Tid.format(last), committed.size(), lastCommitted, lastPending)
+                    .as("round %d: newest state (TID %s, digest %s) is a committed one; reported %d commits, last %s, "
+                            + "%d begun, last %s", round, Tid.format(last), now, committed.size(), lastCommitted,
+                            pending.size(), lastPending)
                     .isTrue();
         }
     }
