@@ -1373,11 +1373,49 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_chainFaultHandler(JNIEnv
  * the mount fills its own, through the environment's read twin (twin_fd). The kernel keeps the two
  * coherent: a direct read first writes back any dirty cached page of its range. */
 
-/* Asks the kernel to fault the map's pages in one at a time (MADV_RANDOM): 0, else -errno. */
-JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_adviseRandom(JNIEnv *e, jclass c, jlong address, jlong length) {
+/* madvise(2) of the map's [address, address + length) with advice 0 (MADV_NORMAL: a fault reads
+ * around it again), 1 (MADV_RANDOM: a fault reads its page alone) or 3 (MADV_WILLNEED: read into the
+ * page cache now, without waiting): 0, else -errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_advise(JNIEnv *e, jclass c, jlong address, jlong length,
+        jint advice) {
     (void) e;
     (void) c;
-    return madvise((void *) (uintptr_t) address, (size_t) length, MADV_RANDOM) == 0 ? 0 : -errno;
+    if (advice != MADV_NORMAL && advice != MADV_RANDOM && advice != MADV_WILLNEED) return -EINVAL;
+    return madvise((void *) (uintptr_t) address, (size_t) length, advice) == 0 ? 0 : -errno;
+}
+
+/* Asks the kernel to read, without waiting, the page of the map holding the first byte at each of
+ * the first n addresses (MADV_WILLNEED of one page each, nothing around it): the count asked for,
+ * else -errno of the first refusal. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_willNeed(JNIEnv *e, jclass c, jlongArray addresses, jint n) {
+    (void) c;
+    jlong *a = (*e)->GetLongArrayElements(e, addresses, NULL);
+    if (a == NULL) return -ENOMEM;
+    jint done = 0;
+    for (; done < n; done++) {
+        if (madvise((void *) ((uintptr_t) a[done] & ~(uintptr_t) 4095), 4096, MADV_WILLNEED) != 0) {
+            done = -errno;
+            break;
+        }
+    }
+    (*e)->ReleaseLongArrayElements(e, addresses, a, JNI_ABORT);
+    return done;
+}
+
+/* Reads length bytes at offset of env's data file into dst (from its start) through the page cache,
+ * with pread on LMDB's own descriptor (no page of the map touched): the count read, else -errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readCached(JNIEnv *e, jclass c, jlong env, jlong offset,
+        jint length, jobject dst) {
+    (void) c;
+    int fd;
+    if (mdb_env_get_fd(PTR(env), &fd) != 0) return -EBADF;
+    char *p = (*e)->GetDirectBufferAddress(e, dst);
+    if (p == NULL || (*e)->GetDirectBufferCapacity(e, dst) < length) return -EINVAL;
+    ssize_t n;
+    do {
+        n = pread(fd, p, (size_t) length, (off_t) offset);
+    } while (n < 0 && errno == EINTR);
+    return n < 0 ? -errno : (jint) n;
 }
 
 /* 1 when every page of [address, address + length) is in the page cache, 0 when one is not, else -errno. */

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.FsReader;
+import org.hammer.core.fs.ReadAhead;
 import org.hammer.core.fs.FsWriter;
 
 /**
@@ -102,9 +104,20 @@ final class FileIo {
         return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
     }
 
-    /** Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst}; returns how many. */
-    int read(Node n, long offset, java.nio.ByteBuffer dst) {
-        return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, dst));
+    /**
+     * Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst};
+     * returns how many. Through an open handle {@code h} (else null), the file's next blocks are
+     * asked for ahead of a reader in sequence ({@link ReadAhead}).
+     */
+    int read(Node n, Handles.Handle h, long offset, ByteBuffer dst) {
+        ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, dst.remaining());
+        return committer.readData(n, ctx -> {
+            FsReader r = ctx.reader(n.view());
+            if (ahead != null) {
+                r.readAhead(n.ino(), ahead.from(), ahead.to());
+            }
+            return r.read(n.ino(), offset, dst);
+        });
     }
 
     /**

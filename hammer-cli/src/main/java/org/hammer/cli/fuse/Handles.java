@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hammer.core.fs.OpenFiles;
+import org.hammer.core.fs.ReadAhead;
 import org.hammer.core.fs.WriteHandle;
 
 /**
@@ -35,6 +36,8 @@ final class Handles implements OpenFiles {
         final Node node;
         /** The first write through this handle drops the file's set-group-id bit. */
         volatile boolean dropSetGid;
+        /** Whether this handle's reads come in sequence, and what to ask the store for ahead of them. */
+        final ReadAhead ahead = new ReadAhead();
 
         Handle(Node node) {
             super(node);

@@ -181,8 +181,9 @@ abstract class KernelFiles extends Operations {
     @Override
     public int read(Request r, long fh, long offset, int size, Reply out) {
         return run(() -> {
-            Node n = node(r, fh);
-            int count = io.read(n, offset, out.dataRoom(size));
+            Handles.Handle h = handles.handle(fh);
+            Node n = h != null ? h.node : node(r);
+            int count = io.read(n, h, offset, out.dataRoom(size));
             out.dataWritten(count);
             probe.read(count);
             return 0;

@@ -164,7 +164,11 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
 
         /** Reads the header at {@code b}'s position (b is left as it is), computing the CRC with {@code crc}. */
         public static Header read(RecordKey key, ByteBuffer b, RecordCrc crc) {
-            int size = b.remaining();
+            return read(key, b, b.remaining(), crc);
+        }
+
+        /** The same, for a value of {@code size} bytes whose first {@link #VALUE_HEADER} are at {@code b}'s position. */
+        public static Header read(RecordKey key, ByteBuffer b, int size, RecordCrc crc) {
             if (size < VALUE_HEADER || size > VALUE_HEADER + MAX_DATA) {
                 throw new CorruptRecordException(key, "impossible value size " + size);
             }

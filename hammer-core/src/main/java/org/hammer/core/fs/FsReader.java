@@ -192,6 +192,14 @@ public class FsReader {
         return total[0];
     }
 
+    /**
+     * Asks the store, without waiting, for the blocks of file {@code ino} that hold the bytes
+     * [{@code from}, {@code to}): a sequential reader's next ones ({@link ReadAhead}).
+     */
+    public void readAhead(long ino, long from, long to) {
+        r.readAhead(pfs, ino, RecordType.DATA, Blocks.start(from), to, asOf);
+    }
+
     /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; returns the count (0 at EOF). */
     public int read(long ino, long offset, byte[] dst, int dstOff, int len) {
         return read(ino, offset, ByteBuffer.wrap(dst, dstOff, Math.max(0, Math.min(len, dst.length - dstOff))));

@@ -137,7 +137,37 @@ public final class Env implements AutoCloseable {
 
     /** Asks the kernel to fault the map's pages in one at a time, with no read-around: 0, else the negative errno. */
     public static int adviseRandom(long address, long length) {
-        return Native.adviseRandom(address, length);
+        return Native.advise(address, length, Native.MADV_RANDOM);
+    }
+
+    /** Gives the map's pages the kernel's read-around on a fault again: 0, else the negative errno. */
+    public static int adviseNormal(long address, long length) {
+        return Native.advise(address, length, Native.MADV_NORMAL);
+    }
+
+    /**
+     * Asks the kernel to read the map's pages of the range into the page cache now, without
+     * waiting for them (a fault on one of them then waits for its read, if still under way):
+     * 0, else the negative errno.
+     */
+    public static int adviseWillNeed(long address, long length) {
+        return Native.advise(address, length, Native.MADV_WILLNEED);
+    }
+
+    /**
+     * Asks the kernel to read into the page cache, without waiting, the page (of the map) holding
+     * the first byte at each of the first {@code n} addresses: one page each, none around it.
+     */
+    public static void willNeed(long[] addresses, int n) {
+        Native.willNeed(addresses, n);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of the data file into {@code dst} (from its start)
+     * through the page cache, without touching the map: the count read, else the negative errno.
+     */
+    public int readCached(long offset, int length, ByteBuffer dst) {
+        return Native.readCached(live(), offset, length, dst);
     }
 
     /**

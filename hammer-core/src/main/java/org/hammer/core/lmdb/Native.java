@@ -256,8 +256,18 @@ final class Native {
 
     static native long address(ByteBuffer direct);
 
-    /** madvise(MADV_RANDOM): 0, else -errno. */
-    static native int adviseRandom(long address, long length);
+    static final int MADV_NORMAL = 0;
+    static final int MADV_RANDOM = 1;
+    static final int MADV_WILLNEED = 3;
+
+    /** madvise with MADV_NORMAL, MADV_RANDOM or MADV_WILLNEED: 0, else -errno. */
+    static native int advise(long address, long length, int advice);
+
+    /** madvise(MADV_WILLNEED) of the page holding each of the first n addresses: the count asked for, else -errno. */
+    static native int willNeed(long[] addresses, int n);
+
+    /** pread of the data file into dst (from its start) through the page cache: bytes read, else -errno. */
+    static native int readCached(long env, long offset, int length, ByteBuffer dst);
 
     /** 1 when every page of the range is in the page cache, 0 when one is not, else -errno (mincore). */
     static native int resident(long address, long length);

@@ -83,7 +83,7 @@ final class ColdValues {
                 return v;
             }
         }
-        if (Env.resident(at, n)) {
+        if (s.inAskedAhead(at, n) || Env.resident(at, n)) {
             cachedStore[cachedNext] = s;
             cachedSnapshot[cachedNext] = snapshotId;
             cachedAddress[cachedNext] = at;

@@ -53,6 +53,56 @@ final class LmdbStore implements Store {
     final MapBounds bounds;
     /** Set when the file system refused a read past the page cache: values are read through the map ({@link ColdValues}). */
     volatile boolean coldRefused;
+    /** The map's ranges last asked for ahead of sequential reads ({@link LmdbTxn#readAhead}), a ring; guarded by itself. */
+    private final long[] ahead = new long[2 * 8];
+    private int aheadNext;
+
+    /** Values in [from, to) of the map were just asked for ({@link Env#adviseWillNeed}). */
+    void askedAhead(long from, long to) {
+        synchronized (ahead) {
+            ahead[2 * aheadNext] = from;
+            ahead[2 * aheadNext + 1] = to;
+            aheadNext = (aheadNext + 1) % (ahead.length / 2);
+        }
+    }
+
+    /**
+     * Whether [at, at + n) of the map lies in a range lately asked for ahead: a read of it goes
+     * through the map, whose fault waits for the read under way, instead of reading it again past
+     * the page cache ({@link ColdValues}).
+     */
+    boolean inAskedAhead(long at, long n) {
+        synchronized (ahead) {
+            for (int i = 0; i < ahead.length; i += 2) {
+                if (at >= ahead[i] && at + n <= ahead[i + 1]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Long header-only walks running now ({@code LmdbTxn.HeadersAhead}); while there is one, the map has no read-around. */
+    private int headerWalks;
+
+    /**
+     * A long walk over headers begins: the map's pages are faulted in one at a time until it ends.
+     * A fault on a leaf would otherwise read the disk's read-around (8 MiB on some) into the page
+     * cache, and a leaf lies among the blocks it indexes: a walk over a large file's headers read
+     * the whole file. Only how much a fault reads changes; what any reader gets does not.
+     */
+    synchronized void headerWalkStarted() {
+        if (headerWalks++ == 0 && bounds.base() != 0) {
+            Env.adviseRandom(bounds.base(), env.info().mapSize());
+        }
+    }
+
+    /** A walk {@link #headerWalkStarted} told of has ended; the last gives the map its read-around back. */
+    synchronized void headerWalkEnded() {
+        if (--headerWalks == 0 && bounds.base() != 0) {
+            Env.adviseNormal(bounds.base(), env.info().mapSize());
+        }
+    }
 
     private LmdbStore(Path dir, StoreHeader header, boolean create) {
         this.dir = dir;

@@ -15,6 +15,7 @@ import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
 import org.hammer.core.lmdb.Cursor;
 import org.hammer.core.lmdb.Dbi;
+import org.hammer.core.lmdb.Env;
 import org.hammer.core.lmdb.Pages;
 import org.hammer.core.lmdb.Posix;
 import org.hammer.core.lmdb.Txn;
@@ -646,6 +647,69 @@ final class LmdbTxn implements StoreWriter {
         return cold == null ? v : cold.value(store, readSnapshot, v);
     }
 
+    /** Values this far apart in the map are asked for in one piece ahead of a reader: the disk reads the gap with them. */
+    private static final long AHEAD_GAP = 256 << 10;
+
+    @Override
+    public void readAhead(int pfs, long obj, RecordType type, long from, long to, long asOf) {
+        owned();
+        long base = store.bounds.base();
+        if (writable || base == 0) {
+            return;
+        }
+        long length = store.bounds.length();
+        ByteBuffer end = ByteBuffer.wrap(new RecordKey(pfs, obj, type, to, 0).toBytes());
+        Cursor c = scanCursor();
+        try {
+            // Keys are (pfs, obj, type, key, create TID): the newest version of a key created by
+            // asOf is the last one before the next key. Only the keys and where their values lie
+            // are read: a large value's address needs no read of its pages.
+            boolean more = c.seekRange(probe(new RecordKey(pfs, obj, type, from, 0)));
+            long key = 0;
+            long at = -1;
+            long size = 0;
+            long runFrom = -1;
+            long runTo = -1;
+            while (true) {
+                ByteBuffer kb = more ? c.key() : null;
+                boolean inRange = kb != null && kb.remaining() == RecordKey.BYTES && compare(kb, end) < 0;
+                long k = inRange ? kb.getLong(kb.position() + 11) : 0;
+                if (at >= 0 && (!inRange || k != key)) {
+                    // the last version of the previous key: ask for it, with the run it extends
+                    long pageFrom = at & -4096L;
+                    if (runFrom >= 0 && pageFrom >= runFrom && pageFrom <= runTo + AHEAD_GAP) {
+                        runTo = Math.max(runTo, at + size);
+                    } else {
+                        askAhead(runFrom, runTo);
+                        runFrom = pageFrom;
+                        runTo = at + size;
+                    }
+                    at = -1;
+                }
+                if (!inRange) {
+                    break;
+                }
+                key = k;
+                if (Long.compareUnsigned(kb.getLong(kb.position() + 19), asOf) <= 0) {
+                    ByteBuffer v = c.val();
+                    long a = Posix.address(v) + v.position();
+                    size = v.remaining();
+                    at = size >= ColdValues.MIN && a >= base && a + size <= base + length ? a : -1;
+                }
+                more = c.next();
+            }
+            askAhead(runFrom, runTo);
+        } finally {
+            scanDone(c);
+        }
+    }
+
+    private void askAhead(long from, long to) {
+        if (from >= 0 && to > from && Env.adviseWillNeed(from, to - from) == 0) {
+            store.askedAhead(from, to);
+        }
+    }
+
     /** The lookup cursor on the version visible as of {@code asOf} ({@link #checkedKey}, {@link #checkedHeader}), or null. */
     private Cursor visibleAt(int pfs, long obj, RecordType type, long k, long asOf) {
         owned();
@@ -667,6 +731,8 @@ final class LmdbTxn implements StoreWriter {
         owned();
         ByteBuffer to = ByteBuffer.wrap(toExclusive.toBytes());
         Cursor c = scanCursor();
+        HeadersAhead ahead = null;
+        int seen = 0;
         try {
             boolean ok = seek(c, store.records, probe(from), recordCheck, "records");
             KeyOrder order = ok ? new KeyOrder(c.key()) : null;
@@ -677,7 +743,17 @@ final class LmdbTxn implements StoreWriter {
                 if (withData) {
                     r = full(k, c.val());
                 } else {
-                    Record.Header h = header(k, c.val());
+                    if (++seen == HeadersAhead.AFTER && !writable && store.bounds.base() != 0) {
+                        store.headerWalkStarted();
+                        ahead = new HeadersAhead(scanCursor(), kb, to);
+                    }
+                    Record.Header h;
+                    if (ahead != null) {
+                        ahead.step();
+                        h = headerRead(k, c.val());
+                    } else {
+                        h = header(k, c.val());
+                    }
                     r = new Record(k, h.deleteTid(), h.createTs(), h.deleteTs(), null);
                 }
                 if (compare(kb, to) >= 0 || !visitor.test(r)) {
@@ -687,7 +763,90 @@ final class LmdbTxn implements StoreWriter {
             }
         } finally {
             scanDone(c);
+            if (ahead != null) {
+                scanDone(ahead.cursor);
+                store.headerWalkEnded();
+            }
         }
+    }
+
+    /**
+     * A long header-only walk (a file's blocks, counted for st_blocks) reads ahead of itself. Each
+     * large value's header is the first bytes of LMDB's overflow run, beside its data; read through
+     * the map, each is a fault, and each fault on a page not cached reads the disk's read-around
+     * with it: a walk over a file's blocks read the whole file into the page cache. Here a second
+     * cursor walks the keys ahead (a value's address needs no read of it) and asks for each
+     * header's page alone, a batch at a time, so that the disk reads them together and nothing
+     * around them; the walk reads each header from the file ({@link #headerRead}) and checks it as
+     * always, and the map has no read-around meanwhile ({@link LmdbStore#headerWalkStarted}).
+     */
+    private static final class HeadersAhead {
+        /** Entries a walk reads before it reads ahead: a small file's few blocks go as before. */
+        static final int AFTER = 32;
+        private static final int BATCH = 256;
+
+        final Cursor cursor;
+        private final ByteBuffer to;
+        private final long[] pages = new long[BATCH];
+        private boolean done;
+        /** Entries asked for ahead of the walk's position. */
+        private int lead;
+
+        HeadersAhead(Cursor cursor, ByteBuffer at, ByteBuffer to) {
+            this.cursor = cursor;
+            this.to = to;
+            done = !cursor.seekRange(at);
+        }
+
+        /** The walk is at its next entry: asks for another batch once less than half of one is ahead. */
+        void step() {
+            lead--;
+            if (done || lead > BATCH / 2) {
+                return;
+            }
+            int n = 0;
+            int moved = 0;
+            while (moved < BATCH) {
+                if (!cursor.next() || compare(cursor.key(), to) >= 0) {
+                    done = true;
+                    break;
+                }
+                moved++;
+                ByteBuffer v = cursor.val();
+                if (v.remaining() >= HEADER_FROM_FILE) {
+                    pages[n++] = Posix.address(v) + v.position();
+                }
+            }
+            lead += moved;
+            Env.willNeed(pages, n);
+        }
+    }
+
+    /** Values this large lie in overflow pages of their own; smaller ones in the leaf the walk has read. */
+    private static final int HEADER_FROM_FILE = 2048;
+    /** {@link #headerRead}'s buffer. */
+    private ByteBuffer headerBytes;
+
+    /**
+     * The checked header of value {@code v}, read from the data file by {@code pread} where it is
+     * large ({@link HeadersAhead}): the same bytes as through the map (a read transaction's pages
+     * are the file's) with no fault on the map. The same checks as {@link #header}; a value whose
+     * header the file does not give is read through the map, whose checks say what is wrong.
+     */
+    private Record.Header headerRead(RecordKey k, ByteBuffer v) {
+        int size = v.remaining();
+        if (size < HEADER_FROM_FILE || size > Record.VALUE_HEADER + Record.MAX_DATA) {
+            return header(k, v);
+        }
+        inFile(v, k);
+        if (headerBytes == null) {
+            headerBytes = ByteBuffer.allocateDirect(Record.VALUE_HEADER);
+        }
+        long off = Posix.address(v) + v.position() - store.bounds.base();
+        if (store.env().readCached(off, Record.VALUE_HEADER, headerBytes) != Record.VALUE_HEADER) {
+            return header(k, v);
+        }
+        return Record.Header.read(k, headerBytes.clear(), size, crc);
     }
 
     /** Unsigned lexicographic order of the remaining bytes, LMDB's order for these tables. */

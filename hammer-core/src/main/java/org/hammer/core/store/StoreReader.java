@@ -48,6 +48,16 @@ public interface StoreReader {
     }
 
     /**
+     * Asks the disk, without waiting, for the values of the records of {@code obj} of {@code type}
+     * with keys in [{@code from}, {@code to}) that a read as of {@code asOf} may want (the newest
+     * version of each key created by then): a sequential reader's next blocks, read in large
+     * pieces while it is served the ones before them. Changes nothing anyone reads; a value it
+     * cannot tell where to find is simply not asked for.
+     */
+    default void readAhead(int pfs, long obj, RecordType type, long from, long to, long asOf) {
+    }
+
+    /**
      * Visits every version with {@code from <= key < toExclusive} in key order; with
      * {@code withData} false the records carry no data. The visitor returns false to stop.
      */

@@ -156,4 +156,99 @@ class ColdValuesTest {
         assertThat(cold.reads).as("found by a read past the page cache").isGreaterThan(before);
         assertThat(Files.readAllBytes(data)[(int) at]).isEqualTo((byte) (MARKER[5] ^ (1 << 3)));
     }
+
+    /** A read's next blocks asked for ahead are read through the map, where the kernel brings them, not again past it. */
+    @Test
+    void blocksAskedForAheadAreReadThroughTheMapAndAreTheFilesBytes() throws IOException {
+        long at = StoreIntegrityTest.offsetOf(data, MARKER);
+        ColdValues cold = ColdValues.get();
+        long before = cold.reads;
+        try (LmdbStore s = openCold()) {
+            long marker = s.bounds.base() + at;
+            assertThat(s.inAskedAhead(marker, MARKER.length)).isFalse();
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(ino, 1 << 20, content.length);
+                return null;
+            });
+            assertThat(s.inAskedAhead(marker, MARKER.length)).as("the marker's block asked for").isTrue();
+            assertThat(readAll(s)).isEqualTo(content);
+        }
+        assertThat(cold.reads).as("no block read past the page cache").isEqualTo(before);
+    }
+
+    /** A view of the past asks for the versions it reads: the newest one created by its TID, not the newer. */
+    @Test
+    void readingAheadAsOfATidAsksForTheVersionsOfThatTid() throws IOException {
+        long block = 2 << 20;
+        long old;
+        try (Store st = Store.open(dir)) {
+            old = st.lastTid();
+            st.write(w -> {
+                Pfses.writer(w, 0).write(ino, block, new byte[64 << 10], 0, 64 << 10);
+                return null;
+            });
+        }
+        try (LmdbStore s = LmdbStore.open(dir)) {
+            long[] where = s.read(r -> {
+                java.util.List<Long> at = new java.util.ArrayList<>();
+                r.scan(new org.hammer.core.btree.RecordKey(0, ino, org.hammer.core.btree.RecordType.DATA, block, 0),
+                        new org.hammer.core.btree.RecordKey(0, ino, org.hammer.core.btree.RecordType.DATA, block + 1, 0),
+                        false, rec -> {
+                            ByteBuffer d = r.stored(rec.key()).data();
+                            at.add(org.hammer.core.lmdb.Posix.address(d) + d.position());
+                            return true;
+                        });
+                return at.stream().mapToLong(Long::longValue).toArray();
+            });
+            assertThat(where).as("the block's two versions").hasSize(2);
+            s.read(r -> {
+                new FsReader(r, 0, old).readAhead(ino, block, block + 1);
+                return null;
+            });
+            assertThat(s.inAskedAhead(where[0], 4096)).as("the version of the TID").isTrue();
+            assertThat(s.inAskedAhead(where[1], 4096)).as("the newer version").isFalse();
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(ino, block, block + 1);
+                return null;
+            });
+            assertThat(s.inAskedAhead(where[1], 4096)).as("the newest version, for the newest view").isTrue();
+        }
+    }
+
+    /**
+     * Counting a file's stored bytes (st_blocks) reads each block's header, not its data: a fault
+     * on the map would read as much around it as the disk's readahead, the whole file at the first
+     * stat of a large one.
+     */
+    @Test
+    void countingAFilesBlocksReadsNoneOfTheirData() throws IOException {
+        // A file larger than the read-around of the walk's first faults (before it reads ahead).
+        byte[] big = new byte[24 << 20];
+        new Random(12).nextBytes(big);
+        byte[] marker = "<<past-the-header-01>>".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(marker, 0, big, (20 << 20) + (16 << 10), marker.length);
+        long f;
+        try (Store st = Store.open(dir)) {
+            f = st.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long g = fs.mknod(FsReader.ROOT, "big", 0644, 0, 0, 0);
+                fs.write(g, 0, big, 0, big.length);
+                return g;
+            });
+        }
+        long at = StoreIntegrityTest.offsetOf(data, marker);
+        try (LmdbStore s = LmdbStore.open(dir)) {
+            assertThat(uncache()).isTrue();
+            long stored = s.read(r -> Pfses.reader(r, 0).storedBytes(f, big.length));
+            assertThat(stored).isEqualTo(big.length);
+            assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096))
+                    .as("a page of a block's data, past its header").isFalse();
+            byte[] back = s.read(r -> {
+                byte[] b = new byte[marker.length];
+                Pfses.reader(r, 0).read(f, (20 << 20) + (16 << 10), b, 0, b.length);
+                return b;
+            });
+            assertThat(back).isEqualTo(marker);
+        }
+    }
 }
