@@ -22,6 +22,9 @@ public final class ReadAhead {
     public record Range(long from, long to) {
     }
 
+    /** {@code -Dhammer.fs.readAhead=false} asks for nothing ahead. */
+    static final boolean ON = !"false".equals(System.getProperty("hammer.fs.readAhead"));
+
     /** The end of the furthest read in sequence, or -1 before the first read. */
     private long end = -1;
     /** Asked for up to here. */
@@ -37,7 +40,7 @@ public final class ReadAhead {
             return null;
         }
         end = Math.max(end, e);
-        if (length < MIN_READ || asked - end >= WINDOW / 2) {
+        if (length < MIN_READ || asked - end >= WINDOW / 2 || !ON) {
             return null;
         }
         long from = Math.max(asked, end);

@@ -83,7 +83,7 @@ final class ColdValues {
                 return v;
             }
         }
-        if (s.inAskedAhead(at, n) || Env.resident(at, n)) {
+        if (Env.resident(at, n)) {
             cachedStore[cachedNext] = s;
             cachedSnapshot[cachedNext] = snapshotId;
             cachedAddress[cachedNext] = at;
@@ -102,7 +102,10 @@ final class ColdValues {
             buffer[i] = ByteBuffer.allocateDirect(len + PAGE).alignedSlice(PAGE);
         }
         store[i] = null;
-        int got = s.env().readDirect(from, len, buffer[i]);
+        // A value asked for ahead is on its way into the page cache: read from there (waiting for
+        // it if need be), not again from the disk.
+        int got = s.inAskedAhead(at, n) ? s.env().readCached(from, len, buffer[i])
+                : s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {
             if (got == -EOPNOTSUPP || got == -EINVAL) {
                 s.coldRefused = true;
