@@ -47,8 +47,12 @@ final class ColdValues {
     private final long[] cachedSnapshot = new long[SLOTS];
     private final long[] cachedAddress = new long[SLOTS];
     private int cachedNext;
-    /** Values read past the page cache by this thread, and values found still in a buffer. */
+    /**
+     * Values read past the page cache by this thread, values asked for ahead read from the page
+     * cache into a buffer, and values found still in a buffer.
+     */
     long reads;
+    long readsAhead;
     long kept;
 
     static ColdValues get() {
@@ -104,8 +108,8 @@ final class ColdValues {
         store[i] = null;
         // A value asked for ahead is on its way into the page cache: read from there (waiting for
         // it if need be), not again from the disk.
-        int got = s.inAskedAhead(at, n) ? s.env().readCached(from, len, buffer[i])
-                : s.env().readDirect(from, len, buffer[i]);
+        boolean ahead = s.inAskedAhead(at, n);
+        int got = ahead ? s.env().readCached(from, len, buffer[i]) : s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {
             if (got == -EOPNOTSUPP || got == -EINVAL) {
                 s.coldRefused = true;
@@ -121,7 +125,11 @@ final class ColdValues {
         length[i] = n;
         skip[i] = (int) (off - from);
         used[i] = ++clock;
-        reads++;
+        if (ahead) {
+            readsAhead++;
+        } else {
+            reads++;
+        }
         return buffer[i].slice(skip[i], n);
     }
 }

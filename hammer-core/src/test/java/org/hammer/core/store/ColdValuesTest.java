@@ -157,9 +157,12 @@ class ColdValuesTest {
         assertThat(Files.readAllBytes(data)[(int) at]).isEqualTo((byte) (MARKER[5] ^ (1 << 3)));
     }
 
-    /** A read's next blocks asked for ahead are read through the map, where the kernel brings them, not again past it. */
+    /**
+     * A read's next blocks asked for ahead are read from the page cache the kernel brings them
+     * into (through the map once there, by pread while on their way), not again past it.
+     */
     @Test
-    void blocksAskedForAheadAreReadThroughTheMapAndAreTheFilesBytes() throws IOException {
+    void blocksAskedForAheadAreNotReadAgainPastThePageCacheAndAreTheFilesBytes() throws IOException {
         long at = StoreIntegrityTest.offsetOf(data, MARKER);
         ColdValues cold = ColdValues.get();
         long before = cold.reads;
@@ -174,6 +177,22 @@ class ColdValuesTest {
             assertThat(readAll(s)).isEqualTo(content);
         }
         assertThat(cold.reads).as("no block read past the page cache").isEqualTo(before);
+    }
+
+    /** A flipped bit in a block asked for ahead is found as in any other. */
+    @Test
+    void aFlippedBitInABlockAskedForAheadIsRefused() throws IOException {
+        long at = StoreIntegrityTest.offsetOf(data, MARKER) + 5;
+        assertThat(rewrite(at, 3)).isTrue();
+        try (LmdbStore s = openCold()) {
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(ino, 1 << 20, content.length);
+                return null;
+            });
+            assertThatThrownBy(() -> readAll(s))
+                    .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT))
+                    .hasMessageContaining("data checksum mismatch");
+        }
     }
 
     /** A view of the past asks for the versions it reads: the newest one created by its TID, not the newer. */
