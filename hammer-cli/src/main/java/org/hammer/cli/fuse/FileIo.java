@@ -5,8 +5,8 @@ import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsReader;
-import org.hammer.core.fs.ReadAhead;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.fs.ReadAhead;
 
 /**
  * What both FUSE backends do with open files, on nodes and handles: the permission an open needs,

@@ -5,11 +5,12 @@ package org.hammer.core.fs;
  * for ahead of them ({@link FsReader#readAhead}). A front end keeps one per open file and asks
  * {@link #next} at each read. The kernel's own readahead sends a sequential reader's reads a
  * window at a time, several in flight and served in any order, so a read counts as in sequence
- * when it lies within a {@link #WINDOW} of the furthest byte read in sequence so far; anything
+ * when it lies within a {@link #WINDOW} of the furthest byte read in sequence so far. Anything
  * else (a seek, a random reader) starts again and asks for nothing until the next read follows
- * it; so do reads shorter than {@link #MIN_READ}, which the kernel sends a reader it does not see
- * reading in sequence. While reads come in sequence, the bytes up to a window past the furthest one read have been
- * asked for; a new piece is asked for once less than half a window is left. Thread-safe.
+ * it, and so do reads shorter than {@link #MIN_READ}, which the kernel sends a reader it does not
+ * see reading in sequence. While reads come in sequence, the bytes up to a window past the
+ * furthest one read have been asked for; a new piece is asked for once less than half a window
+ * is left. Thread-safe.
  */
 public final class ReadAhead {
     /** How far ahead of a sequential reader its blocks are asked for. */
