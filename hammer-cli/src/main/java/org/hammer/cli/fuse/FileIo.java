@@ -106,11 +106,10 @@ final class FileIo {
 
     /**
      * Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst};
-     * returns how many. Through an open handle {@code h} (else null), the file's next blocks are
-     * asked for ahead of a reader in sequence ({@link ReadAhead}).
+     * returns how many. The file's bytes {@code ahead} (null: none) are asked of the store first,
+     * without waiting for them: a reader in sequence's next blocks ({@link ReadAhead}).
      */
-    int read(Node n, Handles.Handle h, long offset, ByteBuffer dst) {
-        ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, dst.remaining());
+    int read(Node n, ReadAhead.Range ahead, long offset, ByteBuffer dst) {
         return committer.readData(n, ctx -> {
             FsReader r = ctx.reader(n.view());
             if (ahead != null) {

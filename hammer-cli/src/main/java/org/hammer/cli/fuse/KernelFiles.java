@@ -13,6 +13,7 @@ import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.fs.ReadAhead;
 
 /**
  * The file-data and extended-attribute requests of a mount served on the FUSE kernel protocol,
@@ -183,7 +184,11 @@ abstract class KernelFiles extends Operations {
         return run(() -> {
             Handles.Handle h = handles.handle(fh);
             Node n = h != null ? h.node : node(r);
-            int count = io.read(n, h, offset, out.dataRoom(size));
+            ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, size);
+            if (ahead != null) {
+                probe.readAhead(ahead.to() - ahead.from());
+            }
+            int count = io.read(n, ahead, offset, out.dataRoom(size));
             out.dataWritten(count);
             probe.read(count);
             return 0;

@@ -30,6 +30,7 @@ public final class MountMetrics implements MountProbe, AutoCloseable {
     private final String mountPoint;
     private final AtomicLongArray operations = new AtomicLongArray(OPS.length + 1);
     private final AtomicLong read = new AtomicLong();
+    private final AtomicLong readAhead = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Histogram commits;
     private volatile LongSupplier queuedBytes = () -> 0;
@@ -51,6 +52,9 @@ public final class MountMetrics implements MountProbe, AutoCloseable {
                 }).register(r);
         CounterWithCallback.builder().name("hammer_mount_read_bytes_total").help("Bytes read through the mount")
                 .labelNames("mountpoint").callback(cb -> cb.call(read.get(), mountPoint)).register(r);
+        CounterWithCallback.builder().name("hammer_mount_read_ahead_bytes_total")
+                .help("Bytes of files asked of the store ahead of readers in sequence").labelNames("mountpoint")
+                .callback(cb -> cb.call(readAhead.get(), mountPoint)).register(r);
         CounterWithCallback.builder().name("hammer_mount_written_bytes_total").help("Bytes written through the mount")
                 .labelNames("mountpoint").callback(cb -> cb.call(written.get(), mountPoint)).register(r);
         commits = Histogram.builder().name("hammer_mount_commit_seconds")
@@ -92,6 +96,11 @@ public final class MountMetrics implements MountProbe, AutoCloseable {
     @Override
     public void read(long bytes) {
         read.addAndGet(bytes);
+    }
+
+    @Override
+    public void readAhead(long bytes) {
+        readAhead.addAndGet(bytes);
     }
 
     @Override

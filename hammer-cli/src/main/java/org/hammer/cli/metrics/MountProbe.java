@@ -17,6 +17,10 @@ public interface MountProbe {
     default void read(long bytes) {
     }
 
+    /** This many bytes of a file were asked of the store ahead of a reader in sequence. */
+    default void readAhead(long bytes) {
+    }
+
     /** A write brought this many bytes. */
     default void written(long bytes) {
     }

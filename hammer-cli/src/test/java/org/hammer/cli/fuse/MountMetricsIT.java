@@ -64,6 +64,32 @@ class MountMetricsIT {
         assertThat(h.umount(mnt).exitCode()).isZero();
     }
 
+    /**
+     * A large file read in sequence through a fresh mount (nothing of it in the kernel's cache):
+     * its next blocks are asked of the store ahead of the reader, and it comes back whole. A small
+     * file and a read of a few scattered pages ask for nothing.
+     */
+    @Test
+    void aReaderInSequenceHasTheFilesNextBlocksAskedForAheadAndGetsTheFileWhole() throws Exception {
+        Path store = h.store("disk.hammer");
+        Path mnt = h.mount(store.toString(), h.dir("mnt"));
+        MountHarness.ok(h.dir, "head -c 25165824 /dev/urandom > big && cp big mnt/big && head -c 100000 big > mnt/small"
+                + " && sync mnt/big mnt/small");
+        assertThat(h.umount(mnt).exitCode()).isZero();
+
+        int port = freePort();
+        h.mount(store.toString(), mnt, "--metrics", "127.0.0.1:" + port);
+        String labels = "{mountpoint=\"" + mnt + "\"}";
+        MountHarness.ok(h.dir, "cat mnt/small > /dev/null && for o in 3 11 19; do"
+                + " dd if=mnt/big of=/dev/null bs=4k skip=$((o * 256)) count=1 iflag=direct status=none; done");
+        assertThat(value(scrape(port), "hammer_mount_read_ahead_bytes_total" + labels)).as("no reader in sequence yet")
+                .isZero();
+        MountHarness.ok(h.dir, "dd if=mnt/big of=back bs=1M status=none && cmp big back");
+        assertThat(value(scrape(port), "hammer_mount_read_ahead_bytes_total" + labels))
+                .isGreaterThanOrEqualTo(org.hammer.core.fs.ReadAhead.WINDOW);
+        assertThat(h.umount(mnt).exitCode()).isZero();
+    }
+
     @Test
     void sigtermToTheDaemonUnmountsAndExitsZero() throws Exception {
         Path mnt = h.dir("mnt");

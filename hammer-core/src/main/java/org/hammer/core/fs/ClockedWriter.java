@@ -114,6 +114,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public void readAhead(int pfs, long obj, RecordType type, long from, long to, long asOf) {
+        w.readAhead(pfs, obj, type, from, to, asOf);
+    }
+
+    @Override
     public void scan(RecordKey from, RecordKey toExclusive, boolean withData, Predicate<Record> visitor) {
         w.scan(from, toExclusive, withData, visitor);
     }
