@@ -1402,20 +1402,40 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_willNeed(JNIEnv *e, jcla
     return done;
 }
 
+/* LMDB's descriptor of env's data file (*fd) and dst's memory (*p) for a read of length bytes into it:
+ * 0, else -errno. */
+static jint data_file_read(JNIEnv *e, jlong env, jobject dst, jint length, int *fd, char **p) {
+    if (mdb_env_get_fd(PTR(env), fd) != 0) return -EBADF;
+    *p = (*e)->GetDirectBufferAddress(e, dst);
+    if (*p == NULL || length < 0 || (*e)->GetDirectBufferCapacity(e, dst) < length) return -EINVAL;
+    return 0;
+}
+
+/* pread(2) of length bytes at offset until all are read or the file ends: the count, else -errno. */
+static jint pread_all(int fd, char *p, jint length, jlong offset) {
+    jint done = 0;
+    while (done < length) {
+        ssize_t n = pread(fd, p + done, (size_t) (length - done), (off_t) offset + done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (n == 0) break;
+        done += (jint) n;
+    }
+    return done;
+}
+
 /* Reads length bytes at offset of env's data file into dst (from its start) through the page cache,
- * with pread on LMDB's own descriptor (no page of the map touched): the count read, else -errno. */
+ * with pread on LMDB's own descriptor (no page of the map touched): the count read (less at the end
+ * of the file), else -errno. */
 JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readCached(JNIEnv *e, jclass c, jlong env, jlong offset,
         jint length, jobject dst) {
     (void) c;
     int fd;
-    if (mdb_env_get_fd(PTR(env), &fd) != 0) return -EBADF;
-    char *p = (*e)->GetDirectBufferAddress(e, dst);
-    if (p == NULL || (*e)->GetDirectBufferCapacity(e, dst) < length) return -EINVAL;
-    ssize_t n;
-    do {
-        n = pread(fd, p, (size_t) length, (off_t) offset);
-    } while (n < 0 && errno == EINTR);
-    return n < 0 ? -errno : (jint) n;
+    char *p;
+    jint bad = data_file_read(e, env, dst, length, &fd, &p);
+    return bad != 0 ? bad : pread_all(fd, p, length, offset);
 }
 
 /* 1 when every page of [address, address + length) is in the page cache, 0 when one is not, else -errno. */
@@ -1444,25 +1464,13 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readDirect(JNIEnv *e, jc
         jint length, jobject dst) {
     (void) c;
     int fd;
-    if (mdb_env_get_fd(PTR(env), &fd) != 0) return -EBADF;
-    char *p = (*e)->GetDirectBufferAddress(e, dst);
-    if (p == NULL || (*e)->GetDirectBufferCapacity(e, dst) < length || ((uintptr_t) p & 4095) || (offset & 4095)
-            || (length & 4095)) {
-        return -EINVAL;
-    }
+    char *p;
+    jint bad = data_file_read(e, env, dst, length, &fd, &p);
+    if (bad != 0) return bad;
+    if (((uintptr_t) p & 4095) || (offset & 4095) || (length & 4095)) return -EINVAL;
     int rfd = twin_fd(fd, 1);
     if (rfd < 0) return -EOPNOTSUPP;
-    jint done = 0;
-    while (done < length) {
-        ssize_t n = pread(rfd, p + done, (size_t) (length - done), (off_t) offset + done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        if (n == 0) break;
-        done += (jint) n;
-    }
-    return done;
+    return pread_all(rfd, p, length, offset);
 }
 
 /* ---- FUSE over io_uring (Linux 6.14 on; the fuse module's enable_uring parameter) ----
