@@ -1,5 +1,6 @@
 package org.hammer.cli.fuse;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 import jnr.ffi.Pointer;
@@ -8,6 +9,7 @@ import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
+import org.hammer.core.fs.ReadAhead;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -78,7 +80,9 @@ abstract class FileCallbacks extends FuseStubFS {
         return call(() -> {
             Node n = node(path, fi);
             byte[] b = io.buffer((int) size);
-            int count = io.read(n, offset, b, (int) size);
+            Handles.Handle h = handles.handle(fi.fh.get());
+            ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, size);
+            int count = io.read(n, ahead, offset, ByteBuffer.wrap(b, 0, (int) size));
             buf.put(0, b, 0, count);
             return count;
         });

@@ -99,11 +99,6 @@ final class FileIo {
         return b;
     }
 
-    /** Reads up to {@code size} bytes of {@code n} at {@code offset} into {@code b}; returns how many. */
-    int read(Node n, long offset, byte[] b, int size) {
-        return committer.readData(n, ctx -> ctx.reader(n.view()).read(n.ino(), offset, b, 0, size));
-    }
-
     /**
      * Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst};
      * returns how many. The file's bytes {@code ahead} (null: none) are asked of the store first,
