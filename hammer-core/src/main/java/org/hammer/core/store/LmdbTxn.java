@@ -744,8 +744,9 @@ final class LmdbTxn implements StoreWriter {
                     r = full(k, c.val());
                 } else {
                     if (++seen == HeadersAhead.AFTER && !writable && store.bounds.base() != 0) {
-                        store.headerWalkStarted();
                         ahead = new HeadersAhead(scanCursor(), kb, to);
+                        store.headerWalkStarted();
+                        ahead.started = true;
                     }
                     Record.Header h;
                     if (ahead != null) {
@@ -765,7 +766,9 @@ final class LmdbTxn implements StoreWriter {
             scanDone(c);
             if (ahead != null) {
                 scanDone(ahead.cursor);
-                store.headerWalkEnded();
+                if (ahead.started) {
+                    store.headerWalkEnded();
+                }
             }
         }
     }
@@ -786,6 +789,8 @@ final class LmdbTxn implements StoreWriter {
         private static final int BATCH = 256;
 
         final Cursor cursor;
+        /** Whether the store was told of this walk ({@link LmdbStore#headerWalkStarted}): it must be told of its end. */
+        boolean started;
         private final ByteBuffer to;
         private final long[] pages = new long[BATCH];
         private boolean done;
