@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 import jnr.ffi.Pointer;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
-import org.hammer.core.fs.ReadAhead;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
@@ -26,12 +26,12 @@ abstract class FileCallbacks extends FuseStubFS {
     final Handles handles;
     final FileIo io;
 
-    FileCallbacks(Committer<Ctx> committer, View root, Handles handles) {
+    FileCallbacks(Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         this.committer = committer;
         this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));
         this.attrs = new Attributes(new InodeNumbers(root));
-        this.io = new FileIo(committer, handles, ns);
+        this.io = new FileIo(committer, handles, ns, probe);
     }
 
     // ---- files ----
@@ -78,11 +78,10 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         return call(() -> {
-            Node n = node(path, fi);
-            byte[] b = io.buffer((int) size);
             Handles.Handle h = handles.handle(fi.fh.get());
-            ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, size);
-            int count = io.read(n, ahead, offset, ByteBuffer.wrap(b, 0, (int) size));
+            Node n = h != null ? h.node : ns.resolve(path, caller());
+            byte[] b = io.buffer((int) size);
+            int count = io.read(n, h, offset, ByteBuffer.wrap(b, 0, (int) size));
             buf.put(0, b, 0, count);
             return count;
         });

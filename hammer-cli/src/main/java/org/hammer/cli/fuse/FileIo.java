@@ -1,6 +1,7 @@
 package org.hammer.cli.fuse;
 
 import java.nio.ByteBuffer;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.FsException;
@@ -25,12 +26,15 @@ final class FileIo {
     private final Committer<Ctx> committer;
     private final Handles handles;
     private final Namespace ns;
+    /** Told of what reads ask for ahead (the mount's metrics). */
+    private final MountProbe probe;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    FileIo(Committer<Ctx> committer, Handles handles, Namespace ns) {
+    FileIo(Committer<Ctx> committer, Handles handles, Namespace ns, MountProbe probe) {
         this.committer = committer;
         this.handles = handles;
         this.ns = ns;
+        this.probe = probe;
     }
 
     /**
@@ -101,10 +105,14 @@ final class FileIo {
 
     /**
      * Reads up to {@code dst.remaining()} bytes of {@code n} at {@code offset} into {@code dst};
-     * returns how many. The file's bytes {@code ahead} (null: none) are asked of the store first,
-     * without waiting for them: a reader in sequence's next blocks ({@link ReadAhead}).
+     * returns how many. Through open handle {@code h} (else null), a reader in sequence has the
+     * file's next blocks asked of the store first, without waiting for them ({@link ReadAhead}).
      */
-    int read(Node n, ReadAhead.Range ahead, long offset, ByteBuffer dst) {
+    int read(Node n, Handles.Handle h, long offset, ByteBuffer dst) {
+        ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, dst.remaining());
+        if (ahead != null) {
+            probe.readAhead(ahead.to() - ahead.from());
+        }
         return committer.readData(n, ctx -> {
             FsReader r = ctx.reader(n.view());
             if (ahead != null) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import jnr.ffi.Pointer;
+import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
 import org.hammer.core.fs.Errno;
@@ -29,8 +30,8 @@ final class HammerFs extends FileCallbacks {
     private final Store store;
     private final Path storeDir;
 
-    HammerFs(Store store, Committer<Ctx> committer, View root, Handles handles) {
-        super(committer, root, handles);
+    HammerFs(Store store, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
+        super(committer, root, handles, probe);
         this.store = store;
         this.storeDir = store.dir();
     }

@@ -13,7 +13,6 @@ import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
-import org.hammer.core.fs.ReadAhead;
 
 /**
  * The file-data and extended-attribute requests of a mount served on the FUSE kernel protocol,
@@ -54,7 +53,7 @@ abstract class KernelFiles extends Operations {
         this.ns = new Namespace(committer, resolver);
         this.attrs = new Attributes(new InodeNumbers(root));
         this.nodes = new NodeIds(new Node(root, org.hammer.core.fs.FsReader.ROOT));
-        this.io = new FileIo(committer, handles, ns);
+        this.io = new FileIo(committer, handles, ns, probe);
     }
 
     /** How long the kernel may keep a name and a node's attributes. */
@@ -184,11 +183,7 @@ abstract class KernelFiles extends Operations {
         return run(() -> {
             Handles.Handle h = handles.handle(fh);
             Node n = h != null ? h.node : node(r);
-            ReadAhead.Range ahead = h == null ? null : h.ahead.next(offset, size);
-            if (ahead != null) {
-                probe.readAhead(ahead.to() - ahead.from());
-            }
-            int count = io.read(n, ahead, offset, out.dataRoom(size));
+            int count = io.read(n, h, offset, out.dataRoom(size));
             out.dataWritten(count);
             probe.read(count);
             return 0;

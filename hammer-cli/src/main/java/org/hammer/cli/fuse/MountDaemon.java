@@ -100,7 +100,7 @@ final class MountDaemon {
                 args.add("hammer");
                 args.addAll(options(config));
                 args.add(mountPoint.toString());
-                HammerFs fs = new HammerFs(store, committer, target.view(), handles);
+                HammerFs fs = new HammerFs(store, committer, target.view(), handles, probe);
                 FuseLoop.run(fs.operations(), args, THREADS, new Exchange(handles, entryTimeout(config), probe));
             }
             if (!readOnly && target.pinned() == 0) {

@@ -49,7 +49,17 @@ public record RecordKey(int pfs, long obj, RecordType type, long key, long creat
     public static RecordKey readAt(ByteBuffer b, int at) {
         RecordType type = RecordType.ofCode(Byte.toUnsignedInt(b.get(at + 10)));
         return type == null ? null : new RecordKey(Short.toUnsignedInt(b.getShort(at)), b.getLong(at + 2), type,
-                b.getLong(at + 11), b.getLong(at + 19));
+                keyAt(b, at), createTidAt(b, at));
+    }
+
+    /** The key field of the encoded key at {@code at}, without decoding the rest. */
+    public static long keyAt(ByteBuffer b, int at) {
+        return b.getLong(at + 11);
+    }
+
+    /** The create TID of the encoded key at {@code at}, without decoding the rest. */
+    public static long createTidAt(ByteBuffer b, int at) {
+        return b.getLong(at + 19);
     }
 
     public static RecordKey fromBytes(byte[] bytes) {

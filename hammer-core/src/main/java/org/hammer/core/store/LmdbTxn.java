@@ -673,7 +673,7 @@ final class LmdbTxn implements StoreWriter {
             while (true) {
                 ByteBuffer kb = more ? c.key() : null;
                 boolean inRange = kb != null && kb.remaining() == RecordKey.BYTES && compare(kb, end) < 0;
-                long k = inRange ? kb.getLong(kb.position() + 11) : 0;
+                long k = inRange ? RecordKey.keyAt(kb, kb.position()) : 0;
                 if (at >= 0 && (!inRange || k != key)) {
                     // the last version of the previous key: ask for it, with the run it extends
                     long pageFrom = at & -4096L;
@@ -690,7 +690,7 @@ final class LmdbTxn implements StoreWriter {
                     break;
                 }
                 key = k;
-                if (Long.compareUnsigned(kb.getLong(kb.position() + 19), asOf) <= 0) {
+                if (Long.compareUnsigned(RecordKey.createTidAt(kb, kb.position()), asOf) <= 0) {
                     ByteBuffer v = c.val();
                     long a = Posix.address(v) + v.position();
                     size = v.remaining();
