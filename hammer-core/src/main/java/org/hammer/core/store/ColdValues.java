@@ -14,6 +14,13 @@ import org.hammer.core.lmdb.Posix;
  * cached, a small one, or one outside the map (a write transaction's own page) is read through the
  * map as always. Whichever way, the caller checks the bytes it gets against their checksums.
  *
+ * <p>A value of a range lately asked for ahead of a sequential reader ({@link LmdbStore#inAskedAhead})
+ * is copied out of the page cache with {@code pread}, whether it is cached yet or not: such a
+ * reader streams the file once, and each of its pages faulted into the map would cost a fault
+ * and a page-table entry the daemon keeps while the map lives (on some virtual machines the
+ * dearest part of a cold read; bench/PROFILE.md §5). A {@code pread} of a value on its way waits
+ * for it in the page cache.
+ *
  * <p>Each value is read alone, its own pages: reading ahead in larger windows (256 KiB to 4 MiB)
  * was slower, each a longer wait with nothing else to do (bench/PROFILE.md §5). A search checks the
  * entry after the one it looks for too, so the last {@link #SLOTS} values read stay in their
@@ -87,7 +94,8 @@ final class ColdValues {
                 return v;
             }
         }
-        if (Env.resident(at, n)) {
+        boolean ahead = s.inAskedAhead(at, n);
+        if (!ahead && Env.resident(at, n)) {
             cachedStore[cachedNext] = s;
             cachedSnapshot[cachedNext] = snapshotId;
             cachedAddress[cachedNext] = at;
@@ -106,9 +114,8 @@ final class ColdValues {
             buffer[i] = ByteBuffer.allocateDirect(len + PAGE).alignedSlice(PAGE);
         }
         store[i] = null;
-        // A value asked for ahead is on its way into the page cache: read from there (waiting for
-        // it if need be), not again from the disk.
-        boolean ahead = s.inAskedAhead(at, n);
+        // A value asked for ahead is in the page cache or on its way into it: copied from there
+        // (waiting for it if need be), not read again from the disk, nor faulted into the map.
         int got = ahead ? s.env().readCached(from, len, buffer[i]) : s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {
             if (got == -EOPNOTSUPP || got == -EINVAL) {

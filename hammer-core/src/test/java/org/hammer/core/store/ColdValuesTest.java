@@ -179,6 +179,29 @@ class ColdValuesTest {
         assertThat(cold.reads).as("no block read past the page cache").isEqualTo(before);
     }
 
+    /**
+     * Blocks asked for ahead that are already cached are copied out of the page cache too, not
+     * faulted into the map: a sequential reader's pages would otherwise each cost a fault.
+     */
+    @Test
+    void blocksAskedForAheadAreCopiedOutOfThePageCacheEvenWhenCached() throws IOException {
+        ColdValues cold = ColdValues.get();
+        long reads = cold.reads;
+        long ahead = cold.readsAhead;
+        try (LmdbStore s = LmdbStore.open(dir)) {
+            Files.readAllBytes(data); // every page cached
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(ino, 1 << 20, content.length);
+                return null;
+            });
+            assertThat(readAll(s)).isEqualTo(content);
+        }
+        // The 32 blocks of 64 KiB from 1 MiB to 3 MiB, each copied out once (the search's check of
+        // the block after its own finds the next one kept).
+        assertThat(cold.readsAhead - ahead).isEqualTo(32);
+        assertThat(cold.reads).as("none read past the page cache").isEqualTo(reads);
+    }
+
     /** A flipped bit in a block asked for ahead is found as in any other. */
     @Test
     void aFlippedBitInABlockAskedForAheadIsRefused() throws IOException {
