@@ -66,7 +66,7 @@ final class DaemonLauncher {
     /**
      * The daemon's heap, unless HAMMER_MOUNT_JAVA_OPTS (or HAMMER_JAVA_OPTS) sizes it: a JVM's default (a quarter of
      * the machine's memory) grows with what passes through the mount, not with what it holds
-     * (the write-back queue is bounded at {@code Committer.MAX_QUEUED}, 64 MiB). Measured: 4 ×
+     * (the write-back queue is bounded at {@code Committer.MAX_QUEUED}, 32 MiB). Measured: 4 ×
      * {@code tar -x} of a 5,000-file tree then 2 GiB written, peak anonymous memory 515 MB by
      * default, 241–246 MB with this bound (bench/PROFILE.md §5).
      */

@@ -60,7 +60,7 @@ public final class Committer<C> implements AutoCloseable {
     /** The default data size after which a transaction commits. */
     public static final long MAX_BYTES = 32L << 20;
     /** The default most written-back data queued and not yet run. */
-    public static final long MAX_QUEUED = 64L << 20;
+    public static final long MAX_QUEUED = 32L << 20;
     /** Written-back writes smaller than this may run on their caller's thread ({@link #writeBehind}). */
     static final int HERE_MAX = 64 << 10;
 

@@ -29,7 +29,7 @@
  * that commit after 50 ms, 32 MiB of data, or a sync, whichever comes first (both limits are
  * settings; the time is read from an injectable {@link org.hammer.core.fs.Clock}). Namespace and
  * attribute changes run before they are acknowledged; file data is written back: a write is
- * queued (at most 64 MiB queued, then writers wait for room) and acknowledged at once, or, when it
+ * queued (at most 32 MiB queued, then writers wait for room) and acknowledged at once, or, when it
  * is small and nothing queued precedes it, run in the open transaction by its caller. Reads see
  * every acknowledged change: a read of an object's data or size queues behind its written-back
  * data that has not run yet, other reads (and that one, once its data has run) run in the open
