@@ -112,9 +112,9 @@ public final class Txn implements AutoCloseable {
         long p = ptr;
         if (p != 0) {
             ptr = 0;
-            if (keeper == null || !keeper.keep(new Idle(p, val, keptCursors))) {
-                Native.txnAbort(p);
-                closeKeptCursors();
+            Idle idle = new Idle(p, val, keptCursors != null ? keptCursors : List.of());
+            if (keeper == null || !keeper.keep(idle)) {
+                idle.discard();
             }
         }
     }
