@@ -11,8 +11,8 @@ import org.hammer.core.lmdb.Posix;
  * the file's pages too, then has the data filled into memory twice on a cold read. A value of
  * {@link #MIN} bytes or more whose pages are not all cached ({@code mincore}) is read instead with
  * {@code O_DIRECT} into a buffer of this thread's ({@link Env#readDirect}); one whose pages are
- * cached, a small one, or one outside the map (a write transaction's own page) is read through the
- * map as always. Whichever way, the caller checks the bytes it gets against their checksums.
+ * cached (unless asked for ahead, below), a small one, or one outside the map (a write
+ * transaction's own page) is read through the map as always. Whichever way, the caller checks the bytes it gets against their checksums.
  *
  * <p>A value of a range lately asked for ahead of a sequential reader ({@link LmdbStore#inAskedAhead})
  * is copied out of the page cache with {@code pread}, whether it is cached yet or not: such a

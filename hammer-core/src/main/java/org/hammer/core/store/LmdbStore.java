@@ -67,9 +67,9 @@ final class LmdbStore implements Store {
     }
 
     /**
-     * Whether [at, at + n) of the map lies in a range lately asked for ahead: a read of it that
-     * finds it not yet cached reads it from the page cache it is coming into, waiting for it,
-     * instead of again from the disk past the page cache ({@link ColdValues}).
+     * Whether [at, at + n) of the map lies in a range lately asked for ahead: a read of it copies
+     * it out of the page cache it is in or coming into (waiting for it), neither through the map nor
+     * again from the disk past the page cache ({@link ColdValues}).
      */
     boolean inAskedAhead(long at, long n) {
         synchronized (ahead) {
