@@ -116,7 +116,8 @@ final class ColdValues {
         store[i] = null;
         // A value asked for ahead is in the page cache or on its way into it: copied from there
         // (waiting for it if need be), not read again from the disk, nor faulted into the map.
-        int got = ahead ? s.env().readCached(from, len, buffer[i]) : s.env().readDirect(from, len, buffer[i]);
+        int got = ahead && s.directAhead.copy(snapshotId, from, len, buffer[i]) ? len
+                : ahead ? s.env().readCached(from, len, buffer[i]) : s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {
             if (got == -EOPNOTSUPP || got == -EINVAL) {
                 s.coldRefused = true;

@@ -55,6 +55,8 @@ final class LmdbStore implements Store {
     volatile boolean coldRefused;
     /** The map's ranges last asked for ahead of sequential reads ({@link LmdbTxn#readAhead}), a ring; guarded by itself. */
     private final long[] ahead = new long[2 * 8];
+    /** The values asked for ahead, read past the page cache. */
+    final DirectAhead directAhead = new DirectAhead(this);
     private int aheadNext;
 
     /** Values in [from, to) of the map were just asked for ({@link Env#adviseWillNeed}). */
@@ -390,6 +392,7 @@ final class LmdbStore implements Store {
                 }
             } finally {
                 closed = true;
+                directAhead.close();
                 env.close();
             }
         }

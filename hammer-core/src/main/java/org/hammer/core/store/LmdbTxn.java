@@ -705,7 +705,12 @@ final class LmdbTxn implements StoreWriter {
     }
 
     private void askAhead(long from, long to) {
-        if (from >= 0 && to > from && Env.adviseWillNeed(from, to - from) == 0) {
+        if (from < 0 || to <= from) {
+            return;
+        }
+        long base = store.bounds.base();
+        long taken = ColdValues.ON && DirectAhead.ON ? base + store.directAhead.ask(readSnapshot, from - base, to - base) : from;
+        if (taken >= to || Env.adviseWillNeed(taken, to - taken) == 0) {
             store.askedAhead(from, to);
         }
     }

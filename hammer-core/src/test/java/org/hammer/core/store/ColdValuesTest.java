@@ -158,8 +158,8 @@ class ColdValuesTest {
     }
 
     /**
-     * A read's next blocks asked for ahead are read from the page cache the kernel brings them
-     * into (through the map once there, by pread while on their way), not again past it.
+     * A read's next blocks asked for ahead are read once, by the store's thread ({@link DirectAhead}),
+     * not again by the read that wants them.
      */
     @Test
     void blocksAskedForAheadAreNotReadAgainPastThePageCacheAndAreTheFilesBytes() throws IOException {
@@ -180,8 +180,8 @@ class ColdValuesTest {
     }
 
     /**
-     * Blocks asked for ahead that are already cached are copied out of the page cache too, not
-     * faulted into the map: a sequential reader's pages would otherwise each cost a fault.
+     * Blocks asked for ahead that are already cached are copied too, not faulted into the map: a
+     * sequential reader's pages would otherwise each cost a fault.
      */
     @Test
     void blocksAskedForAheadAreCopiedOutOfThePageCacheEvenWhenCached() throws IOException {
@@ -215,7 +215,88 @@ class ColdValuesTest {
             assertThatThrownBy(() -> readAll(s))
                     .satisfies(e -> assertThat(((HammerException) e).kind()).isEqualTo(HammerException.Kind.CORRUPT))
                     .hasMessageContaining("data checksum mismatch");
+            assertThat(s.directAhead.copies).as("the damaged block came from the store's thread").isPositive();
         }
+    }
+
+    /**
+     * Blocks asked for ahead are read from the disk by the store's thread past the page cache, and
+     * the reads copy them from its buffers: the file's bytes, none of its pages left cached.
+     */
+    @Test
+    void blocksAskedForAheadAreReadPastThePageCacheByTheStoresThread() throws IOException {
+        long at = StoreIntegrityTest.offsetOf(data, MARKER);
+        try (LmdbStore s = openCold()) {
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(ino, 1 << 20, content.length);
+                return null;
+            });
+            assertThat(readAll(s)).isEqualTo(content);
+            assertThat(s.directAhead.piecesRead).as("2 MiB in pieces of 1 MiB, and the page before").isBetween(2L, 4L);
+            assertThat(s.directAhead.copies).as("each of the 32 blocks copied once").isEqualTo(32);
+            assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096)).as("the marker's page").isFalse();
+        }
+    }
+
+    /**
+     * What the store's thread read belongs to the snapshot that asked for it: a read of another
+     * snapshot does not find it, and a piece whose snapshot is gone when the thread comes to it is
+     * not read (its pages may hold something else by then).
+     */
+    @Test
+    void piecesReadAheadServeOnlyTheirOwnSnapshot() throws IOException {
+        try (LmdbStore s = openCold()) {
+            long snapshot = s.read(r -> ((LmdbTxn) r).snapshotId());
+            DirectAhead d = s.directAhead;
+            ByteBuffer b = ByteBuffer.allocateDirect(8192).alignedSlice(4096);
+            assertThat(d.ask(snapshot + 1, 1 << 20, 2 << 20)).isEqualTo(2 << 20);
+            assertThat(d.copy(snapshot + 1, 1 << 20, 4096, b)).as("asked for by a snapshot not there").isFalse();
+            assertThat(d.piecesRead).isZero();
+            assertThat(d.ask(snapshot, 1 << 20, 2 << 20)).isEqualTo(2 << 20);
+            assertThat(d.copy(snapshot, 1 << 20, 4096, b)).isTrue();
+            assertThat(d.copy(snapshot - 1, 1 << 20, 4096, b)).as("another snapshot's read").isFalse();
+            byte[] page = new byte[4096];
+            try (FileChannel ch = FileChannel.open(data)) {
+                ch.read(ByteBuffer.wrap(page), 1 << 20);
+            }
+            byte[] copied = new byte[4096];
+            b.get(0, copied);
+            assertThat(copied).isEqualTo(page);
+            s.write(w -> {
+                Pfses.writer(w, 0).write(ino, 2 << 20, new byte[64 << 10], 0, 64 << 10);
+                return null;
+            });
+            long newer = s.read(r -> ((LmdbTxn) r).snapshotId());
+            assertThat(newer).isGreaterThan(snapshot);
+            assertThat(d.copy(newer, 1 << 20, 4096, b)).as("the newer snapshot's read").isFalse();
+        }
+    }
+
+    /** At most {@link DirectAhead#PIECES} pieces are held; what does not fit is left to the page cache. */
+    @Test
+    void theStoresThreadHoldsABoundedNumberOfPieces() throws IOException {
+        try (LmdbStore s = openCold()) {
+            long snapshot = s.read(r -> ((LmdbTxn) r).snapshotId());
+            long asked = (long) DirectAhead.PIECES * DirectAhead.PIECE;
+            long fileLength = Files.size(data);
+            long taken = s.directAhead.ask(snapshot, 0, asked + (4L << 20));
+            assertThat(taken).as("a piece per buffer, then no more").isEqualTo(asked);
+            assertThat(fileLength).isPositive();
+        }
+    }
+
+    /** Closing the store waits for its thread, which stops with pieces still asked for. */
+    @Test
+    void closingTheStoreStopsItsThread() throws IOException {
+        Thread[] thread = new Thread[1];
+        try (LmdbStore s = openCold()) {
+            long snapshot = s.read(r -> ((LmdbTxn) r).snapshotId());
+            s.directAhead.ask(snapshot, 0, 3 << 20);
+            thread[0] = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("hammer-store-ahead") && t.isAlive()).findFirst().orElse(null);
+            assertThat(thread[0]).isNotNull();
+        }
+        assertThat(thread[0].isAlive()).isFalse();
     }
 
     /** A view of the past asks for the versions it reads: the newest one created by its TID, not the newer. */

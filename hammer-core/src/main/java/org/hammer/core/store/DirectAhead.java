@@ -1,0 +1,263 @@
+package org.hammer.core.store;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+import org.hammer.core.lmdb.Txn;
+
+/**
+ * The values asked for ahead of a sequential reader ({@link LmdbTxn#readAhead}), read from the
+ * disk past the page cache ({@code O_DIRECT}) by a thread of the store's own into a few buffers,
+ * and copied from there by the reads that want them ({@link ColdValues}). Read through the page
+ * cache instead, a cold file's data was filled into memory twice before the mount's kernel filled
+ * it a third time: the store's page cache, then the serving thread's buffer. On a machine whose
+ * dearest work is filling fresh memory, that fill of the store's page cache was a third of a cold
+ * read's CPU (bench/PROFILE.md §5).
+ *
+ * <p>What is read belongs to one snapshot: the thread reads a piece only inside a read
+ * transaction of the snapshot that asked for it (LMDB reuses no page a reader's snapshot can
+ * see while it is open), and a read finds it only from that snapshot. Anything not found here,
+ * the snapshot changed, the buffers all busy or the read refused, is read as before. A copy is
+ * checked by its reader against the value's checksums exactly as any other.
+ *
+ * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes, reused oldest first; a piece being
+ * copied from is not reused. {@link #close} waits for the thread before the store closes.
+ */
+final class DirectAhead {
+    /** One read and one buffer. */
+    static final int PIECE = 1 << 20;
+    /** Buffers: two read-ahead windows of 8 MiB. */
+    static final int PIECES = 16;
+    private static final int PAGE = 4096;
+    private static final int EOPNOTSUPP = 95;
+    private static final int EINVAL = 22;
+    /** {@code -Dhammer.store.directAhead=false}: values asked for ahead are read through the page cache. */
+    static final boolean ON = !"false".equals(System.getProperty("hammer.store.directAhead"));
+
+    private enum State { FREE, QUEUED, READING, READY }
+
+    private static final class Piece {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(PIECE + PAGE).alignedSlice(PAGE);
+        State state = State.FREE;
+        long snapshot;
+        long from;
+        int length;
+        int users;
+        long filled;
+    }
+
+    private final LmdbStore store;
+    private final Piece[] pieces = new Piece[PIECES];
+    private final ArrayDeque<Piece> queue = new ArrayDeque<>();
+    private long clock;
+    private boolean closed;
+    private Thread thread;
+    /** Pieces read, and values copied out of them (for tests and diagnostics). */
+    long piecesRead;
+    long copies;
+
+    DirectAhead(LmdbStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Asks for [from, to) of the data file as snapshot {@code snapshot} sees it. Returns the
+     * offset up to which it was taken; the caller asks for the rest another way.
+     */
+    synchronized long ask(long snapshot, long from, long to) {
+        from &= -PAGE;
+        to = (to + PAGE - 1) & -PAGE;
+        if (closed || store.coldRefused) {
+            return from;
+        }
+        for (long at = from; at < to; at += PIECE) {
+            long end = Math.min(to, at + PIECE);
+            if (covered(snapshot, at, end)) {
+                continue;
+            }
+            Piece p = free();
+            if (p == null) {
+                return at;
+            }
+            p.state = State.QUEUED;
+            p.snapshot = snapshot;
+            p.from = at;
+            p.length = (int) (end - at);
+            queue.add(p);
+        }
+        if (thread == null) {
+            thread = new Thread(this::run, "hammer-store-ahead");
+            thread.setDaemon(true);
+            thread.start();
+        }
+        notifyAll();
+        return to;
+    }
+
+    private boolean covered(long snapshot, long from, long to) {
+        for (Piece p : pieces) {
+            if (p != null && p.state != State.FREE && p.snapshot == snapshot && p.from <= from
+                    && p.from + p.length >= to) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A buffer to read into: a free one, else the one read longest ago that nobody copies from. */
+    private Piece free() {
+        Piece oldest = null;
+        for (int i = 0; i < pieces.length; i++) {
+            Piece p = pieces[i];
+            if (p == null) {
+                return pieces[i] = new Piece();
+            }
+            if (p.state == State.FREE) {
+                return p;
+            }
+            if (p.state == State.READY && p.users == 0 && (oldest == null || p.filled < oldest.filled)) {
+                oldest = p;
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * Copies [from, from + length) of the data file as snapshot {@code snapshot} sees it into
+     * {@code dst} (from its start) if the pieces asked for hold all of it, waiting for those still
+     * being read: true if copied.
+     */
+    boolean copy(long snapshot, long from, int length, ByteBuffer dst) {
+        long end = from + length;
+        long at = from;
+        while (at < end) {
+            Piece p = acquire(snapshot, at);
+            if (p == null) {
+                return false;
+            }
+            try {
+                int n = (int) (Math.min(end, p.from + p.length) - at);
+                dst.put((int) (at - from), p.buffer, (int) (at - p.from), n);
+                at += n;
+            } finally {
+                release(p);
+            }
+        }
+        synchronized (this) {
+            copies++;
+        }
+        return true;
+    }
+
+    /** The piece holding byte {@code at} of {@code snapshot}, read (waited for) and held, or null. */
+    private synchronized Piece acquire(long snapshot, long at) {
+        while (true) {
+            Piece found = null;
+            for (Piece p : pieces) {
+                if (p != null && p.state != State.FREE && p.snapshot == snapshot && p.from <= at
+                        && at < p.from + p.length) {
+                    found = p;
+                    break;
+                }
+            }
+            if (found == null || closed) {
+                return null;
+            }
+            if (found.state == State.READY) {
+                found.users++;
+                return found;
+            }
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    private synchronized void release(Piece p) {
+        p.users--;
+    }
+
+    private void run() {
+        while (true) {
+            Piece p;
+            synchronized (this) {
+                while (queue.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                p = queue.poll();
+                p.state = State.READING;
+            }
+            boolean ok = false;
+            try {
+                ok = read(p);
+            } catch (RuntimeException e) {
+                ok = false; // read as before, whose checks say what is wrong
+            } finally {
+                synchronized (this) {
+                    if (ok) {
+                        p.state = State.READY;
+                        p.filled = ++clock;
+                        piecesRead++;
+                    } else {
+                        p.state = State.FREE;
+                    }
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Reads piece {@code p} inside a read transaction of its snapshot: false if that is gone or the read failed. */
+    private boolean read(Piece p) {
+        try (Txn t = store.env().txnRead()) {
+            if (t.id() != p.snapshot) {
+                return false; // a commit since: the reader asks again from its new snapshot
+            }
+            int got = store.env().readDirect(p.from, p.length, p.buffer);
+            if (got == -EOPNOTSUPP || got == -EINVAL) {
+                store.coldRefused = true;
+            }
+            if (got < p.length) {
+                if (got > 0 && (got & (PAGE - 1)) == 0) {
+                    p.length = got; // the end of the file
+                    return true;
+                }
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /** Stops the thread, waiting for a read under way: the store closes after this. */
+    void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+            t = thread;
+        }
+        if (t != null) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
