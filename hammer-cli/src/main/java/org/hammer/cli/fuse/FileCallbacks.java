@@ -31,7 +31,7 @@ abstract class FileCallbacks extends FuseStubFS {
         this.handles = handles;
         this.ns = new Namespace(committer, new Resolver(root));
         this.attrs = new Attributes(new InodeNumbers(root));
-        this.io = new FileIo(committer, handles, ns, probe);
+        this.io = new FileIo(committer, handles, ns, probe, attrs);
     }
 
     // ---- files ----

@@ -28,13 +28,16 @@ final class FileIo {
     private final Namespace ns;
     /** Told of what reads ask for ahead (the mount's metrics). */
     private final MountProbe probe;
+    /** Told of large writes, so that a file written in sequence keeps its block count. */
+    private final Attributes attrs;
     private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[128 * 1024]);
 
-    FileIo(Committer<Ctx> committer, Handles handles, Namespace ns, MountProbe probe) {
+    FileIo(Committer<Ctx> committer, Handles handles, Namespace ns, MountProbe probe, Attributes attrs) {
         this.committer = committer;
         this.handles = handles;
         this.ns = ns;
         this.probe = probe;
+        this.attrs = attrs;
     }
 
     /**
@@ -165,12 +168,18 @@ final class FileIo {
         int[] crcs = len >= CRCS_HERE ? FsWriter.pieceCrcs(offset, data) : null;
         committer.writeBehind(h, ctx -> {
             FsWriter w = ctx.writer(n.view());
+            // A large write keeps the file's block count (Attributes.wrote); a small one's two
+            // more inode reads would cost more than a count of its few blocks.
+            Inode before = len >= CRCS_HERE ? w.getattr(n.ino()) : null;
             int count = w.write(n.ino(), offset, data, crcs);
             if (clear != 0) {
                 int mode = w.getattr(n.ino()).mode();
                 if ((mode & clear) != 0) {
                     w.chmod(n.ino(), mode & 07777 & ~clear);
                 }
+            }
+            if (before != null) {
+                attrs.wrote(n, before, offset, w.getattr(n.ino()));
             }
             return count;
         }, len, after);

@@ -53,7 +53,7 @@ abstract class KernelFiles extends Operations {
         this.ns = new Namespace(committer, resolver);
         this.attrs = new Attributes(new InodeNumbers(root));
         this.nodes = new NodeIds(new Node(root, org.hammer.core.fs.FsReader.ROOT));
-        this.io = new FileIo(committer, handles, ns, probe);
+        this.io = new FileIo(committer, handles, ns, probe, attrs);
     }
 
     /** How long the kernel may keep a name and a node's attributes. */

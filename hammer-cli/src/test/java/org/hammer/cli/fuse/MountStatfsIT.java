@@ -102,4 +102,20 @@ class MountStatfsIT {
         ok(mnt, "sync small; echo 2 > /proc/sys/vm/drop_caches");
         assertThat(Long.parseLong(ok(mnt, "stat -c %b small").trim()) * 512).isEqualTo(16L << 10);
     }
+
+    /**
+     * A file written in sequence keeps its count through its writes (no walk at its next stat),
+     * and a large write past its end, which leaves a hole, is counted again.
+     */
+    @Test
+    void aLargeWritePastTheEndOfAFileWrittenInSequenceShowsItsHole() {
+        ok(mnt, "dd if=/dev/zero of=seq bs=1M count=8 conv=fsync status=none");
+        assertThat(Long.parseLong(ok(mnt, "stat -c %b seq").trim()) * 512).isEqualTo(8L << 20);
+        ok(mnt, "dd if=/dev/zero of=seq bs=1M count=2 seek=20 conv=notrunc,fsync status=none");
+        assertThat(ok(mnt, "stat -c %s seq").trim()).isEqualTo(String.valueOf(22L << 20));
+        assertThat(Long.parseLong(ok(mnt, "stat -c %b seq").trim()) * 512).as("10 MiB stored of 22")
+                .isEqualTo(10L << 20);
+        ok(mnt, "dd if=/dev/zero of=seq bs=1M count=1 seek=22 conv=notrunc,fsync status=none");
+        assertThat(Long.parseLong(ok(mnt, "stat -c %b seq").trim()) * 512).isEqualTo(11L << 20);
+    }
 }

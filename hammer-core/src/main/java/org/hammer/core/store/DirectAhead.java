@@ -51,7 +51,8 @@ final class DirectAhead {
     private final ArrayDeque<Piece> queue = new ArrayDeque<>();
     private long clock;
     private boolean closed;
-    private Thread thread;
+    private final Thread[] threads = new Thread[THREADS];
+    static final int THREADS = Integer.getInteger("hammer.store.aheadThreads", 2);
     /** Pieces read, and values copied out of them (for tests and diagnostics). */
     long piecesRead;
     long copies;
@@ -85,10 +86,12 @@ final class DirectAhead {
             p.length = (int) (end - at);
             queue.add(p);
         }
-        if (thread == null) {
-            thread = new Thread(this::run, "hammer-store-ahead");
-            thread.setDaemon(true);
-            thread.start();
+        if (threads[0] == null) {
+            for (int i = 0; i < threads.length; i++) {
+                threads[i] = new Thread(this::run, "hammer-store-ahead");
+                threads[i].setDaemon(true);
+                threads[i].start();
+            }
         }
         notifyAll();
         return to;
@@ -240,24 +243,22 @@ final class DirectAhead {
 
     /** Stops the thread, waiting for a read under way: the store closes after this. */
     void close() {
-        Thread t;
         synchronized (this) {
             closed = true;
             notifyAll();
-            t = thread;
         }
-        if (t != null) {
-            boolean interrupted = false;
-            while (t.isAlive()) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (t != null && t.isAlive()) {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -660,6 +660,10 @@ final class LmdbTxn implements StoreWriter {
         long length = store.bounds.length();
         ByteBuffer end = ByteBuffer.wrap(new RecordKey(pfs, obj, type, to, 0).toBytes());
         Cursor c = scanCursor();
+        boolean direct = ColdValues.ON && DirectAhead.ON && !store.coldRefused;
+        if (direct) {
+            store.headerWalkStarted();
+        }
         try {
             // Keys are (pfs, obj, type, key, create TID): the newest version of a key created by
             // asOf is the last one before the next key. Only the keys and where their values lie
@@ -700,6 +704,9 @@ final class LmdbTxn implements StoreWriter {
             }
             askAhead(runFrom, runTo);
         } finally {
+            if (direct) {
+                store.headerWalkEnded();
+            }
             scanDone(c);
         }
     }

@@ -231,6 +231,8 @@ class ColdValuesTest {
                 Pfses.reader(r, 0).readAhead(ino, 1 << 20, content.length);
                 return null;
             });
+            // the end of the read-ahead's walk gave the map its read-around back (openCold)
+            assertThat(Env.adviseRandom(s.bounds.base(), s.env().info().mapSize())).isZero();
             assertThat(readAll(s)).isEqualTo(content);
             assertThat(s.directAhead.piecesRead).as("2 MiB in pieces of 1 MiB, and the page before").isBetween(2L, 4L);
             assertThat(s.directAhead.copies).as("each of the 32 blocks copied once").isEqualTo(32);
@@ -366,6 +368,43 @@ class ColdValuesTest {
             assertThat(stored).isEqualTo(big.length);
             assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096))
                     .as("a page of a block's data, past its header").isFalse();
+            byte[] back = s.read(r -> {
+                byte[] b = new byte[marker.length];
+                Pfses.reader(r, 0).read(f, (20 << 20) + (16 << 10), b, 0, b.length);
+                return b;
+            });
+            assertThat(back).isEqualTo(marker);
+        }
+    }
+
+    /**
+     * Asking for a large file's blocks ahead reads none of their data into the page cache: the
+     * store's thread reads them past it, and the walk over their keys faults in its leaves alone,
+     * not the disk's read-around of each (which would read the blocks around a leaf twice).
+     */
+    @Test
+    void askingForBlocksAheadCachesNoneOfTheirData() throws IOException {
+        byte[] big = new byte[24 << 20];
+        new Random(13).nextBytes(big);
+        byte[] marker = "<<asked-ahead-0001>>".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(marker, 0, big, (20 << 20) + (16 << 10), marker.length);
+        long f;
+        try (Store st = Store.open(dir)) {
+            f = st.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long g = fs.mknod(FsReader.ROOT, "big", 0644, 0, 0, 0);
+                fs.write(g, 0, big, 0, big.length);
+                return g;
+            });
+        }
+        long at = StoreIntegrityTest.offsetOf(data, marker);
+        try (LmdbStore s = LmdbStore.open(dir)) {
+            assertThat(uncache()).isTrue();
+            s.read(r -> {
+                Pfses.reader(r, 0).readAhead(f, 1 << 20, big.length);
+                return null;
+            });
+            assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096)).as("a page of a block's data").isFalse();
             byte[] back = s.read(r -> {
                 byte[] b = new byte[marker.length];
                 Pfses.reader(r, 0).read(f, (20 << 20) + (16 << 10), b, 0, b.length);
