@@ -15,11 +15,12 @@ import org.hammer.core.lmdb.Posix;
  * transaction's own page) is read through the map as always. Whichever way, the caller checks the bytes it gets against their checksums.
  *
  * <p>A value of a range lately asked for ahead of a sequential reader ({@link LmdbStore#inAskedAhead})
- * is copied out of the page cache with {@code pread}, whether it is cached yet or not: such a
- * reader streams the file once, and each of its pages faulted into the map would cost a fault
- * and a page-table entry the daemon keeps while the map lives (on some virtual machines the
- * dearest part of a cold read; bench/PROFILE.md §5). A {@code pread} of a value on its way waits
- * for it in the page cache.
+ * is copied from the buffers the store's own threads read it into past the page cache
+ * ({@link DirectAhead}), waiting for it if it is still being read; when they do not hold it (a
+ * newer snapshot, their buffers all taken), it is copied out of the page cache with {@code pread},
+ * whether cached yet or not. Such a reader streams the file once: each of its pages faulted into
+ * the map would cost a fault and a page-table entry the daemon keeps while the map lives (on some
+ * virtual machines the dearest part of a cold read; bench/PROFILE.md §5).
  *
  * <p>Each value is read alone, its own pages: reading ahead in larger windows (256 KiB to 4 MiB)
  * was slower, each a longer wait with nothing else to do (bench/PROFILE.md §5). A search checks the
@@ -55,8 +56,8 @@ final class ColdValues {
     private final long[] cachedAddress = new long[SLOTS];
     private int cachedNext;
     /**
-     * Values read past the page cache by this thread, values asked for ahead read from the page
-     * cache into a buffer, and values found still in a buffer.
+     * Values read past the page cache by this thread, values asked for ahead copied into a buffer
+     * (from the store's read-ahead buffers or the page cache), and values found still in a buffer.
      */
     long reads;
     long readsAhead;
@@ -114,8 +115,9 @@ final class ColdValues {
             buffer[i] = ByteBuffer.allocateDirect(len + PAGE).alignedSlice(PAGE);
         }
         store[i] = null;
-        // A value asked for ahead is in the page cache or on its way into it: copied from there
-        // (waiting for it if need be), not read again from the disk, nor faulted into the map.
+        // A value asked for ahead is in the store's read-ahead buffers, else in the page cache or
+        // on its way into it: copied from there (waiting for it if need be), not read again from
+        // the disk, nor faulted into the map.
         int got = ahead && s.directAhead.copy(snapshotId, from, len, buffer[i]) ? len
                 : ahead ? s.env().readCached(from, len, buffer[i]) : s.env().readDirect(from, len, buffer[i]);
         if (got < 0) {

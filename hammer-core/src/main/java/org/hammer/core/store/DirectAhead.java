@@ -7,27 +7,32 @@ import org.hammer.core.lmdb.Txn;
 
 /**
  * The values asked for ahead of a sequential reader ({@link LmdbTxn#readAhead}), read from the
- * disk past the page cache ({@code O_DIRECT}) by a thread of the store's own into a few buffers,
- * and copied from there by the reads that want them ({@link ColdValues}). Read through the page
- * cache instead, a cold file's data was filled into memory twice before the mount's kernel filled
- * it a third time: the store's page cache, then the serving thread's buffer. On a machine whose
- * dearest work is filling fresh memory, that fill of the store's page cache was a third of a cold
- * read's CPU (bench/PROFILE.md §5).
+ * disk past the page cache ({@code O_DIRECT}) by {@link #THREADS} threads of the store's own into
+ * a few buffers, and copied from there by the reads that want them ({@link ColdValues}). Asked for
+ * with {@code MADV_WILLNEED} and copied out of the page cache instead, a cold file's data was
+ * filled into fresh memory twice in the daemon (the store's page cache, then the serving
+ * thread's buffer) before the mount's kernel filled its own: on a machine where filling fresh
+ * memory is the dearest thing, that first fill was about half of a cold read's daemon CPU
+ * (bench/PROFILE.md §5).
  *
- * <p>What is read belongs to one snapshot: the thread reads a piece only inside a read
- * transaction of the snapshot that asked for it (LMDB reuses no page a reader's snapshot can
- * see while it is open), and a read finds it only from that snapshot. Anything not found here,
- * the snapshot changed, the buffers all busy or the read refused, is read as before. A copy is
- * checked by its reader against the value's checksums exactly as any other.
+ * <p>What is read belongs to one snapshot: a thread reads a piece only inside a read
+ * transaction of the snapshot that asked for it (LMDB reuses no page a snapshot can see while a
+ * reader of it is open), and a read finds a piece only from that snapshot. Anything not found
+ * here (the snapshot changed, the buffers all taken, the read refused or failed) is read as
+ * before. A copy is checked by its reader against the value's checksums exactly as any other.
  *
- * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes, reused oldest first; a piece being
- * copied from is not reused. {@link #close} waits for the thread before the store closes.
+ * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (16 MiB), allocated as first used and
+ * reused oldest first; a piece being copied from is not reused. {@link #close} stops the threads
+ * and waits for them before the store closes. {@code -Dhammer.store.directAhead=false} turns this
+ * off (values asked for ahead are then read through the page cache).
  */
 final class DirectAhead {
     /** One read and one buffer. */
     static final int PIECE = 1 << 20;
-    /** Buffers: two read-ahead windows of 8 MiB. */
+    /** Buffers: two read-ahead windows of 8 MiB ({@code fs.ReadAhead.WINDOW}). */
     static final int PIECES = 16;
+    /** Threads reading pieces: two, so that one disk read is queued while the other's is copied from. */
+    static final int THREADS = Integer.getInteger("hammer.store.aheadThreads", 2);
     private static final int PAGE = 4096;
     private static final int EOPNOTSUPP = 95;
     private static final int EINVAL = 22;
@@ -52,7 +57,6 @@ final class DirectAhead {
     private long clock;
     private boolean closed;
     private final Thread[] threads = new Thread[THREADS];
-    static final int THREADS = Integer.getInteger("hammer.store.aheadThreads", 2);
     /** Pieces read, and values copied out of them (for tests and diagnostics). */
     long piecesRead;
     long copies;

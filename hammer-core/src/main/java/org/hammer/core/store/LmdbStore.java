@@ -59,7 +59,7 @@ final class LmdbStore implements Store {
     final DirectAhead directAhead = new DirectAhead(this);
     private int aheadNext;
 
-    /** Values in [from, to) of the map were just asked for ({@link Env#adviseWillNeed}). */
+    /** Values in [from, to) of the map were just asked for ({@link DirectAhead}, else {@link Env#adviseWillNeed}). */
     void askedAhead(long from, long to) {
         synchronized (ahead) {
             ahead[2 * aheadNext] = from;
