@@ -31,8 +31,12 @@ final class DirectAhead {
     static final int PIECE = 1 << 20;
     /** Buffers: two read-ahead windows of 8 MiB ({@code fs.ReadAhead.WINDOW}). */
     static final int PIECES = 16;
-    /** Threads reading pieces: two, so that one disk read is queued while the other's is copied from. */
-    static final int THREADS = Integer.getInteger("hammer.store.aheadThreads", 2);
+    /**
+     * Threads reading pieces, each one read at a time: the disk gets four queued, as the kernel's
+     * own readahead would give it several (with two, a cold read of a store written by cpdup took
+     * 2.32 s against 1.94 s with four; bench/PROFILE.md §5).
+     */
+    static final int THREADS = Integer.getInteger("hammer.store.aheadThreads", 4);
     private static final int PAGE = 4096;
     private static final int EOPNOTSUPP = 95;
     private static final int EINVAL = 22;
