@@ -249,7 +249,17 @@ final class DirectAhead {
         }
     }
 
-    /** Stops the thread, waiting for a read under way: the store closes after this. */
+    /** Whether any of its threads runs (for tests). */
+    boolean running() {
+        for (Thread t : threads) {
+            if (t != null && t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops the threads, waiting for the reads under way: the store closes after this. */
     void close() {
         synchronized (this) {
             closed = true;
