@@ -340,6 +340,35 @@ class ColdValuesTest {
         }
     }
 
+    /** The size of {@link #bigFile}. */
+    private static final int BIG = 24 << 20;
+    /** Where {@link #bigFile} holds its marker: in a 64 KiB block, past its first page. */
+    private static final int BIG_MARKED_AT = (20 << 20) + (16 << 10);
+
+    /** Adds file "big", {@link #BIG} random bytes with {@code marker} at {@link #BIG_MARKED_AT}; its inode. */
+    private long bigFile(byte[] marker, int seed) {
+        byte[] big = new byte[BIG];
+        new Random(seed).nextBytes(big);
+        System.arraycopy(marker, 0, big, BIG_MARKED_AT, marker.length);
+        try (Store st = Store.open(dir)) {
+            return st.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long g = fs.mknod(FsReader.ROOT, "big", 0644, 0, 0, 0);
+                fs.write(g, 0, big, 0, big.length);
+                return g;
+            });
+        }
+    }
+
+    /** The {@code n} bytes of file {@code f} at {@link #BIG_MARKED_AT}. */
+    private static byte[] markerOf(LmdbStore s, long f, int n) {
+        return s.read(r -> {
+            byte[] b = new byte[n];
+            Pfses.reader(r, 0).read(f, BIG_MARKED_AT, b, 0, n);
+            return b;
+        });
+    }
+
     /**
      * Counting a file's stored bytes (st_blocks) reads each block's header, not its data: a fault
      * on the map would read as much around it as the disk's readahead, the whole file at the first
@@ -348,32 +377,16 @@ class ColdValuesTest {
     @Test
     void countingAFilesBlocksReadsNoneOfTheirData() throws IOException {
         // A file larger than the read-around of the walk's first faults (before it reads ahead).
-        byte[] big = new byte[24 << 20];
-        new Random(12).nextBytes(big);
         byte[] marker = "<<past-the-header-01>>".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(marker, 0, big, (20 << 20) + (16 << 10), marker.length);
-        long f;
-        try (Store st = Store.open(dir)) {
-            f = st.write(w -> {
-                var fs = Pfses.writer(w, 0);
-                long g = fs.mknod(FsReader.ROOT, "big", 0644, 0, 0, 0);
-                fs.write(g, 0, big, 0, big.length);
-                return g;
-            });
-        }
+        long f = bigFile(marker, 12);
         long at = StoreIntegrityTest.offsetOf(data, marker);
         try (LmdbStore s = LmdbStore.open(dir)) {
             assertThat(uncache()).isTrue();
-            long stored = s.read(r -> Pfses.reader(r, 0).storedBytes(f, big.length));
-            assertThat(stored).isEqualTo(big.length);
+            long stored = s.read(r -> Pfses.reader(r, 0).storedBytes(f, BIG));
+            assertThat(stored).isEqualTo(BIG);
             assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096))
                     .as("a page of a block's data, past its header").isFalse();
-            byte[] back = s.read(r -> {
-                byte[] b = new byte[marker.length];
-                Pfses.reader(r, 0).read(f, (20 << 20) + (16 << 10), b, 0, b.length);
-                return b;
-            });
-            assertThat(back).isEqualTo(marker);
+            assertThat(markerOf(s, f, marker.length)).isEqualTo(marker);
         }
     }
 
@@ -384,33 +397,17 @@ class ColdValuesTest {
      */
     @Test
     void askingForBlocksAheadCachesNoneOfTheirData() throws IOException {
-        byte[] big = new byte[24 << 20];
-        new Random(13).nextBytes(big);
         byte[] marker = "<<asked-ahead-0001>>".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(marker, 0, big, (20 << 20) + (16 << 10), marker.length);
-        long f;
-        try (Store st = Store.open(dir)) {
-            f = st.write(w -> {
-                var fs = Pfses.writer(w, 0);
-                long g = fs.mknod(FsReader.ROOT, "big", 0644, 0, 0, 0);
-                fs.write(g, 0, big, 0, big.length);
-                return g;
-            });
-        }
+        long f = bigFile(marker, 13);
         long at = StoreIntegrityTest.offsetOf(data, marker);
         try (LmdbStore s = LmdbStore.open(dir)) {
             assertThat(uncache()).isTrue();
             s.read(r -> {
-                Pfses.reader(r, 0).readAhead(f, 1 << 20, big.length);
+                Pfses.reader(r, 0).readAhead(f, 1 << 20, BIG);
                 return null;
             });
             assertThat(Env.resident(s.bounds.base() + (at & -4096L), 4096)).as("a page of a block's data").isFalse();
-            byte[] back = s.read(r -> {
-                byte[] b = new byte[marker.length];
-                Pfses.reader(r, 0).read(f, (20 << 20) + (16 << 10), b, 0, b.length);
-                return b;
-            });
-            assertThat(back).isEqualTo(marker);
+            assertThat(markerOf(s, f, marker.length)).isEqualTo(marker);
         }
     }
 }
