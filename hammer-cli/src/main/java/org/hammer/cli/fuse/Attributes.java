@@ -56,8 +56,9 @@ final class Attributes {
      * A regular file's blocks, from its stored blocks. Counting walks the file's block records (for
      * any file over ~2 KB each record's checked header is in LMDB's overflow pages, beside its
      * data: a read from the disk when not cached), so the count is kept until the file's size,
-     * mtime or ctime change (every write changes them): a stat after the kernel dropped its cache
-     * then reads the inode alone.
+     * mtime or ctime change (every write changes them; a large write that leaves no hole carries
+     * the count over, {@link #wrote}): a stat after the kernel dropped its cache then reads the
+     * inode alone.
      */
     private long blocks(Ctx ctx, Node n, Inode i) {
         Counted c = counted.get(n);

@@ -88,10 +88,12 @@ final class LmdbStore implements Store {
     private int headerWalks;
 
     /**
-     * A long walk over headers begins: the map's pages are faulted in one at a time until it ends.
-     * A fault on a leaf would otherwise read the disk's read-around (8 MiB on some) into the page
-     * cache, and a leaf lies among the blocks it indexes: a walk over a large file's headers read
-     * the whole file. Only how much a fault reads changes; what any reader gets does not.
+     * A long walk over headers (or over the keys of blocks asked for ahead, which
+     * {@link DirectAhead} reads past the page cache) begins: the map's pages are faulted in one at
+     * a time until it ends. A fault on a leaf would otherwise read the disk's read-around (8 MiB on
+     * some) into the page cache, and a leaf lies among the blocks it indexes: a walk over a large
+     * file's headers read the whole file. Only how much a fault reads changes; what any reader
+     * gets does not.
      */
     synchronized void headerWalkStarted() {
         if (headerWalks++ == 0 && bounds.base() != 0) {

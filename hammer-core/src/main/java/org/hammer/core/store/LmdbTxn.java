@@ -660,6 +660,8 @@ final class LmdbTxn implements StoreWriter {
         long length = store.bounds.length();
         ByteBuffer end = ByteBuffer.wrap(new RecordKey(pfs, obj, type, to, 0).toBytes());
         Cursor c = scanCursor();
+        // When the blocks are read past the page cache (DirectAhead), the walk faults in the
+        // leaves alone: a leaf's read-around would bring the blocks beside it into the page cache.
         boolean direct = ColdValues.ON && DirectAhead.ON && !store.coldRefused;
         if (direct) {
             store.headerWalkStarted();
