@@ -86,7 +86,7 @@ final class Attributes {
      */
     void wrote(Node n, Inode before, long offset, Inode after) {
         counted.computeIfPresent(n, (k, c) -> c.of(before) && c.bytes() == before.size() && offset <= before.size()
-                && after.size() >= before.size() ? new Counted(after.size(), after.mtimeNs(), after.ctimeNs(), after.size()) : c);
+                ? new Counted(after.size(), after.mtimeNs(), after.ctimeNs(), after.size()) : c);
     }
 
     /** The text readlink returns for a symlink node. */

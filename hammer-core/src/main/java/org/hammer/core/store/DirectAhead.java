@@ -69,14 +69,20 @@ final class DirectAhead {
         this.store = store;
     }
 
+    /** Whether values asked for ahead are read here: not when turned off, nor where the file system refuses O_DIRECT. */
+    boolean on() {
+        return ColdValues.ON && ON && !store.coldRefused;
+    }
+
     /**
      * Asks for [from, to) of the data file as snapshot {@code snapshot} sees it. Returns the
-     * offset up to which it was taken; the caller asks for the rest another way.
+     * offset up to which it was taken (none when not {@link #on}); the caller asks for the rest
+     * another way.
      */
     synchronized long ask(long snapshot, long from, long to) {
         from &= -PAGE;
         to = (to + PAGE - 1) & -PAGE;
-        if (closed || store.coldRefused) {
+        if (closed || !on()) {
             return from;
         }
         for (long at = from; at < to; at += PIECE) {

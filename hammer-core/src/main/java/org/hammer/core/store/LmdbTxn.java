@@ -662,7 +662,7 @@ final class LmdbTxn implements StoreWriter {
         Cursor c = scanCursor();
         // When the blocks are read past the page cache (DirectAhead), the walk faults in the
         // leaves alone: a leaf's read-around would bring the blocks beside it into the page cache.
-        boolean direct = ColdValues.ON && DirectAhead.ON && !store.coldRefused;
+        boolean direct = store.directAhead.on();
         if (direct) {
             store.headerWalkStarted();
         }
@@ -718,7 +718,7 @@ final class LmdbTxn implements StoreWriter {
             return;
         }
         long base = store.bounds.base();
-        long taken = ColdValues.ON && DirectAhead.ON ? base + store.directAhead.ask(readSnapshot, from - base, to - base) : from;
+        long taken = base + store.directAhead.ask(readSnapshot, from - base, to - base);
         if (taken >= to || Env.adviseWillNeed(taken, to - taken) == 0) {
             store.askedAhead(from, to);
         }
