@@ -32,7 +32,9 @@ import org.hammer.core.store.StoreWriter;
  * they are acknowledged; file data is written back: {@link #writeBehind} queues a write and
  * returns at once (up to {@value #MAX_QUEUED} bytes queued), so writers go on while a
  * transaction commits, and an error it meets is kept on its {@link WriteHandle} for the next
- * flush or fsync, as a local filesystem reports a failed write-back.
+ * flush or fsync, as a local filesystem reports a failed write-back. When the store's room is
+ * short, a written-back write that would not fit ends the transaction before it, so that a full
+ * store fails that write alone (ENOSPC), not the acknowledged changes the transaction holds.
  *
  * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
  * data or size ({@link #readData}) queues behind that object's written-back data while some has
@@ -63,6 +65,11 @@ public final class Committer<C> implements AutoCloseable {
     public static final long MAX_QUEUED = 32L << 20;
     /** Written-back writes smaller than this may run on their caller's thread ({@link #writeBehind}). */
     static final int HERE_MAX = 64 << 10;
+    /**
+     * Room a transaction leaves unclaimed by written-back data: for the changes it does not count
+     * (names, attributes, the B-tree's own pages) and the free list LMDB writes as it commits.
+     */
+    static final long ROOM_RESERVE = 1L << 20;
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
 
@@ -125,6 +132,13 @@ public final class Committer<C> implements AutoCloseable {
     private long bytesHere;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
     private volatile RuntimeException lost;
+    /** Bytes the open transaction's written-back data may still take, by the store's room when it began. Writer thread only. */
+    private long room = Long.MAX_VALUE;
+    /**
+     * The store's room was short when the open transaction began: every written-back write goes
+     * through the writer thread, which counts it against that room.
+     */
+    private volatile boolean tight;
 
     private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
@@ -177,6 +191,8 @@ public final class Committer<C> implements AutoCloseable {
         WriteHandle handle;
         /** For written-back data: what its caller gave to run once the task has run or been dropped. */
         Runnable after;
+        /** For written-back data: a transaction of its own has no room for it either. Writer thread only. */
+        boolean noRoom;
 
         @SuppressWarnings("unchecked")
         Task(Kind kind, Function<?, T> work, long bytes) {
@@ -438,7 +454,7 @@ public final class Committer<C> implements AutoCloseable {
             return false;
         }
         try {
-            if (current == null || broken != null || closed || pendingChanges.get() != 0 || h.error() != null) {
+            if (current == null || broken != null || closed || tight || pendingChanges.get() != 0 || h.error() != null) {
                 return false;
             }
             Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
@@ -571,6 +587,7 @@ public final class Committer<C> implements AutoCloseable {
     private void transaction(Task<?> first) {
         Batch b = new Batch(first);
         long start = System.nanoTime();
+        measureRoom();
         lock.lock();
         try {
             store.write(w -> {
@@ -611,6 +628,31 @@ public final class Committer<C> implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the store's room as a transaction begins. While it is ample (room for two
+     * transactions of the size limit, each write counted at its most) nothing is refused;
+     * when short, every written-back write is counted against it ({@link #need}).
+     */
+    private void measureRoom() {
+        long r;
+        try {
+            r = store.room();
+        } catch (RuntimeException e) {
+            r = Long.MAX_VALUE; // the transaction's own failure says what is wrong
+        }
+        room = r == Long.MAX_VALUE ? r : r - ROOM_RESERVE;
+        tight = room < 2 * need(maxBytes);
+    }
+
+    /**
+     * The most new pages a written-back write of {@code bytes} may cost: every block it touches
+     * written anew, the version it replaces written again as history (a record's delete TID is
+     * in its value), and its B-tree pages.
+     */
+    static long need(long bytes) {
+        return 2 * (bytes + 2L * Blocks.LARGE) + (16L << 10);
+    }
+
     /** The tasks of one transaction, run on the writer thread inside it. */
     private final class Batch {
         private final Task<?> first;
@@ -636,6 +678,19 @@ public final class Committer<C> implements AutoCloseable {
                     if (t.kind == Kind.SYNC || t == stop) {
                         last = t;
                         break;
+                    }
+                    if (t.kind == Kind.BEHIND) {
+                        long n = need(t.bytes);
+                        if (n <= room) {
+                            room -= n;
+                        } else if (tasks > 0 || !ranHere.isEmpty()) {
+                            // Too much for the room this transaction has left: what it holds is
+                            // committed first, and this write begins the next one.
+                            queue.addFirst(t);
+                            break;
+                        } else {
+                            t.noRoom = true;
+                        }
                     }
                     tasks++;
                     if (t.kind == Kind.WRITE) {
@@ -700,6 +755,10 @@ public final class Committer<C> implements AutoCloseable {
                 // After a failed write the file ends there: later ones would leave holes.
                 t.result.complete(null);
                 return null;
+            }
+            if (t.noRoom) {
+                // Refused before it touches the transaction: nothing else is lost with it.
+                throw new FsException(Errno.ENOSPC, "the store is full: no room for " + t.bytes + " bytes written back");
             }
             t.result.complete(t.work.apply(ctx));
         } catch (FsException e) {

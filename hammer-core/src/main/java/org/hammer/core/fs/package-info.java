@@ -42,6 +42,16 @@
  * never acknowledges data it lost. {@link org.hammer.core.fs.Committer#close} commits, syncs and
  * stops the writer thread; concurrent closes all return once that is done, and a task offered
  * while or after it closes fails with EIO instead of waiting for ever.
+ * <li><i>A full store.</i> As each transaction begins the engine takes the store's room
+ * ({@link org.hammer.core.store.Store#room}: up to its size limit or the disk's free space, and
+ * the free list when that is short). While the room is short, every written-back write goes
+ * through the writer thread and is counted at its most (each block it touches written anew, and
+ * the version it replaces written again as history); one that does not fit commits what the
+ * transaction holds first and begins the next, and one that a transaction of its own cannot hold
+ * fails with ENOSPC on its handle before it touches the transaction. So a store that fills up
+ * costs the writes that did not fit, not the acknowledged changes before them. The room is an
+ * estimate: pages a reader in another process still sees are not reused, and a commit that finds
+ * the store full all the same fails as above.
  * <li><i>Errors.</i> A written-back write that fails goes to the
  * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
  * not yet reported, later writes through that handle are dropped (the file ends where the
@@ -58,7 +68,8 @@
  * </ul>
  * The engine is tested without any front end: CommitterTest (batches by a clock the test moves,
  * the fail-fast cases, closes racing other calls), WriteHandleTest (the error slot under
- * threads) and CommitterStressTest (seeded: writers, readers, syncs, failed commits, a full store
- * and a close with work queued; after reopening, every acknowledged fsync's data is there).
+ * threads), CommitterStressTest (seeded: writers, readers, syncs, failed commits, a full store
+ * and a close with work queued; after reopening, every acknowledged fsync's data is there) and
+ * CommitterSpaceTest (a write the store cannot hold fails alone).
  */
 package org.hammer.core.fs;

@@ -1,6 +1,7 @@
 package org.hammer.core.lmdb;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -114,6 +115,29 @@ public final class Env implements AutoCloseable {
 
     public int pageSize() {
         return Native.envPageSize(live());
+    }
+
+    /** LMDB's table of free pages (FREE_DBI). */
+    private static final int FREE_DBI = 0;
+
+    /**
+     * The pages on the free list as read transaction {@code txn} sees it: pages of earlier commits
+     * that a later write transaction reuses once no reader still sees them. Each entry of LMDB's
+     * table 0 lists the pages one commit freed, its count first (as {@code mdb_stat -f} adds
+     * them up); a count its entry cannot hold counts as what it holds.
+     */
+    public long freePages(Txn txn) {
+        long n = 0;
+        try (Cursor c = new Cursor(txn, Native.cursorOpen(txn.live(), FREE_DBI), FREE_DBI)) {
+            for (boolean more = c.first(); more; more = c.next()) {
+                ByteBuffer v = c.val().duplicate().order(ByteOrder.nativeOrder());
+                long listed = v.remaining() / Long.BYTES - 1;
+                if (listed > 0) {
+                    n += Math.max(0, Math.min(v.getLong(v.position()), listed));
+                }
+            }
+        }
+        return n;
     }
 
     /** What {@code mdb_env_info} says. */

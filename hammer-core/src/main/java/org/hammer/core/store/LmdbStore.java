@@ -3,6 +3,7 @@ package org.hammer.core.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -43,6 +44,8 @@ final class LmdbStore implements Store {
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
     private final Preallocator preallocator;
+    /** The file system of the data file, looked up at the first {@link #room}. */
+    private volatile FileStore dataDisk;
     final long pageSize;
     /** The TID counter as a read of one snapshot found it (see {@code LmdbTxn}), or null. */
     volatile TidOf lastTidSeen;
@@ -377,6 +380,39 @@ final class LmdbStore implements Store {
     @Override
     public long usedBytes() {
         return (env.info().lastPageNumber() + 1) * pageSize;
+    }
+
+    /** Room past the pages in use from which {@link #room} leaves the free list uncounted. */
+    static final long AMPLE_ROOM = 256L << 20;
+
+    @Override
+    public long room() {
+        checkOpen();
+        Env.Info info = env.info();
+        long used = (info.lastPageNumber() + 1) * pageSize;
+        long room = info.mapSize() - used;
+        try {
+            Path data = dir.resolve(MetaPages.DATA_FILE);
+            FileStore disk = dataDisk;
+            if (disk == null) {
+                dataDisk = disk = Files.getFileStore(data);
+            }
+            // Blocks the file already has past its pages in use (fallocate) are room too.
+            room = Math.min(room, disk.getUsableSpace() + Math.max(0, Files.size(data) - used));
+        } catch (IOException e) {
+            // The map's limit alone: a full disk still shows when a commit writes.
+        }
+        if (room >= AMPLE_ROOM) {
+            return room;
+        }
+        Path outer = NativeFaults.enter(dir);
+        try (Txn t = env.txnRead()) {
+            return room + env.freePages(t) * pageSize;
+        } catch (RuntimeException e) {
+            return room; // the free list unread: counted as none, and a commit says what is wrong
+        } finally {
+            NativeFaults.leave(outer);
+        }
     }
 
     private void checkOpen() {

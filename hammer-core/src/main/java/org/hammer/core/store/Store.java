@@ -80,6 +80,14 @@ public interface Store extends AutoCloseable {
     /** Bytes used by the environment's pages. */
     long usedBytes();
 
+    /**
+     * About how many bytes of new pages a write transaction begun now can add before the store
+     * reaches its size limit or the disk under it is full: the room past the pages in use, and,
+     * when that is short, the pages on the free list too. An estimate, not a promise: a reader
+     * that still sees freed pages keeps them from reuse.
+     */
+    long room();
+
     @Override
     void close();
 }

@@ -165,6 +165,11 @@ final class StoreRegistry {
         }
 
         @Override
+        public long room() {
+            return store().room();
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;

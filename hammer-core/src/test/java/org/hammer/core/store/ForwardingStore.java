@@ -62,6 +62,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public long room() {
+        return store.room();
+    }
+
+    @Override
     public void close() {
         store.close();
     }

@@ -3,6 +3,7 @@ package org.hammer.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +60,38 @@ class StoreFullTest {
                 assertThat(fs.find(FsReader.ROOT, "f" + written.size())).as("the failed commit left nothing").isZero();
                 return null;
             });
+        }
+    }
+
+    /**
+     * The room a store reports: what its size limit leaves past the pages in use, no more than its
+     * disk has free, and, once that is short, the pages earlier commits freed too.
+     */
+    @Test
+    void roomIsWhatTheLimitAndTheDiskLeavePlusTheFreeListWhenShort() throws Exception {
+        long limit = 8L << 20;
+        try (Store store = Store.create(tmp.resolve("room.hammer"), "ROOM", limit)) {
+            Pfses.format(store, "ROOM");
+            long f = store.write(w -> Pfses.writer(w, 0).mknod(FsReader.ROOT, "f", 0644, 0, 0, 0));
+            byte[] mib = new byte[1 << 20];
+            new Random(3).nextBytes(mib);
+            long before = store.room();
+            assertThat(before).isBetween(limit - store.usedBytes(), limit);
+            store.write(w -> Pfses.writer(w, 0).write(f, 0, mib, 0, mib.length));
+            assertThat(store.room()).as("a MiB of data takes a MiB of room").isLessThan(before - mib.length);
+            for (int i = 0; i < 2; i++) {
+                // Each overwrite keeps the version it replaces as history, rewritten: its old pages are freed.
+                mib[0]++;
+                store.write(w -> Pfses.writer(w, 0).write(f, 0, mib, 0, mib.length));
+            }
+            assertThat(store.room() - (limit - store.usedBytes())).as("the free list, counted")
+                    .isGreaterThanOrEqualTo(1L << 20);
+        }
+        try (Store big = Store.create(tmp.resolve("big.hammer"), "BIG", Store.DEFAULT_MAX_SIZE)) {
+            Path data = tmp.resolve("big.hammer").resolve(MetaPages.DATA_FILE);
+            long disk = Files.getFileStore(tmp).getUsableSpace() + Files.size(data);
+            assertThat(big.room()).as("a limit past the disk's free space: the disk's").isPositive()
+                    .isLessThanOrEqualTo(disk).isLessThan(Store.DEFAULT_MAX_SIZE - big.usedBytes());
         }
     }
 }

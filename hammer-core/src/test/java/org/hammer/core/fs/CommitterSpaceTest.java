@@ -1,0 +1,80 @@
+package org.hammer.core.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.pfs.Pfses;
+import org.hammer.core.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store that fills up under written-back data: the write it cannot hold fails alone with
+ * ENOSPC, and what was acknowledged before it in the same open transaction is committed, not
+ * abandoned with it.
+ */
+class CommitterSpaceTest {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWriteTheStoreCannotHoldFailsAloneAndWhatWasAcknowledgedBeforeItIsKept() {
+        Path at = dir.resolve("s");
+        byte[] kept = new byte[256 << 10];
+        new Random(7).nextBytes(kept);
+        long a;
+        long b;
+        long named;
+        try (Store store = Store.create(at, "FULL", 8L * MIB)) {
+            Pfses.format(store, "FULL");
+            a = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "a", Inode.S_IFREG | 0644, 0, 0, 0));
+            b = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "b", Inode.S_IFREG | 0644, 0, 0, 0));
+            // The clock stands still: one transaction takes everything until a sync, unless the
+            // store's room ends it sooner.
+            Committer<CommitterTest.Ctx> c = Committer.builder(store, CommitterTest.Ctx::new).firstWrite(Pfses::writer)
+                    .clock(new ManualClock()).start();
+            try {
+                WriteHandle ha = new WriteHandle(a);
+                WriteHandle hb = new WriteHandle(b);
+                c.writeBehind(ha, ctx -> ctx.writer().write(a, 0, kept, 0, kept.length), kept.length);
+                named = c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, "named", Inode.S_IFREG | 0644, 0, 0, 0), 0);
+                byte[] mib = new byte[MIB];
+                Arrays.fill(mib, (byte) 'b');
+                for (int i = 0; i < 16; i++) {
+                    long off = (long) i * MIB;
+                    c.writeBehind(hb, ctx -> ctx.writer().write(b, off, mib, 0, mib.length), mib.length);
+                }
+                assertThat(c.drain(ha)).as("the error of the file written before the store filled up").isNull();
+                FsException full = c.drain(hb);
+                assertThat(full).as("the error of the file that filled it").isNotNull();
+                assertThat(full.errno()).isEqualTo(Errno.ENOSPC);
+                c.sync(); // throws if a commit lost anything acknowledged
+            } finally {
+                c.close();
+            }
+        }
+        try (Store store = Store.open(at)) {
+            store.read(sr -> {
+                FsReader r = new FsReader(sr, 0, Long.MAX_VALUE);
+                byte[] back = new byte[kept.length];
+                assertThat(r.read(a, 0, back, 0, back.length)).isEqualTo(kept.length);
+                assertThat(back).isEqualTo(kept);
+                assertThat(r.lookup(FsReader.ROOT, "named")).isEqualTo(named);
+                long size = r.getattr(b).size();
+                assertThat(size).as("what the store held of b").isPositive().isLessThan(16L * MIB);
+                assertThat(size % MIB).as("b ends where a write failed, without holes").isZero();
+                byte[] tail = new byte[MIB];
+                assertThat(r.read(b, size - MIB, tail, 0, MIB)).isEqualTo(MIB);
+                byte[] want = new byte[MIB];
+                Arrays.fill(want, (byte) 'b');
+                assertThat(tail).isEqualTo(want);
+                return null;
+            });
+        }
+    }
+}
