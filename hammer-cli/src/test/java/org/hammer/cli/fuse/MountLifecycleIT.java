@@ -217,15 +217,31 @@ class MountLifecycleIT {
                 + "        call(fd)\n"
                 + "    except OSError as e:\n"
                 + "        seen.append(what + ' ' + errno.errorcode[e.errno])\n"
+                + "made = 0\n"
+                + "for i in range(20000):\n"
+                + "    try:\n"
+                + "        os.close(os.open('n%d' % i, os.O_CREAT | os.O_WRONLY, 0o644))\n"
+                + "        made += 1\n"
+                + "    except OSError as e:\n"
+                + "        seen.append('create ' + errno.errorcode[e.errno]); break\n"
+                + "print('made', made)\n"
                 + "print(seen)\n"
                 + "EOF");
         assertThat(out).contains("ENOSPC");
+        // Names made after the data filled the store use the room it keeps for them, until one
+        // does not fit: that one fails alone, and every name made before it stays.
+        assertThat(out).contains("'create ENOSPC'");
+        int made = Integer.parseInt(out.lines().filter(l -> l.startsWith("made ")).findFirst().orElseThrow().substring(5));
+        assertThat(made).as("names made on the full store").isPositive();
         assertThat(Files.readString(m.resolve("kept"))).isEqualTo("committed before");
         assertThat(h.umount(m).ok()).isTrue();
 
         Path back = h.mount(small.toString(), h.dir("small"));
         assertThat(Files.readString(back.resolve("kept"))).isEqualTo("committed before");
         assertThat(Files.readString(back.resolve("acked"))).as("closed, never synced").isEqualTo("a".repeat(300000));
+        for (int i = 0; i < made; i++) {
+            assertThat(back.resolve("n" + i)).as("a name made on the full store").exists();
+        }
         Path big = back.resolve("big");
         assertThat(Files.size(big)).as("what was committed of it").isBetween(1L << 20, (16L << 20) - 1);
         byte[] head = new byte[1 << 20];

@@ -32,9 +32,9 @@ import org.hammer.core.store.StoreWriter;
  * they are acknowledged; file data is written back: {@link #writeBehind} queues a write and
  * returns at once (up to {@value #MAX_QUEUED} bytes queued), so writers go on while a
  * transaction commits, and an error it meets is kept on its {@link WriteHandle} for the next
- * flush or fsync, as a local filesystem reports a failed write-back. When the store's room is
- * short, a written-back write that would not fit ends the transaction before it, so that a full
- * store fails that write alone (ENOSPC), not the acknowledged changes the transaction holds.
+ * flush or fsync, as a local filesystem reports a failed write-back. Each change claims room in
+ * the store before it runs; one that would not fit ends the transaction before it, so that a full
+ * store fails that change alone (ENOSPC), not the acknowledged changes the transaction holds.
  *
  * <p>Reads see every acknowledged change (read-your-writes): a read that depends on an object's
  * data or size ({@link #readData}) queues behind that object's written-back data while some has
@@ -66,10 +66,14 @@ public final class Committer<C> implements AutoCloseable {
     /** Written-back writes smaller than this may run on their caller's thread ({@link #writeBehind}). */
     static final int HERE_MAX = 64 << 10;
     /**
-     * Room a transaction leaves unclaimed by written-back data: for the changes it does not count
-     * (names, attributes, the B-tree's own pages) and the free list LMDB writes as it commits.
+     * Room written-back data leaves to the other changes (names, attributes) and to the free list
+     * LMDB writes as it commits: on a store that fills up, they can still be made.
      */
     static final long ROOM_RESERVE = 1L << 20;
+    /** The room a change other than written-back data is counted at: the B-tree pages it may copy. */
+    static final long CHANGE_ROOM = 64L << 10;
+    /** Room no change claims: the pages a commit itself writes (the free list, the roots). */
+    static final long COMMIT_ROOM = 64L << 10;
 
     private static final boolean DEBUG = Boolean.getBoolean("hammer.debug");
 
@@ -132,13 +136,13 @@ public final class Committer<C> implements AutoCloseable {
     private long bytesHere;
     /** A commit that failed after its changes were acknowledged, reported by the next sync. */
     private volatile RuntimeException lost;
-    /** Bytes the open transaction's written-back data may still take, by the store's room when it began. Writer thread only. */
-    private long room = Long.MAX_VALUE;
     /**
-     * The store's room was short when the open transaction began: every written-back write goes
-     * through the writer thread, which counts it against that room.
+     * The store's room (bytes of new pages) the open transaction's changes have not claimed, of
+     * what it was when the transaction began. Guarded by {@link #lock}.
      */
-    private volatile boolean tight;
+    private long room = Long.MAX_VALUE;
+    /** The open transaction holds acknowledged changes: losing it loses them. Guarded by {@link #lock}. */
+    private boolean acknowledged;
 
     private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
@@ -193,6 +197,13 @@ public final class Committer<C> implements AutoCloseable {
         Runnable after;
         /** For written-back data: a transaction of its own has no room for it either. Writer thread only. */
         boolean noRoom;
+        /**
+         * For another change: run alone in a transaction that may not hold it, and acknowledged
+         * only once that commits, so that a store too full for it fails it alone. Writer thread only.
+         */
+        boolean alone;
+        /** What an {@link #alone} change returned, given to its caller once committed. */
+        T value;
 
         @SuppressWarnings("unchecked")
         Task(Kind kind, Function<?, T> work, long bytes) {
@@ -388,9 +399,11 @@ public final class Committer<C> implements AutoCloseable {
         if (bytes == 0) {
             lock.lock();
             try {
-                if (current != null && broken == null && pendingChanges.get() == 0) {
+                if (current != null && broken == null && pendingChanges.get() == 0 && claimChange(0)) {
                     dirty = true;
-                    return inOpenTransaction(work, true);
+                    T result = inOpenTransaction(work, true);
+                    acknowledged = true;
+                    return result;
                 }
             } finally {
                 lock.unlock();
@@ -454,7 +467,8 @@ public final class Committer<C> implements AutoCloseable {
             return false;
         }
         try {
-            if (current == null || broken != null || closed || tight || pendingChanges.get() != 0 || h.error() != null) {
+            if (current == null || broken != null || closed || pendingChanges.get() != 0 || h.error() != null
+                    || !claimData(bytes)) {
                 return false;
             }
             Task<?> t = new Task<>(Kind.BEHIND, work, bytes);
@@ -587,9 +601,10 @@ public final class Committer<C> implements AutoCloseable {
     private void transaction(Task<?> first) {
         Batch b = new Batch(first);
         long start = System.nanoTime();
-        measureRoom();
         lock.lock();
         try {
+            measureRoom();
+            acknowledged = false;
             store.write(w -> {
                 C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
                 current = ctx;
@@ -606,9 +621,18 @@ public final class Committer<C> implements AutoCloseable {
                 return null;
             });
             onCommit.accept(System.nanoTime() - start);
+            if (b.alone != null) {
+                acknowledge(b.alone);
+            }
         } catch (RuntimeException e) {
-            lost = e;
-            errors.commitFailed(e);
+            if (b.alone != null) {
+                b.alone.result.completeExceptionally(failure(e)); // no-op if the change itself failed
+            }
+            if (acknowledged || !b.written.isEmpty()) {
+                // Not when the transaction held one change alone, which its caller sees fail.
+                lost = e;
+                errors.commitFailed(e);
+            }
             FsException failure = failure(e);
             b.written.forEach(t -> t.handle.failed(failure));
         } finally {
@@ -628,20 +652,36 @@ public final class Committer<C> implements AutoCloseable {
         }
     }
 
-    /**
-     * Takes the store's room as a transaction begins. While it is ample (room for two
-     * transactions of the size limit, each write counted at its most) nothing is refused;
-     * when short, every written-back write is counted against it ({@link #need}).
-     */
+    /** Takes the store's room as a transaction begins; with {@link #lock}. */
     private void measureRoom() {
-        long r;
         try {
-            r = store.room();
+            room = store.room();
         } catch (RuntimeException e) {
-            r = Long.MAX_VALUE; // the transaction's own failure says what is wrong
+            room = Long.MAX_VALUE; // the transaction's own failure says what is wrong
         }
-        room = r == Long.MAX_VALUE ? r : r - ROOM_RESERVE;
-        tight = room < 2 * need(maxBytes);
+    }
+
+    /**
+     * Claims the open transaction's room for a written-back write of {@code bytes}, counted at its
+     * most ({@link #need}) and leaving {@link #ROOM_RESERVE}; false when it does not fit. With {@link #lock}.
+     */
+    private boolean claimData(long bytes) {
+        long n = need(bytes);
+        if (n > room - ROOM_RESERVE) {
+            return false;
+        }
+        room -= n;
+        return true;
+    }
+
+    /** Claims room for another change, which may use the reserve; false when it does not fit. With {@link #lock}. */
+    private boolean claimChange(long bytes) {
+        long n = CHANGE_ROOM + (bytes > 0 ? need(bytes) : 0);
+        if (n > room - COMMIT_ROOM) {
+            return false;
+        }
+        room -= n;
+        return true;
     }
 
     /**
@@ -658,6 +698,8 @@ public final class Committer<C> implements AutoCloseable {
         private final Task<?> first;
         /** The sync or stop that ended the batch, if one did. */
         Task<?> last;
+        /** The change this transaction holds alone, to acknowledge once it commits. */
+        Task<?> alone;
         /** The written-back tasks this transaction holds. */
         final List<Task<?>> written = new ArrayList<>();
         int tasks;
@@ -679,18 +721,18 @@ public final class Committer<C> implements AutoCloseable {
                         last = t;
                         break;
                     }
-                    if (t.kind == Kind.BEHIND) {
-                        long n = need(t.bytes);
-                        if (n <= room) {
-                            room -= n;
-                        } else if (tasks > 0 || !ranHere.isEmpty()) {
+                    if (t.changes() && !(t.kind == Kind.BEHIND ? claimData(t.bytes) : claimChange(t.bytes))) {
+                        if (tasks > 0 || !ranHere.isEmpty()) {
                             // Too much for the room this transaction has left: what it holds is
-                            // committed first, and this write begins the next one.
+                            // committed first, and this change begins the next one.
                             queue.addFirst(t);
                             break;
-                        } else {
-                            t.noRoom = true;
                         }
+                        // Alone in a transaction: written-back data is refused (its room is what
+                        // the reserve keeps for other changes); another change is tried, and only
+                        // it fails if the store cannot hold it.
+                        t.noRoom = t.kind == Kind.BEHIND;
+                        t.alone = t.kind == Kind.WRITE;
                     }
                     tasks++;
                     if (t.kind == Kind.WRITE) {
@@ -703,6 +745,13 @@ public final class Committer<C> implements AutoCloseable {
                         bytes += t.bytes;
                     }
                     Committer.this.run(t, ctx);
+                    if (t.alone) {
+                        alone = t; // acknowledged once committed, with nothing after it
+                        break;
+                    }
+                    if (t.kind == Kind.WRITE && !t.result.isCompletedExceptionally()) {
+                        acknowledged = true;
+                    }
                     bytes += bytesHere;
                     bytesHere = 0;
                     t = bytes >= maxBytes || clock.nanoTime() - deadline >= 0 || broken != null ? null : next(deadline);
@@ -760,7 +809,12 @@ public final class Committer<C> implements AutoCloseable {
                 // Refused before it touches the transaction: nothing else is lost with it.
                 throw new FsException(Errno.ENOSPC, "the store is full: no room for " + t.bytes + " bytes written back");
             }
-            t.result.complete(t.work.apply(ctx));
+            T value = t.work.apply(ctx);
+            if (t.alone) {
+                t.value = value;
+            } else {
+                t.result.complete(value);
+            }
         } catch (FsException e) {
             failed(t, e);
         } catch (RuntimeException e) {
@@ -772,6 +826,10 @@ public final class Committer<C> implements AutoCloseable {
             done(t);
         }
         return null;
+    }
+
+    private static <T> void acknowledge(Task<T> t) {
+        t.result.complete(t.value);
     }
 
     /** A task ran or was dropped: it no longer precedes changes, nor holds its handle or the queue's room. */

@@ -43,15 +43,19 @@
  * stops the writer thread; concurrent closes all return once that is done, and a task offered
  * while or after it closes fails with EIO instead of waiting for ever.
  * <li><i>A full store.</i> As each transaction begins the engine takes the store's room
- * ({@link org.hammer.core.store.Store#room}: up to its size limit or the disk's free space, and
- * the free list when that is short). While the room is short, every written-back write goes
- * through the writer thread and is counted at its most (each block it touches written anew, and
- * the version it replaces written again as history); one that does not fit commits what the
- * transaction holds first and begins the next, and one that a transaction of its own cannot hold
- * fails with ENOSPC on its handle before it touches the transaction. So a store that fills up
- * costs the writes that did not fit, not the acknowledged changes before them. The room is an
- * estimate: pages a reader in another process still sees are not reused, and a commit that finds
- * the store full all the same fails as above.
+ * ({@link org.hammer.core.store.Store#room}: up to its size limit or the disk's free space, with
+ * the free list when that is short), and every change claims its part of it before it runs, in
+ * the open transaction or on the writer thread: written-back data at its most (each block it
+ * touches written anew, and the version it replaces written again as history), leaving a reserve
+ * of 1 MiB; any other change 64 KiB, which may use the reserve but not the last 64 KiB a commit
+ * needs for itself. A change that does not fit ends the transaction before it, so that what the
+ * transaction holds is committed first, and begins the next one. Alone and still too large,
+ * written-back data fails with ENOSPC on its handle before it touches the transaction; any other
+ * change runs, and is acknowledged only once its transaction commits, so that if the store
+ * cannot hold it, it fails alone (ENOSPC to its caller). A store that fills up thus costs the
+ * changes that did not fit, never acknowledged ones. The room is an estimate: pages a reader in
+ * another process still sees are counted as free but not reused, and a commit that finds the
+ * store full all the same fails as above.
  * <li><i>Errors.</i> A written-back write that fails goes to the
  * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
  * not yet reported, later writes through that handle are dropped (the file ends where the

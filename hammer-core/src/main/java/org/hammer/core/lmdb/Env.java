@@ -121,15 +121,22 @@ public final class Env implements AutoCloseable {
     private static final int FREE_DBI = 0;
 
     /**
-     * The pages on the free list as read transaction {@code txn} sees it: pages of earlier commits
-     * that a later write transaction reuses once no reader still sees them. Each entry of LMDB's
-     * table 0 lists the pages one commit freed, its count first (as {@code mdb_stat -f} adds
-     * them up); a count its entry cannot hold counts as what it holds.
+     * The pages on the free list that the next write transaction may reuse, as read transaction
+     * {@code txn} (of the newest snapshot) sees it. Each entry of LMDB's table 0 lists the pages
+     * one commit freed, keyed by that commit's transaction id, its count first (as
+     * {@code mdb_stat -f} adds them up). The pages the newest commit freed are left out: its
+     * snapshot's readers may still see them. A count its entry cannot hold counts as what it
+     * holds. Pages a reader of an older snapshot still sees are counted: see {@code Store.room}.
      */
     public long freePages(Txn txn) {
         long n = 0;
+        long newest = txn.id();
         try (Cursor c = new Cursor(txn, Native.cursorOpen(txn.live(), FREE_DBI), FREE_DBI)) {
             for (boolean more = c.first(); more; more = c.next()) {
+                ByteBuffer k = c.key().duplicate().order(ByteOrder.nativeOrder());
+                if (k.remaining() != Long.BYTES || Long.compareUnsigned(k.getLong(k.position()), newest) >= 0) {
+                    continue;
+                }
                 ByteBuffer v = c.val().duplicate().order(ByteOrder.nativeOrder());
                 long listed = v.remaining() / Long.BYTES - 1;
                 if (listed > 0) {

@@ -3,7 +3,9 @@ package org.hammer.core.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.Pfses;
@@ -73,6 +75,57 @@ class CommitterSpaceTest {
                 byte[] want = new byte[MIB];
                 Arrays.fill(want, (byte) 'b');
                 assertThat(tail).isEqualTo(want);
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Names made on a store that written-back data has filled: each acknowledged one is kept, the
+     * one the store cannot hold fails alone (ENOSPC to its caller), and no commit loses anything
+     * acknowledged, so the sync after succeeds.
+     */
+    @Test
+    void namesMadeOnAFullStoreAreKeptUntilOneFailsAlone() {
+        Path at = dir.resolve("names");
+        List<String> made = new ArrayList<>();
+        FsException refused = null;
+        try (Store store = Store.create(at, "FULL", 4L * MIB)) {
+            Pfses.format(store, "FULL");
+            long f = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "f", Inode.S_IFREG | 0644, 0, 0, 0));
+            Committer<CommitterTest.Ctx> c = Committer.builder(store, CommitterTest.Ctx::new).firstWrite(Pfses::writer)
+                    .clock(new ManualClock()).start();
+            try {
+                WriteHandle h = new WriteHandle(f);
+                byte[] mib = new byte[MIB];
+                for (int i = 0; i < 8; i++) {
+                    long off = (long) i * MIB;
+                    c.writeBehind(h, ctx -> ctx.writer().write(f, off, mib, 0, mib.length), mib.length);
+                }
+                assertThat(c.drain(h).errno()).as("written-back data filled the store").isEqualTo(Errno.ENOSPC);
+                for (int i = 0; i < 200_000 && refused == null; i++) {
+                    String name = "n" + i;
+                    try {
+                        c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, name, Inode.S_IFREG | 0644, 0, 0, 0), 0);
+                        made.add(name);
+                    } catch (FsException e) {
+                        refused = e;
+                    }
+                }
+                assertThat(refused).as("a name the store could not hold").isNotNull();
+                assertThat(refused.errno()).isEqualTo(Errno.ENOSPC);
+                assertThat(made).as("names made in the reserve written-back data left").hasSizeGreaterThan(100);
+                c.sync(); // throws if a commit lost anything acknowledged
+            } finally {
+                c.close();
+            }
+        }
+        try (Store store = Store.open(at)) {
+            store.read(sr -> {
+                FsReader r = new FsReader(sr, 0, Long.MAX_VALUE);
+                for (String name : made) {
+                    assertThat(r.find(FsReader.ROOT, name)).as(name).isNotZero();
+                }
                 return null;
             });
         }

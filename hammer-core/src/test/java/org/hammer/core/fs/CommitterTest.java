@@ -177,6 +177,13 @@ class CommitterTest {
 
     @Test
     void aTaskOnTheWriterThreadThatWaitsForTheEngineFailsInsteadOfHanging() {
+        committer.close();
+        committer = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).clock(new ManualClock()).start();
+        // An acknowledged change first, in the same transaction: the clock stands.
+        committer.write(ctx -> {
+            ctx.writer().utimens(file, 5_000_000_000L, 5_000_000_000L);
+            return null;
+        }, 0);
         FsException e = assertTimeoutPreemptively(BOUND, () -> catchThrowableOfType(
                 FsException.class, () -> committer.write(ctx -> {
                     committer.sync();
@@ -185,9 +192,18 @@ class CommitterTest {
         assertThat(e).isNotNull();
         assertThat(e.errno()).isEqualTo(Errno.EIO);
         assertThat(e.getMessage()).contains("syncs").contains("on the writer thread").contains("would wait for itself");
-        assertThatThrownBy(committer::sync).as("the failed task's transaction is lost, and the next sync says so")
+        assertThatThrownBy(committer::sync)
+                .as("the failed task's transaction is lost with the change acknowledged in it, and the next sync says so")
                 .hasMessageContaining("an earlier commit failed");
         committer.sync(); // and the engine goes on
+
+        // Alone in its transaction, the failed task loses nothing acknowledged: only its caller hears of it.
+        assertThat(catchThrowableOfType(FsException.class, () -> committer.write(ctx -> {
+            committer.sync();
+            return null;
+        }, 1))).isNotNull();
+        committer.sync();
+        assertThat(committer.read(ctx -> ctx.getattr(file)).mtimeNs()).as("the lost change").isNotEqualTo(5_000_000_000L);
     }
 
     /**
