@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.store.Store;
@@ -34,12 +35,9 @@ class CommitterSpaceTest {
         long named;
         try (Store store = Store.create(at, "FULL", 8L * MIB)) {
             Pfses.format(store, "FULL");
-            a = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "a", Inode.S_IFREG | 0644, 0, 0, 0));
-            b = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "b", Inode.S_IFREG | 0644, 0, 0, 0));
-            // The clock stands still: one transaction takes everything until a sync, unless the
-            // store's room ends it sooner.
-            Committer<CommitterTest.Ctx> c = Committer.builder(store, CommitterTest.Ctx::new).firstWrite(Pfses::writer)
-                    .clock(new ManualClock()).start();
+            a = file(store, "a");
+            b = file(store, "b");
+            Committer<CommitterTest.Ctx> c = committer(store);
             try {
                 WriteHandle ha = new WriteHandle(a);
                 WriteHandle hb = new WriteHandle(b);
@@ -60,24 +58,20 @@ class CommitterSpaceTest {
                 c.close();
             }
         }
-        try (Store store = Store.open(at)) {
-            store.read(sr -> {
-                FsReader r = new FsReader(sr, 0, Long.MAX_VALUE);
-                byte[] back = new byte[kept.length];
-                assertThat(r.read(a, 0, back, 0, back.length)).isEqualTo(kept.length);
-                assertThat(back).isEqualTo(kept);
-                assertThat(r.lookup(FsReader.ROOT, "named")).isEqualTo(named);
-                long size = r.getattr(b).size();
-                assertThat(size).as("what the store held of b").isPositive().isLessThan(16L * MIB);
-                assertThat(size % MIB).as("b ends where a write failed, without holes").isZero();
-                byte[] tail = new byte[MIB];
-                assertThat(r.read(b, size - MIB, tail, 0, MIB)).isEqualTo(MIB);
-                byte[] want = new byte[MIB];
-                Arrays.fill(want, (byte) 'b');
-                assertThat(tail).isEqualTo(want);
-                return null;
-            });
-        }
+        readBack(at, r -> {
+            byte[] back = new byte[kept.length];
+            assertThat(r.read(a, 0, back, 0, back.length)).isEqualTo(kept.length);
+            assertThat(back).isEqualTo(kept);
+            assertThat(r.lookup(FsReader.ROOT, "named")).isEqualTo(named);
+            long size = r.getattr(b).size();
+            assertThat(size).as("what the store held of b").isPositive().isLessThan(16L * MIB);
+            assertThat(size % MIB).as("b ends where a write failed, without holes").isZero();
+            byte[] tail = new byte[MIB];
+            assertThat(r.read(b, size - MIB, tail, 0, MIB)).isEqualTo(MIB);
+            byte[] want = new byte[MIB];
+            Arrays.fill(want, (byte) 'b');
+            assertThat(tail).isEqualTo(want);
+        });
     }
 
     /**
@@ -92,9 +86,8 @@ class CommitterSpaceTest {
         FsException refused = null;
         try (Store store = Store.create(at, "FULL", 4L * MIB)) {
             Pfses.format(store, "FULL");
-            long f = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "f", Inode.S_IFREG | 0644, 0, 0, 0));
-            Committer<CommitterTest.Ctx> c = Committer.builder(store, CommitterTest.Ctx::new).firstWrite(Pfses::writer)
-                    .clock(new ManualClock()).start();
+            long f = file(store, "f");
+            Committer<CommitterTest.Ctx> c = committer(store);
             try {
                 WriteHandle h = new WriteHandle(f);
                 byte[] mib = new byte[MIB];
@@ -120,12 +113,27 @@ class CommitterSpaceTest {
                 c.close();
             }
         }
+        readBack(at, r -> {
+            for (String name : made) {
+            assertThat(r.find(FsReader.ROOT, name)).as(name).isNotZero();
+            }
+        });
+    }
+
+    private static long file(Store store, String name) {
+        return store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, name, Inode.S_IFREG | 0644, 0, 0, 0));
+    }
+
+    /** An engine whose clock stands: one transaction takes everything until a sync, unless the store's room ends it sooner. */
+    private static Committer<CommitterTest.Ctx> committer(Store store) {
+        return Committer.builder(store, CommitterTest.Ctx::new).firstWrite(Pfses::writer).clock(new ManualClock()).start();
+    }
+
+    /** Checks the store at {@code at} as reopened. */
+    private static void readBack(Path at, Consumer<FsReader> check) {
         try (Store store = Store.open(at)) {
             store.read(sr -> {
-                FsReader r = new FsReader(sr, 0, Long.MAX_VALUE);
-                for (String name : made) {
-                    assertThat(r.find(FsReader.ROOT, name)).as(name).isNotZero();
-                }
+                check.accept(new FsReader(sr, 0, Long.MAX_VALUE));
                 return null;
             });
         }
