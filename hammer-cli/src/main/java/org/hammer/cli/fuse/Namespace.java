@@ -131,6 +131,7 @@ final class Namespace {
     private void unlink(Function<Ctx, Parent> where, Caller c) {
         committer.write(ctx -> {
             Parent p = removing(ctx, where.apply(ctx), c);
+            claimLastName(ctx, p);
             ctx.writer(p.dir().view()).unlink(p.dir().ino(), p.name());
             return null;
         }, 0);
@@ -194,6 +195,7 @@ final class Namespace {
                     c.check(moved, Caller.W, s.what()); // its ".." changes
                 }
             }
+            claimLastName(ctx, d);
             ctx.writer(s.dir().view()).rename(s.dir().ino(), s.name(), d.dir().ino(), d.name());
             return null;
         }, 0);
@@ -336,6 +338,7 @@ final class Namespace {
 
     void truncate(Node n, long size) {
         committer.write(ctx -> {
+            claimDropped(committer, ctx.getattr(n), size);
             ctx.writer(n.view()).truncate(n.ino(), size);
             return null;
         }, 0);
@@ -350,12 +353,44 @@ final class Namespace {
     }
 
     private void truncate(Function<Ctx, Node> at, String path, long size, Caller c) {
-        change(at, c, (w, n, i) -> {
+        committer.write(ctx -> {
+            Node n = at.apply(ctx);
+            Inode i = ctx.getattr(n);
             if (!c.root() && !i.isDir()) {
                 c.check(i, Caller.W, path);
             }
-            w.truncate(n.ino(), size);
-        });
+            claimDropped(committer, i, size);
+            ctx.writer(n.view()).truncate(n.ino(), size);
+            return null;
+        }, 0);
+    }
+
+    /** Drops of less than this are counted as any change is. */
+    private static final long CLAIM_FROM = 1L << 20;
+
+    /**
+     * Before a change drops the data of {@code i} past its first {@code keep} bytes, and before it
+     * changes anything (the PFS's first writer included): claims the room that rewriting those
+     * blocks as deleted takes ({@link Committer#claim}), so that a store without it fails this
+     * change alone.
+     */
+    static void claimDropped(Committer<Ctx> committer, Inode i, long keep) {
+        long dropped = i.isRegular() ? i.size() - keep : 0;
+        if (dropped >= CLAIM_FROM) {
+            committer.claim(dropped);
+        }
+    }
+
+    /** Claims the room for the data of the file {@code p} names, if that is its last name (see {@link #claimDropped}). */
+    private void claimLastName(Ctx ctx, Parent p) {
+        FsReader r = ctx.reader(p.dir().view());
+        long child = r.find(p.dir().ino(), p.name());
+        if (child != 0) {
+            Inode i = r.getattr(child);
+            if (i.nlink() == 1) {
+                claimDropped(committer, i, 0);
+            }
+        }
     }
 
     void setxattr(String path, String name, byte[] value, int flags, Caller c) {

@@ -225,12 +225,19 @@ class MountLifecycleIT {
                 + "    except OSError as e:\n"
                 + "        seen.append('create ' + errno.errorcode[e.errno]); break\n"
                 + "print('made', made)\n"
+                + "try:\n"
+                + "    os.unlink('big')\n"
+                + "except OSError as e:\n"
+                + "    seen.append('unlink ' + errno.errorcode[e.errno])\n"
                 + "print(seen)\n"
                 + "EOF");
         assertThat(out).contains("ENOSPC");
         // Names made after the data filled the store use the room it keeps for them, until one
         // does not fit: that one fails alone, and every name made before it stays.
         assertThat(out).contains("'create ENOSPC'");
+        // Removing a file marks its blocks deleted, which rewrites them (its history stays): on a
+        // full store that fails, alone, and the file stays whole.
+        assertThat(out).contains("'unlink ENOSPC'");
         int made = Integer.parseInt(out.lines().filter(l -> l.startsWith("made ")).findFirst().orElseThrow().substring(5));
         assertThat(made).as("names made on the full store").isPositive();
         assertThat(Files.readString(m.resolve("kept"))).isEqualTo("committed before");

@@ -143,6 +143,22 @@ public final class Committer<C> implements AutoCloseable {
     private long room = Long.MAX_VALUE;
     /** The open transaction holds acknowledged changes: losing it loses them. Guarded by {@link #lock}. */
     private boolean acknowledged;
+    /** A change runs alone in its transaction: its {@link #claim}s are not refused. Guarded by {@link #lock}. */
+    private boolean unlimited;
+
+    /**
+     * Thrown by {@link #claim} inside a change that has modified nothing yet: the engine commits
+     * what the transaction holds and runs the change again, alone.
+     */
+    static final class NoRoom extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoRoom() {
+            super("no room in this transaction", null, false, false);
+        }
+    }
+
+    private static final NoRoom NO_ROOM = new NoRoom();
 
     private enum Kind { READ, WRITE, BEHIND, SYNC, STOP }
 
@@ -401,9 +417,13 @@ public final class Committer<C> implements AutoCloseable {
             try {
                 if (current != null && broken == null && pendingChanges.get() == 0 && claimChange(0)) {
                     dirty = true;
-                    T result = inOpenTransaction(work, true);
-                    acknowledged = true;
-                    return result;
+                    try {
+                        T result = inOpenTransaction(work, true);
+                        acknowledged = true;
+                        return result;
+                    } catch (NoRoom e) {
+                        // It changed nothing: the writer thread runs it, after a commit.
+                    }
                 }
             } finally {
                 lock.unlock();
@@ -501,7 +521,7 @@ public final class Committer<C> implements AutoCloseable {
         boolean attached = writer.attach();
         try {
             return work.apply(current);
-        } catch (FsException e) {
+        } catch (FsException | NoRoom e) {
             throw e;
         } catch (RuntimeException e) {
             if (!change) {
@@ -685,6 +705,25 @@ public final class Committer<C> implements AutoCloseable {
     }
 
     /**
+     * Claims room for a change that is about to write about {@code bytes} bytes more than a change
+     * is counted at: a delete that marks a large file's blocks deleted, which rewrites them (a
+     * record's delete TID is in its value). Called from inside the change, on its thread, before
+     * it modifies anything (the first writer of a PFS included): when the open transaction has not
+     * that room left, this throws, and the engine commits what the transaction holds and runs the
+     * change again, alone, where nothing is refused. Elsewhere (a read) it does nothing.
+     */
+    public void claim(long bytes) {
+        if (!lock.isHeldByCurrentThread() || unlimited || current == null) {
+            return;
+        }
+        long n = bytes + bytes / 16 + CHANGE_ROOM;
+        if (n > room - COMMIT_ROOM) {
+            throw NO_ROOM;
+        }
+        room -= n;
+    }
+
+    /**
      * The most new pages a written-back write of {@code bytes} may cost: every block it touches
      * written anew, the version it replaces written again as history (a record's delete TID is
      * in its value), and its B-tree pages.
@@ -744,7 +783,16 @@ public final class Committer<C> implements AutoCloseable {
                     if (t.changes()) {
                         bytes += t.bytes;
                     }
-                    Committer.this.run(t, ctx);
+                    if (!Committer.this.run(t, ctx)) {
+                        // It claimed more room than this transaction has left, and changed nothing.
+                        if (tasks > 1 || !ranHere.isEmpty()) {
+                            tasks--;
+                            queue.addFirst(t);
+                            break;
+                        }
+                        t.alone = true;
+                        Committer.this.run(t, ctx);
+                    }
                     if (t.alone) {
                         alone = t; // acknowledged once committed, with nothing after it
                         break;
@@ -797,13 +845,18 @@ public final class Committer<C> implements AutoCloseable {
         }
     }
 
-    /** Runs one task; a failure other than an errno aborts the whole transaction. */
-    private <T> Void run(Task<T> t, Object ctx) {
+    /**
+     * Runs one task; a failure other than an errno aborts the whole transaction. False (and the
+     * task left as it was) when it claimed more room than the transaction has ({@link #claim}).
+     */
+    private <T> boolean run(Task<T> t, Object ctx) {
+        boolean ran = true;
+        unlimited = t.alone;
         try {
             if (t.handle != null && t.handle.error() != null) {
                 // After a failed write the file ends there: later ones would leave holes.
                 t.result.complete(null);
-                return null;
+                return true;
             }
             if (t.noRoom) {
                 // Refused before it touches the transaction: nothing else is lost with it.
@@ -815,6 +868,8 @@ public final class Committer<C> implements AutoCloseable {
             } else {
                 t.result.complete(value);
             }
+        } catch (NoRoom e) {
+            ran = false;
         } catch (FsException e) {
             failed(t, e);
         } catch (RuntimeException e) {
@@ -823,9 +878,12 @@ public final class Committer<C> implements AutoCloseable {
                 throw e;
             }
         } finally {
-            done(t);
+            unlimited = false;
+            if (ran) {
+                done(t);
+            }
         }
-        return null;
+        return ran;
     }
 
     private static <T> void acknowledge(Task<T> t) {

@@ -1,6 +1,7 @@
 package org.hammer.core.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,6 +118,54 @@ class CommitterSpaceTest {
             for (String name : made) {
             assertThat(r.find(FsReader.ROOT, name)).as(name).isNotZero();
             }
+        });
+    }
+
+    /**
+     * A delete that claims the room its rewritten blocks take ({@link Committer#claim}) on a store
+     * that has not that room: it runs alone and fails alone (ENOSPC to its caller), the name made
+     * before it in the same transaction stays, and the file stays whole.
+     */
+    @Test
+    void aDeleteThatClaimsMoreRoomThanTheStoreHasFailsAlone() {
+        Path at = dir.resolve("delete");
+        byte[] data = new byte[3 * MIB];
+        new Random(11).nextBytes(data);
+        long named;
+        FsException refused;
+        try (Store store = Store.create(at, "FULL", 8L * MIB)) {
+            Pfses.format(store, "FULL");
+            long big = file(store, "big");
+            store.write(w -> new FsWriter(w, 0).write(big, 0, data, 0, data.length));
+            long f = file(store, "f");
+            Committer<CommitterTest.Ctx> c = committer(store);
+            try {
+                WriteHandle h = new WriteHandle(f);
+                byte[] mib = new byte[MIB];
+                for (int i = 0; i < 8; i++) {
+                    long off = (long) i * MIB;
+                    c.writeBehind(h, ctx -> ctx.writer().write(f, off, mib, 0, mib.length), mib.length);
+                }
+                assertThat(c.drain(h).errno()).as("written-back data filled the store").isEqualTo(Errno.ENOSPC);
+                named = c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, "named", Inode.S_IFREG | 0644, 0, 0, 0), 0);
+                refused = catchThrowableOfType(FsException.class, () -> c.write(ctx -> {
+                    c.claim(data.length);
+                    ctx.writer().unlink(FsReader.ROOT, "big");
+                    return null;
+                }, 0));
+                c.sync(); // throws if a commit lost anything acknowledged
+            } finally {
+                c.close();
+            }
+        }
+        assertThat(refused).as("the delete the store could not hold").isNotNull();
+        assertThat(refused.errno()).isEqualTo(Errno.ENOSPC);
+        readBack(at, r -> {
+            assertThat(r.find(FsReader.ROOT, "named")).isEqualTo(named);
+            long big = r.lookup(FsReader.ROOT, "big");
+            byte[] back = new byte[data.length];
+            assertThat(r.read(big, 0, back, 0, back.length)).isEqualTo(data.length);
+            assertThat(back).isEqualTo(data);
         });
     }
 
