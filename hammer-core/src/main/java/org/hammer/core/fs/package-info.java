@@ -52,10 +52,13 @@
  * transaction holds is committed first, and begins the next one. Alone and still too large,
  * written-back data fails with ENOSPC on its handle before it touches the transaction; any other
  * change runs, and is acknowledged only once its transaction commits, so that if the store
- * cannot hold it, it fails alone (ENOSPC to its caller). A store that fills up thus costs the
- * changes that did not fit, never acknowledged ones. The room is an estimate: pages a reader in
- * another process still sees are counted as free but not reused, and a commit that finds the
- * store full all the same fails as above.
+ * cannot hold it, it fails alone (ENOSPC to its caller). A change that will rewrite much more
+ * (a delete or truncate of a large file: marking its blocks deleted rewrites them) claims that
+ * with {@link org.hammer.core.fs.Committer#claim} before it changes anything; when the
+ * transaction has not the room, the engine commits what it holds and runs the change again,
+ * alone. A store that fills up thus costs the changes that did not fit, never acknowledged ones.
+ * The room is an estimate: pages a reader in another process still sees are counted as free but
+ * not reused, and a commit that finds the store full all the same fails as above.
  * <li><i>Errors.</i> A written-back write that fails goes to the
  * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
  * not yet reported, later writes through that handle are dropped (the file ends where the
