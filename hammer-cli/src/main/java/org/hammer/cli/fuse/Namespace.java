@@ -327,6 +327,10 @@ final class Namespace {
     void reclaim(Node n) {
         committer.write(ctx -> {
             if (ctx.writable(n.view())) {
+                FsReader r = ctx.reader(n.view());
+                if (r.exists(n.ino())) {
+                    claimDropped(committer, r.getattr(n.ino()), 0);
+                }
                 ctx.writer(n.view()).reclaim(n.ino());
             } else {
                 System.err.printf("hammer mount: PFS#%d is read-only now: orphan %016x stays until a mount of it as"
