@@ -851,7 +851,9 @@ public final class Committer<C> implements AutoCloseable {
      */
     private <T> boolean run(Task<T> t, Object ctx) {
         boolean ran = true;
-        unlimited = t.alone;
+        if (t.alone) {
+            unlimited = true; // a change, so run with the lock held
+        }
         try {
             if (t.handle != null && t.handle.error() != null) {
                 // After a failed write the file ends there: later ones would leave holes.
@@ -878,7 +880,9 @@ public final class Committer<C> implements AutoCloseable {
                 throw e;
             }
         } finally {
-            unlimited = false;
+            if (t.alone) {
+                unlimited = false;
+            }
             if (ran) {
                 done(t);
             }
