@@ -3,6 +3,7 @@ package org.hammer.cli.fuse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.store.Store;
@@ -10,7 +11,8 @@ import org.hammer.core.store.Store;
 /**
  * What statfs reports on a mount, in blocks of {@link #BLOCK} bytes: the store's size limit, what
  * of it is free, and what of that a writer can use (no more than the disk under the store has
- * free). Both FUSE backends answer with it.
+ * free, less the room the write-back engine keeps for names and attributes,
+ * {@link Committer#ROOM_RESERVE}). Both FUSE backends answer with it.
  */
 record StoreSpace(long blocks, long free, long available) {
     static final int BLOCK = 4096;
@@ -20,7 +22,9 @@ record StoreSpace(long blocks, long free, long available) {
             long limit = store.header().maxSize();
             long used = Math.min(store.usedBytes(), limit);
             long usable = Files.getFileStore(storeDir).getUsableSpace();
-            return new StoreSpace(limit / BLOCK, (limit - used) / BLOCK, Math.min(limit - used, usable) / BLOCK);
+            // Data is refused in the reserve the write-back engine keeps for names and attributes.
+            long available = Math.max(0, Math.min(limit - used, usable) - Committer.ROOM_RESERVE);
+            return new StoreSpace(limit / BLOCK, (limit - used) / BLOCK, available / BLOCK);
         } catch (IOException e) {
             throw new FsException(Errno.EIO, storeDir + ": " + e.getMessage());
         }

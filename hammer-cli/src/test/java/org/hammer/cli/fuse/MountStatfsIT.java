@@ -63,6 +63,8 @@ class MountStatfsIT {
         long usedBefore = (before[1] - before[2]) * unit;
         assertThat(usedBefore).as("a new store uses a little").isPositive().isLessThan(LIMIT / 8);
         assertThat(before[3]).as("available: no more than free").isLessThanOrEqualTo(before[2]);
+        assertThat((before[2] - before[3]) * unit).as("the room kept for names is not available to data")
+                .isGreaterThanOrEqualTo(1L << 20);
 
         ok(mnt, "head -c 16777216 /dev/urandom > dense && sync dense");
         long[] after = statfs();

@@ -69,7 +69,7 @@ public final class Committer<C> implements AutoCloseable {
      * Room written-back data leaves to the other changes (names, attributes) and to the free list
      * LMDB writes as it commits: on a store that fills up, they can still be made.
      */
-    static final long ROOM_RESERVE = 1L << 20;
+    public static final long ROOM_RESERVE = 1L << 20;
     /** The room a change other than written-back data is counted at: the B-tree pages it may copy. */
     static final long CHANGE_ROOM = 64L << 10;
     /** Room no change claims: the pages a commit itself writes (the free list, the roots). */
