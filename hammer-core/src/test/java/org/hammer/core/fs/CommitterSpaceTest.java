@@ -90,13 +90,7 @@ class CommitterSpaceTest {
             long f = file(store, "f");
             Committer<CommitterTest.Ctx> c = committer(store);
             try {
-                WriteHandle h = new WriteHandle(f);
-                byte[] mib = new byte[MIB];
-                for (int i = 0; i < 8; i++) {
-                    long off = (long) i * MIB;
-                    c.writeBehind(h, ctx -> ctx.writer().write(f, off, mib, 0, mib.length), mib.length);
-                }
-                assertThat(c.drain(h).errno()).as("written-back data filled the store").isEqualTo(Errno.ENOSPC);
+                fill(c, f);
                 for (int i = 0; i < 200_000 && refused == null; i++) {
                     String name = "n" + i;
                     try {
@@ -140,13 +134,7 @@ class CommitterSpaceTest {
             long f = file(store, "f");
             Committer<CommitterTest.Ctx> c = committer(store);
             try {
-                WriteHandle h = new WriteHandle(f);
-                byte[] mib = new byte[MIB];
-                for (int i = 0; i < 8; i++) {
-                    long off = (long) i * MIB;
-                    c.writeBehind(h, ctx -> ctx.writer().write(f, off, mib, 0, mib.length), mib.length);
-                }
-                assertThat(c.drain(h).errno()).as("written-back data filled the store").isEqualTo(Errno.ENOSPC);
+                fill(c, f);
                 named = c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, "named", Inode.S_IFREG | 0644, 0, 0, 0), 0);
                 refused = catchThrowableOfType(FsException.class, () -> c.write(ctx -> {
                     c.claim(data.length);
@@ -167,6 +155,17 @@ class CommitterSpaceTest {
             assertThat(r.read(big, 0, back, 0, back.length)).isEqualTo(data.length);
             assertThat(back).isEqualTo(data);
         });
+    }
+
+    /** Writes 8 MiB into {@code f} through {@code c}, more than the store holds: ENOSPC. */
+    private static void fill(Committer<CommitterTest.Ctx> c, long f) {
+        WriteHandle h = new WriteHandle(f);
+        byte[] mib = new byte[MIB];
+        for (int i = 0; i < 8; i++) {
+            long off = (long) i * MIB;
+            c.writeBehind(h, ctx -> ctx.writer().write(f, off, mib, 0, mib.length), mib.length);
+        }
+        assertThat(c.drain(h).errno()).as("written-back data filled the store").isEqualTo(Errno.ENOSPC);
     }
 
     private static long file(Store store, String name) {
