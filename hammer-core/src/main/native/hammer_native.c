@@ -83,6 +83,8 @@ int mdb_env_sync(MDB_env *env, int force);
 int mdb_env_stat(MDB_env *env, MDB_stat *stat);
 int mdb_env_info(MDB_env *env, MDB_envinfo *info);
 int mdb_reader_check(MDB_env *env, int *dead);
+typedef int (MDB_msg_func)(const char *msg, void *ctx);
+int mdb_reader_list(MDB_env *env, MDB_msg_func *func, void *ctx);
 int mdb_txn_begin(MDB_env *env, MDB_txn *parent, unsigned int flags, MDB_txn **txn);
 size_t mdb_txn_id(MDB_txn *txn);
 int mdb_txn_commit(MDB_txn *txn);
@@ -744,6 +746,29 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_readerCheck(JNIEnv *e, j
     int dead = 0;
     int rc = mdb_reader_check(PTR(env), &dead);
     return rc ? fail(e, rc, NULL) : dead;
+}
+
+/*
+ * The oldest snapshot a reader of the environment holds, in any process: the least transaction id
+ * in LMDB's reader table (a free-list entry of an older commit may be reused), or 0 when no reader
+ * holds one. mdb_reader_list is LMDB's only public view of that table: a line per reader,
+ * "pid thread txnid", the txnid "-" for a reader between snapshots.
+ */
+static int oldest_reader_line(const char *msg, void *ctx) {
+    unsigned long long *oldest = ctx;
+    int pid;
+    unsigned long long thread, txnid;
+    if (sscanf(msg, "%d %llx %llu", &pid, &thread, &txnid) == 3 && (*oldest == 0 || txnid < *oldest)) {
+        *oldest = txnid;
+    }
+    return 0;
+}
+
+JNIEXPORT jlong JNICALL Java_org_hammer_core_lmdb_Native_oldestReader(JNIEnv *e, jclass c, jlong env) {
+    (void) c;
+    unsigned long long oldest = 0;
+    int rc = mdb_reader_list(PTR(env), oldest_reader_line, &oldest);
+    return rc < 0 ? fail(e, EINVAL, NULL) : (jlong) oldest;
 }
 
 /* ---- transactions ---- */

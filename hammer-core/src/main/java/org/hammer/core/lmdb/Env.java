@@ -124,17 +124,19 @@ public final class Env implements AutoCloseable {
      * The pages on the free list that the next write transaction may reuse, as read transaction
      * {@code txn} (of the newest snapshot) sees it. Each entry of LMDB's table 0 lists the pages
      * one commit freed, keyed by that commit's transaction id, its count first (as
-     * {@code mdb_stat -f} adds them up). The pages the newest commit freed are left out: its
-     * snapshot's readers may still see them. A count its entry cannot hold counts as what it
-     * holds. Pages a reader of an older snapshot still sees are counted: see {@code Store.room}.
+     * {@code mdb_stat -f} adds them up). LMDB reuses an entry's pages once no reader, in any
+     * process, holds a snapshot as old as the commit that freed them, so the entries of that
+     * commit and later ones are left out (the newest commit's always: {@code txn} holds its
+     * snapshot). A count its entry cannot hold counts as what it holds.
      */
     public long freePages(Txn txn) {
         long n = 0;
-        long newest = txn.id();
+        long oldest = Native.oldestReader(live());
+        long reusableBelow = oldest == 0 ? txn.id() : Math.min(txn.id(), oldest);
         try (Cursor c = new Cursor(txn, Native.cursorOpen(txn.live(), FREE_DBI), FREE_DBI)) {
             for (boolean more = c.first(); more; more = c.next()) {
                 ByteBuffer k = c.key().duplicate().order(ByteOrder.nativeOrder());
-                if (k.remaining() != Long.BYTES || Long.compareUnsigned(k.getLong(k.position()), newest) >= 0) {
+                if (k.remaining() != Long.BYTES || Long.compareUnsigned(k.getLong(k.position()), reusableBelow) >= 0) {
                     continue;
                 }
                 ByteBuffer v = c.val().duplicate().order(ByteOrder.nativeOrder());

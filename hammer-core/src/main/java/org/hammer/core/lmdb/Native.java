@@ -190,6 +190,9 @@ final class Native {
 
     static native int readerCheck(long env);
 
+    /** The least snapshot (transaction id) a reader of {@code env} holds, in any process; 0 when none does. */
+    static native long oldestReader(long env);
+
     /**
      * How LMDB's commits wrote since the library loaded (hammer_native.c, "LMDB's writes, in
      * pieces, and its large values past the page cache"), twelve numbers: whether its writev goes

@@ -480,4 +480,36 @@ class LmdbBindingTest {
         }
         assertThat(Posix.nativeDirectory().resolve("libhammer-native.so")).isRegularFile();
     }
+
+    /**
+     * The free list counts only pages a writer may reuse: none a reader still sees, whichever
+     * snapshot it holds, and the oldest reader is the least snapshot held.
+     */
+    @Test
+    void freePagesLeaveOutWhatAReaderStillSees() {
+        try (Env env = Env.open(dir, 1 << 24, 4, 16, Env.NOTLS, null)) {
+            Dbi t = env.openDbi("t", true);
+            String big = "x".repeat(256 << 10);
+            commit(env, t, "v", big);
+            commit(env, t, "v", big + "1");
+            long seen;
+            long whole;
+            try (Txn old = env.txnRead()) {
+                assertThat(Native.oldestReader(env.live())).as("the reader of the older snapshot").isEqualTo(old.id());
+                for (int i = 0; i < 3; i++) {
+                    commit(env, t, "v", big + i); // each frees the 64 pages of the value before it
+                }
+                try (Txn now = env.txnRead()) {
+                    assertThat(Native.oldestReader(env.live())).as("still the oldest").isEqualTo(old.id());
+                    seen = env.freePages(now);
+                }
+            }
+            try (Txn now = env.txnRead()) {
+                assertThat(Native.oldestReader(env.live())).isEqualTo(now.id());
+                whole = env.freePages(now);
+            }
+            assertThat(whole - seen).as("the pages the old snapshot held back, reusable once it ended")
+                    .isGreaterThanOrEqualTo(2 * 64);
+        }
+    }
 }
