@@ -57,9 +57,9 @@
  * with {@link org.hammer.core.fs.Committer#claim} before it changes anything; when the
  * transaction has not the room, the engine commits what it holds and runs the change again,
  * alone. A store that fills up thus costs the changes that did not fit, never acknowledged ones.
- * The room is an estimate: the free list counts no page a reader still sees as the transaction
- * begins, but a reader that begins later (in another process) can still hold one back, and a
- * commit that finds the store full all the same fails as above.
+ * The room is an estimate: a change other than data is counted, not measured, and another
+ * process that writes the store meanwhile (a mirror-write into one of its slaves) takes room the
+ * transaction counted on; a commit that finds the store full all the same fails as above.
  * <li><i>Errors.</i> A written-back write that fails goes to the
  * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
  * not yet reported, later writes through that handle are dropped (the file ends where the

@@ -84,7 +84,7 @@ public interface Store extends AutoCloseable {
      * About how many bytes of new pages a write transaction begun now can add before the store
      * reaches its size limit or the disk under it is full: the room past the pages in use, and,
      * when that is short, the pages on the free list that no reader still sees. An estimate, not
-     * a promise: a reader that begins before the transaction does can still keep pages from reuse.
+     * a promise: another process's write transaction can take some of it first.
      */
     long room();
 
