@@ -165,7 +165,7 @@ abstract class KernelFiles extends Operations {
      */
     private void truncateOnOpen(Node n, boolean kill) {
         committer.write(ctx -> {
-            Namespace.claimDropped(committer, ctx.getattr(n), 0);
+            ns.claimDropped(ctx.getattr(n), 0);
             FsWriter w = ctx.writer(n.view());
             w.truncate(n.ino(), 0);
             if (kill) {

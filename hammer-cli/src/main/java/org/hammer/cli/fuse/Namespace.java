@@ -329,7 +329,7 @@ final class Namespace {
             if (ctx.writable(n.view())) {
                 FsReader r = ctx.reader(n.view());
                 if (r.exists(n.ino())) {
-                    claimDropped(committer, r.getattr(n.ino()), 0);
+                    claimDropped(r.getattr(n.ino()), 0);
                 }
                 ctx.writer(n.view()).reclaim(n.ino());
             } else {
@@ -342,7 +342,7 @@ final class Namespace {
 
     void truncate(Node n, long size) {
         committer.write(ctx -> {
-            claimDropped(committer, ctx.getattr(n), size);
+            claimDropped(ctx.getattr(n), size);
             ctx.writer(n.view()).truncate(n.ino(), size);
             return null;
         }, 0);
@@ -363,7 +363,7 @@ final class Namespace {
             if (!c.root() && !i.isDir()) {
                 c.check(i, Caller.W, path);
             }
-            claimDropped(committer, i, size);
+            claimDropped(i, size);
             ctx.writer(n.view()).truncate(n.ino(), size);
             return null;
         }, 0);
@@ -378,7 +378,7 @@ final class Namespace {
      * blocks as deleted takes ({@link Committer#claim}), so that a store without it fails this
      * change alone.
      */
-    static void claimDropped(Committer<Ctx> committer, Inode i, long keep) {
+    void claimDropped(Inode i, long keep) {
         long dropped = i.isRegular() ? i.size() - keep : 0;
         if (dropped >= CLAIM_FROM) {
             committer.claim(dropped);
@@ -392,7 +392,7 @@ final class Namespace {
         if (child != 0) {
             Inode i = r.getattr(child);
             if (i.nlink() == 1) {
-                claimDropped(committer, i, 0);
+                claimDropped(i, 0);
             }
         }
     }

@@ -686,18 +686,17 @@ public final class Committer<C> implements AutoCloseable {
      * most ({@link #need}) and leaving {@link #ROOM_RESERVE}; false when it does not fit. With {@link #lock}.
      */
     private boolean claimData(long bytes) {
-        long n = need(bytes);
-        if (n > room - ROOM_RESERVE) {
-            return false;
-        }
-        room -= n;
-        return true;
+        return take(need(bytes), ROOM_RESERVE);
     }
 
     /** Claims room for another change, which may use the reserve; false when it does not fit. With {@link #lock}. */
     private boolean claimChange(long bytes) {
-        long n = CHANGE_ROOM + (bytes > 0 ? need(bytes) : 0);
-        if (n > room - COMMIT_ROOM) {
+        return take(CHANGE_ROOM + (bytes > 0 ? need(bytes) : 0), COMMIT_ROOM);
+    }
+
+    /** Takes {@code n} bytes of the open transaction's room if {@code keep} are left after them. With {@link #lock}. */
+    private boolean take(long n, long keep) {
+        if (n > room - keep) {
             return false;
         }
         room -= n;
@@ -716,11 +715,9 @@ public final class Committer<C> implements AutoCloseable {
         if (!lock.isHeldByCurrentThread() || unlimited || current == null) {
             return;
         }
-        long n = bytes + bytes / 16 + CHANGE_ROOM;
-        if (n > room - COMMIT_ROOM) {
+        if (!take(bytes + bytes / 16 + CHANGE_ROOM, COMMIT_ROOM)) {
             throw NO_ROOM;
         }
-        room -= n;
     }
 
     /**
