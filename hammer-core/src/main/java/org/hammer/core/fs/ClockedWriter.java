@@ -114,6 +114,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public void dataCopied() {
+        w.dataCopied();
+    }
+
+    @Override
     public void readAhead(int pfs, long obj, RecordType type, long from, long to, long asOf) {
         w.readAhead(pfs, obj, type, from, to, asOf);
     }

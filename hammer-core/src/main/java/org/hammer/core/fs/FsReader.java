@@ -236,6 +236,7 @@ public class FsReader {
             }
             pos += chunk;
         }
+        r.dataCopied();
         return n;
     }
 

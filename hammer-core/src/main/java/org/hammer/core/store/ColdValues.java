@@ -15,10 +15,12 @@ import org.hammer.core.lmdb.Posix;
  * transaction's own page) is read through the map as always. Whichever way, the caller checks the bytes it gets against their checksums.
  *
  * <p>A value of a range lately asked for ahead of a sequential reader ({@link LmdbStore#inAskedAhead})
- * is copied from the buffers the store's own threads read it into past the page cache
- * ({@link DirectAhead}), waiting for it if it is still being read; when they do not hold it (a
- * newer snapshot, their buffers all taken), it is copied out of the page cache with {@code pread},
- * whether cached yet or not. Such a reader streams the file once: each of its pages faulted into
+ * is read from the buffers the store's own threads read it into past the page cache
+ * ({@link DirectAhead}), waiting for it if it is still being read: in place when one buffer holds
+ * it all, the buffer then held by this thread until its reader says it has copied the data out
+ * ({@link StoreReader#dataCopied}) or reads its next value; else copied from them. When they do
+ * not hold it (a newer snapshot, their buffers all taken), it is copied out of the page cache
+ * with {@code pread}, whether cached yet or not. Such a reader streams the file once: each of its pages faulted into
  * the map would cost a fault and a page-table entry the daemon keeps while the map lives (on some
  * virtual machines the dearest part of a cold read; bench/PROFILE.md §5).
  *
@@ -55,9 +57,13 @@ final class ColdValues {
     private final long[] cachedSnapshot = new long[SLOTS];
     private final long[] cachedAddress = new long[SLOTS];
     private int cachedNext;
+    /** The piece of the store's read-ahead buffers ({@code heldOf}) the last value was read in place from, held till the next. */
+    private DirectAhead.Piece held;
+    private DirectAhead heldOf;
     /**
-     * Values read past the page cache by this thread, values asked for ahead copied into a buffer
-     * (from the store's read-ahead buffers or the page cache), and values found still in a buffer.
+     * Values read past the page cache by this thread, values asked for ahead read from the store's
+     * read-ahead buffers (in place or copied) or copied out of the page cache, and values found
+     * still in a buffer or in the read-ahead buffer held.
      */
     long reads;
     long readsAhead;
@@ -72,6 +78,35 @@ final class ColdValues {
      * view of the same bytes read past the page cache (valid until this thread's next such read).
      */
     ByteBuffer value(LmdbStore s, long snapshotId, ByteBuffer v) {
+        DirectAhead.Piece was = held;
+        DirectAhead wasOf = heldOf;
+        if (was != null && wasOf == s.directAhead && was.covers(snapshotId, v.remaining(), Posix.address(v) + v.position() - s.bounds.base())) {
+            // the piece this thread holds has it too: read in place again
+            kept++;
+            return DirectAhead.view(was, Posix.address(v) + v.position() - s.bounds.base(), v.remaining());
+        }
+        held = null;
+        heldOf = null;
+        try {
+            return find(s, snapshotId, v);
+        } finally {
+            if (was != null) {
+                wasOf.release(was);
+            }
+        }
+    }
+
+    /** Lets go of the piece of the store's read-ahead buffers the last value was read in place from. */
+    void letGo() {
+        DirectAhead.Piece was = held;
+        if (was != null) {
+            held = null;
+            heldOf.release(was);
+            heldOf = null;
+        }
+    }
+
+    private ByteBuffer find(LmdbStore s, long snapshotId, ByteBuffer v) {
         int n = v.remaining();
         MapBounds b = s.bounds;
         long base = b.base();
@@ -102,6 +137,16 @@ final class ColdValues {
             cachedAddress[cachedNext] = at;
             cachedNext = (cachedNext + 1) % SLOTS;
             return v;
+        }
+        if (ahead) {
+            // in a piece of the store's read-ahead buffers: read there, held till this thread's next value
+            DirectAhead.Piece p = s.directAhead.hold(snapshotId, off, n);
+            if (p != null) {
+                held = p;
+                heldOf = s.directAhead;
+                readsAhead++;
+                return DirectAhead.view(p, off, n);
+            }
         }
         long from = off & -PAGE;
         int len = (int) (((off + n + PAGE - 1) & -PAGE) - from);

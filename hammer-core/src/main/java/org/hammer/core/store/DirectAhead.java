@@ -8,7 +8,8 @@ import org.hammer.core.lmdb.Txn;
 /**
  * The values asked for ahead of a sequential reader ({@link LmdbTxn#readAhead}), read from the
  * disk past the page cache ({@code O_DIRECT}) by {@link #THREADS} threads of the store's own into
- * a few buffers, and copied from there by the reads that want them ({@link ColdValues}). Asked for
+ * a few buffers, and read there by the reads that want them ({@link ColdValues}): in place when
+ * one buffer holds the value whole (held meanwhile, {@link #hold}), else copied. Asked for
  * with {@code MADV_WILLNEED} and copied out of the page cache instead, a cold file's data was
  * filled into fresh memory twice in the daemon (the store's page cache, then the serving
  * thread's buffer) before the mount's kernel filled its own: on a machine where filling fresh
@@ -22,7 +23,8 @@ import org.hammer.core.lmdb.Txn;
  * before. A copy is checked by its reader against the value's checksums exactly as any other.
  *
  * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (16 MiB), allocated as first used and
- * reused oldest first; a piece being copied from is not reused. {@link #close} stops the threads
+ * reused oldest first; a piece being copied from, or held by a reader reading a value in place
+ * ({@link #hold}), is not reused. {@link #close} stops the threads
  * and waits for them before the store closes. {@code -Dhammer.store.directAhead=false} turns this
  * off (values asked for ahead are then read through the page cache).
  */
@@ -45,7 +47,8 @@ final class DirectAhead {
 
     private enum State { FREE, QUEUED, READING, READY }
 
-    private static final class Piece {
+    /** A buffer and the piece of the data file it holds. */
+    static final class Piece {
         final ByteBuffer buffer = ByteBuffer.allocateDirect(PIECE + PAGE).alignedSlice(PAGE);
         State state = State.FREE;
         long snapshot;
@@ -53,6 +56,14 @@ final class DirectAhead {
         int length;
         int users;
         long filled;
+
+        /**
+         * Whether this piece, held by the caller (so none of this changes), holds [at, at + n) of
+         * the data file as snapshot {@code snapshot} sees it.
+         */
+        boolean covers(long snapshot, int n, long at) {
+            return this.snapshot == snapshot && from <= at && at + n <= from + length;
+        }
     }
 
     private final LmdbStore store;
@@ -61,9 +72,10 @@ final class DirectAhead {
     private long clock;
     private boolean closed;
     private final Thread[] threads = new Thread[THREADS];
-    /** Pieces read, and values copied out of them (for tests and diagnostics). */
+    /** Pieces read, values copied out of them, and values read in place (for tests and diagnostics). */
     long piecesRead;
     long copies;
+    long views;
 
     DirectAhead(LmdbStore store) {
         this.store = store;
@@ -166,6 +178,30 @@ final class DirectAhead {
         return true;
     }
 
+    /**
+     * The piece that holds all of [from, from + length) of the data file as snapshot
+     * {@code snapshot} sees it, waited for if still being read and held for its caller, who reads
+     * the range in place ({@link #view}) and then {@link #release}s it; null if no one piece asked
+     * for holds it all. A held piece is not read into again.
+     */
+    synchronized Piece hold(long snapshot, long from, int length) {
+        Piece p = acquire(snapshot, from);
+        if (p == null) {
+            return null;
+        }
+        if (from + length > p.from + p.length) {
+            p.users--;
+            return null;
+        }
+        views++;
+        return p;
+    }
+
+    /** The bytes [from, from + length) of the data file in held piece {@code p}. */
+    static ByteBuffer view(Piece p, long from, int length) {
+        return p.buffer.slice((int) (from - p.from), length);
+    }
+
     /** The piece holding byte {@code at} of {@code snapshot}, read (waited for) and held, or null. */
     private synchronized Piece acquire(long snapshot, long at) {
         while (true) {
@@ -193,7 +229,8 @@ final class DirectAhead {
         }
     }
 
-    private synchronized void release(Piece p) {
+    /** Lets piece {@code p} be read into again once nobody else holds it. */
+    synchronized void release(Piece p) {
         p.users--;
     }
 

@@ -638,6 +638,13 @@ final class LmdbTxn implements StoreWriter {
         }
     }
 
+    @Override
+    public void dataCopied() {
+        if (!writable && ColdValues.ON) {
+            ColdValues.get().letGo();
+        }
+    }
+
     /**
      * The value under {@code c}: through the map, or while a file's data is read, past the page
      * cache when it is large and not cached ({@link ColdValues}).

@@ -41,10 +41,18 @@ public interface StoreReader {
     /**
      * As {@link #visibleStored}, for a reader that copies a file's data out at once: its data may be
      * a view of a buffer of this thread's (a large value read past the page cache when it was not
-     * in it), valid until the thread's next such read.
+     * in it) or of one the store read it ahead into, valid until the thread's next such read or
+     * its {@link #dataCopied}.
      */
     default Stored visibleStoredData(int pfs, long obj, RecordType type, long key, long asOf) {
         return visibleStored(pfs, obj, type, key, asOf);
+    }
+
+    /**
+     * Says that this thread has copied out the data {@link #visibleStoredData} gave it: a buffer
+     * of the store's that it was read from in place may be read into again.
+     */
+    default void dataCopied() {
     }
 
     /**
