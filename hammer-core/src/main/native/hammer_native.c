@@ -1409,6 +1409,17 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_advise(JNIEnv *e, jclass
     return madvise((void *) (uintptr_t) address, (size_t) length, advice) == 0 ? 0 : -errno;
 }
 
+/* Asks for [address, address + length) of a buffer of anonymous memory, aligned to huge pages, to be
+ * backed by huge pages (MADV_HUGEPAGE), and drops the small pages it has now (the JVM zeroed them
+ * when it allocated the buffer; MADV_DONTNEED), so that the next touch of each huge page faults in a
+ * huge page where the kernel has one: 0, else -errno. The buffer reads as zeros after. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_hugePages(JNIEnv *e, jclass c, jlong address, jlong length) {
+    (void) e;
+    (void) c;
+    if (madvise((void *) (uintptr_t) address, (size_t) length, MADV_HUGEPAGE) != 0) return -errno;
+    return madvise((void *) (uintptr_t) address, (size_t) length, MADV_DONTNEED) == 0 ? 0 : -errno;
+}
+
 /* Asks the kernel to read, without waiting, the page of the map holding the first byte at each of
  * the first n addresses (MADV_WILLNEED of one page each, nothing around it): the count asked for,
  * else -errno of the first refusal. */

@@ -73,6 +73,34 @@ public final class Posix {
         }
     }
 
+    /** A huge page's size on x86-64 and arm64 (4 KiB base pages). */
+    public static final int HUGE_PAGE = 2 << 20;
+    /** {@code -Dhammer.hugePages=false}: {@link #hugeBuffer} gives buffers of small pages. */
+    private static final boolean HUGE_PAGES = !"false".equals(System.getProperty("hammer.hugePages"));
+
+    /**
+     * A direct buffer of {@code length} bytes that starts at a huge page and that the kernel is
+     * asked to back with huge pages ({@code MADV_HUGEPAGE}), for a buffer the kernel reads or
+     * writes through pinned pages over and over (an O_DIRECT read's, a FUSE ring's): pinning a
+     * huge page is one step where 512 small pages are 512. Where the advice is refused, or the
+     * native library is missing, it is an ordinary buffer of small pages; so with
+     * {@code -Dhammer.hugePages=false}. Aligned to 4 KiB at least either way.
+     */
+    public static ByteBuffer hugeBuffer(int length) {
+        if (!HUGE_PAGES) {
+            return ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
+        }
+        int rounded = (length + HUGE_PAGE - 1) & -HUGE_PAGE;
+        ByteBuffer b = ByteBuffer.allocateDirect(rounded + HUGE_PAGE).alignedSlice(HUGE_PAGE).limit(rounded).slice();
+        try {
+            loadNative();
+            Native.hugePages(address(b), rounded);
+        } catch (RuntimeException | LinkageError e) {
+            // small pages, then
+        }
+        return b.limit(length).slice();
+    }
+
     /** The address of a direct buffer's first byte (capacity 0: any). */
     public static long address(ByteBuffer direct) {
         VarHandle a = BUFFER_ADDRESS;

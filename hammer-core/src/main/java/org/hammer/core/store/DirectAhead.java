@@ -3,6 +3,7 @@ package org.hammer.core.store;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
+import org.hammer.core.lmdb.Posix;
 import org.hammer.core.lmdb.Txn;
 
 /**
@@ -49,7 +50,7 @@ final class DirectAhead {
 
     /** A buffer and the piece of the data file it holds. */
     static final class Piece {
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(PIECE + PAGE).alignedSlice(PAGE);
+        final ByteBuffer buffer;
         State state = State.FREE;
         long snapshot;
         long from;
@@ -61,6 +62,10 @@ final class DirectAhead {
          * Whether this piece, held by the caller (so none of this changes), holds [at, at + n) of
          * the data file as snapshot {@code snapshot} sees it.
          */
+        Piece(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
         boolean covers(long snapshot, int n, long at) {
             return this.snapshot == snapshot && from <= at && at + n <= from + length;
         }
@@ -68,6 +73,8 @@ final class DirectAhead {
 
     private final LmdbStore store;
     private final Piece[] pieces = new Piece[PIECES];
+    /** The pieces' buffers, one after another, on huge pages where the kernel gives them: allocated as first needed. */
+    private ByteBuffer memory;
     private final ArrayDeque<Piece> queue = new ArrayDeque<>();
     private long clock;
     private boolean closed;
@@ -139,7 +146,10 @@ final class DirectAhead {
         for (int i = 0; i < pieces.length; i++) {
             Piece p = pieces[i];
             if (p == null) {
-                return pieces[i] = new Piece();
+                if (memory == null) {
+                    memory = Posix.hugeBuffer(PIECES * PIECE);
+                }
+                return pieces[i] = new Piece(memory.slice(i * PIECE, PIECE));
             }
             if (p.state == State.FREE) {
                 return p;
