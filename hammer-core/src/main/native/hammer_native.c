@@ -1410,14 +1410,17 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_advise(JNIEnv *e, jclass
 }
 
 /* Asks for [address, address + length) of a buffer of anonymous memory, aligned to huge pages, to be
- * backed by huge pages (MADV_HUGEPAGE), and drops the small pages it has now (the JVM zeroed them
- * when it allocated the buffer; MADV_DONTNEED), so that the next touch of each huge page faults in a
- * huge page where the kernel has one: 0, else -errno. The buffer reads as zeros after. */
-JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_hugePages(JNIEnv *e, jclass c, jlong address, jlong length) {
+ * backed by huge pages (MADV_HUGEPAGE), then drops the small pages of [drop, drop + dropLength), which
+ * holds it and the rest of its allocation (the JVM zeroed them all when it allocated the buffer;
+ * MADV_DONTNEED), so that the next touch of each huge page faults in a huge page where the kernel
+ * has one, and the allocation's slack around it takes no memory: 0, else -errno. All of it reads as
+ * zeros after. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_hugePages(JNIEnv *e, jclass c, jlong address, jlong length,
+        jlong drop, jlong dropLength) {
     (void) e;
     (void) c;
     if (madvise((void *) (uintptr_t) address, (size_t) length, MADV_HUGEPAGE) != 0) return -errno;
-    return madvise((void *) (uintptr_t) address, (size_t) length, MADV_DONTNEED) == 0 ? 0 : -errno;
+    return madvise((void *) (uintptr_t) drop, (size_t) dropLength, MADV_DONTNEED) == 0 ? 0 : -errno;
 }
 
 /* Asks the kernel to read, without waiting, the page of the map holding the first byte at each of

@@ -266,8 +266,11 @@ final class Native {
     /** madvise with MADV_NORMAL, MADV_RANDOM or MADV_WILLNEED: 0, else -errno. */
     static native int advise(long address, long length, int advice);
 
-    /** A buffer's memory (aligned to huge pages) advised MADV_HUGEPAGE and its small pages dropped: 0, else -errno. */
-    static native int hugePages(long address, long length);
+    /**
+     * A buffer's memory (aligned to huge pages) advised MADV_HUGEPAGE, then the small pages of
+     * [drop, drop + dropLength) (the buffer and its allocation's slack) dropped: 0, else -errno.
+     */
+    static native int hugePages(long address, long length, long drop, long dropLength);
 
     /** madvise(MADV_WILLNEED) of the page holding each of the first n addresses: the count asked for, else -errno. */
     static native int willNeed(long[] addresses, int n);

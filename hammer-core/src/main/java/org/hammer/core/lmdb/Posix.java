@@ -91,10 +91,15 @@ public final class Posix {
             return ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
         }
         int rounded = (length + HUGE_PAGE - 1) & -HUGE_PAGE;
-        ByteBuffer b = ByteBuffer.allocateDirect(rounded + HUGE_PAGE).alignedSlice(HUGE_PAGE).limit(rounded).slice();
+        ByteBuffer whole = ByteBuffer.allocateDirect(rounded + HUGE_PAGE);
+        ByteBuffer b = whole.alignedSlice(HUGE_PAGE).limit(rounded).slice();
         try {
             loadNative();
-            Native.hugePages(address(b), rounded);
+            // the allocation's whole pages past the one it starts in (where the allocator keeps
+            // its own header), to the last whole page in it
+            long from = (address(whole) + 4096) & -4096L;
+            long to = (address(whole) + whole.capacity()) & -4096L;
+            Native.hugePages(address(b), rounded, from, to - from);
         } catch (RuntimeException | LinkageError e) {
             // small pages, then
         }

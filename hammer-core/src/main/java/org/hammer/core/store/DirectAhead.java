@@ -23,10 +23,13 @@ import org.hammer.core.lmdb.Txn;
  * here (the snapshot changed, the buffers all taken, the read refused or failed) is read as
  * before. A copy is checked by its reader against the value's checksums exactly as any other.
  *
- * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (16 MiB), allocated as first used and
- * reused oldest first; a piece being copied from, or held by a reader reading a value in place
- * ({@link #hold}), is not reused. {@link #close} stops the threads
- * and waits for them before the store closes. {@code -Dhammer.store.directAhead=false} turns this
+ * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (16 MiB), reused oldest first; a
+ * piece being copied from, or held by a reader reading a value in place ({@link #hold}), is not
+ * reused. They are one buffer on huge pages ({@link Posix#hugeBuffer}), allocated at the first
+ * piece asked for: an O_DIRECT read pins its buffer's pages and hands them to the disk one by
+ * one, and into small pages a 1 MiB read took 5 ms where the disk gives the same bytes to the page
+ * cache in under 2 (bench/PROFILE.md §5, "Huge pages for the read-ahead buffers").
+ * {@link #close} stops the threads and waits for them before the store closes. {@code -Dhammer.store.directAhead=false} turns this
  * off (values asked for ahead are then read through the page cache).
  */
 final class DirectAhead {
