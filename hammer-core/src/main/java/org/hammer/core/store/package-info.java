@@ -11,8 +11,8 @@
  * checked there exactly as through the map: a reader of the mount, whose kernel caches the file,
  * then has its data filled into memory once instead of twice. The blocks asked for ahead of a
  * sequential reader are read the same way by threads of the store's own, each inside a read
- * transaction of the snapshot that asked, into a few buffers that reads of that snapshot copy
- * from ({@code DirectAhead}).
+ * transaction of the snapshot that asked, into a few buffers on huge pages where reads of that
+ * snapshot check the values and copy them out in place ({@code DirectAhead}).
  *
  * <p>Durability: the environment runs with {@code MDB_NOMETASYNC} (one flush per commit instead
  * of two; LMDB documents it as keeping integrity): a commit survives a crash of the process at
