@@ -80,11 +80,12 @@ public final class Posix {
 
     /**
      * A direct buffer of {@code length} bytes that starts at a huge page and that the kernel is
-     * asked to back with huge pages ({@code MADV_HUGEPAGE}), for a buffer the kernel reads or
-     * writes through pinned pages over and over (an O_DIRECT read's, a FUSE ring's): pinning a
-     * huge page is one step where 512 small pages are 512. Where the advice is refused, or the
-     * native library is missing, it is an ordinary buffer of small pages; so with
-     * {@code -Dhammer.hugePages=false}. Aligned to 4 KiB at least either way.
+     * asked to back with huge pages ({@code MADV_HUGEPAGE}), for a buffer the disk reads into
+     * over and over ({@code O_DIRECT}): the kernel pins a huge page in one step where it pins 512
+     * small pages one by one, and hands the disk one stretch of memory where it would hand it
+     * 512. Where the advice is refused, or the native library is missing, it is an ordinary buffer
+     * of small pages; so with {@code -Dhammer.hugePages=false}. Aligned to 4 KiB at least either
+     * way.
      */
     public static ByteBuffer hugeBuffer(int length) {
         if (!HUGE_PAGES) {

@@ -20,9 +20,9 @@ import org.hammer.core.lmdb.Posix;
  * it all, the buffer then held by this thread until its reader says it has copied the data out
  * ({@link StoreReader#dataCopied}) or reads its next value; else copied from them. When they do
  * not hold it (a newer snapshot, their buffers all taken), it is copied out of the page cache
- * with {@code pread}, whether cached yet or not. Such a reader streams the file once: each of its pages faulted into
- * the map would cost a fault and a page-table entry the daemon keeps while the map lives (on some
- * virtual machines the dearest part of a cold read; bench/PROFILE.md §5).
+ * with {@code pread}, whether cached yet or not. Such a reader streams the file once: each of its
+ * pages faulted into the map would cost a fault and a page-table entry the daemon keeps while the
+ * map lives (on some virtual machines the dearest part of a cold read; bench/PROFILE.md §5).
  *
  * <p>Each value is read alone, its own pages: reading ahead in larger windows (256 KiB to 4 MiB)
  * was slower, each a longer wait with nothing else to do (bench/PROFILE.md §5). A search checks the
@@ -75,15 +75,18 @@ final class ColdValues {
 
     /**
      * {@code v}, a value of {@code s} in snapshot {@code snapshotId} as the cursor gives it, or a
-     * view of the same bytes read past the page cache (valid until this thread's next such read).
+     * view of the same bytes read past the page cache (valid until this thread's next such read,
+     * or its {@link #letGo} when it is a view of the store's read-ahead buffers).
      */
     ByteBuffer value(LmdbStore s, long snapshotId, ByteBuffer v) {
         DirectAhead.Piece was = held;
         DirectAhead wasOf = heldOf;
-        if (was != null && wasOf == s.directAhead && was.covers(snapshotId, v.remaining(), Posix.address(v) + v.position() - s.bounds.base())) {
-            // the piece this thread holds has it too: read in place again
-            kept++;
-            return DirectAhead.view(was, Posix.address(v) + v.position() - s.bounds.base(), v.remaining());
+        if (was != null && wasOf == s.directAhead) {
+            long off = Posix.address(v) + v.position() - s.bounds.base();
+            if (was.covers(snapshotId, v.remaining(), off)) {
+                kept++; // the piece this thread holds has it too: read in place again
+                return DirectAhead.view(was, off, v.remaining());
+            }
         }
         held = null;
         heldOf = null;

@@ -28,9 +28,10 @@ import org.hammer.core.lmdb.Txn;
  * reused. They are one buffer on huge pages ({@link Posix#hugeBuffer}), allocated at the first
  * piece asked for: an O_DIRECT read pins its buffer's pages and hands them to the disk one by
  * one, and into small pages a 1 MiB read took 5 ms where the disk gives the same bytes to the page
- * cache in under 2 (bench/PROFILE.md §5, "Huge pages for the read-ahead buffers").
- * {@link #close} stops the threads and waits for them before the store closes. {@code -Dhammer.store.directAhead=false} turns this
- * off (values asked for ahead are then read through the page cache).
+ * cache in under 2 (bench/PROFILE.md §5, "Huge pages for the read-ahead buffers"). {@link #close}
+ * stops the threads and waits for them before the store closes.
+ * {@code -Dhammer.store.directAhead=false} turns this off (values asked for ahead are then read
+ * through the page cache).
  */
 final class DirectAhead {
     /** One read and one buffer. */
@@ -61,14 +62,15 @@ final class DirectAhead {
         int users;
         long filled;
 
-        /**
-         * Whether this piece, held by the caller (so none of this changes), holds [at, at + n) of
-         * the data file as snapshot {@code snapshot} sees it.
-         */
         Piece(ByteBuffer buffer) {
             this.buffer = buffer;
         }
 
+        /**
+         * Whether this piece holds [at, at + n) of the data file as snapshot {@code snapshot} sees
+         * it. Only for a piece the caller holds: its fields change only while nobody does, so they
+         * are read here without the lock.
+         */
         boolean covers(long snapshot, int n, long at) {
             return this.snapshot == snapshot && from <= at && at + n <= from + length;
         }
