@@ -214,6 +214,37 @@ class KernelMountIT {
     }
 
     /**
+     * Two large files read cold at once, each in sequence: the store's read-ahead buffers (16 MiB
+     * in all) serve both readers, their blocks read in place and the buffers read into again as
+     * the readers move on, and every byte each reader gets is its file's.
+     */
+    @Test
+    void twoLargeFilesReadColdAtOnceAreEachTheirOwnBytes() throws Exception {
+        Path mnt = mount();
+        byte[] a = new byte[40 << 20];
+        byte[] b = new byte[40 << 20];
+        new java.util.Random(21).nextBytes(a);
+        new java.util.Random(22).nextBytes(b);
+        Files.write(mnt.resolve("a"), a);
+        Files.write(mnt.resolve("b"), b);
+        ok(h.dir, "sync -f mnt && echo 3 > /proc/sys/vm/drop_caches");
+        var readA = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(mnt.resolve("a")));
+        var readB = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(mnt.resolve("b")));
+        assertThat(java.util.Arrays.mismatch(readA.get(120, TimeUnit.SECONDS), a))
+                .as("first byte of a that differs").isEqualTo(-1);
+        assertThat(java.util.Arrays.mismatch(readB.get(120, TimeUnit.SECONDS), b))
+                .as("first byte of b that differs").isEqualTo(-1);
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
      * The kernel reads ahead 4 MiB of a sequential reader of a mount (1 MiB requests, several in
      * flight) where it starts every FUSE mount at 128 KiB; {@code -o readahead=KIB} says otherwise,
      * 0 leaves the kernel's own, and a size that is not one is refused before anything is mounted.
