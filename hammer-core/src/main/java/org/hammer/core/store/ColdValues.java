@@ -57,9 +57,8 @@ final class ColdValues {
     private final long[] cachedSnapshot = new long[SLOTS];
     private final long[] cachedAddress = new long[SLOTS];
     private int cachedNext;
-    /** The piece of the store's read-ahead buffers ({@code heldOf}) the last value was read in place from, held till the next. */
+    /** The piece of a store's read-ahead buffers the last value was read in place from, held till the next. */
     private DirectAhead.Piece held;
-    private DirectAhead heldOf;
     /**
      * Values read past the page cache by this thread, values asked for ahead read from the store's
      * read-ahead buffers (in place or copied) or copied out of the page cache, and values found
@@ -79,33 +78,22 @@ final class ColdValues {
      * or its {@link #letGo} when it is a view of the store's read-ahead buffers).
      */
     ByteBuffer value(LmdbStore s, long snapshotId, ByteBuffer v) {
-        DirectAhead.Piece was = held;
-        DirectAhead wasOf = heldOf;
-        if (was != null && wasOf == s.directAhead) {
+        if (held != null && held.owner == s.directAhead) {
             long off = Posix.address(v) + v.position() - s.bounds.base();
-            if (was.covers(snapshotId, v.remaining(), off)) {
+            if (held.covers(snapshotId, v.remaining(), off)) {
                 kept++; // the piece this thread holds has it too: read in place again
-                return DirectAhead.view(was, off, v.remaining());
+                return DirectAhead.view(held, off, v.remaining());
             }
         }
-        held = null;
-        heldOf = null;
-        try {
-            return find(s, snapshotId, v);
-        } finally {
-            if (was != null) {
-                wasOf.release(was);
-            }
-        }
+        letGo(); // the last value's view is done with: this is the thread's next read
+        return find(s, snapshotId, v);
     }
 
-    /** Lets go of the piece of the store's read-ahead buffers the last value was read in place from. */
+    /** Lets go of the piece of a store's read-ahead buffers the last value was read in place from. */
     void letGo() {
-        DirectAhead.Piece was = held;
-        if (was != null) {
+        if (held != null) {
+            held.owner.release(held);
             held = null;
-            heldOf.release(was);
-            heldOf = null;
         }
     }
 
@@ -146,7 +134,6 @@ final class ColdValues {
             DirectAhead.Piece p = s.directAhead.hold(snapshotId, off, n);
             if (p != null) {
                 held = p;
-                heldOf = s.directAhead;
                 readsAhead++;
                 return DirectAhead.view(p, off, n);
             }

@@ -54,6 +54,7 @@ final class DirectAhead {
 
     /** A buffer and the piece of the data file it holds. */
     static final class Piece {
+        final DirectAhead owner;
         final ByteBuffer buffer;
         State state = State.FREE;
         long snapshot;
@@ -62,7 +63,8 @@ final class DirectAhead {
         int users;
         long filled;
 
-        Piece(ByteBuffer buffer) {
+        Piece(DirectAhead owner, ByteBuffer buffer) {
+            this.owner = owner;
             this.buffer = buffer;
         }
 
@@ -154,7 +156,7 @@ final class DirectAhead {
                 if (memory == null) {
                     memory = Posix.hugeBuffer(PIECES * PIECE);
                 }
-                return pieces[i] = new Piece(memory.slice(i * PIECE, PIECE));
+                return pieces[i] = new Piece(this, memory.slice(i * PIECE, PIECE));
             }
             if (p.state == State.FREE) {
                 return p;
