@@ -7,6 +7,7 @@ import org.hammer.cli.fuse.kernel.Operations;
 import org.hammer.cli.fuse.kernel.Payload;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
+import org.hammer.cli.fuse.kernel.Session;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
@@ -23,8 +24,20 @@ import org.hammer.core.fs.FsWriter;
  */
 abstract class KernelFiles extends Operations {
     static final long SECOND = 1_000_000_000L;
-    /** Names and attributes of a master's current state and of a fixed TID: the kernel keeps them. */
+    /**
+     * Names and attributes of a master's current state and of a fixed TID: the kernel keeps them
+     * this long where it cannot be told to drop every name (before Linux 6.16), so that a change by
+     * another process shows within that time.
+     */
     static final long KEEP_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.timeout", "1")) * SECOND);
+    /**
+     * The same where the kernel can be told to drop every name ({@link Session#dropsNames}): the
+     * mount tells it, and drops every node's attributes and data, as soon as its engine finds
+     * the store written by another process ({@link Committer#onOtherWrites}, within 0.1 s), so
+     * they are kept until a change says otherwise. A minute, not for ever, bounds what a change
+     * missed could cost.
+     */
+    static final long WATCHED_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.watched", "60")) * SECOND);
     /** Names and directory attributes of a slave, which moves forward under the mount. */
     static final long SLAVE_NS = SECOND / 10;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
@@ -54,6 +67,7 @@ abstract class KernelFiles extends Operations {
         this.attrs = new Attributes(new InodeNumbers(root));
         this.nodes = new NodeIds(new Node(root, org.hammer.core.fs.FsReader.ROOT));
         this.io = new FileIo(committer, handles, ns, probe, attrs);
+        committer.onOtherWrites(this::writtenElsewhere);
     }
 
     /** How long the kernel may keep a name and a node's attributes. */
@@ -69,17 +83,40 @@ abstract class KernelFiles extends Operations {
      */
     Validity validity(Ctx ctx, Node n, Attributes.Stat s) {
         View v = n.view();
+        long keep = keepNs();
         if (v.isPinned()) {
-            return new Validity(KEEP_NS, KEEP_NS);
+            return new Validity(keep, keep);
         }
         if (ctx.config(v.pfs()).isSlave()) {
             movedForward(v.pfs(), ctx.asOf(v));
             return new Validity(SLAVE_NS, s.inode().isDir() ? SLAVE_NS : 0);
         }
         if (v.pfs() == 0 && s.inode().isSymlink()) {
-            return new Validity(KEEP_NS, 0);
+            return new Validity(keep, 0);
         }
-        return new Validity(KEEP_NS, KEEP_NS);
+        return new Validity(keep, keep);
+    }
+
+    /** How long the kernel keeps a master's or a fixed TID's names and attributes: {@link #WATCHED_NS} or {@link #KEEP_NS}. */
+    private long keepNs() {
+        Session s = session();
+        return s != null && s.dropsNames() ? WATCHED_NS : KEEP_NS;
+    }
+
+    /**
+     * Another writer has changed the store (a command run on it, a mirror-write into one of its
+     * slaves): the kernel looks up every name again and drops every node's attributes and
+     * cached data, whichever PFS changed.
+     */
+    private void writtenElsewhere() {
+        Session s = session();
+        if (s == null) {
+            return;
+        }
+        s.invalidateNames();
+        for (long id : nodes.ids(n -> true)) {
+            s.invalidateInode(id);
+        }
     }
 
     private void movedForward(int pfs, long tid) {

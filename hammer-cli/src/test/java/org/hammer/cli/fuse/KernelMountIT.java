@@ -214,6 +214,53 @@ class KernelMountIT {
     }
 
     /**
+     * Where the kernel can be told to look every name up again (Linux 6.16 on), it keeps a
+     * master's names and attributes past a second: fifty stats a second and a half after the
+     * last cost no request. A change another process makes (cpdup into the mounted store) shows
+     * at once all the same: a name it removed is gone, a file it replaced reads anew, and the mode
+     * it changed in place is the new one, though the kernel had all three cached.
+     */
+    @Test
+    void namesAreKeptUntilAnotherProcessChangesTheStore() throws IOException {
+        assumeTrue(kernelAtLeast(6, 16), "the kernel drops every name when told: Linux 6.16 on");
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        ok(h.dir, "mkdir mnt/d && for i in $(seq 50); do echo $i > mnt/d/$i; done && touch -d @1000000000 mnt/d/9"
+                + " && stat mnt/d/* > /dev/null && test $(cat mnt/d/7) = 7");
+        MountHarness.sleep(1500);
+        double before = asked(port, mnt);
+        ok(h.dir, "stat mnt/d/* > /dev/null && test $(cat mnt/d/7) = 7 && test -e mnt/d/3"
+                + " && test $(stat -c %a mnt/d/9) = 644");
+        assertThat(asked(port, mnt) - before).as("LOOKUPs and GETATTRs of 50 stats 1.5 s after the last")
+                .isLessThan(5);
+
+        ok(h.dir, "mkdir src && for i in $(seq 50); do echo $i > src/$i; done && rm src/3 && echo seven > src/7"
+                + " && touch -d @1000000000 src/7 src/9 && chmod 600 src/9");
+        // One shell holds d/9 open across the copy: fstat through that descriptor walks no path, so
+        // only the mount's word drops the mode the kernel keeps. Each wait is bounded: 10 s.
+        ok(h.dir, "exec 3< mnt/d/9 && test $(stat -L -c %a /proc/self/fd/3) = 644"
+                + " && '" + h.hammer.launcher() + "' cpdup src disk.hammer/d"
+                + " && for i in $(seq 100); do test $(stat -L -c %a /proc/self/fd/3) = 600 && break; sleep 0.1; done"
+                + " && test $(stat -L -c %a /proc/self/fd/3) = 600"
+                + " && for i in $(seq 100); do test ! -e mnt/d/3 && test \"$(cat mnt/d/7 2>/dev/null)\" = seven && break;"
+                + " sleep 0.1; done"
+                + " && test ! -e mnt/d/3 && test $(cat mnt/d/7) = seven && test $(stat -c %Y mnt/d/7) = 1000000000"
+                + " && test $(stat -c %a mnt/d/9) = 600 && test $(ls mnt/d | wc -l) = 49");
+    }
+
+    /** LOOKUPs and GETATTRs the mount at {@code mnt} has served, from its metrics on {@code port}. */
+    private static double asked(int port, Path mnt) throws IOException {
+        String m = MetricsEndpoint.scrape(port);
+        return count(m, mnt, "lookup") + count(m, mnt, "getattr");
+    }
+
+    private static boolean kernelAtLeast(int major, int minor) {
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
+        return m.find() && (Integer.parseInt(m.group(1)) > major
+                || Integer.parseInt(m.group(1)) == major && Integer.parseInt(m.group(2)) >= minor);
+    }
+
+    /**
      * Two large files read cold at once, each in sequence: the store's read-ahead buffers (16 MiB
      * in all) serve both readers, their blocks read in place and the buffers read into again as
      * the readers move on, and every byte each reader gets is its file's.

@@ -143,6 +143,13 @@ public final class Committer<C> implements AutoCloseable {
     private long room = Long.MAX_VALUE;
     /** The open transaction holds acknowledged changes: losing it loses them. Guarded by {@link #lock}. */
     private boolean acknowledged;
+    /** Told when the store is found written by another writer; null: nobody asks. */
+    private volatile Runnable otherWrites;
+    /**
+     * The store's commit count ({@link Store#commits}) after this committer's last commit or
+     * look; -1 before the first. Guarded by {@link #lock}.
+     */
+    private long commitsSeen = -1;
     /** A change runs alone in its transaction: its {@link #claim}s are not refused. Guarded by {@link #lock}. */
     private boolean unlimited;
 
@@ -595,10 +602,28 @@ public final class Committer<C> implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code r} when the store is found written by another writer (another process, or
+     * this one outside this committer) since this committer's last commit: as its next
+     * transaction begins, and while it is idle within {@value #LOOK_MS} ms. {@code r} runs on the
+     * writer thread, holding the engine's lock, so it must not wait: a mount sends the kernel
+     * notifications to drop what it keeps.
+     */
+    public void onOtherWrites(Runnable r) {
+        this.otherWrites = r;
+    }
+
+    /** How often an idle committer looks for another writer's commits, when asked to. */
+    static final long LOOK_MS = 100;
+
     private void loop() {
         try {
             while (true) {
-                Task<?> t = queue.take();
+                Task<?> t = queue.poll(LOOK_MS, TimeUnit.MILLISECONDS);
+                if (t == null) {
+                    lookForOtherWrites();
+                    continue;
+                }
                 if (t == stop) {
                     return;
                 }
@@ -625,7 +650,9 @@ public final class Committer<C> implements AutoCloseable {
         try {
             measureRoom();
             acknowledged = false;
+            long[] before = {-1};
             store.write(w -> {
+                before[0] = seeOtherWrites(); // the store is this transaction's alone from here to its commit
                 C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
                 current = ctx;
                 writer = w;
@@ -640,6 +667,9 @@ public final class Committer<C> implements AutoCloseable {
                 }
                 return null;
             });
+            if (before[0] >= 0) {
+                commitsSeen = before[0] + 1; // each store write that commits adds one
+            }
             onCommit.accept(System.nanoTime() - start);
             if (b.alone != null) {
                 acknowledge(b.alone);
@@ -669,6 +699,38 @@ public final class Committer<C> implements AutoCloseable {
             queue.addLast(stop);
         } else if (b.last != null) {
             finishSync(b.last);
+        }
+    }
+
+    /**
+     * Whether the store's commit count moved since this committer last saw it, telling
+     * {@link #otherWrites} if so; returns the count. With {@link #lock}; in a write transaction,
+     * no other writer can commit until it ends. -1 when nobody asks.
+     */
+    private long seeOtherWrites() {
+        Runnable r = otherWrites;
+        if (r == null) {
+            return -1;
+        }
+        long now = store.commits();
+        if (commitsSeen >= 0 && now != commitsSeen) {
+            r.run();
+        }
+        commitsSeen = now;
+        return now;
+    }
+
+    /** An idle writer thread's look for other writers' commits: another transaction may hold the store. */
+    private void lookForOtherWrites() {
+        if (otherWrites == null || closed || !lock.tryLock()) {
+            return;
+        }
+        try {
+            seeOtherWrites();
+        } catch (RuntimeException e) {
+            // A store closing or damaged: the next transaction says so, to those who wait for it.
+        } finally {
+            lock.unlock();
         }
     }
 

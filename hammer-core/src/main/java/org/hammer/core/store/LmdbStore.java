@@ -367,6 +367,12 @@ final class LmdbStore implements Store {
     }
 
     @Override
+    public long commits() {
+        checkOpen();
+        return env.info().lastTxnId();
+    }
+
+    @Override
     public void sync() {
         checkOpen();
         try {

@@ -69,6 +69,13 @@ public interface Store extends AutoCloseable {
     long lastTid();
 
     /**
+     * How many write transactions have been committed to the store, by any process (LMDB's last
+     * transaction id). Each {@link #write} and {@link #apply} that commits adds exactly one, so
+     * the count tells a writer whether anyone else has written since its own last commit.
+     */
+    long commits();
+
+    /**
      * Checks every record, change-index entry and meta entry of one snapshot, reporting damage to
      * {@code listener} as found (scrub). Never changes the store.
      */

@@ -150,6 +150,11 @@ final class StoreRegistry {
         }
 
         @Override
+        public long commits() {
+            return store().commits();
+        }
+
+        @Override
         public void sync() {
             store().sync();
         }

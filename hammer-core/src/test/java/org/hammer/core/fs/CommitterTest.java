@@ -422,4 +422,49 @@ class CommitterTest {
         assertThat(outcome).hasSize(1);
         assertThat(outcome.get(0)).isInstanceOf(FsException.class).hasMessageContaining("closing");
     }
+    /**
+     * A mount keeps what the kernel caches until the store changes under it: the engine tells it
+     * of every commit not its own, both when its next transaction begins and while it is idle,
+     * and never of its own.
+     */
+    @Test
+    void commitsByAnotherWriterAreToldAndItsOwnAreNot() throws InterruptedException {
+        AtomicInteger told = new AtomicInteger();
+        committer.onOtherWrites(told::incrementAndGet);
+        for (int i = 0; i < 5; i++) {
+            committer.write(ctx -> {
+                ctx.writer().utimens(file, 1, 1);
+                return null;
+            }, 0);
+            committer.sync();
+        }
+        Thread.sleep(3 * Committer.LOOK_MS);
+        assertThat(told.get()).as("told of its own commits").isZero();
+
+        // Another writer while the engine is idle: told within a look or two.
+        store.write(w -> {
+            new FsWriter(w, 0).utimens(file, 2, 2);
+            return null;
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (told.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(told.get()).as("told of another writer's commit while idle").isEqualTo(1);
+
+        // Another writer just before the engine's next transaction: told as that transaction
+        // begins, whether or not an idle look came first, and once only.
+        store.write(w -> {
+            new FsWriter(w, 0).utimens(file, 3, 3);
+            return null;
+        });
+        committer.write(ctx -> {
+            ctx.writer().utimens(file, 4, 4);
+            return null;
+        }, 0);
+        committer.sync();
+        Thread.sleep(3 * Committer.LOOK_MS);
+        assertThat(told.get()).as("told of the second commit, once").isEqualTo(2);
+        assertThat(committer.read(ctx -> ctx.getattr(file)).mtimeNs()).isEqualTo(4);
+    }
 }

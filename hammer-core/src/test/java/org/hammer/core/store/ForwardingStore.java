@@ -47,6 +47,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public long commits() {
+        return store.commits();
+    }
+
+    @Override
     public StoreCheck.Totals check(StoreCheck.Listener listener) {
         return store.check(listener);
     }
