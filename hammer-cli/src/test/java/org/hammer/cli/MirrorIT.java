@@ -213,9 +213,18 @@ class MirrorIT {
             ok(hammer.run("mirror-copy", "-y", "-S", "2m", master, slave));
             ok(hammer.run("mirror-verify", master, slave));
         } finally {
-            writer.descendants().forEach(ProcessHandle::destroy);
+            java.util.List<ProcessHandle> children = writer.descendants().toList();
+            children.forEach(ProcessHandle::destroy);
             writer.destroy();
             waitFor(writer);
+            // The loop's cpdup may still be committing as it ends: the master is still only once it has.
+            for (ProcessHandle child : children) {
+                try {
+                    child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    child.destroyForcibly();
+                }
+            }
         }
         CliResult second = ok(hammer.run("mirror-copy", master, slave));
         assertThat(second.stderr()).contains("succeeded");
