@@ -260,13 +260,13 @@ final class KernelFs extends KernelFiles {
         Caller c = caller(r);
         return run(() -> {
             Node n = node(r);
-            committer.read(ctx -> {
+            int open = committer.read(ctx -> {
                 if (!c.root()) {
                     c.check(ctx.getattr(n), Caller.R, "opendir");
                 }
-                return null;
+                return dirOpenFlags(ctx, n);
             });
-            out.open(handles.open(n), 0);
+            out.open(handles.open(n), open);
             return 0;
         });
     }

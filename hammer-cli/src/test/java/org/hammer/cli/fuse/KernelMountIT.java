@@ -215,10 +215,11 @@ class KernelMountIT {
 
     /**
      * Where the kernel can be told to look every name up again (Linux 6.16 on), it keeps a
-     * master's names and attributes past a second: fifty stats a second and a half after the
-     * last cost no request. A change another process makes (cpdup into the mounted store) shows
-     * at once all the same: a name it removed is gone, a file it replaced reads anew, and the mode
-     * it changed in place is the new one, though the kernel had all three cached.
+     * master's names and attributes past a second, and a directory's listing: fifty stats and a
+     * listing a second and a half after the last cost no request. A change another process makes
+     * (cpdup into the mounted store) shows at once all the same: a name it removed is gone from
+     * the path and the listing, a file it replaced reads anew, and the mode it changed in place
+     * is the new one, though the kernel had all of them cached.
      */
     @Test
     void namesAreKeptUntilAnotherProcessChangesTheStore() throws IOException {
@@ -226,13 +227,15 @@ class KernelMountIT {
         int port = MetricsEndpoint.freePort();
         Path mnt = mount("--metrics", "127.0.0.1:" + port);
         ok(h.dir, "mkdir mnt/d && for i in $(seq 50); do echo $i > mnt/d/$i; done && touch -d @1000000000 mnt/d/9"
-                + " && stat mnt/d/* > /dev/null && test $(cat mnt/d/7) = 7");
+                + " && stat mnt/d/* > /dev/null && test $(cat mnt/d/7) = 7 && test $(ls mnt/d | wc -l) = 50");
         MountHarness.sleep(1500);
-        double before = asked(port, mnt);
+        double before = asked(port, mnt, "lookup", "getattr");
+        double listed = asked(port, mnt, "readdir", "readdirplus");
         ok(h.dir, "stat mnt/d/* > /dev/null && test $(cat mnt/d/7) = 7 && test -e mnt/d/3"
-                + " && test $(stat -c %a mnt/d/9) = 644");
-        assertThat(asked(port, mnt) - before).as("LOOKUPs and GETATTRs of 50 stats 1.5 s after the last")
-                .isLessThan(5);
+                + " && test $(stat -c %a mnt/d/9) = 644 && test $(ls mnt/d | wc -l) = 50");
+        assertThat(asked(port, mnt, "lookup", "getattr") - before)
+                .as("LOOKUPs and GETATTRs of 50 stats 1.5 s after the last").isLessThan(5);
+        assertThat(asked(port, mnt, "readdir", "readdirplus") - listed).as("READDIRs of a listing kept").isZero();
 
         ok(h.dir, "mkdir src && for i in $(seq 50); do echo $i > src/$i; done && rm src/3 && echo seven > src/7"
                 + " && touch -d @1000000000 src/7 src/9 && chmod 600 src/9");
@@ -248,10 +251,14 @@ class KernelMountIT {
                 + " && test $(stat -c %a mnt/d/9) = 600 && test $(ls mnt/d | wc -l) = 49");
     }
 
-    /** LOOKUPs and GETATTRs the mount at {@code mnt} has served, from its metrics on {@code port}. */
-    private static double asked(int port, Path mnt) throws IOException {
+    /** The requests of {@code ops} the mount at {@code mnt} has served, from its metrics on {@code port}. */
+    private static double asked(int port, Path mnt, String... ops) throws IOException {
         String m = MetricsEndpoint.scrape(port);
-        return count(m, mnt, "lookup") + count(m, mnt, "getattr");
+        double n = 0;
+        for (String op : ops) {
+            n += count(m, mnt, op);
+        }
+        return n;
     }
 
     private static boolean kernelAtLeast(int major, int minor) {
