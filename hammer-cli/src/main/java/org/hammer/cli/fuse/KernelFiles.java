@@ -100,7 +100,7 @@ abstract class KernelFiles extends Operations {
     }
 
     /** How long the kernel keeps a master's or a fixed TID's names and attributes: {@link #WATCHED_NS} or {@link #KEEP_NS}. */
-    private long keepNs() {
+    long keepNs() {
         Session s = session();
         return s != null && s.dropsNames() ? WATCHED_NS : KEEP_NS;
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.hammer.cli.fuse.kernel.Attr;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
@@ -79,16 +80,37 @@ final class KernelFs extends KernelFiles {
                     c.check(ctx.getattr(dir), Caller.X, name);
                 }
                 Node n = resolver.find(ctx, dir, name);
-                return n == null || !settled ? n : found(ctx, n); // with data being written back, its size after it
+                if (n == null) {
+                    return missingNs(ctx, dir, name);
+                }
+                return !settled ? n : found(ctx, n); // with data being written back, its size after it
             });
-            if (found == null) {
-                return -Errno.ENOENT.code();
+            if (found instanceof Long keep) {
+                if (keep == 0) {
+                    return -Errno.ENOENT.code();
+                }
+                out.entry(0, 0, keep, 0, Attr.NONE); // the kernel keeps the name's absence
+                return 0;
             }
             Found f = found instanceof Found x ? x : stat((Node) found);
             Node n = f.node();
             boolean alias = Resolver.isSpecial(name);
             return entry(f, alias ? new NodeIds.Key(n, r.nodeId(), name) : NodeIds.Key.of(n), out);
         });
+    }
+
+    /**
+     * How long the kernel may keep that {@code name} is not in {@code dir}: as long as it keeps a
+     * name that is there, in a master or at a fixed TID; not at all in a slave, which moves
+     * forward under the mount, nor for a name of the history ({@code @@...}), which may come to
+     * mean a TID the store has reached since.
+     */
+    private long missingNs(Ctx ctx, Node dir, String name) {
+        View v = dir.view();
+        if (Resolver.isSpecial(name) || !v.isPinned() && ctx.config(v.pfs()).isSlave()) {
+            return 0L;
+        }
+        return keepNs();
     }
 
     @Override

@@ -6,4 +6,6 @@ package org.hammer.cli.fuse.kernel;
  */
 public record Attr(long ino, long size, long blocks, long atimeNs, long mtimeNs, long ctimeNs, int mode, int nlink,
         int uid, int gid, int rdev, int blksize) {
+    /** No attributes: those of an entry without a node (a name that is not there). */
+    public static final Attr NONE = new Attr(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }
