@@ -60,6 +60,11 @@
  * The room is an estimate: a change other than data is counted, not measured, and another
  * process that writes the store meanwhile (a mirror-write into one of its slaves) takes room the
  * transaction counted on; a commit that finds the store full all the same fails as above.
+ * <li><i>Other writers.</i> The engine counts its own commits against the store's
+ * ({@link org.hammer.core.store.Store#commits}), as each transaction begins (no one else can
+ * commit until it ends) and every 0.1 s while it is idle, and tells whoever asked
+ * ({@link org.hammer.core.fs.Committer#onOtherWrites}) when another writer has committed since:
+ * a mount then has the kernel drop what it keeps of the store.
  * <li><i>Errors.</i> A written-back write that fails goes to the
  * {@link org.hammer.core.fs.WriteHandle} it was written through: its slot keeps the first error
  * not yet reported, later writes through that handle are dropped (the file ends where the
