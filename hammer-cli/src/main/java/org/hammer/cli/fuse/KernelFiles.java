@@ -9,11 +9,19 @@ import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.fuse.kernel.Session;
 import org.hammer.cli.metrics.MountProbe;
+import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Errno;
 import org.hammer.core.fs.FsException;
 import org.hammer.core.fs.FsWriter;
+import org.hammer.core.pfs.PfsConfig;
+import org.hammer.core.pfs.PfsTable;
+import org.hammer.core.store.StoreReader;
+import org.hammer.core.tid.Tid;
 
 /**
  * The file-data and extended-attribute requests of a mount served on the FUSE kernel protocol,
@@ -25,17 +33,15 @@ import org.hammer.core.fs.FsWriter;
 abstract class KernelFiles extends Operations {
     static final long SECOND = 1_000_000_000L;
     /**
-     * Names and attributes of a master's current state and of a fixed TID: the kernel keeps them
-     * this long where it cannot be told to drop every name (before Linux 6.16), so that a change by
-     * another process shows within that time.
+     * Names and attributes of a fixed TID: the kernel keeps them this long, so that history
+     * another process prunes away is gone within that time (the change index does not say).
      */
     static final long KEEP_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.timeout", "1")) * SECOND);
     /**
-     * The same where the kernel can be told to drop every name ({@link Session#dropsNames}): the
-     * mount tells it, and drops every node's attributes and data, as soon as its engine finds
-     * the store written by another process ({@link Committer#onOtherWrites}, within 0.1 s), so
-     * they are kept until a change says otherwise. A minute, not for ever, bounds what a change
-     * missed could cost.
+     * A master's names and attributes: the mount has the kernel drop those another process
+     * changed as soon as its engine finds the commit ({@link Committer#onOtherWrites}, within
+     * 0.1 s), so they are kept until a change says otherwise. A minute, not for ever, bounds what
+     * a change missed could cost.
      */
     static final long WATCHED_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.watched", "60")) * SECOND);
     /** Names and directory attributes of a slave, which moves forward under the mount. */
@@ -85,10 +91,10 @@ abstract class KernelFiles extends Operations {
      */
     Validity validity(Ctx ctx, Node n, Attributes.Stat s) {
         View v = n.view();
-        long keep = keepNs();
         if (v.isPinned()) {
-            return new Validity(keep, keep);
+            return new Validity(KEEP_NS, KEEP_NS);
         }
+        long keep = WATCHED_NS;
         if (ctx.config(v.pfs()).isSlave()) {
             movedForward(v.pfs(), ctx.asOf(v));
             return new Validity(SLAVE_NS, s.inode().isDir() ? SLAVE_NS : 0);
@@ -99,26 +105,48 @@ abstract class KernelFiles extends Operations {
         return new Validity(keep, keep);
     }
 
-    /** How long the kernel keeps a master's or a fixed TID's names and attributes: {@link #WATCHED_NS} or {@link #KEEP_NS}. */
-    long keepNs() {
-        Session s = session();
-        return s != null && s.dropsNames() ? WATCHED_NS : KEEP_NS;
-    }
-
     /**
-     * Another writer has changed the store (a command run on it, a mirror-write into one of its
-     * slaves): the kernel looks up every name again and drops every node's attributes and
-     * cached data, whichever PFS changed.
+     * Another writer has committed to the store (a cpdup into the mounted PFS; a mirror-write
+     * into a slave). For each change it made to a master the kernel holds nodes of, after TID
+     * {@code sinceTid} in the change index, the kernel drops what it keeps of it: the node's
+     * attributes and data, for a name made or removed its entry (or its absence) in its
+     * directory, and that directory's listing. A slave's nodes go when the mount sees it moved
+     * forward. Only what changed is dropped: a name dropped that something is mounted on takes
+     * the mount with it.
      */
-    private void writtenElsewhere() {
+    private void writtenElsewhere(StoreReader now, long sinceTid) {
         Session s = session();
         if (s == null) {
             return;
         }
-        s.invalidateNames();
-        for (long id : nodes.ids(n -> true)) {
-            s.invalidateInode(id);
+        java.util.Set<Long> nodesChanged = new java.util.LinkedHashSet<>();
+        java.util.Set<java.util.Map.Entry<Long, String>> namesChanged = new java.util.LinkedHashSet<>();
+        for (View v : nodes.currentViews()) {
+            PfsConfig c = PfsTable.find(now, v.pfs());
+            if (c != null && c.isSlave()) {
+                continue;
+            }
+            now.scanChanges(v.pfs(), sinceTid, null, Tid.MAX, (tid, key) -> {
+                long id = nodes.held(NodeIds.Key.of(new Node(v, key.obj())));
+                if (id != 0) {
+                    nodesChanged.add(id);
+                }
+                Record r = key.type() == RecordType.DIRENTRY ? now.get(key) : null;
+                if (r != null) {
+                    DirEntry e = DirEntry.decode(r.data());
+                    if (id != 0) {
+                        namesChanged.add(java.util.Map.entry(id, e.name()));
+                    }
+                    long child = nodes.held(NodeIds.Key.of(new Node(v, e.child()))); // its link count
+                    if (child != 0) {
+                        nodesChanged.add(child);
+                    }
+                }
+                return true;
+            });
         }
+        namesChanged.forEach(e -> s.invalidateEntry(e.getKey(), e.getValue()));
+        nodesChanged.forEach(s::invalidateInode);
     }
 
     private void movedForward(int pfs, long tid) {

@@ -110,7 +110,7 @@ final class KernelFs extends KernelFiles {
         if (Resolver.isSpecial(name) || !v.isPinned() && ctx.config(v.pfs()).isSlave()) {
             return 0L;
         }
-        return keepNs();
+        return v.isPinned() ? KEEP_NS : WATCHED_NS;
     }
 
     @Override

@@ -97,6 +97,23 @@ final class NodeIds {
         return out;
     }
 
+    /** The views of a current state (not a fixed TID) of which the kernel holds nodes. */
+    java.util.Set<View> currentViews() {
+        java.util.Set<View> out = new java.util.HashSet<>();
+        byId.forEach((id, k) -> {
+            if (!k.key.node().view().isPinned()) {
+                out.add(k.key.node().view());
+            }
+        });
+        return out;
+    }
+
+    /** The node id the kernel holds for {@code key}, or 0. */
+    long held(Key key) {
+        Known k = byKey.get(key);
+        return k != null ? k.id : 0;
+    }
+
     /** How many node ids the kernel holds (the root included). */
     int size() {
         return byId.size();

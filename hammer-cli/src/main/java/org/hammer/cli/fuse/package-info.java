@@ -55,12 +55,13 @@
  * {@link org.hammer.cli.fuse.KernelFs} on {@link org.hammer.cli.fuse.kernel}) speaks to
  * {@code /dev/fuse} itself with the same semantics classes. It names objects by node ids
  * ({@link org.hammer.cli.fuse.NodeIds}) counted by the kernel's lookups, so a hard-linked file is
- * one kernel inode, and the kernel keeps the names and attributes of a master and of fixed TIDs,
- * and their files' cached data and directories' listings across opens: names and attributes for
- * a minute where the kernel can be told to drop every name (FUSE_NOTIFY_INC_EPOCH, Linux 6.16 on),
- * else for a second. The engine finds another process's commits to the store within 0.1 s
- * ({@link org.hammer.core.fs.Committer#onOtherWrites}), and the mount then has the kernel drop
- * every name and every node's attributes and data. The kernel itself drops what a change
+ * one kernel inode, and the kernel keeps the names and attributes of a master for a minute and
+ * of fixed TIDs for a second, a name's absence as long, and their files' cached data and
+ * directories' listings across opens. The engine finds another process's commits to the store
+ * within 0.1 s ({@link org.hammer.core.fs.Committer#onOtherWrites}), and the mount then has the
+ * kernel drop what it keeps of each node and name they changed in a master it shows, as the
+ * store's change index lists them (never every name: one dropped that something is mounted on
+ * takes that mount with it). The kernel itself drops what a change
  * through the mount makes stale, and the mount tells it (notify_inval_inode) of a set-group-id
  * bit a write dropped or an ACL set (before the request is answered) and of every node of a slave
  * seen at a new sync-end-tid. A slave's names and

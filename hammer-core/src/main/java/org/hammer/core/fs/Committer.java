@@ -144,12 +144,14 @@ public final class Committer<C> implements AutoCloseable {
     /** The open transaction holds acknowledged changes: losing it loses them. Guarded by {@link #lock}. */
     private boolean acknowledged;
     /** Told when the store is found written by another writer; null: nobody asks. */
-    private volatile Runnable otherWrites;
+    private volatile OtherWrites otherWrites;
     /**
      * The store's commit count ({@link Store#commits}) after this committer's last commit or
      * look; -1 before the first. Guarded by {@link #lock}.
      */
     private long commitsSeen = -1;
+    /** The newest TID of the store as of {@link #commitsSeen}: this committer's last, or the store's at its last look. Guarded by {@link #lock}. */
+    private long tidSeen = -1;
     /** A change runs alone in its transaction: its {@link #claim}s are not refused. Guarded by {@link #lock}. */
     private boolean unlimited;
 
@@ -602,15 +604,26 @@ public final class Committer<C> implements AutoCloseable {
         }
     }
 
+    /** What {@link #onOtherWrites} is told. */
+    @FunctionalInterface
+    public interface OtherWrites {
+        /**
+         * Another writer has committed to the store since this committer last looked: {@code now}
+         * reads the store with those commits, whose changes are those after TID {@code sinceTid}
+         * in its change index ({@link StoreReader#scanChanges}).
+         */
+        void committed(StoreReader now, long sinceTid);
+    }
+
     /**
-     * Tells {@code r} when the store is found written by another writer (another process, or
+     * Tells {@code o} when the store is found written by another writer (another process, or
      * this one outside this committer) since this committer's last commit: as its next
-     * transaction begins, and while it is idle within {@value #LOOK_MS} ms. {@code r} runs on the
+     * transaction begins, and while it is idle within {@value #LOOK_MS} ms. {@code o} runs on the
      * writer thread, holding the engine's lock, so it must not wait: a mount sends the kernel
      * notifications to drop what it keeps.
      */
-    public void onOtherWrites(Runnable r) {
-        this.otherWrites = r;
+    public void onOtherWrites(OtherWrites o) {
+        this.otherWrites = o;
     }
 
     /** How often an idle committer looks for another writer's commits, when asked to. */
@@ -650,9 +663,10 @@ public final class Committer<C> implements AutoCloseable {
         try {
             measureRoom();
             acknowledged = false;
-            long[] before = {-1};
+            long[] before = {-1, -1};
             store.write(w -> {
-                before[0] = seeOtherWrites(); // the store is this transaction's alone from here to its commit
+                before[0] = seeOtherWrites(w); // the store is this transaction's alone from here to its commit
+                before[1] = w.tid();
                 C ctx = contexts.of(new ClockedWriter(w, clock), new Txn(w, open, firstWrite, clock));
                 current = ctx;
                 writer = w;
@@ -669,6 +683,7 @@ public final class Committer<C> implements AutoCloseable {
             });
             if (before[0] >= 0) {
                 commitsSeen = before[0] + 1; // each store write that commits adds one
+                tidSeen = before[1];
             }
             onCommit.accept(System.nanoTime() - start);
             if (b.alone != null) {
@@ -703,30 +718,47 @@ public final class Committer<C> implements AutoCloseable {
     }
 
     /**
-     * Whether the store's commit count moved since this committer last saw it, telling
-     * {@link #otherWrites} if so; returns the count. With {@link #lock}; in a write transaction,
-     * no other writer can commit until it ends. -1 when nobody asks.
+     * In a write transaction {@code w} (no other writer can commit until it ends): whether the
+     * store's commit count moved since this committer last saw it, telling {@link #otherWrites}
+     * if so; returns the count, -1 when nobody asks. With {@link #lock}.
      */
-    private long seeOtherWrites() {
-        Runnable r = otherWrites;
-        if (r == null) {
+    private long seeOtherWrites(StoreWriter w) {
+        OtherWrites o = otherWrites;
+        if (o == null) {
             return -1;
         }
         long now = store.commits();
-        if (commitsSeen >= 0 && now != commitsSeen) {
-            r.run();
+        if (now != commitsSeen) {
+            if (commitsSeen >= 0 && tidSeen >= 0) {
+                o.committed(w, tidSeen);
+            }
+            tidSeen = w.tid() - 1; // the store's newest before this transaction's own, which it has not used yet
         }
-        commitsSeen = now;
         return now;
     }
 
-    /** An idle writer thread's look for other writers' commits: another transaction may hold the store. */
+    /**
+     * An idle writer thread's look for other writers' commits, in a snapshot at least as new as
+     * the count it read first: what lands between is in the snapshot, and seen again, as
+     * nothing new, at the next look. Another transaction may hold the store meanwhile.
+     */
     private void lookForOtherWrites() {
-        if (otherWrites == null || closed || !lock.tryLock()) {
+        OtherWrites o = otherWrites;
+        if (o == null || closed || !lock.tryLock()) {
             return;
         }
         try {
-            seeOtherWrites();
+            long now = store.commits();
+            if (now != commitsSeen) {
+                store.read(r -> {
+                    if (commitsSeen >= 0 && tidSeen >= 0) {
+                        o.committed(r, tidSeen);
+                    }
+                    tidSeen = r.lastTid();
+                    return null;
+                });
+                commitsSeen = now;
+            }
         } catch (RuntimeException e) {
             // A store closing or damaged: the next transaction says so, to those who wait for it.
         } finally {

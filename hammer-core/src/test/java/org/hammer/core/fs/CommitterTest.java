@@ -425,12 +425,17 @@ class CommitterTest {
     /**
      * A mount keeps what the kernel caches until the store changes under it: the engine tells it
      * of every commit not its own, both when its next transaction begins and while it is idle,
-     * and never of its own.
+     * never of its own, and each time with the TID after which the change index holds the other
+     * writer's changes and none of its own.
      */
     @Test
     void commitsByAnotherWriterAreToldAndItsOwnAreNot() throws InterruptedException {
-        AtomicInteger told = new AtomicInteger();
-        committer.onOtherWrites(told::incrementAndGet);
+        List<List<Long>> told = Collections.synchronizedList(new ArrayList<>());
+        committer.onOtherWrites((now, since) -> {
+            List<Long> changed = new ArrayList<>();
+            now.scanChanges(0, since, null, org.hammer.core.tid.Tid.MAX, (tid, key) -> changed.add(tid));
+            told.add(changed.stream().distinct().toList());
+        });
         for (int i = 0; i < 5; i++) {
             committer.write(ctx -> {
                 ctx.writer().utimens(file, 1, 1);
@@ -439,32 +444,38 @@ class CommitterTest {
             committer.sync();
         }
         Thread.sleep(3 * Committer.LOOK_MS);
-        assertThat(told.get()).as("told of its own commits").isZero();
+        assertThat(told).as("told of its own commits").isEmpty();
 
         // Another writer while the engine is idle: told within a look or two.
-        store.write(w -> {
+        long first = store.write(w -> {
             new FsWriter(w, 0).utimens(file, 2, 2);
-            return null;
+            return w.tid();
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (told.get() == 0 && System.nanoTime() < deadline) {
+        while (told.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(told.get()).as("told of another writer's commit while idle").isEqualTo(1);
+        assertThat(told).as("told of another writer's commit while idle").containsExactly(List.of(first));
 
         // Another writer just before the engine's next transaction: told as that transaction
-        // begins, whether or not an idle look came first, and once only.
-        store.write(w -> {
-            new FsWriter(w, 0).utimens(file, 3, 3);
+        // begins, whether or not an idle look came first, once, and with only that commit's change.
+        committer.write(ctx -> {
+            ctx.writer().utimens(file, 3, 3);
             return null;
+        }, 0);
+        committer.sync();
+        long second = store.write(w -> {
+            new FsWriter(w, 0).utimens(file, 4, 4);
+            return w.tid();
         });
         committer.write(ctx -> {
-            ctx.writer().utimens(file, 4, 4);
+            ctx.writer().utimens(file, 5, 5);
             return null;
         }, 0);
         committer.sync();
         Thread.sleep(3 * Committer.LOOK_MS);
-        assertThat(told.get()).as("told of the second commit, once").isEqualTo(2);
-        assertThat(committer.read(ctx -> ctx.getattr(file)).mtimeNs()).isEqualTo(4);
+        assertThat(told).as("told of each other commit once, with its change alone")
+                .containsExactly(List.of(first), List.of(second));
+        assertThat(committer.read(ctx -> ctx.getattr(file)).mtimeNs()).isEqualTo(5);
     }
 }

@@ -31,7 +31,6 @@ final class Dispatcher {
     private final Payload.Pool payloads = new Payload.Pool(PAYLOAD_BUFFERS);
     private volatile int negotiatedFlags;
     private volatile int negotiatedMinor;
-    private volatile int kernelMinor;
     /** Whether INIT asks for FUSE over io_uring where the kernel offers it. */
     private volatile boolean rings;
     private volatile boolean ringsAgreed;
@@ -54,10 +53,6 @@ final class Dispatcher {
         return negotiatedMinor;
     }
 
-    /** The minor version the kernel offered at INIT (0 before). */
-    int kernelMinor() {
-        return kernelMinor;
-    }
 
     /** Asks for FUSE over io_uring at INIT, if the kernel offers it (before INIT). */
     void rings(boolean wanted) {
@@ -183,7 +178,6 @@ final class Dispatcher {
     private int init(Request r, Reply out) {
         int major = r.u32(0);
         int minor = r.u32(4);
-        kernelMinor = minor;
         int readahead = Math.max(r.u32(8), this.readahead);
         int offered = r.u32(12);
         if (major < MAJOR) {

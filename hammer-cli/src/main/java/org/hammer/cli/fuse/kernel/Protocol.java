@@ -94,10 +94,6 @@ final class Protocol {
     // ---- notification codes (enum fuse_notify_code), sent in fuse_out_header.error ----
     static final int NOTIFY_INVAL_INODE = 2;
     static final int NOTIFY_INVAL_ENTRY = 3;
-    /** Every name the kernel keeps is looked up again before its next use (7.44, Linux 6.16). */
-    static final int NOTIFY_INC_EPOCH = 8;
-    /** The first minor version whose kernels take {@link #NOTIFY_INC_EPOCH}. */
-    static final int EPOCH_MINOR = 44;
 
     // ---- fixed sizes ----
     static final int IN_HEADER = 40;

@@ -246,11 +246,6 @@ public final class Reply {
         buf.putLong(length);
     }
 
-    /** FUSE_NOTIFY_INC_EPOCH: no argument. */
-    void incEpoch() {
-        start(0);
-    }
-
     /** fuse_notify_inval_entry: drop the kernel's entry for {@code name} in directory {@code parent}. */
     void invalEntry(long parent, String name) {
         byte[] b = name.getBytes(StandardCharsets.UTF_8);

@@ -496,41 +496,6 @@ public final class Session {
         }
     }
 
-    /**
-     * Whether the kernel can be told to look every name up again ({@link #invalidateNames}):
-     * Linux 6.16 and later. Asked once INIT is done; the first answer tries it (there is nothing
-     * to look up again yet), so a kernel that says it can but refuses is known not to.
-     */
-    public boolean dropsNames() {
-        Boolean d = dropsNames;
-        if (d == null) {
-            synchronized (this) {
-                d = dropsNames;
-                if (d == null) {
-                    d = dispatcher.kernelMinor() >= Protocol.EPOCH_MINOR
-                            && send(notification::incEpoch, Protocol.NOTIFY_INC_EPOCH) == 0;
-                    if (dispatcher.kernelMinor() > 0) {
-                        dropsNames = d;
-                    }
-                }
-            }
-        }
-        return d;
-    }
-
-    private volatile Boolean dropsNames;
-
-    /**
-     * Asks the kernel to look up again every name it keeps before its next use (FUSE_NOTIFY_INC_EPOCH),
-     * when it can ({@link #dropsNames}).
-     */
-    public void invalidateNames() {
-        if (ended || !dropsNames()) {
-            return;
-        }
-        notifier.execute(() -> send(notification::incEpoch, Protocol.NOTIFY_INC_EPOCH));
-    }
-
     /** Asks the kernel to forget the name {@code name} in directory node {@code parent}. */
     public void invalidateEntry(long parent, String name) {
         if (ended) {
@@ -539,8 +504,7 @@ public final class Session {
         notifier.execute(() -> send(() -> notification.invalEntry(parent, name), Protocol.NOTIFY_INVAL_ENTRY));
     }
 
-    /** Writes one notification; returns 0, or the errno the kernel answered with. */
-    private int send(Runnable encode, int code) {
+    private void send(Runnable encode, int code) {
         synchronized (notification) { // the notifier's thread, or a worker's
             encode.run();
             int len = notification.finishNotify(code);
@@ -551,9 +515,7 @@ public final class Session {
                 if (e != Libc.ENOENT && e != Libc.ENODEV && debug) {
                     System.err.println("hammer mount: notification " + code + ": " + Libc.strerror(e));
                 }
-                return e;
             }
-            return 0;
         }
     }
 }
