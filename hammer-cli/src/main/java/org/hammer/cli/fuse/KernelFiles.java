@@ -83,9 +83,10 @@ abstract class KernelFiles extends Operations {
     }
 
     /**
-     * What the kernel may keep of node {@code n}: a master's and a fixed TID's names and
-     * attributes for {@link #KEEP_NS}; a slave's names and directory attributes briefly, its files'
-     * attributes not at all, as it moves forward under the mount; nor a PFS link's in PFS #0,
+     * What the kernel may keep of node {@code n}: a master's names and attributes for
+     * {@link #WATCHED_NS}, a fixed TID's for {@link #KEEP_NS}; a slave's names and directory
+     * attributes briefly, its files' attributes not at all, as it moves forward under the mount;
+     * nor a PFS link's attributes in PFS #0,
      * whose text shows the linked PFS's state. A slave seen at a new sync-end-tid has the cached
      * attributes and data of its known nodes dropped.
      */
@@ -94,15 +95,14 @@ abstract class KernelFiles extends Operations {
         if (v.isPinned()) {
             return new Validity(KEEP_NS, KEEP_NS);
         }
-        long keep = WATCHED_NS;
         if (ctx.config(v.pfs()).isSlave()) {
             movedForward(v.pfs(), ctx.asOf(v));
             return new Validity(SLAVE_NS, s.inode().isDir() ? SLAVE_NS : 0);
         }
         if (v.pfs() == 0 && s.inode().isSymlink()) {
-            return new Validity(keep, 0);
+            return new Validity(WATCHED_NS, 0);
         }
-        return new Validity(keep, keep);
+        return new Validity(WATCHED_NS, WATCHED_NS);
     }
 
     /**

@@ -53,7 +53,6 @@ final class Dispatcher {
         return negotiatedMinor;
     }
 
-
     /** Asks for FUSE over io_uring at INIT, if the kernel offers it (before INIT). */
     void rings(boolean wanted) {
         this.rings = wanted;
