@@ -269,6 +269,26 @@ class KernelMountIT {
                 + " && test $(stat -c %a mnt/d/9) = 600 && test $(cat mnt/d/new) = n && test $(ls mnt/d | wc -l) = 50");
     }
 
+    /**
+     * Two mounts of one master, each its own daemon: each is another process to the other, and
+     * each shows what the other changed though its kernel kept the file's data, its name and its
+     * mode: bytes rewritten in place, a rename, a chmod. Each wait is bounded: 10 s.
+     */
+    @Test
+    void twoMountsOfOneMasterSeeEachOthersChanges() throws IOException {
+        Path store = h.store("disk.hammer");
+        mount(store);
+        h.mount(store.toString(), h.dir("mnt2"), "-o", "backend=kernel");
+        String wait = "for i in $(seq 100); do %s && break; sleep 0.1; done; %s";
+        ok(h.dir, "echo one > mnt/f && sync -f mnt && " + String.format(wait, "test \"$(cat mnt2/f)\" = one",
+                "test $(cat mnt2/f) = one"));
+        ok(h.dir, "printf XY | dd of=mnt/f bs=1 conv=notrunc status=none && sync -f mnt && "
+                + String.format(wait, "test \"$(cat mnt2/f)\" = XYe", "test $(cat mnt2/f) = XYe"));
+        ok(h.dir, "mv mnt/f mnt/g && chmod 600 mnt/g && sync -f mnt && "
+                + String.format(wait, "test -e mnt2/g && test ! -e mnt2/f && test $(stat -c %a mnt2/g) = 600",
+                        "test ! -e mnt2/f && test $(stat -c %a mnt2/g) = 600 && test $(cat mnt2/g) = XYe"));
+    }
+
     /** The requests of {@code ops} the mount at {@code mnt} has served, from its metrics on {@code port}. */
     private static double asked(int port, Path mnt, String... ops) throws IOException {
         String m = MetricsEndpoint.scrape(port);
