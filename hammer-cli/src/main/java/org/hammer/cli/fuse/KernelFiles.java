@@ -112,13 +112,25 @@ abstract class KernelFiles extends Operations {
      * attributes and data, for a name made or removed its entry (or its absence) in its
      * directory, and that directory's listing. A slave's nodes go when the mount sees it moved
      * forward. Only what changed is dropped: a name dropped that something is mounted on takes
-     * the mount with it.
+     * the mount with it. If what changed cannot be read (the change index damaged), every node's
+     * attributes and data are dropped, the names kept at most their minute, and the log says so.
      */
     private void writtenElsewhere(StoreReader now, long sinceTid) {
         Session s = session();
         if (s == null) {
             return;
         }
+        try {
+            dropChanged(s, now, sinceTid);
+        } catch (RuntimeException e) {
+            System.err.println("hammer mount: what another process changed in the store could not be read ("
+                    + e.getMessage() + "): every node's attributes and data are dropped, names are kept at most "
+                    + WATCHED_NS / SECOND + " s");
+            nodes.ids(n -> true).forEach(s::invalidateInode);
+        }
+    }
+
+    private void dropChanged(Session s, StoreReader now, long sinceTid) {
         java.util.Set<Long> nodesChanged = new java.util.LinkedHashSet<>();
         java.util.Set<java.util.Map.Entry<Long, String>> namesChanged = new java.util.LinkedHashSet<>();
         for (View v : nodes.currentViews()) {

@@ -619,8 +619,8 @@ public final class Committer<C> implements AutoCloseable {
      * Tells {@code o} when the store is found written by another writer (another process, or
      * this one outside this committer) since this committer's last commit: as its next
      * transaction begins, and while it is idle within {@value #LOOK_MS} ms. {@code o} runs on the
-     * writer thread, holding the engine's lock, so it must not wait: a mount sends the kernel
-     * notifications to drop what it keeps.
+     * writer thread, holding the engine's lock and inside the transaction about to begin, so it
+     * must neither wait nor throw: a mount sends the kernel notifications to drop what it keeps.
      */
     public void onOtherWrites(OtherWrites o) {
         this.otherWrites = o;
