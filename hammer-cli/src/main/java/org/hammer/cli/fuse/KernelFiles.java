@@ -1,6 +1,9 @@
 package org.hammer.cli.fuse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.hammer.cli.fuse.kernel.Operations;
@@ -131,8 +134,8 @@ abstract class KernelFiles extends Operations {
     }
 
     private void dropChanged(Session s, StoreReader now, long sinceTid) {
-        java.util.Set<Long> nodesChanged = new java.util.LinkedHashSet<>();
-        java.util.Set<java.util.Map.Entry<Long, String>> namesChanged = new java.util.LinkedHashSet<>();
+        Set<Long> nodesChanged = new LinkedHashSet<>();
+        Set<Map.Entry<Long, String>> namesChanged = new LinkedHashSet<>();
         for (View v : nodes.currentViews()) {
             PfsConfig c = PfsTable.find(now, v.pfs());
             if (c != null && c.isSlave()) {
@@ -147,7 +150,7 @@ abstract class KernelFiles extends Operations {
                 if (r != null) {
                     DirEntry e = DirEntry.decode(r.data());
                     if (id != 0) {
-                        namesChanged.add(java.util.Map.entry(id, e.name()));
+                        namesChanged.add(Map.entry(id, e.name()));
                     }
                     long child = nodes.held(NodeIds.Key.of(new Node(v, e.child()))); // its link count
                     if (child != 0) {

@@ -1,7 +1,9 @@
 package org.hammer.cli.fuse;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -98,8 +100,8 @@ final class NodeIds {
     }
 
     /** The views of a current state (not a fixed TID) of which the kernel holds nodes. */
-    java.util.Set<View> currentViews() {
-        java.util.Set<View> out = new java.util.HashSet<>();
+    Set<View> currentViews() {
+        Set<View> out = new HashSet<>();
         byId.forEach((id, k) -> {
             if (!k.key.node().view().isPinned()) {
                 out.add(k.key.node().view());

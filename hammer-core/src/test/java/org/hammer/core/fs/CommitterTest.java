@@ -437,20 +437,13 @@ class CommitterTest {
             told.add(changed.stream().distinct().toList());
         });
         for (int i = 0; i < 5; i++) {
-            committer.write(ctx -> {
-                ctx.writer().utimens(file, 1, 1);
-                return null;
-            }, 0);
-            committer.sync();
+            timesThroughTheEngine(1);
         }
         Thread.sleep(3 * Committer.LOOK_MS);
         assertThat(told).as("told of its own commits").isEmpty();
 
         // Another writer while the engine is idle: told within a look or two.
-        long first = store.write(w -> {
-            new FsWriter(w, 0).utimens(file, 2, 2);
-            return w.tid();
-        });
+        long first = timesByAnotherWriter(2);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (told.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -459,23 +452,29 @@ class CommitterTest {
 
         // Another writer just before the engine's next transaction: told as that transaction
         // begins, whether or not an idle look came first, once, and with only that commit's change.
-        committer.write(ctx -> {
-            ctx.writer().utimens(file, 3, 3);
-            return null;
-        }, 0);
-        committer.sync();
-        long second = store.write(w -> {
-            new FsWriter(w, 0).utimens(file, 4, 4);
-            return w.tid();
-        });
-        committer.write(ctx -> {
-            ctx.writer().utimens(file, 5, 5);
-            return null;
-        }, 0);
-        committer.sync();
+        timesThroughTheEngine(3);
+        long second = timesByAnotherWriter(4);
+        timesThroughTheEngine(5);
         Thread.sleep(3 * Committer.LOOK_MS);
         assertThat(told).as("told of each other commit once, with its change alone")
                 .containsExactly(List.of(first), List.of(second));
         assertThat(committer.read(ctx -> ctx.getattr(file)).mtimeNs()).isEqualTo(5);
+    }
+
+    /** Sets the file's times to {@code t} through the engine, committed and synced. */
+    private void timesThroughTheEngine(long t) {
+        committer.write(ctx -> {
+            ctx.writer().utimens(file, t, t);
+            return null;
+        }, 0);
+        committer.sync();
+    }
+
+    /** Sets the file's times to {@code t} in a store write of its own, as another writer; returns its TID. */
+    private long timesByAnotherWriter(long t) {
+        return store.write(w -> {
+            new FsWriter(w, 0).utimens(file, t, t);
+            return w.tid();
+        });
     }
 }
