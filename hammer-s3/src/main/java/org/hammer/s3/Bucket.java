@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.hammer.core.HammerException;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -59,7 +60,8 @@ final class Bucket implements AutoCloseable {
                 // servers do not take the SDK's newer trailing checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                // No "Expect: 100-continue" round trip before each part: a refused write costs one part.
+                // No "Expect: 100-continue" round trip before each part, only before a whole object
+                // (see put): a write refused in the middle of a run costs one part.
                 .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .forcePathStyle(pathStyle(setting("hammer.s3.pathStyle", "HAMMER_S3_PATH_STYLE"), ep));
         if (ep != null && !ep.isBlank()) {
@@ -154,9 +156,20 @@ final class Bucket implements AutoCloseable {
         return Duration.ofSeconds(30 + bytes / (128 << 10));
     }
 
+    /**
+     * A whole object's PUT asks "Expect: 100-continue": a server that refuses it (a read-only
+     * key, a lock already there) then answers before the body is sent. Without it, a server that
+     * answers early and closes leaves the client failing to send the body, which reads as an
+     * unreachable endpoint instead of the refusal it is. The first write of every run is such a
+     * PUT (the chain's lock), so a refused bucket is told as refused, at one round trip per object.
+     */
+    private static void expectContinue(AwsRequestOverrideConfiguration.Builder o, long bytes) {
+        o.apiCallAttemptTimeout(sendTimeout(bytes)).putHeader("Expect", "100-continue");
+    }
+
     void put(String key, byte[] data) {
         call("write " + key, () -> s3.putObject(r -> r.bucket(url.bucket()).key(key)
-                .overrideConfiguration(o -> o.apiCallAttemptTimeout(sendTimeout(data.length))), RequestBody.fromBytes(data)));
+                .overrideConfiguration(o -> expectContinue(o, data.length)), RequestBody.fromBytes(data)));
     }
 
     /**
@@ -167,7 +180,7 @@ final class Bucket implements AutoCloseable {
         return call("write " + key, () -> {
             try {
                 s3.putObject(r -> r.bucket(url.bucket()).key(key).ifNoneMatch("*")
-                        .overrideConfiguration(o -> o.apiCallAttemptTimeout(sendTimeout(data.length))),
+                        .overrideConfiguration(o -> expectContinue(o, data.length)),
                         RequestBody.fromBytes(data));
                 return true;
             } catch (S3Exception e) {
@@ -281,7 +294,10 @@ final class Bucket implements AutoCloseable {
     }
 
     private HammerException translate(String what, S3Exception e) {
-        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+        // A refusal answered before the body was sent (Expect: 100-continue) comes without a body.
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+                : e.awsErrorDetails().errorCode();
+        String status = (code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode();
         String base = url + ": cannot " + what + ": ";
         if (code.equals("NoSuchBucket") || e.statusCode() == 404 && what.equals("open the bucket")) {
             return new HammerException(HammerException.Kind.NOT_FOUND, url + ": bucket " + url.bucket()
@@ -289,20 +305,20 @@ final class Bucket implements AutoCloseable {
         }
         if (e.statusCode() == 403 || code.equals("AccessDenied") || code.equals("InvalidAccessKeyId")
                 || code.equals("SignatureDoesNotMatch")) {
-            return new HammerException(HammerException.Kind.REFUSED, base + "access denied (" + code
+            return new HammerException(HammerException.Kind.REFUSED, base + "access denied (" + status
                     + "): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and the bucket's policy", e);
         }
         if (e.statusCode() == 405 || e.statusCode() == 501 && what.startsWith("write")) {
-            return new HammerException(HammerException.Kind.REFUSED, base + "the bucket refuses writes (" + code
-                    + ", HTTP " + e.statusCode() + ")", e);
+            return new HammerException(HammerException.Kind.REFUSED, base + "the bucket refuses writes (" + status + ")",
+                    e);
         }
         if (e.statusCode() == 507 || code.equals("QuotaExceeded") || code.equals("XMinioStorageFull")
                 || code.equals("EntityTooLarge")) {
-            return new HammerException(HammerException.Kind.FAILURE, base + "the bucket is full (" + code + ")", e);
+            return new HammerException(HammerException.Kind.FAILURE, base + "the bucket is full (" + status + ")", e);
         }
         String said = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-        return new HammerException(HammerException.Kind.FAILURE, base + (code.isEmpty() ? "" : code + ", ") + "HTTP "
-                + e.statusCode() + (said == null || said.isBlank() ? "" : ": " + said.strip())
+        return new HammerException(HammerException.Kind.FAILURE, base + status
+                + (said == null || said.isBlank() ? "" : ": " + said.strip())
                 + (e.statusCode() >= 500 && what.startsWith("upload part") ? " (the next mirror-copy resumes this upload)"
                         : ""), e);
     }
