@@ -50,8 +50,6 @@ abstract class KernelFiles extends Operations {
     /** Names and directory attributes of a slave, which moves forward under the mount. */
     static final long SLAVE_NS = SECOND / 10;
     private static final int FOPEN_KEEP_CACHE = 1 << 1;
-    /** The kernel keeps a directory's listing (Linux 4.20 on), until the directory changes. */
-    private static final int FOPEN_CACHE_DIR = 1 << 3;
     /**
      * The kernel sends no FLUSH at close (Linux 5.16 on; older kernels ignore it): given to handles
      * opened only to read, which have no written-back data whose error a close would report.
@@ -198,16 +196,6 @@ abstract class KernelFiles extends Operations {
     static int openFlags(Ctx ctx, Node n) {
         View v = n.view();
         return v.isPinned() || !ctx.config(v.pfs()).isSlave() ? FOPEN_KEEP_CACHE : 0;
-    }
-
-    /**
-     * The kernel keeps a directory's listing across opens where only the mount changes it, as it
-     * keeps a file's data ({@link #openFlags}): it drops the listing itself when a name is made or
-     * removed through the mount or the directory's mtime moves, and the mount has it dropped when
-     * another process writes the store.
-     */
-    static int dirOpenFlags(Ctx ctx, Node n) {
-        return openFlags(ctx, n) != 0 ? FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR : 0;
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.hammer.cli.fuse.kernel.Attr;
 import org.hammer.cli.fuse.kernel.Reply;
@@ -31,8 +30,6 @@ final class KernelFs extends KernelFiles {
 
     private final Store store;
     private final Path storeDir;
-    /** Each open directory's listing, taken when it is read from its start. */
-    private final ConcurrentHashMap<Long, List<Entry>> listings = new ConcurrentHashMap<>();
 
     KernelFs(Store store, Path storeDir, Committer<Ctx> committer, View root, Handles handles, MountProbe probe) {
         super(committer, root, handles, probe);
@@ -277,39 +274,35 @@ final class KernelFs extends KernelFiles {
 
     // ---- directories ----
 
+    /**
+     * OPENDIR is answered ENOSYS, once: the kernel then opens every directory of the mount
+     * without asking (no OPENDIR, no RELEASEDIR: two round trips of each directory a tool walks),
+     * and keeps each directory's listing until the directory changes (FOPEN_CACHE_DIR, the
+     * default without OPENDIR). It checks the caller's read permission itself
+     * ({@code default_permissions}, which this backend always mounts with). What it keeps is dropped
+     * as a file's attributes are: by a change through the mount, by the directory's mtime, and by
+     * the mount's word when another process wrote a master or a slave moved forward.
+     */
     @Override
     public int opendir(Request r, int flags, Reply out) {
-        Caller c = caller(r);
-        return run(() -> {
-            Node n = node(r);
-            int open = committer.read(ctx -> {
-                if (!c.root()) {
-                    c.check(ctx.getattr(n), Caller.R, "opendir");
-                }
-                return dirOpenFlags(ctx, n);
-            });
-            out.open(handles.open(n), open);
-            return 0;
-        });
+        return ENOSYS;
     }
 
     /**
-     * READDIR and READDIRPLUS: the listing is taken when a directory is read from its start and
-     * kept with its handle; each entry's offset is its index + 1. READDIRPLUS gives each name but
-     * "." and ".." with its node and attributes, one lookup each.
+     * READDIR and READDIRPLUS without a handle: each reply is read from the store after the
+     * offset it is given, so an entry neither made nor removed while a directory is read comes
+     * exactly once. An entry's offset is its cookie ({@link #offsetOf}). READDIRPLUS gives each
+     * name but "." and ".." with its node and attributes.
      */
     @Override
     public int readdir(Request r, long fh, long offset, int size, boolean plus, Reply out) {
         return run(() -> {
             Node dir = node(r, fh);
-            List<Entry> all = offset == 0 || !listings.containsKey(fh) ? ns.list(dir) : listings.get(fh);
-            if (handles.get(fh) != null) {
-                listings.put(fh, all);
-            }
+            List<Entry> page = ns.page(dir, cookieAt(offset), size / (plus ? direntPlusSize(1) : direntSize(1)) + 1);
             List<byte[]> names = new ArrayList<>();
             int used = 0;
-            for (int i = (int) offset; i < all.size(); i++) {
-                byte[] name = all.get(i).name().getBytes(StandardCharsets.UTF_8);
+            for (Entry e : page) {
+                byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
                 int need = plus ? direntPlusSize(name.length) : direntSize(name.length);
                 if (used + need > size) {
                     break;
@@ -317,19 +310,19 @@ final class KernelFs extends KernelFiles {
                 used += need;
                 names.add(name);
             }
-            Found[] found = plus ? statAll(dir, all, (int) offset, names.size()) : null;
+            Found[] found = plus ? statAll(dir, page.subList(0, names.size())) : null;
             for (int k = 0; k < names.size(); k++) {
-                int i = (int) offset + k;
-                Entry e = all.get(i);
+                Entry e = page.get(k);
                 Node child = new Node(dir.view(), e.ino());
+                long off = offsetOf(e.cookie());
                 if (!plus) {
-                    out.dirent(attrs.ino(child), i + 1, e.fileType(), names.get(k), size);
+                    out.dirent(attrs.ino(child), off, e.fileType(), names.get(k), size);
                 } else if (found[k] == null) {
-                    out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), i + 1, names.get(k));
+                    out.direntPlus(0, 0, 0, attrs.entryAttr(child, e.fileType()), off, names.get(k));
                 } else {
                     Found f = found[k];
                     long id = nodes.lookedUp(NodeIds.Key.of(child));
-                    out.direntPlus(id, f.valid().entryNs(), f.valid().attrNs(), attrs.attr(f.stat()), i + 1, names.get(k));
+                    out.direntPlus(id, f.valid().entryNs(), f.valid().attrNs(), attrs.attr(f.stat()), off, names.get(k));
                 }
             }
             return 0;
@@ -337,22 +330,46 @@ final class KernelFs extends KernelFiles {
     }
 
     /**
-     * The attributes of READDIRPLUS's entries {@code from} .. {@code from + count - 1} but "." and
-     * "..": all in one snapshot when no file data is being written back, else each after its own;
-     * null for those and for a name gone since the listing was taken (given without its node).
+     * The offset the kernel is given for an entry of cookie {@code cookie}: the cookie's order in
+     * 63 bits, as a directory offset must be positive for {@code lseek} and {@code seekdir}. A
+     * cookie is a 48-bit name hash and a 16-bit index among the names sharing it; the index keeps
+     * its low 15 bits, so only names past the 32,767th of one hash would share an offset.
      */
-    private Found[] statAll(Node dir, List<Entry> all, int from, int count) {
-        Found[] found = new Found[count];
-        if (committer.settled()) {
-            return committer.read(ctx -> statEach(dir, all, from, found, n -> found(ctx, n)));
+    static long offsetOf(long cookie) {
+        if (Long.compareUnsigned(cookie, 3) < 0) {
+            return cookie;
         }
-        return statEach(dir, all, from, found, this::stat);
+        return (cookie >>> 16) << 15 | Math.min(cookie & 0xFFFF, 0x7FFF);
     }
 
-    private static Found[] statEach(Node dir, List<Entry> all, int from, Found[] found, Function<Node, Found> stat) {
-        for (int k = Math.max(0, 2 - from); k < found.length; k++) {
+    /** The cookie of the entry that the kernel's {@code offset} stands for ({@link #offsetOf}'s inverse). */
+    static long cookieAt(long offset) {
+        if (offset < 3) {
+            return Math.max(offset, 0);
+        }
+        return (offset >>> 15) << 16 | (offset & 0x7FFF);
+    }
+
+    /**
+     * The attributes of READDIRPLUS's entries but "." and "..": all in one snapshot when no file
+     * data is being written back, else each after its own; null for those two and for a name gone
+     * since the page was read (given without its node).
+     */
+    private Found[] statAll(Node dir, List<Entry> page) {
+        if (committer.settled()) {
+            return committer.read(ctx -> statEach(dir, page, n -> found(ctx, n)));
+        }
+        return statEach(dir, page, this::stat);
+    }
+
+    private static Found[] statEach(Node dir, List<Entry> page, Function<Node, Found> stat) {
+        Found[] found = new Found[page.size()];
+        for (int k = 0; k < found.length; k++) {
+            if (Long.compareUnsigned(page.get(k).cookie(), 3) < 0) {
+                continue;
+            }
             try {
-                found[k] = stat.apply(new Node(dir.view(), all.get(from + k).ino()));
+                found[k] = stat.apply(new Node(dir.view(), page.get(k).ino()));
             } catch (FsException x) {
                 found[k] = null;
             }
@@ -370,7 +387,6 @@ final class KernelFs extends KernelFiles {
 
     @Override
     public int releasedir(Request r, long fh) {
-        listings.remove(fh);
         return run(() -> {
             io.release(fh);
             return 0;

@@ -475,6 +475,27 @@ final class Namespace {
         return resolver.resolve(ctx, path, c);
     }
 
+    /**
+     * Up to {@code max} entries of a directory after {@code cookie} (0: from the start, "." and
+     * ".." first), in cookie order; a PFS without a root yet lists as empty.
+     */
+    List<Entry> page(Node dir, long cookie, int max) {
+        return committer.read(ctx -> {
+            FsReader f = ctx.reader(dir.view());
+            if (dir.ino() == FsReader.ROOT && !f.exists(FsReader.ROOT)) {
+                List<Entry> out = new java.util.ArrayList<>();
+                if (cookie == 0) {
+                    out.add(new Entry(".", dir.ino(), Inode.S_IFDIR, 1));
+                }
+                if (Long.compareUnsigned(cookie, 2) < 0 && out.size() < max) {
+                    out.add(new Entry("..", dir.ino(), Inode.S_IFDIR, 2));
+                }
+                return out;
+            }
+            return f.readdir(dir.ino(), cookie, max);
+        });
+    }
+
     /** The entries of a directory ("." and ".." first); a PFS without a root yet lists as empty. */
     List<Entry> list(Node dir) {
         return committer.read(ctx -> {

@@ -270,6 +270,43 @@ class KernelMountIT {
     }
 
     /**
+     * Directories are read without being opened: the kernel sends no OPENDIR nor RELEASEDIR
+     * after the first, which the mount answers ENOSYS. Each READDIR is read from the store after
+     * the offset it is given, so a reader of a directory that changes half-way (a third read,
+     * every seventh unread name removed, as many made) gets each unchanged name exactly once,
+     * and seekdir to a telldir position gives the same entries again. A slave's listing is
+     * kept the same way and is new once the slave moved forward.
+     */
+    @Test
+    void directoriesAreReadWithoutOpeningThemAndEachUnchangedNameComesOnce() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        Path script = h.dir.resolve("readdir.py");
+        try (var in = KernelMountIT.class.getResourceAsStream("readdir.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        ok(h.dir, "mkdir mnt/d && for i in $(seq 2000); do : > mnt/d/name-$i; done && ls mnt > /dev/null"
+                + " && for i in $(seq 20); do mkdir mnt/e$i && touch mnt/e$i/f && ls mnt/e$i > /dev/null; done"
+                + " && find mnt -path mnt/d -prune -o -print | wc -l | grep -qx 41");
+        assertThat(asked(port, mnt, "opendir", "releasedir")).as("OPENDIRs and RELEASEDIRs of 42 listings")
+                .isLessThanOrEqualTo(1);
+        assertThat(ok(h.dir, "python3 '" + script + "' mnt/d")).isEqualTo("ok 1809\n");
+        assertThat(ok(h.dir, "python3 '" + script + "' mnt/d")).startsWith("ok ");
+
+        Path master = h.dir.resolve("master.hammer");
+        ok(h.dir, "'" + h.hammer.launcher() + "' newfs master.hammer > /dev/null && mkdir src && touch src/a"
+                + " && '" + h.hammer.launcher() + "' pfs-master master.hammer/m > /dev/null"
+                + " && '" + h.hammer.launcher() + "' cpdup src master.hammer/m"
+                + " && '" + h.hammer.launcher() + "' mirror-copy -y master.hammer/m disk.hammer/slave > /dev/null 2>&1"
+                + " && test \"$(ls mnt/slave)\" = a");
+        ok(h.dir, "touch src/b && '" + h.hammer.launcher() + "' cpdup src master.hammer/m"
+                + " && '" + h.hammer.launcher() + "' mirror-copy master.hammer/m disk.hammer/slave > /dev/null 2>&1"
+                + " && for i in $(seq 100); do test \"$(ls mnt/slave | tr '\\n' ' ')\" = 'a b ' && break; sleep 0.1; done"
+                + " && test \"$(ls mnt/slave | tr '\\n' ' ')\" = 'a b '");
+        assertThat(master).exists();
+    }
+
+    /**
      * Two mounts of one master, each its own daemon: each is another process to the other, and
      * each shows what the other changed though its kernel kept the file's data, its name and its
      * mode: bytes rewritten in place, a rename, a chmod. Each wait is bounded: 10 s.

@@ -127,22 +127,26 @@ public class FsReader {
 
     /**
      * Up to {@code max} entries after {@code cookie} (0 = start), "." and ".." first. Cookies are
-     * directory-entry keys, so they stay valid while the directory changes.
+     * directory-entry keys, unsigned, so they stay valid while the directory changes: an entry
+     * neither made nor removed meanwhile comes exactly once across the pages.
      */
     public List<Entry> readdir(long dir, long cookie, int max) {
         Inode d = dir(dir);
         List<Entry> out = new ArrayList<>();
-        if (cookie < 1) {
+        if (cookie == 0) {
             out.add(new Entry(".", dir, Inode.S_IFDIR, 1));
         }
-        if (cookie < 2 && out.size() < max) {
+        if (Long.compareUnsigned(cookie, 2) < 0 && out.size() < max) {
             long p = dir == ROOT || d.parent() == 0 ? dir : d.parent();
             out.add(new Entry("..", p, Inode.S_IFDIR, 2));
         }
         if (out.size() >= max) {
             return out;
         }
-        long from = Math.max(cookie + 1, 3);
+        if (cookie == -1L) {
+            return out;
+        }
+        long from = Long.compareUnsigned(cookie, 3) < 0 ? 3 : cookie + 1;
         scanVisible(dir, RecordType.DIRENTRY, from, -1L, true, rec -> {
             DirEntry e = DirEntry.decode(rec.data());
             out.add(new Entry(e.name(), e.child(), e.fileType(), rec.key().key()));
