@@ -57,7 +57,9 @@
  * ({@link org.hammer.cli.fuse.NodeIds}) counted by the kernel's lookups, so a hard-linked file is
  * one kernel inode, and the kernel keeps the names and attributes of a master for a minute and
  * of fixed TIDs for a second, a name's absence as long, and their files' cached data and
- * directories' listings across opens. The engine finds another process's commits to the store
+ * directories' listings across opens. Directories are read without being opened (OPENDIR
+ * answered ENOSYS once, so no OPENDIR or RELEASEDIR after it); each READDIR is read from the store
+ * after its offset, a 63-bit form of the last entry's cookie. The engine finds another process's commits to the store
  * within 0.1 s ({@link org.hammer.core.fs.Committer#onOtherWrites}), and the mount then has the
  * kernel drop what it keeps of each node and name they changed in a master it shows, as the
  * store's change index lists them (never every name: one dropped that something is mounted on
