@@ -49,7 +49,9 @@ abstract class KernelFiles extends Operations {
     static final long WATCHED_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.watched", "60")) * SECOND);
     /** Names and directory attributes of a slave, which moves forward under the mount. */
     static final long SLAVE_NS = SECOND / 10;
-    private static final int FOPEN_KEEP_CACHE = 1 << 1;
+    static final int FOPEN_KEEP_CACHE = 1 << 1;
+    /** The kernel keeps a directory's listing (Linux 4.20 on), until the directory changes. */
+    static final int FOPEN_CACHE_DIR = 1 << 3;
     /**
      * The kernel sends no FLUSH at close (Linux 5.16 on; older kernels ignore it): given to handles
      * opened only to read, which have no written-back data whose error a close would report.

@@ -281,11 +281,27 @@ final class KernelFs extends KernelFiles {
      * default without OPENDIR). It checks the caller's read permission itself
      * ({@code default_permissions}, which this backend always mounts with). What it keeps is dropped
      * as a file's attributes are: by a change through the mount, by the directory's mtime, and by
-     * the mount's word when another process wrote a master or a slave moved forward.
+     * the mount's word when another process wrote a master or a slave moved forward. A kernel
+     * older than Linux 5.1 would fail the open with ENOSYS: it gets a handle, and the listings of
+     * all but slaves are kept.
      */
     @Override
-    public int opendir(Request r, int flags, Reply out) {
-        return ENOSYS;
+    public int opendir(Request r, int flags, boolean declinable, Reply out) {
+        if (declinable) {
+            return ENOSYS;
+        }
+        Caller c = caller(r);
+        return run(() -> {
+            Node n = node(r);
+            int open = committer.read(ctx -> {
+                if (!c.root()) {
+                    c.check(ctx.getattr(n), Caller.R, "opendir");
+                }
+                return openFlags(ctx, n) != 0 ? FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR : 0;
+            });
+            out.open(handles.open(n), open);
+            return 0;
+        });
     }
 
     /**

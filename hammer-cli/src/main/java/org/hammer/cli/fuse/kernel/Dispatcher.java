@@ -13,7 +13,7 @@ final class Dispatcher {
     static final int EPROTO = 71;
     /** What the mount asks of the kernel at INIT, of what the kernel offers. */
     static final int WANTED = ASYNC_READ | ATOMIC_O_TRUNC | BIG_WRITES | AUTO_INVAL_DATA | DO_READDIRPLUS
-            | READDIRPLUS_AUTO | PARALLEL_DIROPS | MAX_PAGES | HANDLE_KILLPRIV_V2;
+            | READDIRPLUS_AUTO | PARALLEL_DIROPS | MAX_PAGES | HANDLE_KILLPRIV_V2 | NO_OPENDIR_SUPPORT;
     /** The largest write and read: 1 MiB, 256 pages of 4 KiB. */
     static final int MAX_WRITE = 1 << 20;
     static final int MAX_PAGES_COUNT = MAX_WRITE / 4096;
@@ -141,7 +141,7 @@ final class Dispatcher {
             case FLUSH:
                 return ops.flush(r, r.u64(0));
             case OPENDIR:
-                return ops.opendir(r, r.u32(0), out);
+                return ops.opendir(r, r.u32(0), (negotiatedFlags & NO_OPENDIR_SUPPORT) != 0, out);
             case READDIR:
                 return ops.readdir(r, r.u64(0), r.u64(8), r.u32(16), false, out);
             case READDIRPLUS:

@@ -152,7 +152,12 @@ public abstract class Operations {
         return ENOSYS;
     }
 
-    public int opendir(Request r, int flags, Reply out) {
+    /**
+     * OPENDIR; {@code declinable}: the kernel offered NO_OPENDIR_SUPPORT (Linux 5.1 on), so that
+     * ENOSYS means it opens every directory without asking from then on, where an older kernel
+     * would fail the open with it.
+     */
+    public int opendir(Request r, int flags, boolean declinable, Reply out) {
         return ENOSYS;
     }
 

@@ -59,6 +59,8 @@ final class Protocol {
     static final int WRITEBACK_CACHE = 1 << 16;
     static final int PARALLEL_DIROPS = 1 << 18;
     static final int MAX_PAGES = 1 << 22;
+    /** 7.29 (Linux 5.1), offered by the kernel: an OPENDIR answered ENOSYS means no OPENDIR from then on. */
+    static final int NO_OPENDIR_SUPPORT = 1 << 24;
     /** 7.33: the filesystem clears set-user-id and set-group-id bits itself (the *_KILL_SUIDGID flags below). */
     static final int HANDLE_KILLPRIV_V2 = 1 << 28;
     /** 7.36: fuse_init_in and fuse_init_out carry a second word of flags (flags2: the flags from bit 32). */

@@ -111,6 +111,12 @@ class CodecTest {
             calls.add("unlink " + r.nodeId() + "/" + name);
             return 0;
         }
+
+        @Override
+        public int opendir(Request r, int flags, boolean declinable, Reply out) {
+            calls.add("opendir " + r.nodeId() + " declinable=" + declinable);
+            return 0;
+        }
     };
 
     /** A request: fuse_in_header (len, opcode, unique, nodeid, uid, gid, pid, padding) and its argument. */
@@ -376,6 +382,23 @@ class CodecTest {
                 .array()), reply());
         dispatch(request(Protocol.OPEN, 5, open), reply());
         assertThat(calls).containsExactly("open 5 flags=1001 open_flags=-1", "open 5 flags=1001 open_flags=1");
+    }
+
+    /**
+     * OPENDIR may be declined (answered ENOSYS, so that the kernel stops asking) only once the
+     * kernel offered NO_OPENDIR_SUPPORT at INIT: an older one would fail the open with ENOSYS.
+     */
+    @Test
+    void opendirMayBeDeclinedOnlyWhereTheKernelOffersIt() {
+        byte[] opendir = le(8).putInt(0).putInt(0).array();
+        Dispatcher older = new Dispatcher(recorder, false);
+        dispatch(older, request(Protocol.INIT, 0, le(16).putInt(7).putInt(28).putInt(0).putInt(Protocol.ASYNC_READ)
+                .array()), reply());
+        dispatch(older, request(Protocol.OPENDIR, 5, opendir), reply());
+        dispatch(request(Protocol.INIT, 0, le(16).putInt(7).putInt(33).putInt(0)
+                .putInt(Protocol.ASYNC_READ | Protocol.NO_OPENDIR_SUPPORT).array()), reply());
+        dispatch(request(Protocol.OPENDIR, 6, opendir), reply());
+        assertThat(calls).containsExactly("opendir 5 declinable=false", "opendir 6 declinable=true");
     }
 
     @Test
