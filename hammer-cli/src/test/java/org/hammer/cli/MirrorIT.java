@@ -204,27 +204,22 @@ class MirrorIT {
         fill(master, "big", 24, 1 << 20, 12);
         Path src = tmp.resolve("src");
         Files.createDirectories(src);
-        // Another process keeps changing the master: cpdup of a directory whose files change every round.
-        Process writer = new ProcessBuilder("bash", "-c", "for i in $(seq 1 400); do echo $i > '" + src
-                + "'/n$((i % 7)); date +%N > '" + src + "'/stamp; '" + hammer.launcher() + "' cpdup -q '" + src
-                + "' '" + master + "'/live || exit 1; done").redirectErrorStream(true).start();
+        // Another process keeps changing the master: cpdup of a directory whose files change every
+        // round, until the file stop appears. The loop looks for it before each round and waits for
+        // each cpdup, so once it has exited nothing it started still commits (killing it would not
+        // say so: a cpdup it started just before could outlive it).
+        Path stop = tmp.resolve("stop");
+        Process writer = new ProcessBuilder("bash", "-c", "for i in $(seq 1 400); do test -e '" + stop
+                + "' && exit 0; echo $i > '" + src + "'/n$((i % 7)); date +%N > '" + src + "'/stamp; '"
+                + hammer.launcher() + "' cpdup -q '" + src + "' '" + master + "'/live || exit 1; done")
+                .redirectErrorStream(true).start();
         try {
             Thread.sleep(1500);
             ok(hammer.run("mirror-copy", "-y", "-S", "2m", master, slave));
             ok(hammer.run("mirror-verify", master, slave));
         } finally {
-            java.util.List<ProcessHandle> children = writer.descendants().toList();
-            children.forEach(ProcessHandle::destroy);
-            writer.destroy();
-            waitFor(writer);
-            // The loop's cpdup may still be committing as it ends: the master is still only once it has.
-            for (ProcessHandle child : children) {
-                try {
-                    child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    child.destroyForcibly();
-                }
-            }
+            Files.writeString(stop, "");
+            assertThat(waitFor(writer)).as("the writer loop stops at its next round").isZero();
         }
         CliResult second = ok(hammer.run("mirror-copy", master, slave));
         assertThat(second.stderr()).contains("succeeded");
