@@ -10,6 +10,7 @@ import org.hammer.cli.fuse.kernel.Attr;
 import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.metrics.MountProbe;
+import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
 import org.hammer.core.fs.Entry;
@@ -27,6 +28,8 @@ final class KernelFs extends KernelFiles {
     private static final int BLOCK = 4096;
     private static final int RENAME_NOREPLACE = 1;
     private static final int EINVAL = 22;
+    /** The index bits of a readdir offset all set: names of one hash past {@link DirEntry#NAMES_PER_HASH}. */
+    private static final long LAST_INDEX = 0x7FFF;
 
     private final Store store;
     private final Path storeDir;
@@ -348,14 +351,16 @@ final class KernelFs extends KernelFiles {
     /**
      * The offset the kernel is given for an entry of cookie {@code cookie}: the cookie's order in
      * 63 bits, as a directory offset must be positive for {@code lseek} and {@code seekdir}. A
-     * cookie is a 48-bit name hash and a 16-bit index among the names sharing it; the index keeps
-     * its low 15 bits, so only names past the 32,767th of one hash would share an offset.
+     * cookie is a 48-bit name hash and an index among the names sharing it, of which a directory
+     * takes {@link DirEntry#NAMES_PER_HASH}: 15 bits. A name past those (a store written before
+     * that bound) gets the last offset of its hash, and a read resumed there goes on with the
+     * next hash: such names may be missed, and a read never comes back to where it was.
      */
     static long offsetOf(long cookie) {
         if (Long.compareUnsigned(cookie, 3) < 0) {
             return cookie;
         }
-        return (cookie >>> 16) << 15 | Math.min(cookie & 0xFFFF, 0x7FFF);
+        return (cookie >>> 16) << 15 | Math.min(cookie & 0xFFFF, LAST_INDEX);
     }
 
     /** The cookie of the entry that the kernel's {@code offset} stands for ({@link #offsetOf}'s inverse). */
@@ -363,7 +368,8 @@ final class KernelFs extends KernelFiles {
         if (offset < 3) {
             return Math.max(offset, 0);
         }
-        return (offset >>> 15) << 16 | (offset & 0x7FFF);
+        long index = offset & LAST_INDEX;
+        return (offset >>> 15) << 16 | (index == LAST_INDEX ? 0xFFFF : index);
     }
 
     /**

@@ -498,22 +498,7 @@ final class Namespace {
 
     /** The entries of a directory ("." and ".." first); a PFS without a root yet lists as empty. */
     List<Entry> list(Node dir) {
-        return committer.read(ctx -> {
-            FsReader f = ctx.reader(dir.view());
-            List<Entry> out = new java.util.ArrayList<>();
-            out.add(new Entry(".", dir.ino(), Inode.S_IFDIR, 1));
-            if (dir.ino() == FsReader.ROOT && !f.exists(FsReader.ROOT)) {
-                out.add(new Entry("..", dir.ino(), Inode.S_IFDIR, 2));
-                return out;
-            }
-            Inode d = f.getattr(dir.ino());
-            if (!d.isDir()) {
-                throw new FsException(Errno.ENOTDIR, "not a directory");
-            }
-            out.add(new Entry("..", d.parent() == 0 ? dir.ino() : d.parent(), Inode.S_IFDIR, 2));
-            out.addAll(f.list(dir.ino()));
-            return out;
-        });
+        return page(dir, 0, Integer.MAX_VALUE);
     }
 
     /** The value of attribute {@code name}, or null when there is none of that name. */

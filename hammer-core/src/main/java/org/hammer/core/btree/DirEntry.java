@@ -25,6 +25,13 @@ public record DirEntry(long child, int fileType, String name) {
         return new DirEntry(child, type, new String(data, 12, data.length - 12, StandardCharsets.UTF_8));
     }
 
+    /**
+     * How many names that share a hash a directory takes: their keys are the hash's first 32,767,
+     * so that a key's order fits the 63 bits of a readdir offset (the 48 bits of the hash, then 15
+     * of the index). Extended attributes, never read by offset, take the range's 65,536.
+     */
+    public static final int NAMES_PER_HASH = 0x7FFF;
+
     /** First key of the collision range of a name: a 64-bit FNV-1a hash with the low 16 bits clear. */
     public static long hashKey(String name) {
         return hashKey(name.getBytes(StandardCharsets.UTF_8));

@@ -144,7 +144,7 @@ public final class FsWriter extends FsReader {
             }
             return found[0] == null || !gap[0];
         });
-        if (slot[0] >= h + 0x10000) {
+        if (slot[0] >= h + DirEntry.NAMES_PER_HASH) {
             throw new FsException(Errno.ENOSPC, name + ": too many names with the same hash");
         }
         return new NameSlot(found[0], slot[0]);
@@ -164,7 +164,7 @@ public final class FsWriter extends FsReader {
             slot[0]++;
             return true;
         });
-        if (slot[0] >= h + 0x10000) {
+        if (slot[0] >= h + (type == RecordType.DIRENTRY ? DirEntry.NAMES_PER_HASH : 0x10000)) {
             throw new FsException(Errno.ENOSPC, name + ": too many names with the same hash");
         }
         return slot[0];
