@@ -12,6 +12,7 @@ import org.hammer.cli.fuse.kernel.Reply;
 import org.hammer.cli.fuse.kernel.Request;
 import org.hammer.cli.fuse.kernel.Session;
 import org.hammer.cli.metrics.MountProbe;
+import org.hammer.core.HammerException;
 import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
@@ -116,7 +117,8 @@ abstract class KernelFiles extends Operations {
      * directory, and that directory's listing. A slave's nodes go when the mount sees it moved
      * forward. Only what changed is dropped: a name dropped that something is mounted on takes
      * the mount with it. If what changed cannot be read (the change index damaged), every node's
-     * attributes and data are dropped, the names kept at most their minute, and the log says so.
+     * attributes and data are dropped, the names kept at most their minute, and the log says so;
+     * the store found damaged so, the mount refuses every change from then on ({@link Committer#damaged}).
      */
     private void writtenElsewhere(StoreReader now, long sinceTid) {
         Session s = session();
@@ -130,6 +132,9 @@ abstract class KernelFiles extends Operations {
                     + e.getMessage() + "): every node's attributes and data are dropped, names are kept at most "
                     + WATCHED_NS / SECOND + " s");
             nodes.ids(n -> true).forEach(s::invalidateInode);
+            if (e instanceof HammerException h && h.kind() == HammerException.Kind.CORRUPT) {
+                committer.damaged(h.getMessage());
+            }
         }
     }
 

@@ -307,6 +307,53 @@ class KernelMountIT {
     }
 
     /**
+     * A bit flipped in a file's block under a running mount: reading that file fails (EIO) and
+     * the log names the damage; from then on the mount refuses every change (EROFS) and leaves
+     * the store's bytes as they are, while what is intact still reads.
+     */
+    @Test
+    void aStoreFoundDamagedUnderTheMountIsReadOnlyFromThen() throws IOException {
+        Path store = h.store("disk.hammer");
+        Path mnt = mount(store);
+        byte[] block = new byte[64 << 10];
+        new java.util.Random(8).nextBytes(block);
+        Files.write(h.dir.resolve("block"), block);
+        ok(h.dir, "cp block mnt/big && echo intact > mnt/intact && sync mnt/big mnt/intact && sync");
+        Path data = store.resolve("data.mdb");
+        byte[] whole = Files.readAllBytes(data);
+        int at = indexOf(whole, java.util.Arrays.copyOfRange(block, 0, 64));
+        assertThat(at).as("the block's bytes in data.mdb").isNotNegative();
+        try (var f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+            f.seek(at + 1000);
+            f.write(whole[at + 1000] ^ 0x10);
+        }
+        ok(h.dir, "sync && echo 3 > /proc/sys/vm/drop_caches");
+        byte[] damaged = Files.readAllBytes(data);
+
+        assertThat(ok(h.dir, "cat mnt/big > /dev/null 2> err; echo $?; cat err")).contains("Input/output error");
+        assertThat(ok(h.dir, "echo new > mnt/new 2> err; echo $?; cat err")).contains("Read-only file system");
+        assertThat(ok(h.dir, "mkdir mnt/d 2> err; rm mnt/intact 2>> err; cat err"))
+                .contains("Read-only file system").doesNotContain("No such file");
+        assertThat(ok(h.dir, "cat mnt/intact")).isEqualTo("intact\n");
+        assertThat(ok(h.dir, "test ! -e mnt/new && test ! -e mnt/d && echo none")).isEqualTo("none\n");
+        assertThat(Files.readAllBytes(data)).as("data.mdb after the refused changes").isEqualTo(damaged);
+        assertThat(h.log(mnt)).containsOnlyOnce("the store is damaged");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
      * Two mounts of one master, each its own daemon: each is another process to the other, and
      * each shows what the other changed though its kernel kept the file's data, its name and its
      * mode: bytes rewritten in place, a rename, a chmod. Each wait is bounded: 10 s.

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import org.hammer.core.HammerException;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreReader;
 import org.hammer.core.store.StoreWriter;
@@ -98,6 +99,9 @@ public final class Committer<C> implements AutoCloseable {
     private final FirstWrite firstWrite;
     private final Clock clock;
     private final ErrorSink errors;
+    /** Why the store was found damaged ({@link #damaged}), or null; set once. */
+    private volatile String damage;
+    private final Object damageLock = new Object();
     private final LongConsumer onCommit;
     private final long maxDelayNanos;
     private final long maxBytes;
@@ -358,6 +362,14 @@ public final class Committer<C> implements AutoCloseable {
 
     /** Runs a read that does not depend on any object's data or size (see {@link #readData}). */
     public <T> T read(Function<C, T> work) {
+        try {
+            return readNow(work);
+        } catch (RuntimeException e) {
+            throw noteDamage(e);
+        }
+    }
+
+    private <T> T readNow(Function<C, T> work) {
         if (dirty) {
             lock.lock();
             try {
@@ -378,6 +390,14 @@ public final class Committer<C> implements AutoCloseable {
      * has run there; else queued behind it.
      */
     public <T> T readData(Object key, Function<C, T> work) {
+        try {
+            return readDataNow(key, work);
+        } catch (RuntimeException e) {
+            throw noteDamage(e);
+        }
+    }
+
+    private <T> T readDataNow(Object key, Function<C, T> work) {
         if (!counted(unsettled, key)) {
             return read(work);
         }
@@ -421,6 +441,7 @@ public final class Committer<C> implements AutoCloseable {
 
     /** Runs a change in the open write transaction; {@code bytes} counts towards its size limit. */
     public <T> T write(Function<C, T> work, long bytes) {
+        refuseIfDamaged();
         if (bytes == 0) {
             lock.lock();
             try {
@@ -462,6 +483,7 @@ public final class Committer<C> implements AutoCloseable {
         if (closed) {
             throw closing();
         }
+        refuseIfDamaged();
         if (bytes < HERE_MAX && runHere(h, work, bytes, after)) {
             return;
         }
@@ -533,6 +555,7 @@ public final class Committer<C> implements AutoCloseable {
         } catch (FsException | NoRoom e) {
             throw e;
         } catch (RuntimeException e) {
+            noteDamage(e);
             if (!change) {
                 throw e;
             }
@@ -690,6 +713,7 @@ public final class Committer<C> implements AutoCloseable {
                 acknowledge(b.alone);
             }
         } catch (RuntimeException e) {
+            noteDamage(e);
             if (b.alone != null) {
                 b.alone.result.completeExceptionally(failure(e)); // no-op if the change itself failed
             }
@@ -966,6 +990,7 @@ public final class Committer<C> implements AutoCloseable {
         } catch (FsException e) {
             failed(t, e);
         } catch (RuntimeException e) {
+            noteDamage(e);
             failed(t, failure(e));
             if (t.changes()) {
                 throw e;
@@ -999,6 +1024,42 @@ public final class Committer<C> implements AutoCloseable {
             if (a != null) {
                 a.run();
             }
+        }
+    }
+
+    /**
+     * Notes that the store was found damaged ({@code why}: what a check found), the first time:
+     * from then on every change is refused with EROFS, as no command changes a store it found
+     * damaged, and the operator's log says so once. Reads go on: what is intact is still served,
+     * and what is not fails each time with the damage it meets.
+     */
+    public void damaged(String why) {
+        synchronized (damageLock) {
+            if (damage != null) {
+                return;
+            }
+            damage = why;
+        }
+        errors.storeDamaged(why);
+    }
+
+    /** Why the store was found damaged, or null while it was not. */
+    public String damage() {
+        return damage;
+    }
+
+    /** {@code e}, after {@link #damaged} if it is the store's damage. */
+    private RuntimeException noteDamage(RuntimeException e) {
+        if (e instanceof HammerException h && h.kind() == HammerException.Kind.CORRUPT) {
+            damaged(h.getMessage());
+        }
+        return e;
+    }
+
+    private void refuseIfDamaged() {
+        String why = damage;
+        if (why != null) {
+            throw new FsException(Errno.EROFS, "the store is damaged (" + why + "): no change is made to it");
         }
     }
 

@@ -26,6 +26,12 @@ public interface ErrorSink {
             public void finalSyncFailed(RuntimeException e) {
                 System.err.println(prefix + "final sync failed: " + e.getMessage());
             }
+
+            @Override
+            public void storeDamaged(String why) {
+                System.err.println(prefix + "the store is damaged (" + why + "): every change is refused from"
+                        + " now on (EROFS); reads of what is intact go on; hammer scrub says what is damaged");
+            }
         };
     }
 
@@ -37,4 +43,8 @@ public interface ErrorSink {
 
     /** The sync of {@link Committer#close} failed. */
     void finalSyncFailed(RuntimeException e);
+
+    /** A read or a change found the store damaged, the first time: every change after it is refused. */
+    default void storeDamaged(String why) {
+    }
 }

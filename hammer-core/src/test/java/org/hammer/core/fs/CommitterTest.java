@@ -82,6 +82,89 @@ class CommitterTest {
         assertThat(committer.drain(h)).isNull();
     }
 
+    /**
+     * A read that meets damage (a bit flipped in a file's block, under the open store) fails with
+     * it, and from then on the engine refuses every change with EROFS, through both its ways in,
+     * and leaves the store's bytes as they were; the log is told once; what is intact still reads.
+     */
+    @Test
+    void aStoreFoundDamagedRefusesEveryChangeAndStillServesWhatIsIntact() throws Exception {
+        committer.close();
+        List<String> told = Collections.synchronizedList(new ArrayList<>());
+        committer = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).errors(new ErrorSink() {
+            @Override
+            public void commitFailed(RuntimeException e) {
+            }
+
+            @Override
+            public void writerFailed(Throwable e) {
+            }
+
+            @Override
+            public void finalSyncFailed(RuntimeException e) {
+            }
+
+            @Override
+            public void storeDamaged(String why) {
+                told.add(why);
+            }
+        }).start();
+        byte[] block = new byte[16384];
+        new java.util.Random(3).nextBytes(block);
+        long other = committer.write(ctx -> {
+            ctx.writer().write(file, 0, block, 0, block.length);
+            long o = ctx.writer().mknod(FsReader.ROOT, "intact", Inode.S_IFREG | 0644, 0, 0, 0);
+            ctx.writer().write(o, 0, "intact".getBytes(), 0, 6);
+            return o;
+        }, block.length);
+        committer.sync();
+
+        Path data = dir.resolve("s/data.mdb");
+        byte[] whole = java.nio.file.Files.readAllBytes(data);
+        int at = indexOf(whole, java.util.Arrays.copyOfRange(block, 0, 64));
+        assertThat(at).as("the block's bytes in data.mdb").isNotNegative();
+        try (var f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
+            f.seek(at + 100);
+            f.write(whole[at + 100] ^ 0x10);
+        }
+        byte[] damaged = java.nio.file.Files.readAllBytes(data);
+
+        assertThatThrownBy(() -> committer.read(ctx -> new FsReader(ctx.r(), 0, Long.MAX_VALUE)
+                .read(file, 0, new byte[16384], 0, 16384)))
+                .isInstanceOfSatisfying(org.hammer.core.HammerException.class,
+                        e -> assertThat(e.kind()).isEqualTo(org.hammer.core.HammerException.Kind.CORRUPT));
+        assertThat(committer.damage()).isNotNull();
+        FsException refused = catchThrowableOfType(() -> committer.write(ctx -> ctx.writer()
+                .mknod(FsReader.ROOT, "new", Inode.S_IFREG | 0644, 0, 0, 0), 0), FsException.class);
+        assertThat(refused).as("a change after the damage was found").isNotNull();
+        assertThat(refused.errno()).isEqualTo(Errno.EROFS);
+        assertThat(refused).hasMessageContaining("the store is damaged");
+        FsException behind = catchThrowableOfType(() -> committer.writeBehind(new WriteHandle(other),
+                ctx -> ctx.writer().write(other, 0, block, 0, 10), 10), FsException.class);
+        assertThat(behind).as("a written-back write after it").isNotNull();
+        assertThat(behind.errno()).isEqualTo(Errno.EROFS);
+        byte[] intact = new byte[6];
+        int got = committer.read(ctx -> new FsReader(ctx.r(), 0, Long.MAX_VALUE).read(other, 0, intact, 0, 6));
+        assertThat(got).isEqualTo(6);
+        assertThat(new String(intact)).isEqualTo("intact");
+        committer.sync();
+        assertThat(told).hasSize(1);
+        assertThat(java.nio.file.Files.readAllBytes(data)).as("data.mdb after the refused changes").isEqualTo(damaged);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static final Duration BOUND = Duration.ofSeconds(20);
 
     /** A committer on a clock that moves only when the test moves it. */
