@@ -321,7 +321,8 @@ class KernelMountIT {
         ok(h.dir, "cp block mnt/big && echo intact > mnt/intact && sync mnt/big mnt/intact && sync");
         Path data = store.resolve("data.mdb");
         byte[] whole = Files.readAllBytes(data);
-        int at = indexOf(whole, java.util.Arrays.copyOfRange(block, 0, 64));
+        int at = new String(whole, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf(new String(block, 0, 64, java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThat(at).as("the block's bytes in data.mdb").isNotNegative();
         try (var f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
             f.seek(at + 1000);
@@ -338,19 +339,6 @@ class KernelMountIT {
         assertThat(ok(h.dir, "test ! -e mnt/new && test ! -e mnt/d && echo none")).isEqualTo("none\n");
         assertThat(Files.readAllBytes(data)).as("data.mdb after the refused changes").isEqualTo(damaged);
         assertThat(h.log(mnt)).containsOnlyOnce("the store is damaged");
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /**

@@ -121,7 +121,8 @@ class CommitterTest {
 
         Path data = dir.resolve("s/data.mdb");
         byte[] whole = java.nio.file.Files.readAllBytes(data);
-        int at = indexOf(whole, java.util.Arrays.copyOfRange(block, 0, 64));
+        int at = new String(whole, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .indexOf(new String(block, 0, 64, java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThat(at).as("the block's bytes in data.mdb").isNotNegative();
         try (var f = new java.io.RandomAccessFile(data.toFile(), "rw")) {
             f.seek(at + 100);
@@ -150,19 +151,6 @@ class CommitterTest {
         committer.sync();
         assertThat(told).hasSize(1);
         assertThat(java.nio.file.Files.readAllBytes(data)).as("data.mdb after the refused changes").isEqualTo(damaged);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static final Duration BOUND = Duration.ofSeconds(20);
