@@ -702,6 +702,10 @@ public final class Committer<C> implements AutoCloseable {
                 if (broken != null) {
                     throw broken;
                 }
+                String why = damage;
+                if (why != null) { // found while this transaction was open: its changes are not committed
+                    throw new FsException(Errno.EROFS, "the store is damaged (" + why + "): not committed");
+                }
                 return null;
             });
             if (before[0] >= 0) {

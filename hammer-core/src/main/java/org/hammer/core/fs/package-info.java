@@ -74,8 +74,10 @@
  * {@link org.hammer.core.fs.ErrorSink}, the front end's log.
  * <li><i>Damage.</i> A read or a change through the engine that finds the store damaged (a
  * checksum or a page that does not hold) fails with it, and from then on the engine refuses every
- * change with EROFS ({@link org.hammer.core.fs.Committer#damaged}): no front end writes to a store
- * it found damaged. Reads go on, so what is intact is still served; the log is told once.
+ * change with EROFS ({@link org.hammer.core.fs.Committer#damaged}), and the transaction open
+ * then is abandoned, not committed (its acknowledged writes fail at their handles' next flush or
+ * fsync, as a failed commit's do): no front end writes to a store it found damaged. Reads go on,
+ * so what is intact is still served; the log is told once.
  * <li><i>Threads.</i> The store's rule of one thread per write transaction holds by its
  * hand-over protocol (see {@code org.hammer.core.store}): callers run short changes and reads in
  * the open transaction on their own threads only while the writer thread waits, one at a time.

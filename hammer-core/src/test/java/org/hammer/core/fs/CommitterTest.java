@@ -85,13 +85,17 @@ class CommitterTest {
     /**
      * A read that meets damage (a bit flipped in a file's block, under the open store) fails with
      * it, and from then on the engine refuses every change with EROFS, through both its ways in,
-     * and leaves the store's bytes as they were; the log is told once; what is intact still reads.
+     * and leaves the store's bytes as they were: an acknowledged write still uncommitted then is
+     * not committed either (its handle and the next sync say so); the log is told once; what is
+     * intact still reads.
      */
     @Test
     void aStoreFoundDamagedRefusesEveryChangeAndStillServesWhatIsIntact() throws Exception {
         committer.close();
         List<String> told = Collections.synchronizedList(new ArrayList<>());
-        committer = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).errors(new ErrorSink() {
+        ManualClock clock = new ManualClock(); // a batch stays open until a sync or its size ends it
+        committer = Committer.builder(store, Ctx::new).firstWrite(Pfses::writer).clock(clock)
+                .batch(Committer.MAX_DELAY_MS, 1L << 30).errors(new ErrorSink() {
             @Override
             public void commitFailed(RuntimeException e) {
             }
@@ -129,6 +133,8 @@ class CommitterTest {
             f.write(whole[at + 100] ^ 0x10);
         }
         byte[] damaged = java.nio.file.Files.readAllBytes(data);
+        WriteHandle pending = new WriteHandle(other);
+        committer.writeBehind(pending, ctx -> ctx.writer().write(other, 0, "INTACT".getBytes(), 0, 6), 6);
 
         assertThatThrownBy(() -> committer.read(ctx -> new FsReader(ctx.r(), 0, Long.MAX_VALUE)
                 .read(file, 0, new byte[16384], 0, 16384)))
@@ -144,11 +150,14 @@ class CommitterTest {
                 ctx -> ctx.writer().write(other, 0, block, 0, 10), 10), FsException.class);
         assertThat(behind).as("a written-back write after it").isNotNull();
         assertThat(behind.errno()).isEqualTo(Errno.EROFS);
+        FsException lost = catchThrowableOfType(committer::sync, FsException.class);
+        assertThat(lost).as("the sync after the acknowledged write").isNotNull();
+        assertThat(lost).hasMessageContaining("the store is damaged");
+        assertThat(committer.drain(pending)).as("the acknowledged write's handle").isNotNull();
         byte[] intact = new byte[6];
-        int got = committer.read(ctx -> new FsReader(ctx.r(), 0, Long.MAX_VALUE).read(other, 0, intact, 0, 6));
+        int got = store.read(r -> new FsReader(r, 0, Long.MAX_VALUE).read(other, 0, intact, 0, 6));
         assertThat(got).isEqualTo(6);
         assertThat(new String(intact)).isEqualTo("intact");
-        committer.sync();
         assertThat(told).hasSize(1);
         assertThat(java.nio.file.Files.readAllBytes(data)).as("data.mdb after the refused changes").isEqualTo(damaged);
     }
