@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -100,8 +101,7 @@ public final class Committer<C> implements AutoCloseable {
     private final Clock clock;
     private final ErrorSink errors;
     /** Why the store was found damaged ({@link #damaged}), or null; set once. */
-    private volatile String damage;
-    private final Object damageLock = new Object();
+    private final AtomicReference<String> damage = new AtomicReference<>();
     private final LongConsumer onCommit;
     private final long maxDelayNanos;
     private final long maxBytes;
@@ -399,7 +399,7 @@ public final class Committer<C> implements AutoCloseable {
 
     private <T> T readDataNow(Object key, Function<C, T> work) {
         if (!counted(unsettled, key)) {
-            return read(work);
+            return readNow(work);
         }
         if (!counted(unrun, key)) {
             lock.lock();
@@ -702,7 +702,7 @@ public final class Committer<C> implements AutoCloseable {
                 if (broken != null) {
                     throw broken;
                 }
-                String why = damage;
+                String why = damage.get();
                 if (why != null) { // found while this transaction was open: its changes are not committed
                     throw new FsException(Errno.EROFS, "the store is damaged (" + why + "): not committed");
                 }
@@ -789,6 +789,7 @@ public final class Committer<C> implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // A store closing or damaged: the next transaction says so, to those who wait for it.
+            noteDamage(e);
         } finally {
             lock.unlock();
         }
@@ -1038,18 +1039,14 @@ public final class Committer<C> implements AutoCloseable {
      * and what is not fails each time with the damage it meets.
      */
     public void damaged(String why) {
-        synchronized (damageLock) {
-            if (damage != null) {
-                return;
-            }
-            damage = why;
+        if (damage.compareAndSet(null, why)) {
+            errors.storeDamaged(why);
         }
-        errors.storeDamaged(why);
     }
 
     /** Why the store was found damaged, or null while it was not. */
     public String damage() {
-        return damage;
+        return damage.get();
     }
 
     /** {@code e}, after {@link #damaged} if it is the store's damage. */
@@ -1061,7 +1058,7 @@ public final class Committer<C> implements AutoCloseable {
     }
 
     private void refuseIfDamaged() {
-        String why = damage;
+        String why = damage.get();
         if (why != null) {
             throw new FsException(Errno.EROFS, "the store is damaged (" + why + "): no change is made to it");
         }

@@ -140,10 +140,7 @@ public class FsReader {
             long p = dir == ROOT || d.parent() == 0 ? dir : d.parent();
             out.add(new Entry("..", p, Inode.S_IFDIR, 2));
         }
-        if (out.size() >= max) {
-            return out;
-        }
-        if (cookie == -1L) {
+        if (out.size() >= max || cookie == -1L) { // -1: past the last key there can be
             return out;
         }
         long from = Long.compareUnsigned(cookie, 3) < 0 ? 3 : cookie + 1;
