@@ -87,7 +87,7 @@ final class InfoCommand extends ShortCommand {
 
     private static void print(PrintWriter out, Store store) {
         StoreHeader h = store.header();
-        long used = store.usedBytes();
+        long used = store.usedBytes() - store.freeBytes(); // pages on the free list hold nothing
         List<MountTable.Mount> mounts = MountTable.read();
         Path dir = PfsTarget.real(store.dir());
         store.read(r -> {

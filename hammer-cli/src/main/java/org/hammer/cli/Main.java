@@ -48,6 +48,7 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(
             NewfsCommand.class,
             InfoCommand.class,
+            MaxSizeCommand.class,
             SynctidCommand.class,
             PfsMasterCommand.class,
             PfsSlaveCommand.class,
@@ -86,8 +87,8 @@ public final class Main implements Runnable {
      * (MainTest checks): finding the command named on the command line reads no annotation.
      */
     static final List<String> NAMES = List.of(
-            "newfs", "info", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update", "pfs-upgrade",
-            "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
+            "newfs", "info", "max-size", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update",
+            "pfs-upgrade", "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
             "mirror-verify", "mirror-prune", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm",
             "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream",
             "mirror-read-stream", "ssh-remote", "mount", "umount");

@@ -41,7 +41,7 @@ final class NewfsCommand implements Callable<Integer> {
         Path target = dir.toAbsolutePath().normalize();
         long bytes;
         try {
-            bytes = parseSize(maxSize);
+            bytes = parseSize(maxSize, "--max-size");
         } catch (HammerException e) {
             throw Failure.about(target.toString(), e);
         }
@@ -57,8 +57,8 @@ final class NewfsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code N[k|m|g|t]} in bytes, suffixes in powers of 1024 as hammer(8)'s -b. */
-    static long parseSize(String text) {
+    /** {@code N[k|m|g|t]} in bytes, suffixes in powers of 1024 as hammer(8)'s -b; {@code what} names it in an error. */
+    static long parseSize(String text, String what) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         int shift = 0;
         if (!s.isEmpty()) {
@@ -82,7 +82,7 @@ final class NewfsCommand implements Callable<Integer> {
             }
             return n << shift;
         } catch (NumberFormatException e) {
-            throw HammerException.usage("--max-size " + text + ": expected a positive size such as 64g or 1048576");
+            throw HammerException.usage(what + " " + text + ": expected a positive size such as 64g or 1048576");
         }
     }
 }

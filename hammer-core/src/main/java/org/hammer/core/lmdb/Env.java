@@ -130,9 +130,20 @@ public final class Env implements AutoCloseable {
      * snapshot). A count its entry cannot hold counts as what it holds.
      */
     public long freePages(Txn txn) {
-        long n = 0;
         long oldest = Native.oldestReader(live());
-        long reusableBelow = oldest == 0 ? txn.id() : Math.min(txn.id(), oldest);
+        return freePagesBelow(txn, oldest == 0 ? txn.id() : Math.min(txn.id(), oldest));
+    }
+
+    /**
+     * Every page on the free list as {@code txn} sees it, those that still wait for a reader to
+     * move on or for the next commit included: pages that hold nothing a new snapshot would see.
+     */
+    public long listedFreePages(Txn txn) {
+        return freePagesBelow(txn, -1L); // every transaction id is below, unsigned
+    }
+
+    private long freePagesBelow(Txn txn, long reusableBelow) {
+        long n = 0;
         try (Cursor c = new Cursor(txn, Native.cursorOpen(txn.live(), FREE_DBI), FREE_DBI)) {
             for (boolean more = c.first(); more; more = c.next()) {
                 ByteBuffer k = c.key().duplicate().order(ByteOrder.nativeOrder());

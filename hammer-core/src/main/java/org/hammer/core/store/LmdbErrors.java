@@ -32,7 +32,8 @@ final class LmdbErrors {
         int rc = le.code();
         if (rc == LmdbException.MAP_FULL) {
             return new HammerException(HammerException.Kind.FAILURE,
-                    dir + ": store is full (its size limit is reached); nothing of this change was written", e);
+                    dir + ": store is full (its size limit is reached: hammer max-size raises it);"
+                            + " nothing of this change was written", e);
         }
         // LMDB sets up a cursor without reporting a table root it could not read, and fails every
         // later call of the transaction instead: in a read, where nothing else fails a

@@ -2,10 +2,14 @@ package org.hammer.core.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -232,6 +236,48 @@ final class LmdbStore implements Store {
         return new LmdbStore(dir, h, false);
     }
 
+    /** LMDB's lock file, beside the data file. */
+    static final String LOCK_FILE = "lock.mdb";
+
+    /**
+     * {@link Store#changeMaxSize}, for a store this process does not hold open. Every process that
+     * has an LMDB environment open holds a shared lock on the first byte of its lock file (LMDB
+     * takes it with {@code fcntl} as it opens, and a process that opens it next waits for an
+     * exclusive one to go); so an exclusive lock on that byte, taken without waiting, both proves
+     * that no process has the store open and keeps any from opening it until the header is
+     * written. Record locks are per process: one closed descriptor drops all the process's locks
+     * on the file, so this must never run where the environment is open (the registry sees to it).
+     */
+    static StoreHeader changeMaxSize(Path dir, long maxSize) {
+        StoreHeader h = StoreHeader.read(dir);
+        Path lock = dir.resolve(LOCK_FILE);
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE)) {
+            FileLock held;
+            try {
+                held = ch.tryLock(0, 1, false);
+            } catch (OverlappingFileLockException e) {
+                held = null;
+            }
+            if (held == null) {
+                throw HammerException.refused(dir + ": the store is open in another process (a mount, a mirror-stream,"
+                        + " a command still running); its size limit is changed only where no process has it open");
+            }
+            MetaPages m = MetaPages.check(dir);
+            long pagesEnd = (m.lastPage() + 1) * m.pageSize();
+            if (maxSize < pagesEnd) {
+                throw HammerException.refused(dir + ": the store's pages already reach " + pagesEnd
+                        + " bytes, and a store never gives pages back to the disk: its limit cannot be below that");
+            }
+            if (maxSize != h.maxSize()) {
+                new StoreHeader(h.formatVersion(), h.label(), h.fsUuid(), maxSize).write(dir);
+            }
+            return h;
+        } catch (IOException e) {
+            throw HammerException.failure(dir + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public Path dir() {
         return dir;
@@ -386,6 +432,19 @@ final class LmdbStore implements Store {
     @Override
     public long usedBytes() {
         return (env.info().lastPageNumber() + 1) * pageSize;
+    }
+
+    @Override
+    public long freeBytes() {
+        checkOpen();
+        Path outer = NativeFaults.enter(dir);
+        try (Txn t = env.txnRead()) {
+            return env.listedFreePages(t) * pageSize;
+        } catch (LmdbException e) {
+            throw LmdbErrors.translate(dir, "read the free list", e);
+        } finally {
+            NativeFaults.leave(outer);
+        }
     }
 
     /** Room past the pages in use from which {@link #room} leaves the free list uncounted. */

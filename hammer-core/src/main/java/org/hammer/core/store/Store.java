@@ -27,6 +27,17 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * Sets the size limit of the store in {@code dir} to {@code maxSize} bytes (newfs's
+     * {@code --max-size}) and returns its header as it was. Only the header changes, atomically;
+     * the next opening maps the new size. Refused (REFUSED) while any process, this one included,
+     * has the store open, and below the end of the pages the store already has (LMDB never gives
+     * those back to the disk); a damaged header or data file is CORRUPT, and nothing is changed.
+     */
+    static StoreHeader changeMaxSize(Path dir, long maxSize) {
+        return StoreRegistry.changeMaxSize(dir, maxSize);
+    }
+
+    /**
      * Sets what runs before this process opens a store it does not already hold open, with the
      * store's directory: the command line makes the store's mounts commit what they acknowledged,
      * so every command reads what was written through them (null: nothing).
@@ -84,8 +95,16 @@ public interface Store extends AutoCloseable {
     /** Forces every commit to stable storage. */
     void sync();
 
-    /** Bytes used by the environment's pages. */
+    /** Bytes used by the environment's pages: up to its last page, the free list's included. */
     long usedBytes();
+
+    /**
+     * Bytes of {@link #usedBytes} on the free list: pages a change, a removal or a prune gave back,
+     * which new data takes before the store grows. What the store holds is
+     * {@code usedBytes() - freeBytes()}. Some of them may wait, before they are taken, for the next
+     * commit or for a reader of an older snapshot to move on ({@link #room} counts only the others).
+     */
+    long freeBytes();
 
     /**
      * About how many bytes of new pages a write transaction begun now can add before the store

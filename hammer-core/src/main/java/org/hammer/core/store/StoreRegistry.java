@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hammer.core.HammerException;
 
 /**
  * One open LMDB environment per store per process. LMDB forbids opening an environment twice in
@@ -60,6 +61,16 @@ final class StoreRegistry {
             e.handles = 1;
             OPEN.put(key, e);
             return new Handle(key, s);
+        }
+    }
+
+    static StoreHeader changeMaxSize(Path dir, long maxSize) {
+        synchronized (OPEN) { // held throughout: this process opens it nowhere meanwhile
+            if (OPEN.containsKey(key(dir))) {
+                throw HammerException.refused(dir + ": the store is open in this process; its size limit is changed"
+                        + " only where no process has it open");
+            }
+            return LmdbStore.changeMaxSize(dir, maxSize);
         }
     }
 
@@ -167,6 +178,11 @@ final class StoreRegistry {
         @Override
         public long usedBytes() {
             return store().usedBytes();
+        }
+
+        @Override
+        public long freeBytes() {
+            return store().freeBytes();
         }
 
         @Override

@@ -67,6 +67,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public long freeBytes() {
+        return store.freeBytes();
+    }
+
+    @Override
     public long room() {
         return store.room();
     }

@@ -64,6 +64,83 @@ class StoreFullTest {
     }
 
     /**
+     * The way out of a full store: its limit raised, where no process has it open, and never below
+     * its pages; the change that did not fit then does. Refusals change nothing.
+     */
+    @Test
+    void aFullStoreTakesChangesAgainOnceItsLimitIsRaised() throws Exception {
+        Path dir = tmp.resolve("grow.hammer");
+        byte[] data = new byte[300_000];
+        new Random(7).nextBytes(data);
+        int fitted = 0;
+        try (Store store = Store.create(dir, "GROW", 2L << 20)) {
+            Pfses.format(store, "GROW");
+            HammerException full = null;
+            while (full == null && fitted < 100) {
+                int n = fitted;
+                full = catchThrowableOfType(HammerException.class, () -> store.write(w -> {
+                    var fs = Pfses.writer(w, 0);
+                    return fs.write(fs.mknod(FsReader.ROOT, "f" + n, 0644, 0, 0, 0), 0, data, 0, data.length);
+                }));
+                fitted += full == null ? 1 : 0;
+            }
+            assertThat(full).as("the store filled").isNotNull();
+            assertThat(full.getMessage()).contains("store is full", "hammer max-size raises it");
+            assertRefused(dir, 64L << 20, "open in this process");
+        }
+        Path header = dir.resolve(StoreHeader.FILE_NAME);
+        byte[] headerBefore = Files.readAllBytes(header);
+        assertRefused(dir, 1L << 20, "pages already reach");
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'r+')\n"
+                + "fcntl.lockf(f, fcntl.LOCK_SH, 1, 0)\n" // what LMDB holds while a process has the store open
+                + "print('held', flush=True)\n"
+                + "sys.stdin.read()\n", dir.resolve(LmdbStore.LOCK_FILE).toString()).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+                    .isEqualTo("held");
+            assertRefused(dir, 64L << 20, "open in another process");
+        } finally {
+            holder.getOutputStream().close();
+            assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readAllBytes(header)).as("refusals change nothing").isEqualTo(headerBefore);
+
+        assertThat(Store.changeMaxSize(dir, 64L << 20).maxSize()).as("the limit it had").isEqualTo(2L << 20);
+        try (Store store = Store.open(dir)) {
+            assertThat(store.header().maxSize()).isEqualTo(64L << 20);
+            assertThat(store.room()).isGreaterThan(32L << 20);
+            int n = fitted;
+            store.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                return fs.write(fs.mknod(FsReader.ROOT, "f" + n, 0644, 0, 0, 0), 0, data, 0, data.length);
+            });
+            store.read(r -> {
+                FsReader fs = new FsReader(r, 0, Tid.MAX);
+                for (int i = 0; i <= n; i++) {
+                    byte[] back = new byte[data.length];
+                    assertThat(fs.read(fs.lookup(FsReader.ROOT, "f" + i), 0, back, 0, back.length)).isEqualTo(back.length);
+                    assertThat(back).as("f%d", i).isEqualTo(data);
+                }
+                return null;
+            });
+        }
+
+        Files.writeString(header, Files.readString(header).replace("GROW", "GROX"));
+        byte[] damaged = Files.readAllBytes(header);
+        HammerException e = catchThrowableOfType(HammerException.class, () -> Store.changeMaxSize(dir, 128L << 20));
+        assertThat(e.kind()).isEqualTo(HammerException.Kind.CORRUPT);
+        assertThat(Files.readAllBytes(header)).as("a damaged header is left as it is").isEqualTo(damaged);
+    }
+
+    private static void assertRefused(Path dir, long size, String why) {
+        HammerException e = catchThrowableOfType(HammerException.class, () -> Store.changeMaxSize(dir, size));
+        assertThat(e).as(why).isNotNull();
+        assertThat(e.kind()).isEqualTo(HammerException.Kind.REFUSED);
+        assertThat(e.getMessage()).contains(why);
+    }
+
+    /**
      * The room a store reports: what its size limit leaves past the pages in use, no more than its
      * disk has free, and, once that is short, the pages earlier commits freed too.
      */
@@ -86,6 +163,8 @@ class StoreFullTest {
             }
             assertThat(store.room() - (limit - store.usedBytes())).as("the free list, counted")
                     .isGreaterThanOrEqualTo(1L << 20);
+            assertThat(store.freeBytes()).as("what the store holds leaves the free list out")
+                    .isGreaterThanOrEqualTo(1L << 20).isLessThan(store.usedBytes());
         }
         try (Store big = Store.create(tmp.resolve("big.hammer"), "BIG", Store.DEFAULT_MAX_SIZE)) {
             Path data = tmp.resolve("big.hammer").resolve(MetaPages.DATA_FILE);
