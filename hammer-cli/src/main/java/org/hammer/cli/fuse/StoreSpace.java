@@ -10,9 +10,9 @@ import org.hammer.core.store.Store;
 
 /**
  * What statfs reports on a mount, in blocks of {@link #BLOCK} bytes: the store's size limit, what
- * of it is free (pages on the store's free list included), and what of that a writer can use (no more than the disk under the store has
- * free, less the room the write-back engine keeps for names and attributes,
- * {@link Committer#ROOM_RESERVE}). Both FUSE backends answer with it.
+ * of it is free (pages on the store's free list included), and what of that a writer can use (no
+ * more than the disk under the store has free, less the room the write-back engine keeps for
+ * names and attributes, {@link Committer#ROOM_RESERVE}). Both FUSE backends answer with it.
  */
 record StoreSpace(long blocks, long free, long available) {
     static final int BLOCK = 4096;

@@ -249,7 +249,7 @@ final class LmdbStore implements Store {
      * on the file, so this must never run where the environment is open (the registry sees to it).
      */
     static StoreHeader changeMaxSize(Path dir, long maxSize) {
-        StoreHeader h = StoreHeader.read(dir);
+        StoreHeader.read(dir); // not a store, or a damaged header: said before anything is made
         Path lock = dir.resolve(LOCK_FILE);
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE)) {
@@ -263,6 +263,7 @@ final class LmdbStore implements Store {
                 throw HammerException.refused(dir + ": the store is open in another process (a mount, a mirror-stream,"
                         + " a command still running); its size limit is changed only where no process has it open");
             }
+            StoreHeader h = StoreHeader.read(dir); // as it is now that nothing else may change it
             MetaPages m = MetaPages.check(dir);
             long pagesEnd = (m.lastPage() + 1) * m.pageSize();
             if (maxSize < pagesEnd) {
