@@ -34,7 +34,7 @@ class StoreCommandsIT {
         CliResult r = ok("newfs", "-L", "DATA", "--max-size", "64m", "disk1");
 
         assertThat(r.stdout()).startsWith("Created store disk1\n    label=\"DATA\"\n")
-                .containsPattern("    fs-uuid=[0-9a-f-]{36}\n").contains("    format=2\n", "    max-size=67108864\n");
+                .containsPattern("    fs-uuid=[0-9a-f-]{36}\n").contains("    format=3\n", "    max-size=67108864\n");
         assertThat(tmp.resolve("disk1/hammer-store")).isRegularFile();
         assertThat(ok("pfs-status", "disk1").stdout()).contains("label=\"DATA\"", "operating as a MASTER");
     }
@@ -55,7 +55,7 @@ class StoreCommandsIT {
         CliResult mounted = ok("info");
 
         assertThat(named.stdout()).startsWith(tmp.resolve("disk1") + "\n")
-                .contains("    Label               DATA\n", "    Format version      2\n")
+                .contains("    Label               DATA\n", "    Format version      3\n")
                 .containsPattern("    FSID                [0-9a-f-]{36}\n")
                 .containsPattern("    Used                [1-9][0-9]* bytes")
                 .containsPattern("    Newest TID          0x00000001[0-9a-f]{8}\n")

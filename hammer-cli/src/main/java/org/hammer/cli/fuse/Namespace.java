@@ -374,9 +374,9 @@ final class Namespace {
 
     /**
      * Before a change drops the data of {@code i} past its first {@code keep} bytes, and before it
-     * changes anything (the PFS's first writer included): claims the room that rewriting those
-     * blocks as deleted takes ({@link Committer#claim}), so that a store without it fails this
-     * change alone.
+     * changes anything (the PFS's first writer included): claims the room that marking those
+     * blocks deleted takes ({@link Committer#claim}: their records' values, and in a format 2
+     * store their data too), so that a store without it fails this change alone.
      */
     void claimDropped(Inode i, long keep) {
         long dropped = i.isRegular() ? i.size() - keep : 0;

@@ -13,8 +13,9 @@ import org.hammer.core.tid.Tid;
 public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs, byte[] data) {
 
     /**
-     * Value layout (store format 2): delete_tid u64, create_ts i64, delete_ts i64, data_crc u32,
-     * record_crc u32, data.
+     * Value layout: delete_tid u64, create_ts i64, delete_ts i64, data_crc u32, record_crc u32,
+     * data. In store format 3 a value with no data but a data CRC other than 0 (the CRC of no
+     * bytes) keeps its data in the blocks table, under the same key ({@link Header#external}).
      */
     public static final int VALUE_HEADER = 8 + 8 + 8 + 4 + 4;
     /** No record holds more data than this (blocks and xattrs are at most 64 KiB). */
@@ -145,6 +146,28 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
     }
 
     /**
+     * The record whose value header {@code h} was read and checked, with its data from the blocks
+     * table ({@code data}, the whole entry), checked against the data CRC.
+     */
+    public static Record withExternalData(RecordKey key, Header h, ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(data.position(), bytes);
+        if (dataCrc(bytes) != h.dataCrc()) {
+            throw new CorruptRecordException(key, "data checksum mismatch");
+        }
+        return new Record(key, h.deleteTid(), h.createTs(), h.deleteTs(), bytes);
+    }
+
+    /** As {@link #withExternalData}, as a read-only view of {@code data} (nothing copied). */
+    public static ByteBuffer externalDataView(RecordKey key, Header h, ByteBuffer data) {
+        ByteBuffer view = data.slice().asReadOnlyBuffer();
+        if (dataCrc(view) != h.dataCrc()) {
+            throw new CorruptRecordException(key, "data checksum mismatch");
+        }
+        return view;
+    }
+
+    /**
      * The data of the stored value {@code b} whose header {@code h} was already read and checked,
      * as a read-only view of {@code b} (nothing copied), checked against the data CRC.
      */
@@ -161,6 +184,14 @@ public record Record(RecordKey key, long deleteTid, long createTs, long deleteTs
 
     /** A stored value's header, its record CRC checked; reading it leaves the buffer's position as it was. */
     public record Header(long deleteTid, long createTs, long deleteTs, int dataCrc, int dataLength) {
+
+        /**
+         * Whether the data lies in the blocks table (store format 3): the value holds none, yet its
+         * data CRC is not that of no bytes (0). Data whose CRC is 0 is always kept in the value.
+         */
+        public boolean external() {
+            return dataLength == 0 && dataCrc != 0;
+        }
 
         /** Reads the header at {@code b}'s position (b is left as it is), computing the CRC with {@code crc}. */
         public static Header read(RecordKey key, ByteBuffer b, RecordCrc crc) {

@@ -827,17 +827,18 @@ public final class Committer<C> implements AutoCloseable {
     }
 
     /**
-     * Claims room for a change that is about to write about {@code bytes} bytes more than a change
-     * is counted at: a delete that marks a large file's blocks deleted, which rewrites them (a
-     * record's delete TID is in its value). Called from inside the change, on its thread, before
-     * it modifies anything (the first writer of a PFS included): when the open transaction has not
-     * that room left, this throws, and the engine commits what the transaction holds and runs the
-     * change again, alone, where nothing is refused. Elsewhere (a read) it does nothing.
+     * Claims room for a change that is about to mark {@code dropped} bytes of a file's data
+     * deleted, which writes more than a change is counted at: the records' values anew
+     * ({@link Store#deleteRoom}). Called from inside the change, on its thread, before it modifies
+     * anything (the first writer of a PFS included): when the open transaction has not that room
+     * left, this throws, and the engine commits what the transaction holds and runs the change
+     * again, alone, where nothing is refused. Elsewhere (a read) it does nothing.
      */
-    public void claim(long bytes) {
+    public void claim(long dropped) {
         if (!lock.isHeldByCurrentThread() || unlimited || current == null) {
             return;
         }
+        long bytes = store.deleteRoom(dropped);
         if (!take(bytes + bytes / 16 + CHANGE_ROOM, COMMIT_ROOM)) {
             throw NO_ROOM;
         }

@@ -22,8 +22,8 @@ import org.hammer.core.lmdb.Pages;
 import org.hammer.core.lmdb.Txn;
 
 /**
- * The LMDB environment behind a {@link Store}: DBIs {@code records}, {@code changes} and
- * {@code meta} (FORMAT.md). Opening checks the data file first ({@link MetaPages}) and then the
+ * The LMDB environment behind a {@link Store}: DBIs {@code records}, {@code changes},
+ * {@code meta} and, from store format 3, {@code blocks} (FORMAT.md). Opening checks the data file first ({@link MetaPages}) and then the
  * seal: every write transaction stores its own LMDB transaction id under {@value #META_SEAL}, so a
  * snapshot whose id differs from its seal is a meta page that points at another commit's tree.
  */
@@ -44,6 +44,8 @@ final class LmdbStore implements Store {
     final Dbi records;
     final Dbi changes;
     final Dbi meta;
+    /** Blocks' data apart from their records (store format 3), or null in a format 2 store. */
+    final Dbi blocks;
     private volatile boolean closed;
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
@@ -129,6 +131,7 @@ final class LmdbStore implements Store {
             this.records = openDbi(e, "records", create);
             this.changes = openDbi(e, "changes", create);
             this.meta = openDbi(e, "meta", create);
+            this.blocks = header.formatVersion() >= 3 ? openDbi(e, "blocks", create) : null;
             this.pageSize = e.pageSize();
             this.bounds = new MapBounds(dir.resolve(MetaPages.DATA_FILE), e.info().mapSize());
             this.preallocator = new Preallocator(dir.resolve(MetaPages.DATA_FILE));
@@ -174,10 +177,15 @@ final class LmdbStore implements Store {
         }
     }
 
+    /** The store's tables: records, changes, meta and, from format 3, blocks. */
+    java.util.List<Dbi> tables() {
+        return blocks == null ? java.util.List.of(records, changes, meta) : java.util.List.of(records, changes, meta, blocks);
+    }
+
     /** hammer's tables are plain sorted tables: a flag changed by damage must not change how LMDB reads them. */
     private void checkFlags(Env e) {
         try (Txn txn = e.txnRead()) {
-            for (Dbi d : java.util.List.of(records, changes, meta)) {
+            for (Dbi d : tables()) {
                 int f = d.flags(txn);
                 if (f != 0) {
                     throw HammerException.corrupt(dir + ": store damaged: table '" + d.name() + "' has flags 0x"
@@ -205,6 +213,11 @@ final class LmdbStore implements Store {
     }
 
     static LmdbStore create(Path dir, String label, long maxSize) {
+        return create(dir, label, maxSize, StoreHeader.FORMAT_VERSION);
+    }
+
+    /** A new store of format {@code format} (an older one only for tests of the stores it made). */
+    static LmdbStore create(Path dir, String label, long maxSize, int format) {
         try {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {
@@ -217,7 +230,7 @@ final class LmdbStore implements Store {
                 }
             }
             Files.createDirectories(dir);
-            StoreHeader h = new StoreHeader(StoreHeader.FORMAT_VERSION, label, UUID.randomUUID(), maxSize);
+            StoreHeader h = new StoreHeader(format, label, UUID.randomUUID(), maxSize);
             LmdbStore store = new LmdbStore(dir, h, true);
             store.apply(w -> {
                 w.raiseTid(Tid.FIRST - 1);

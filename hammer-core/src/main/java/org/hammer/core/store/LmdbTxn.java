@@ -33,6 +33,7 @@ final class LmdbTxn implements StoreWriter {
 
         final ByteBuffer key = ByteBuffer.allocateDirect(512);
         final ByteBuffer key2 = ByteBuffer.allocateDirect(64);
+        final ByteBuffer blockKey = ByteBuffer.allocateDirect(RecordKey.BYTES);
         final ByteBuffer one = ByteBuffer.allocateDirect(CHANGE_VALUE);
         final ByteBuffer path = ByteBuffer.allocateDirect((Pages.MAX_DEPTH + 1) * Long.BYTES)
                 .order(java.nio.ByteOrder.nativeOrder());
@@ -82,6 +83,7 @@ final class LmdbTxn implements StoreWriter {
     private final Scratch scratch = Scratch.get();
     private final ByteBuffer key = scratch.key;
     private final ByteBuffer key2 = scratch.key2;
+    private final ByteBuffer blockKey = scratch.blockKey;
     private final ByteBuffer one = scratch.one;
     private final Record.RecordCrc crc = new Record.RecordCrc();
 
@@ -212,7 +214,49 @@ final class LmdbTxn implements StoreWriter {
     }
 
     private Record full(RecordKey k, ByteBuffer v) {
-        return Record.withData(k, header(k, v), v);
+        return withData(k, header(k, v), v);
+    }
+
+    /**
+     * Data of more bytes than this lies in the blocks table (store format 3), apart from its record:
+     * a record's delete TID is then set by writing its 32-byte value anew, where LMDB would copy a
+     * value holding the data whole (its pages are never changed in place). Smaller data stays in
+     * the record's value, in a leaf page that such a change copies anyway.
+     */
+    static final int INLINE_MAX = 1024;
+
+    /** The record of value {@code v}, whose header {@code h} was read and checked, with its data checked. */
+    private Record withData(RecordKey k, Record.Header h, ByteBuffer v) {
+        return h.external() ? Record.withExternalData(k, h, block(k)) : Record.withData(k, h, v);
+    }
+
+    /** The data of value {@code v} (header {@code h} read and checked), checked, as a view (nothing copied). */
+    private ByteBuffer dataView(RecordKey k, Record.Header h, ByteBuffer v) {
+        return h.external() ? Record.externalDataView(k, h, block(k)) : Record.dataView(k, h, v);
+    }
+
+    private ByteBuffer blockKey(RecordKey k) {
+        return recordKey(blockKey, k);
+    }
+
+    /**
+     * The blocks table's entry of record {@code k}, whose header says its data lies there. Its
+     * bytes are checked by the caller against the record's data CRC, which the record CRC covers;
+     * an entry missing, or of a size the table never holds, is damage.
+     */
+    private ByteBuffer block(RecordKey k) {
+        if (store.blocks == null) {
+            // format 2: every record holds its data, so a value with none but a CRC of some is damage
+            throw new CorruptRecordException(k, "data checksum mismatch");
+        }
+        ByteBuffer b = store.blocks.get(txn, blockKey(k));
+        if (b == null) {
+            throw new CorruptRecordException(k, "its data is missing from the blocks table");
+        }
+        if (b.remaining() <= INLINE_MAX || b.remaining() > Record.MAX_DATA) {
+            throw new CorruptRecordException(k, "impossible data size " + b.remaining() + " in the blocks table");
+        }
+        return inFile(b, k);
     }
 
     /** A stored record from its key and value as a cursor gives them, both checked (for scrub). */
@@ -547,7 +591,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Record get(RecordKey k) {
         owned();
-        return exact(k, (key, h, v) -> Record.withData(key, h, v));
+        return exact(k, this::withData);
     }
 
     @Override
@@ -559,7 +603,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Stored stored(RecordKey k) {
         owned();
-        return exact(k, (key, h, v) -> new Stored(key, h, Record.dataView(key, h, v)));
+        return exact(k, (key, h, v) -> new Stored(key, h, dataView(key, h, v)));
     }
 
     /** The record stored under exactly {@code k}, decoded by {@code decode}, or null. */
@@ -611,7 +655,7 @@ final class LmdbTxn implements StoreWriter {
     @Override
     public Record visible(int pfs, long obj, RecordType type, long k, long asOf) {
         Cursor c = visibleAt(pfs, obj, type, k, asOf);
-        return c == null ? null : Record.withData(checkedKey, checkedHeader, inFile(c.val(), checkedKey));
+        return c == null ? null : withData(checkedKey, checkedHeader, inFile(c.val(), checkedKey));
     }
 
     @Override
@@ -622,6 +666,10 @@ final class LmdbTxn implements StoreWriter {
         }
         RecordKey at = checkedKey;
         Record.Header h = checkedHeader;
+        if (h.external()) {
+            ByteBuffer b = block(at);
+            return new Stored(at, h, Record.externalDataView(at, h, cold == null ? b : cold.value(store, readSnapshot, b)));
+        }
         return new Stored(at, h, Record.dataView(at, h, inFile(value(c), at)));
     }
 
@@ -666,7 +714,9 @@ final class LmdbTxn implements StoreWriter {
         }
         long length = store.bounds.length();
         ByteBuffer end = ByteBuffer.wrap(new RecordKey(pfs, obj, type, to, 0).toBytes());
-        Cursor c = scanCursor();
+        // Large data lies in the blocks table (format 3), under its record's key; in a format 2
+        // store, in the records' own values.
+        Cursor c = store.blocks != null ? store.blocks.openCursor(txn) : scanCursor();
         // When the blocks are read past the page cache (DirectAhead), the walk faults in the
         // leaves alone: a leaf's read-around would bring the blocks beside it into the page cache.
         boolean direct = store.directAhead.on();
@@ -716,7 +766,11 @@ final class LmdbTxn implements StoreWriter {
             if (direct) {
                 store.headerWalkEnded();
             }
-            scanDone(c);
+            if (store.blocks != null) {
+                c.close();
+            } else {
+                scanDone(c);
+            }
         }
     }
 
@@ -1119,14 +1173,25 @@ final class LmdbTxn implements StoreWriter {
         if (replacing) {
             checkPath(store.records, key, false);
         }
-        long oldDelete = old == null ? 0 : header(k, old).deleteTid();
+        Record.Header oldHeader = old == null ? null : header(k, old);
+        long oldDelete = oldHeader == null ? 0 : oldHeader.deleteTid();
         if (oldDelete != 0 && oldDelete != deleteTid) {
             change(k, oldDelete, false);
         }
-        // The value is written in place, into the page LMDB reserves for it: one copy of the data.
-        ByteBuffer v = store.records.reserve(txn, recordKey(key, k), Record.VALUE_HEADER + size);
-        Record.writeHeader(v, k, deleteTid, createTs, deleteTs, dataCrc);
-        v.put(data.duplicate());
+        // The data is written in place, into the page LMDB reserves for it: one copy of it. Data
+        // whose CRC is 0 stays in the value, where a header without data means no data.
+        if (store.blocks != null && size > INLINE_MAX && dataCrc != 0) {
+            store.blocks.reserve(txn, blockKey(k), size).put(data.duplicate());
+            ByteBuffer v = store.records.reserve(txn, recordKey(key, k), Record.VALUE_HEADER);
+            Record.writeHeader(v, k, deleteTid, createTs, deleteTs, dataCrc);
+        } else {
+            if (oldHeader != null && oldHeader.external()) {
+                store.blocks.delete(txn, blockKey(k));
+            }
+            ByteBuffer v = store.records.reserve(txn, recordKey(key, k), Record.VALUE_HEADER + size);
+            Record.writeHeader(v, k, deleteTid, createTs, deleteTs, dataCrc);
+            v.put(data.duplicate());
+        }
         if (k.pfs() == maxObjPfs && Long.compareUnsigned(k.obj(), maxObjValue) > 0) {
             maxObjValue = k.obj();
         }
@@ -1153,7 +1218,8 @@ final class LmdbTxn implements StoreWriter {
         if (h.deleteTid() != 0) {
             change(k, h.deleteTid(), false);
         }
-        // The data and its CRC are carried over as stored; the record CRC is computed anew.
+        // The data and its CRC are carried over as stored (a block in the blocks table is not
+        // touched: the value is its header alone); the record CRC is computed anew.
         ByteBuffer data = old.duplicate().position(old.position() + Record.VALUE_HEADER);
         ByteBuffer val = scratch.value(Record.VALUE_HEADER + data.remaining());
         Record.writeHeader(val, k, deleteTid, h.createTs(), deleteTid == 0 ? 0 : deleteTs, h.dataCrc());
@@ -1173,7 +1239,11 @@ final class LmdbTxn implements StoreWriter {
         if (v == null) {
             return;
         }
-        long delete = header(k, v).deleteTid();
+        Record.Header h = header(k, v);
+        long delete = h.deleteTid();
+        if (h.external() && (store.blocks == null || !store.blocks.delete(txn, blockKey(k)))) {
+            throw new CorruptRecordException(k, "its data is missing from the blocks table");
+        }
         store.records.delete(txn, recordKey(key, k));
         if (k.pfs() == maxObjPfs && Long.compareUnsigned(k.obj(), maxObjValue) >= 0) {
             maxObjPfs = -1; // perhaps the last record of the largest object: search again

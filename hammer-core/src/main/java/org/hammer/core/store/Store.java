@@ -99,6 +99,17 @@ public interface Store extends AutoCloseable {
     long usedBytes();
 
     /**
+     * About the most new pages marking records that hold {@code dataBytes} bytes of data deleted
+     * takes. In store format 3 a block's data lies apart from its record, and only the record's
+     * small value is written anew: its share of the leaf page copied (a 64-byte entry of a
+     * 4 KiB page holding some 60), counted at twice that. In format 2 the data is in the value,
+     * and LMDB writes it all again.
+     */
+    default long deleteRoom(long dataBytes) {
+        return header().formatVersion() >= 3 ? dataBytes / 64 : dataBytes;
+    }
+
+    /**
      * Bytes of {@link #usedBytes} on the free list: pages a change, a removal or a prune gave back,
      * which new data takes before the store grows. What the store holds is
      * {@code usedBytes() - freeBytes()}. Some of them may wait, before they are taken, for the next

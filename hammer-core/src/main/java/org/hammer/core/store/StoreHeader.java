@@ -18,10 +18,14 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
 
     public static final String FILE_NAME = "hammer-store";
     /**
-     * 2: record checksums over key and value, checksummed change index and meta entries, the seal
-     * (FORMAT.md). Version 1 stores checked only record data; they are refused, not misread.
+     * 3: a block's data in a table of its own (blocks), so that a record's delete TID is set
+     * without copying its data. 2: record checksums over key and value, checksummed change index
+     * and meta entries, the seal; read and written as they are (every record keeps its data in its
+     * value). Version 1 stores checked only record data; they are refused, not misread (FORMAT.md).
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+    /** The oldest format read and written. */
+    public static final int OLDEST_FORMAT = 2;
 
     private String crcInput() {
         return formatVersion + "\n" + label + "\n" + fsUuid + "\n" + maxSize;
@@ -74,7 +78,7 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
                 throw HammerException.refused(dir + ": store format version " + version
                         + " is newer than this hammer supports (" + FORMAT_VERSION + ")");
             }
-            if (version < FORMAT_VERSION) {
+            if (version < OLDEST_FORMAT) {
                 throw HammerException.refused(dir + ": store format version " + version
                         + " checksums only record data and is not read by this hammer (format " + FORMAT_VERSION
                         + "): export it with the hammer that made it (hammer cpdup STORE/... DIR) and import"

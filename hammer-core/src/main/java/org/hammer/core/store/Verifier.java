@@ -53,6 +53,9 @@ final class Verifier {
         walk("records", this::records);
         walk("changes", this::changes);
         walk("meta", this::meta);
+        if (store.blocks != null) {
+            walk("blocks", this::blocks);
+        }
         return new StoreCheck.Totals(records, bytes, changes, metaEntries, damaged);
     }
 
@@ -91,6 +94,9 @@ final class Verifier {
         pages(store.records, RecordKey.BYTES, length, free, seen);
         pages(store.changes, LmdbTxn.CHANGE_KEY, length, free, seen);
         pages(store.meta, 0, length, free, seen);
+        if (store.blocks != null) {
+            pages(store.blocks, RecordKey.BYTES, length, free, seen);
+        }
     }
 
     private void pages(Dbi dbi, int keySize, long length, long[] free, long[] seen) {
@@ -236,6 +242,47 @@ final class Verifier {
         d.getLong();
         RecordKey k = RecordKey.readFrom(d);
         report("changes", k, pfs, what);
+    }
+
+    /**
+     * Every entry of the blocks table must be the data of a record whose header says so: the
+     * records' walk has read each such record's entry and checked it against the record's data
+     * CRC, so what is left to find is an entry no record names (its space lost till scrub says so).
+     */
+    private void blocks() {
+        try (Cursor c = store.blocks.openCursor(txn)) {
+            byte[] prev = null;
+            for (boolean ok = first(c); ok; ok = c.next()) {
+                ByteBuffer kb = c.key();
+                if (past(kb)) {
+                    return;
+                }
+                byte[] kbytes = bytes(kb, 512);
+                if (prev != null && compare(prev, kbytes) >= 0) {
+                    report("blocks", null, -1, "keys out of order after " + hex(prev));
+                }
+                prev = kbytes;
+                RecordKey k;
+                try {
+                    k = LmdbTxn.recordKey(kb);
+                } catch (CorruptRecordException e) {
+                    report("blocks", null, kbytes.length >= 2 ? ((kbytes[0] & 0xff) << 8) | (kbytes[1] & 0xff) : -1,
+                            e.getMessage() + " (" + hex(kbytes) + ")");
+                    continue;
+                }
+                Record.Header h;
+                try {
+                    h = reader.head(k);
+                } catch (HammerException e) {
+                    continue; // damage near the record: reported by the records walk
+                }
+                if (h == null || !h.external()) {
+                    report("blocks", k, -1, "data of " + c.val().remaining() + " bytes for "
+                            + (h == null ? "a missing record " : "record ") + k.describe()
+                            + (h == null ? "" : ", which holds its own data"));
+                }
+            }
+        }
     }
 
     private void meta() {

@@ -22,9 +22,10 @@
  * ({@link org.hammer.core.store.Store#write}) or at none when it lays down mirrored records
  * ({@link org.hammer.core.store.Store#apply}).
  *
- * <p>Integrity (store format 2, FORMAT.md at the root of the project has every byte): LMDB
+ * <p>Integrity (store format 3, FORMAT.md at the root of the project has every byte): LMDB
  * checksums nothing, so this package does. Every record carries a CRC over its whole key and
- * value, every change-index and meta entry a CRC over its key and value, and every commit a seal
+ * value (a block's data, kept in the blocks table apart from its record, is covered by the
+ * record's data CRC), every change-index and meta entry a CRC over its key and value, and every commit a seal
  * (its own LMDB transaction id). Every read checks what it decodes, every search checks the
  * entries on both sides of where it lands and every walk checks that keys increase, so damage is
  * reported (CORRUPT, exit 5) instead of read as zeros or stepped over. The data file is checked

@@ -116,45 +116,82 @@ class CommitterSpaceTest {
     }
 
     /**
-     * A delete that claims the room its rewritten blocks take ({@link Committer#claim}) on a store
-     * that has not that room: it runs alone and fails alone (ENOSPC to its caller), the name made
-     * before it in the same transaction stays, and the file stays whole.
+     * A change that claims more room ({@link Committer#claim}) than a full store has: it runs alone
+     * and fails alone (ENOSPC to its caller), the name made before it in the same transaction
+     * stays, and nothing of the change is left.
      */
     @Test
-    void aDeleteThatClaimsMoreRoomThanTheStoreHasFailsAlone() {
-        Path at = dir.resolve("delete");
+    void aChangeThatClaimsMoreRoomThanTheStoreHasFailsAlone() {
+        Path at = dir.resolve("claim");
         byte[] data = new byte[3 * MIB];
         new Random(11).nextBytes(data);
         long named;
         FsException refused;
         try (Store store = Store.create(at, "FULL", 8L * MIB)) {
             Pfses.format(store, "FULL");
-            long big = file(store, "big");
-            store.write(w -> new FsWriter(w, 0).write(big, 0, data, 0, data.length));
             long f = file(store, "f");
             Committer<CommitterTest.Ctx> c = committer(store);
             try {
                 fill(c, f);
                 named = c.write(ctx -> ctx.writer().mknod(FsReader.ROOT, "named", Inode.S_IFREG | 0644, 0, 0, 0), 0);
                 refused = catchThrowableOfType(FsException.class, () -> c.write(ctx -> {
-                    c.claim(data.length);
-                    ctx.writer().unlink(FsReader.ROOT, "big");
-                    return null;
+                    c.claim(1024L * data.length);
+                    long more = ctx.writer().mknod(FsReader.ROOT, "more", Inode.S_IFREG | 0644, 0, 0, 0);
+                    return ctx.writer().write(more, 0, data, 0, data.length);
                 }, 0));
                 c.sync(); // throws if a commit lost anything acknowledged
             } finally {
                 c.close();
             }
         }
-        assertThat(refused).as("the delete the store could not hold").isNotNull();
+        assertThat(refused).as("the change the store could not hold").isNotNull();
         assertThat(refused.errno()).isEqualTo(Errno.ENOSPC);
         readBack(at, r -> {
             assertThat(r.find(FsReader.ROOT, "named")).isEqualTo(named);
-            long big = r.lookup(FsReader.ROOT, "big");
-            byte[] back = new byte[data.length];
-            assertThat(r.read(big, 0, back, 0, back.length)).isEqualTo(data.length);
-            assertThat(back).isEqualTo(data);
+            assertThat(r.find(FsReader.ROOT, "more")).as("the change that failed").isZero();
         });
+    }
+
+    /**
+     * A large file removed from a store that written-back data has filled: marking its blocks
+     * deleted writes their records' small values, not their data (store format 3), so the removal
+     * fits, and the file stays readable as of before it.
+     */
+    @Test
+    void aLargeFileIsRemovedFromAFullStore() {
+        Path at = dir.resolve("delete");
+        byte[] data = new byte[3 * MIB];
+        new Random(11).nextBytes(data);
+        long big;
+        long before;
+        try (Store store = Store.create(at, "FULL", 8L * MIB)) {
+            Pfses.format(store, "FULL");
+            big = file(store, "big");
+            store.write(w -> new FsWriter(w, 0).write(big, 0, data, 0, data.length));
+            before = store.lastTid();
+            long f = file(store, "f");
+            Committer<CommitterTest.Ctx> c = committer(store);
+            try {
+                fill(c, f);
+                c.write(ctx -> {
+                    c.claim(data.length);
+                    ctx.writer().unlink(FsReader.ROOT, "big");
+                    return null;
+                }, 0);
+                c.sync();
+            } finally {
+                c.close();
+            }
+        }
+        readBack(at, r -> assertThat(r.find(FsReader.ROOT, "big")).as("removed").isZero());
+        try (Store store = Store.open(at)) {
+            byte[] back = store.read(sr -> {
+                byte[] b = new byte[data.length];
+                assertThat(new FsReader(sr, 0, before).read(big, 0, b, 0, b.length)).isEqualTo(data.length);
+                return b;
+            });
+            assertThat(back).as("the file as of before its removal").isEqualTo(data);
+        }
     }
 
     /** Writes 8 MiB into {@code f} through {@code c}, more than the store holds: ENOSPC. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   pfs/
  *     test -> @@PFS00001       master
  *       d/
- *         file                 8 KiB starting with MARK1 (an overflow value: one copy in data.mdb)
+ *         file                 8 KiB starting with MARK1 (in the blocks table: one copy in data.mdb)
  *     other -> @@PFS00002      master
  *       g                      8 KiB starting with MARK2
  */
@@ -172,8 +172,11 @@ class ScrubTest {
     @Test
     void flippedRecordHeaderIsARecordChecksumMismatch() {
         RecordKey k = keyOf(test, file, RecordType.DATA);
-        // The value header (delete_tid, create_ts, delete_ts, data_crc, record_crc: 32 bytes) precedes the data.
-        data.flip(markAt(MARK1) - Record.VALUE_HEADER + 8 + 5);
+        // The value header (delete_tid, create_ts, delete_ts, data_crc, record_crc: 32 bytes) is the
+        // whole value: the block's data lies in the blocks table.
+        List<Long> values = data.leafValues(k.toBytes(), Record.VALUE_HEADER);
+        assertThat(values).isNotEmpty();
+        values.forEach(v -> data.flip(v + 8 + 5));
 
         Scrubbed s = scrub(Scrub.WHOLE_STORE);
 
