@@ -12,14 +12,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hammer max-size}: changes a store's size limit, the way out of a store that has filled
- * it. Removing a file keeps its history, so on a full store a removal cannot get its room first;
- * with the limit raised it can, and a prune then gives the room back for reuse.
+ * it. Removing a file keeps its history, so it gives no room back until a prune drops that
+ * history (and in a format 2 store it writes the file's data again, which a full store has no
+ * room for).
  */
 @Command(name = "max-size",
         description = {"Change the size limit of a store (newfs --max-size), which no process may have open. "
                 + "Raised, it lets a store that has filled its limit take changes again.",
-            "Removing a file keeps its history, so on a full store a removal fails until there is room; after "
-                    + "it, prune gives the room back. The limit may be lowered, but not below the pages the store "
+            "Removing a file keeps its history, so it frees nothing until prune drops that history (in a "
+                    + "format 2 store a removal also writes the file's data again, and fails on a full one until "
+                    + "there is room). The limit may be lowered, but not below the pages the store "
                     + "already has. Only the store's header changes. Refused while any process has the store "
                     + "open: unmount it and stop its mirror-streams first."})
 final class MaxSizeCommand implements Callable<Integer> {
