@@ -135,24 +135,15 @@ final class Verifier {
 
     private void records() {
         try (Cursor c = store.records.openCursor(txn)) {
-            byte[] prev = null;
+            KeyWalk keys = new KeyWalk("records");
             for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key();
                 if (past(kb)) {
                     return;
                 }
                 records++;
-                byte[] kbytes = bytes(kb, 512);
-                if (prev != null && compare(prev, kbytes) >= 0) {
-                    report("records", null, -1, "keys out of order after " + hex(prev));
-                }
-                prev = kbytes;
-                RecordKey k;
-                try {
-                    k = LmdbTxn.recordKey(kb);
-                } catch (CorruptRecordException e) {
-                    report("records", null, kbytes.length >= 2 ? ((kbytes[0] & 0xff) << 8) | (kbytes[1] & 0xff) : -1,
-                            e.getMessage() + " (" + hex(kbytes) + ")");
+                RecordKey k = keys.next(kb);
+                if (k == null) {
                     continue;
                 }
                 Record r;
@@ -167,6 +158,32 @@ final class Verifier {
                 if (r.deleteTid() != 0) {
                     expectChange(k, r.deleteTid(), "delete");
                 }
+            }
+        }
+    }
+
+    /** The keys of a walk over a table keyed by record keys: each must follow the one before and read as a record key. */
+    private final class KeyWalk {
+        private final String table;
+        private byte[] prev;
+
+        KeyWalk(String table) {
+            this.table = table;
+        }
+
+        /** The record key {@code kb} holds, or null when it cannot be read (reported). */
+        RecordKey next(ByteBuffer kb) {
+            byte[] kbytes = bytes(kb, 512);
+            if (prev != null && compare(prev, kbytes) >= 0) {
+                report(table, null, -1, "keys out of order after " + hex(prev));
+            }
+            prev = kbytes;
+            try {
+                return LmdbTxn.recordKey(kb);
+            } catch (CorruptRecordException e) {
+                report(table, null, kbytes.length >= 2 ? ((kbytes[0] & 0xff) << 8) | (kbytes[1] & 0xff) : -1,
+                        e.getMessage() + " (" + hex(kbytes) + ")");
+                return null;
             }
         }
     }
@@ -251,23 +268,14 @@ final class Verifier {
      */
     private void blocks() {
         try (Cursor c = store.blocks.openCursor(txn)) {
-            byte[] prev = null;
+            KeyWalk keys = new KeyWalk("blocks");
             for (boolean ok = first(c); ok; ok = c.next()) {
                 ByteBuffer kb = c.key();
                 if (past(kb)) {
                     return;
                 }
-                byte[] kbytes = bytes(kb, 512);
-                if (prev != null && compare(prev, kbytes) >= 0) {
-                    report("blocks", null, -1, "keys out of order after " + hex(prev));
-                }
-                prev = kbytes;
-                RecordKey k;
-                try {
-                    k = LmdbTxn.recordKey(kb);
-                } catch (CorruptRecordException e) {
-                    report("blocks", null, kbytes.length >= 2 ? ((kbytes[0] & 0xff) << 8) | (kbytes[1] & 0xff) : -1,
-                            e.getMessage() + " (" + hex(kbytes) + ")");
+                RecordKey k = keys.next(kb);
+                if (k == null) {
                     continue;
                 }
                 Record.Header h;
