@@ -846,11 +846,12 @@ public final class Committer<C> implements AutoCloseable {
 
     /**
      * The most new pages a written-back write of {@code bytes} may cost: every block it touches
-     * written anew, the version it replaces written again as history (a record's delete TID is
-     * in its value), and its B-tree pages.
+     * written anew, the version it replaces marked deleted as history ({@link Store#deleteRoom}:
+     * its records, or in a format 2 store its data again), and its B-tree pages.
      */
-    static long need(long bytes) {
-        return 2 * (bytes + 2L * Blocks.LARGE) + (16L << 10);
+    private long need(long bytes) {
+        long touched = bytes + 2L * Blocks.LARGE;
+        return touched + store.deleteRoom(touched) + (16L << 10);
     }
 
     /** The tasks of one transaction, run on the writer thread inside it. */
