@@ -49,6 +49,8 @@ public final class Main implements Runnable {
             NewfsCommand.class,
             InfoCommand.class,
             MaxSizeCommand.class,
+            VersionCommand.class,
+            VersionUpgradeCommand.class,
             SynctidCommand.class,
             PfsMasterCommand.class,
             PfsSlaveCommand.class,
@@ -87,8 +89,8 @@ public final class Main implements Runnable {
      * (MainTest checks): finding the command named on the command line reads no annotation.
      */
     static final List<String> NAMES = List.of(
-            "newfs", "info", "max-size", "synctid", "pfs-master", "pfs-slave", "pfs-status", "pfs-update",
-            "pfs-upgrade", "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
+            "newfs", "info", "max-size", "version", "version-upgrade", "synctid", "pfs-master", "pfs-slave",
+            "pfs-status", "pfs-update", "pfs-upgrade", "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
             "mirror-verify", "mirror-prune", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm",
             "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream",
             "mirror-read-stream", "ssh-remote", "mount", "umount");

@@ -33,6 +33,12 @@ final class NewfsCommand implements Callable<Integer> {
                     + "(powers of 1024). Space is reserved, not allocated. Default: ${DEFAULT-VALUE}.")
     private String maxSize;
 
+    @Option(names = {"-V", "--format-version"}, paramLabel = "VERSION",
+            description = "The store format to make (hammer version lists them). Default: the newest, "
+                    + "${DEFAULT-VALUE}; an older one for a store an older hammer must read "
+                    + "(version-upgrade moves it on later).")
+    private int format = StoreHeader.FORMAT_VERSION;
+
     @Parameters(paramLabel = "DIR", description = "Directory to create the store in; it must be empty or missing.")
     private Path dir;
 
@@ -46,7 +52,7 @@ final class NewfsCommand implements Callable<Integer> {
             throw Failure.about(target.toString(), e);
         }
         String name = label != null ? label : target.getFileName() == null ? "" : target.getFileName().toString();
-        try (Store store = Store.create(target, name, bytes)) {
+        try (Store store = Store.create(target, name, bytes, format)) {
             Pfses.format(store, name);
             StoreHeader h = store.header();
             spec.commandLine().getOut().printf("Created store %s%n    label=\"%s\"%n    fs-uuid=%s%n"

@@ -39,6 +39,49 @@ class StoreCommandsIT {
         assertThat(ok("pfs-status", "disk1").stdout()).contains("label=\"DATA\"", "operating as a MASTER");
     }
 
+    // old/ (made in format 2): pfs/m, a master mirrored to new/pfs/s; upgraded, written, mirrored again
+    @Test
+    void versionUpgradeMovesAFormat2StoreOnAndItsMirrorGoesOn() throws Exception {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src.resolve("d"));
+        byte[] big = new byte[3 << 20];
+        new java.util.Random(1).nextBytes(big);
+        Files.write(src.resolve("big"), big);
+        Files.writeString(src.resolve("d/small"), "small\n");
+        assertThat(ok("newfs", "-V", "2", "old").stdout()).contains("    format=2\n");
+        assertThat(ok("version", "old").stdout()).startsWith("min=2 wip=none max=3 current=2 description=\"")
+                .contains("\navailable versions:\n    2\tNORM\t", "\n    3\tNORM\t");
+        ok("pfs-master", "old/pfs/m");
+        ok("cpdup", "-q", "src", "old/pfs/m");
+        ok("newfs", "new");
+        ok("mirror-copy", "-y", "-q", "old/pfs/m", "new/pfs/s");
+
+        CliResult up = ok("version-upgrade", "old", "3");
+
+        assertThat(up.stdout()).matches("hammer version-upgrade: succeeded\nold: format 3 \\(was 2\\); the data of "
+                + "\\d+ records \\(3\\.\\d MiB\\) moved into the blocks table\n");
+        assertThat(ok("version", "-q", "old/pfs/m").stdout()).startsWith("min=2 wip=none max=3 current=3 ")
+                .hasLineCount(1);
+        assertThat(ok("version-upgrade", "old", "3", "force").stdout()).endsWith("old: already format 3\n");
+        Files.writeString(src.resolve("d/small"), "changed\n");
+        Files.write(src.resolve("big"), java.util.Arrays.copyOf(big, 1 << 20));
+        ok("cpdup", "-q", "src", "old/pfs/m");
+        ok("mirror-copy", "-q", "old/pfs/m", "new/pfs/s");
+        ok("mirror-verify", "old/pfs/m", "new/pfs/s");
+        ok("scrub", "-q", "old", "new");
+
+        CliResult lower = hammer.run("version-upgrade", "old", "2");
+        assertThat(lower.exitCode()).isEqualTo(3);
+        assertThat(lower.stderr()).contains("the store is format 3; a format is never lowered").hasLineCount(1);
+        CliResult odd = hammer.run("version-upgrade", "old", "3", "now");
+        assertThat(odd.exitCode()).isEqualTo(2);
+        assertThat(odd.stderr()).startsWith("hammer: version-upgrade expected PATH VERSION [force], got 'now'\n");
+        CliResult made = hammer.run("newfs", "-V", "1", "older");
+        assertThat(made.exitCode()).isEqualTo(3);
+        assertThat(made.stderr()).contains("format 1 is not one this hammer makes (2 to 3)").hasLineCount(1);
+        assertThat(tmp.resolve("older")).doesNotExist();
+    }
+
     // disk1/             store "DATA", PFS #0
     // └── pfs/
     //     ├── test  -> @@PFS00001   master, mounted (per the mount table) on /mnt/test

@@ -36,7 +36,7 @@ class ReadmeCommandsTest {
 
         assertThat(table).startsWith("| command | what it does |\n|---|---|\n")
                 .contains("| `snaprm PATH\\|TID...` | Remove snapshots.")
-                .contains("| `newfs [-L LABEL] [--max-size SIZE] DIR` | ");
+                .contains("| `newfs [-L LABEL] [--max-size SIZE] [-V VERSION] DIR` | ");
         assertThat(table).doesNotContain("[-h]", "[-v]", "-c CYCLEFILE");
     }
 

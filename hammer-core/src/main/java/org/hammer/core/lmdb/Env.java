@@ -65,6 +65,19 @@ public final class Env implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the named table, if missing, in write transaction {@code t}: it exists for others once
+     * {@code t} commits, and with whatever else {@code t} writes (a transaction that only made a
+     * table would be a commit of its own).
+     */
+    public Dbi createDbi(Txn t, String name) {
+        final int mdbCreate = 0x40000;
+        if (t.readOnly()) {
+            throw new IllegalArgumentException("a table is made in a write transaction");
+        }
+        return new Dbi(name, Native.dbiOpen(t.live(), name, mdbCreate));
+    }
+
     public Txn txnRead() {
         return new Txn(Native.txnBegin(live(), true), true);
     }

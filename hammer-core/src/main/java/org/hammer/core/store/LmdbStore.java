@@ -44,8 +44,12 @@ final class LmdbStore implements Store {
     final Dbi records;
     final Dbi changes;
     final Dbi meta;
-    /** Blocks' data apart from their records (store format 3), or null in a format 2 store. */
-    final Dbi blocks;
+    /**
+     * Blocks' data apart from their records (store format 3), or null in a format 2 store. Set
+     * once, before the store is shared: as it opens, or by {@link #upgradeFormat}, which holds the
+     * only reference to the store it upgrades.
+     */
+    Dbi blocks;
     private volatile boolean closed;
     /** A commit since the last sync: its meta page may not be on disk yet (MDB_NOMETASYNC). */
     private volatile boolean unsynced;
@@ -216,8 +220,12 @@ final class LmdbStore implements Store {
         return create(dir, label, maxSize, StoreHeader.FORMAT_VERSION);
     }
 
-    /** A new store of format {@code format} (an older one only for tests of the stores it made). */
+    /** A new store of format {@code format} (an older one for a store an older hammer must read). */
     static LmdbStore create(Path dir, String label, long maxSize, int format) {
+        if (format < StoreHeader.OLDEST_FORMAT || format > StoreHeader.FORMAT_VERSION) {
+            throw HammerException.refused(dir + ": format " + format + " is not one this hammer makes ("
+                    + StoreHeader.OLDEST_FORMAT + " to " + StoreHeader.FORMAT_VERSION + ")");
+        }
         try {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) {
@@ -290,6 +298,106 @@ final class LmdbStore implements Store {
         } catch (IOException e) {
             throw HammerException.failure(dir + ": " + e.getMessage());
         }
+    }
+
+    /** Data moved per transaction by {@link #upgradeFormat}: its dirty pages stay well under LMDB's limit. */
+    static final long UPGRADE_BATCH = 64L << 20;
+
+    /**
+     * {@link Store#upgradeFormat}, for a store this process does not hold open. The environment is
+     * opened first (LMDB's shared lock on the first byte of its lock file) and that lock is then
+     * made exclusive, without waiting: it fails while any other process has the store open, and
+     * keeps any from opening it until the environment is closed. (Record locks are per process,
+     * so the exclusive lock replaces LMDB's; the descriptor that holds it is closed only after the
+     * environment.) Then, refusing a store with any damage: the blocks table is made, in a commit
+     * with its seal, and synced; the header says format 3; records' data moves into the table in
+     * transactions of {@link #UPGRADE_BATCH}. Interrupted anywhere, the store is whole in the
+     * format its header says (a format 3 store reads data in either place), and the upgrade run
+     * again goes on.
+     */
+    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+        return upgradeFormat(dir, to, progress, UPGRADE_BATCH);
+    }
+
+    /** {@link #upgradeFormat(Path, int, java.util.function.LongConsumer)} moving {@code batch} bytes per commit. */
+    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress, long batch) {
+        StoreHeader h = StoreHeader.read(dir); // not a store, or a damaged header: said before anything opens
+        if (to < h.formatVersion()) {
+            throw HammerException.refused(dir + ": the store is format " + h.formatVersion() + "; a format is never"
+                    + " lowered (mirror-copy into a store of the older format instead)");
+        }
+        if (to > StoreHeader.FORMAT_VERSION) {
+            throw HammerException.refused(dir + ": format " + to + " is newer than this hammer makes ("
+                    + StoreHeader.FORMAT_VERSION + ")");
+        }
+        if (to == h.formatVersion() && to < 3) {
+            return new FormatUpgrade(h.formatVersion(), to, 0, 0);
+        }
+        LmdbStore s = open(dir);
+        try (FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            try {
+                FileLock held;
+                try {
+                    held = ch.tryLock(0, 1, false);
+                } catch (OverlappingFileLockException e) {
+                    held = null;
+                }
+                if (held == null) {
+                    throw HammerException.refused(dir + ": the store is open in another process (a mount, a"
+                            + " mirror-stream, a command still running); its format is changed only where no"
+                            + " process has it open");
+                }
+                return s.upgradeTo(to, progress, batch);
+            } finally {
+                s.close(); // before the descriptor holding the lock: LMDB's lock goes with the environment
+            }
+        } catch (IOException e) {
+            throw HammerException.failure(dir + ": " + e.getMessage());
+        }
+    }
+
+    private FormatUpgrade upgradeTo(int to, java.util.function.LongConsumer progress, long batch) throws IOException {
+        long[] damage = {0};
+        check(d -> damage[0]++);
+        if (damage[0] > 0) {
+            throw HammerException.corrupt(dir + ": store damaged (" + damage[0] + " problem"
+                    + (damage[0] == 1 ? "" : "s") + "; hammer scrub " + dir + " lists them): not upgraded");
+        }
+        int from = header.formatVersion();
+        if (blocks == null) {
+            Path outer = NativeFaults.enter(dir);
+            try (Txn txn = env.txnWrite()) {
+                Dbi made = env.createDbi(txn, "blocks");
+                LmdbTxn t = new LmdbTxn(this, txn, true, false);
+                try {
+                    t.finish(); // the seal: this commit is one of the store's own
+                } finally {
+                    t.close();
+                }
+                txn.commit();
+                blocks = made;
+            } catch (RuntimeException e) {
+                throw LmdbErrors.translate(dir, "write", e);
+            } finally {
+                NativeFaults.leave(outer);
+            }
+            sync(); // the table on disk before a header that needs it
+            new StoreHeader(to, header.label(), header.fsUuid(), header.maxSize()).write(dir);
+        }
+        long records = 0;
+        long bytes = 0;
+        byte[] next = null;
+        do {
+            byte[] at = next;
+            LmdbTxn.Moved m = writeTxn(w -> ((LmdbTxn) w).moveDataOut(at, batch), false);
+            records += m.records();
+            bytes += m.bytes();
+            next = m.next();
+            progress.accept(bytes);
+        } while (next != null);
+        sync();
+        return new FormatUpgrade(from, to, records, bytes);
     }
 
     @Override

@@ -1230,6 +1230,71 @@ final class LmdbTxn implements StoreWriter {
         }
     }
 
+    /** What one {@link #moveDataOut} did: records and bytes of data moved, and the key to go on from (null: none). */
+    record Moved(long records, long bytes, byte[] next) {
+    }
+
+    /**
+     * One step of upgrading a store to format 3 ({@link LmdbStore#upgradeFormat}): the data of
+     * each record from key {@code from} on (null: the first) that {@link #put} would now lay down
+     * apart from its record (more than {@link #INLINE_MAX} bytes, a CRC other than 0) moves into
+     * the blocks table. Every record looked at has its header checked, and data to be moved its
+     * data CRC, before anything moves; the header is written back as it was (the record CRC does
+     * not cover the data's length), so readers, the change index and mirrors see the same record
+     * in either layout. Stops after about {@code maxBytes} of data, saying where to go on.
+     */
+    Moved moveDataOut(byte[] from, long maxBytes) {
+        owned();
+        checkWritable();
+        if (store.blocks == null) {
+            throw new IllegalStateException(store.dir() + ": no blocks table to move data into");
+        }
+        java.util.List<byte[]> moving = new java.util.ArrayList<>();
+        long bytes = 0;
+        byte[] next = null;
+        try (Cursor c = store.records.openCursor(txn)) {
+            boolean ok;
+            if (from == null) {
+                ok = c.first();
+            } else {
+                key.clear();
+                ok = c.seekRange(key.put(from).flip());
+            }
+            for (; ok; ok = c.next()) {
+                ByteBuffer kb = c.key();
+                if (bytes >= maxBytes) {
+                    next = copyOf(kb);
+                    break;
+                }
+                RecordKey k = recordKey(kb);
+                ByteBuffer v = c.val();
+                Record.Header h = header(k, v);
+                if (!h.external() && h.dataLength() > INLINE_MAX && h.dataCrc() != 0) {
+                    Record.dataView(k, h, v); // its data CRC checked
+                    moving.add(copyOf(kb));
+                    bytes += h.dataLength();
+                }
+            }
+        }
+        for (byte[] kb : moving) {
+            RecordKey k = recordKey(ByteBuffer.wrap(kb));
+            ByteBuffer v = store.records.get(txn, recordKey(key, k));
+            Record.Header h = header(k, v);
+            // The old value's pages are freed only as it is replaced, after its data is copied.
+            ByteBuffer data = v.duplicate().position(v.position() + Record.VALUE_HEADER);
+            store.blocks.reserve(txn, blockKey(k), h.dataLength()).put(data);
+            ByteBuffer nv = store.records.reserve(txn, recordKey(key, k), Record.VALUE_HEADER);
+            Record.writeHeader(nv, k, h.deleteTid(), h.createTs(), h.deleteTs(), h.dataCrc());
+        }
+        return new Moved(moving.size(), bytes, next);
+    }
+
+    private static byte[] copyOf(ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        return a;
+    }
+
     @Override
     public void destroy(RecordKey k) {
         owned();

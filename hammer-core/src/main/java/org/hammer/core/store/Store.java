@@ -15,7 +15,16 @@ public interface Store extends AutoCloseable {
 
     /** Creates a store (only newfs makes an LMDB environment); damage or a non-empty directory is refused. */
     static Store create(Path dir, String label, long maxSize) {
-        return StoreRegistry.create(dir, label, maxSize);
+        return create(dir, label, maxSize, StoreHeader.FORMAT_VERSION);
+    }
+
+    /**
+     * {@link #create(Path, String, long)} in format {@code format}, from
+     * {@link StoreHeader#OLDEST_FORMAT} to {@link StoreHeader#FORMAT_VERSION} (an older one for a
+     * store an older hammer must read, as newfs_hammer -V); any other is REFUSED.
+     */
+    static Store create(Path dir, String label, long maxSize, int format) {
+        return StoreRegistry.create(dir, label, maxSize, format);
     }
 
     /**
@@ -35,6 +44,17 @@ public interface Store extends AutoCloseable {
      */
     static StoreHeader changeMaxSize(Path dir, long maxSize) {
         return StoreRegistry.changeMaxSize(dir, maxSize);
+    }
+
+    /**
+     * Upgrades the store in {@code dir}, which no process may have open, to format {@code to}
+     * (at most {@link StoreHeader#FORMAT_VERSION}; a format is never lowered): to format 3, its
+     * records' data of more than 1 KiB moves into the blocks table, in commits of 64 MiB, each
+     * record checked first; {@code progress} hears the bytes moved so far. Refused for a store with
+     * any damage. Safe to interrupt and to run again: it goes on where it stopped.
+     */
+    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+        return StoreRegistry.upgradeFormat(dir, to, progress);
     }
 
     /**

@@ -27,6 +27,16 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
     /** The oldest format read and written. */
     public static final int OLDEST_FORMAT = 2;
 
+    /** One line on what format {@code version} is, for {@code hammer version}. */
+    public static String describe(int version) {
+        return switch (version) {
+            case 1 -> "data checksums only (no longer read)";
+            case 2 -> "record checksums over key and value, the seal; a record holds its data";
+            case 3 -> "a block's data in a table of its own: removals and overwrites leave it where it is";
+            default -> "unknown";
+        };
+    }
+
     private String crcInput() {
         return formatVersion + "\n" + label + "\n" + fsUuid + "\n" + maxSize;
     }

@@ -53,8 +53,8 @@ final class StoreRegistry {
         }
     }
 
-    static Store create(Path dir, String label, long maxSize) {
-        LmdbStore s = LmdbStore.create(dir, label, maxSize);
+    static Store create(Path dir, String label, long maxSize, int format) {
+        LmdbStore s = LmdbStore.create(dir, label, maxSize, format);
         Path key = key(dir);
         synchronized (OPEN) {
             Entry e = new Entry(s);
@@ -71,6 +71,16 @@ final class StoreRegistry {
                         + " only where no process has it open");
             }
             return LmdbStore.changeMaxSize(dir, maxSize);
+        }
+    }
+
+    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+        synchronized (OPEN) { // held throughout, as for changeMaxSize
+            if (OPEN.containsKey(key(dir))) {
+                throw HammerException.refused(dir + ": the store is open in this process; its format is changed"
+                        + " only where no process has it open");
+            }
+            return LmdbStore.upgradeFormat(dir, to, progress);
         }
     }
 

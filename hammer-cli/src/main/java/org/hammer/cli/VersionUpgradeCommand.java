@@ -1,0 +1,66 @@
+package org.hammer.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.hammer.core.HammerException;
+import org.hammer.core.scrub.ScrubTarget;
+import org.hammer.core.store.FormatUpgrade;
+import org.hammer.core.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code hammer version-upgrade}: moves a store to a newer format, in place. */
+@Command(name = "version-upgrade",
+        description = {"Upgrade a store to a newer format version, in place; no process may have it open.",
+            "To format 3, records' data of more than 1 KiB moves out of their values into the blocks table, "
+                    + "so that a removal or an overwrite no longer writes the data it drops again. Every checksum "
+                    + "of the store is checked first, and a store with any damage is not upgraded (exit 5); each "
+                    + "record's data is checked again as it moves. It moves in commits of 64 MiB: interrupted, the "
+                    + "store is whole and readable in the format its header says, and version-upgrade run again "
+                    + "goes on where it stopped. History, TIDs and mirroring are unchanged: slaves and masters of "
+                    + "either format mirror to each other. A format is never lowered. 'force' is accepted for "
+                    + "compatibility; no format here is a work in progress."})
+final class VersionUpgradeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "A store directory, or a PFS of it (STORE/pfs/x).")
+    private String path;
+
+    @Parameters(index = "1", paramLabel = "VERSION", description = "The format to upgrade to.")
+    private int version;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "force", description = "Accepted and ignored.")
+    private String force;
+
+    @Override
+    public Integer call() {
+        if (force != null && !force.equals("force")) {
+            throw new ParameterException(spec.commandLine(), "expected PATH VERSION [force], got '" + force + "'");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ProgressLine line = ProgressLine.of(spec.commandLine().getErr(), false);
+        FormatUpgrade u;
+        try {
+            u = Store.upgradeFormat(ScrubTarget.resolve(path).storeDir(), version,
+                    moved -> line.show(() -> "moved " + InfoCommand.human(moved)));
+        } catch (HammerException e) {
+            throw Failure.about(path, e);
+        } finally {
+            line.clear();
+        }
+        out.println("hammer version-upgrade: succeeded");
+        if (u.from() == u.to() && u.records() == 0) {
+            out.printf("%s: already format %d%n", path, u.to());
+        } else {
+            out.printf("%s: format %d (was %d); the data of %d record%s (%s) moved into the blocks table%n", path, u.to(),
+                    u.from(), u.records(), u.records() == 1 ? "" : "s", InfoCommand.human(u.bytes()));
+        }
+        out.flush();
+        return 0;
+    }
+}
