@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
                     + "store is whole and readable in the format its header says, and version-upgrade run again "
                     + "goes on where it stopped. History, TIDs and mirroring are unchanged: slaves and masters of "
                     + "either format mirror to each other. A format is never lowered. 'force' is accepted for "
-                    + "compatibility; no format here is a work in progress."})
+                    + "compatibility; no format here is a work in progress.",
+            "When standard error is a terminal, the bytes moved so far are shown on it; -v prints a line at each "
+                    + "commit instead."})
 final class VersionUpgradeCommand implements Callable<Integer> {
 
     @Spec
@@ -43,11 +45,19 @@ final class VersionUpgradeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "expected PATH VERSION [force], got '" + force + "'");
         }
         PrintWriter out = spec.commandLine().getOut();
-        ProgressLine line = ProgressLine.of(spec.commandLine().getErr(), false);
+        PrintWriter err = spec.commandLine().getErr();
+        boolean verbose = Main.verbosity(spec.root().commandLine().getParseResult()) > 0;
+        ProgressLine line = ProgressLine.of(err, verbose);
         FormatUpgrade u;
         try {
-            u = Store.upgradeFormat(ScrubTarget.resolve(path).storeDir(), version,
-                    moved -> line.show(() -> "moved " + InfoCommand.human(moved)));
+            u = Store.upgradeFormat(ScrubTarget.resolve(path).storeDir(), version, moved -> {
+                if (verbose) {
+                    err.println("version-upgrade " + path + ": committed, " + InfoCommand.human(moved) + " moved");
+                    err.flush();
+                } else {
+                    line.show(() -> "moved " + InfoCommand.human(moved));
+                }
+            });
         } catch (HammerException e) {
             throw Failure.about(path, e);
         } finally {

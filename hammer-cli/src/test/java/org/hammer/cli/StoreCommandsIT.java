@@ -82,6 +82,51 @@ class StoreCommandsIT {
         assertThat(tmp.resolve("older")).doesNotExist();
     }
 
+    /**
+     * Killed (SIGKILL) as soon as it says it committed its first 64 MiB of moved data (mid-way, or
+     * after its last commit if it is quicker than the kill): the store scrubs clean and holds what it
+     * held; run again, the upgrade ends. (FormatUpgradeTest stops one after its first commit exactly.)
+     */
+    @Test
+    void aKilledVersionUpgradeLeavesAWholeStoreAndGoesOn() throws Exception {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        java.util.Random rnd = new java.util.Random(2);
+        for (int i = 0; i < 12; i++) {
+            byte[] b = new byte[8 << 20];
+            rnd.nextBytes(b);
+            Files.write(src.resolve("f" + i), b);
+        }
+        ok("newfs", "-V", "2", "old");
+        ok("pfs-master", "old/pfs/m");
+        ok("cpdup", "-q", "src", "old/pfs/m");
+        ok("newfs", "new");
+        ok("mirror-copy", "-y", "-q", "old/pfs/m", "new/pfs/s");
+        Path log = tmp.resolve("upgrade.log");
+        ProcessBuilder pb = new ProcessBuilder(hammer.launcher().toString(), "-v", "version-upgrade", "old", "3")
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("HAMMER_RUN_DIR", tmp.resolve("run").toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && !Files.readString(log).contains("committed") && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).as("its first commit of moved data")
+                .startsWith("version-upgrade old: committed, 64.0 MiB moved\n");
+        assertThat(Files.readString(tmp.resolve("old/hammer-store"))).contains("format=3");
+
+        ok("scrub", "-q", "old");
+        ok("mirror-verify", "old/pfs/m", "new/pfs/s");
+        // what the killed run had not committed (all of it, if the kill came after its last commit)
+        assertThat(ok("version-upgrade", "old", "3").stdout()).startsWith("hammer version-upgrade: succeeded\nold: ")
+                .doesNotContain("(96.0 MiB)");
+        ok("scrub", "-q", "old");
+        ok("mirror-verify", "old/pfs/m", "new/pfs/s");
+    }
+
     // disk1/             store "DATA", PFS #0
     // └── pfs/
     //     ├── test  -> @@PFS00001   master, mounted (per the mount table) on /mnt/test
