@@ -83,7 +83,7 @@ class StoreCommandsIT {
     }
 
     /**
-     * Killed (SIGKILL) as soon as it says it committed its first 64 MiB of moved data (mid-way, or
+     * Killed (SIGKILL) as soon as it says it committed its first 16 MiB of moved data (mid-way, or
      * after its last commit if it is quicker than the kill): the store scrubs clean and holds what it
      * held; run again, the upgrade ends. (FormatUpgradeTest stops one after its first commit exactly.)
      */
@@ -115,7 +115,7 @@ class StoreCommandsIT {
         p.destroyForcibly();
         assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(log)).as("its first commit of moved data")
-                .startsWith("version-upgrade old: committed, 64.0 MiB moved\n");
+                .startsWith("version-upgrade old: committed, 16.0 MiB moved\n");
         assertThat(Files.readString(tmp.resolve("old/hammer-store"))).contains("format=3");
 
         ok("scrub", "-q", "old");

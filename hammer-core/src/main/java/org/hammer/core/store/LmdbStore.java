@@ -300,8 +300,13 @@ final class LmdbStore implements Store {
         }
     }
 
-    /** Data moved per transaction by {@link #upgradeFormat}: its dirty pages stay well under LMDB's limit. */
-    static final long UPGRADE_BATCH = 64L << 20;
+    /**
+     * Data moved per transaction by {@link #upgradeFormat}. Each commit's new pages come from the
+     * free list or the file's end, and the pages it frees are reused two commits on; with a larger
+     * batch the file grows by more (64 MiB: 1,149 → 1,540 MiB for 1 GiB moved, the preallocator
+     * reserving ahead of each large growth; 16 MiB: → 1,225 MiB) at the same speed.
+     */
+    static final long UPGRADE_BATCH = 16L << 20;
 
     /**
      * {@link Store#upgradeFormat}, for a store this process does not hold open. The environment is

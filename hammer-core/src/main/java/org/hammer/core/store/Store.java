@@ -49,7 +49,7 @@ public interface Store extends AutoCloseable {
     /**
      * Upgrades the store in {@code dir}, which no process may have open, to format {@code to}
      * (at most {@link StoreHeader#FORMAT_VERSION}; a format is never lowered): to format 3, its
-     * records' data of more than 1 KiB moves into the blocks table, in commits of 64 MiB, each
+     * records' data of more than 1 KiB moves into the blocks table, in commits of 16 MiB, each
      * record checked first; {@code progress} hears the bytes moved so far. Refused for a store with
      * any damage. Safe to interrupt and to run again: it goes on where it stopped.
      */
