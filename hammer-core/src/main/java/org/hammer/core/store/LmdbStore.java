@@ -274,16 +274,7 @@ final class LmdbStore implements Store {
         Path lock = dir.resolve(LOCK_FILE);
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE)) {
-            FileLock held;
-            try {
-                held = ch.tryLock(0, 1, false);
-            } catch (OverlappingFileLockException e) {
-                held = null;
-            }
-            if (held == null) {
-                throw HammerException.refused(dir + ": the store is open in another process (a mount, a mirror-stream,"
-                        + " a command still running); its size limit is changed only where no process has it open");
-            }
+            takeAlone(dir, ch, "its size limit");
             StoreHeader h = StoreHeader.read(dir); // as it is now that nothing else may change it
             MetaPages m = MetaPages.check(dir);
             long pagesEnd = (m.lastPage() + 1) * m.pageSize();
@@ -297,6 +288,23 @@ final class LmdbStore implements Store {
             return h;
         } catch (IOException e) {
             throw HammerException.failure(dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes an exclusive lock on the first byte of the lock file open as {@code ch}, without
+     * waiting; refused, naming {@code what} is changed, while another process holds a lock there.
+     */
+    private static void takeAlone(Path dir, FileChannel ch, String what) throws IOException {
+        FileLock held;
+        try {
+            held = ch.tryLock(0, 1, false);
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        }
+        if (held == null) {
+            throw HammerException.refused(dir + ": the store is open in another process (a mount, a mirror-stream,"
+                    + " a command still running); " + what + " is changed only where no process has it open");
         }
     }
 
@@ -342,17 +350,7 @@ final class LmdbStore implements Store {
         try (FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             try {
-                FileLock held;
-                try {
-                    held = ch.tryLock(0, 1, false);
-                } catch (OverlappingFileLockException e) {
-                    held = null;
-                }
-                if (held == null) {
-                    throw HammerException.refused(dir + ": the store is open in another process (a mount, a"
-                            + " mirror-stream, a command still running); its format is changed only where no"
-                            + " process has it open");
-                }
+                takeAlone(dir, ch, "its format");
                 return s.upgradeTo(to, progress, batch);
             } finally {
                 s.close(); // before the descriptor holding the lock: LMDB's lock goes with the environment

@@ -2,6 +2,9 @@ package org.hammer.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.hammer.core.store.StoreFiles.check;
+import static org.hammer.core.store.StoreFiles.random;
+import static org.hammer.core.store.StoreFiles.read;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,12 +43,6 @@ class BlocksTableTest {
     @TempDir
     Path tmp;
 
-    private static byte[] random(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
     private static long put(Store s, String name, byte[] data) {
         return s.write(w -> {
             var fs = Pfses.writer(w, 0);
@@ -53,20 +50,6 @@ class BlocksTableTest {
             fs.write(f, 0, data, 0, data.length);
             return f;
         });
-    }
-
-    private static byte[] read(Store s, long f, long asOf, int size) {
-        return s.read(r -> {
-            byte[] b = new byte[size];
-            assertThat(new FsReader(r, 0, asOf).read(f, 0, b, 0, size)).isEqualTo(size);
-            return b;
-        });
-    }
-
-    private static List<StoreCheck.Damage> check(Store s) {
-        List<StoreCheck.Damage> found = new ArrayList<>();
-        s.check(found::add);
-        return found;
     }
 
     /**

@@ -2,6 +2,9 @@ package org.hammer.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.hammer.core.store.StoreFiles.check;
+import static org.hammer.core.store.StoreFiles.random;
+import static org.hammer.core.store.StoreFiles.read;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,12 +35,6 @@ class FormatUpgradeTest {
 
     @TempDir
     Path tmp;
-
-    private static byte[] random(int size, int seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
 
     /** A format 2 store with files of history: as of {@code tids[0]}, big and gone existed; now big is rewritten and gone removed. */
     private static final class Old {
@@ -105,20 +102,6 @@ class FormatUpgradeTest {
             }
             return n;
         }
-    }
-
-    private static byte[] read(Store s, long f, long asOf, int size) {
-        return s.read(r -> {
-            byte[] b = new byte[size];
-            assertThat(new FsReader(r, 0, asOf).read(f, 0, b, 0, size)).isEqualTo(size);
-            return b;
-        });
-    }
-
-    private static List<StoreCheck.Damage> check(Store s) {
-        List<StoreCheck.Damage> found = new ArrayList<>();
-        s.check(found::add);
-        return found;
     }
 
     @Test
