@@ -95,7 +95,8 @@ final class InfoCommand extends ShortCommand {
             out.println("Volume identification");
             out.printf("    Label               %s%n", h.label());
             out.printf("    FSID                %s%n", h.fsUuid());
-            out.printf("    Format version      %d%n", h.formatVersion());
+            out.printf("    Format version      %d%s%n", h.formatVersion(), h.formatVersion() < StoreHeader.FORMAT_VERSION
+                    ? " (hammer version-upgrade moves it to " + StoreHeader.FORMAT_VERSION + ")" : "");
             out.println("Space information");
             out.printf("    Used                %d bytes (%s)%n", used, human(used));
             out.printf("    Limit               %d bytes (%s)%n", h.maxSize(), human(h.maxSize()));

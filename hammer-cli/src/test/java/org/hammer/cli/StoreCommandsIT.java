@@ -51,6 +51,7 @@ class StoreCommandsIT {
         assertThat(ok("newfs", "-V", "2", "old").stdout()).contains("    format=2\n");
         assertThat(ok("version", "old").stdout()).startsWith("min=2 wip=none max=3 current=2 description=\"")
                 .contains("\navailable versions:\n    2\tNORM\t", "\n    3\tNORM\t");
+        assertThat(ok("info", "old").stdout()).contains("    Format version      2 (hammer version-upgrade moves it to 3)\n");
         ok("pfs-master", "old/pfs/m");
         ok("cpdup", "-q", "src", "old/pfs/m");
         ok("newfs", "new");
@@ -62,6 +63,7 @@ class StoreCommandsIT {
                 + "\\d+ records \\(3\\.\\d MiB\\) moved into the blocks table\n");
         assertThat(ok("version", "-q", "old/pfs/m").stdout()).startsWith("min=2 wip=none max=3 current=3 ")
                 .hasLineCount(1);
+        assertThat(ok("info", "old").stdout()).contains("    Format version      3\n");
         assertThat(ok("version-upgrade", "old", "3", "force").stdout()).endsWith("old: already format 3\n");
         Files.writeString(src.resolve("d/small"), "changed\n");
         Files.write(src.resolve("big"), java.util.Arrays.copyOf(big, 1 << 20));
