@@ -67,8 +67,9 @@ final class VersionUpgradeCommand implements Callable<Integer> {
         if (u.from() == u.to() && u.records() == 0) {
             out.printf("%s: already format %d%n", path, u.to());
         } else {
-            out.printf("%s: format %d (was %d); the data of %d record%s (%s) moved into the blocks table%n", path, u.to(),
-                    u.from(), u.records(), u.records() == 1 ? "" : "s", InfoCommand.human(u.bytes()));
+            out.printf("%s: format %d%s; the data of %d record%s (%s) moved into the blocks table%s%n", path, u.to(),
+                    u.from() == u.to() ? "" : " (was " + u.from() + ")", u.records(), u.records() == 1 ? "" : "s",
+                    InfoCommand.human(u.bytes()), u.from() == u.to() ? " (the rest of an upgrade that stopped)" : "");
         }
         out.flush();
         return 0;
