@@ -762,6 +762,9 @@ final class LmdbTxn implements StoreWriter {
                 more = c.next();
             }
             askAhead(runFrom, runTo);
+            if (direct && store.blocks != null) {
+                touchRecords(end, new RecordKey(pfs, obj, type, from, 0));
+            }
         } finally {
             if (direct) {
                 store.headerWalkEnded();
@@ -771,6 +774,27 @@ final class LmdbTxn implements StoreWriter {
             } else {
                 scanDone(c);
             }
+        }
+    }
+
+    /**
+     * Faults in, a page each while the map has no read-around, the leaves of the records that the
+     * reads after a read-ahead look up (store format 3, where they are apart from the blocks). A
+     * leaf faulted by a lookup would read the disk's read-around (8 MiB on some) into the page
+     * cache, and in a store written through a mount the blocks lie beside the leaves: a sequential
+     * reader would then read its file twice, through the page cache and past it.
+     */
+    private void touchRecords(ByteBuffer end, RecordKey from) {
+        Cursor c = scanCursor();
+        try {
+            for (boolean more = c.seekRange(probe(from)); more; more = c.next()) {
+                ByteBuffer kb = c.key();
+                if (kb.remaining() != RecordKey.BYTES || compare(kb, end) >= 0) {
+                    break;
+                }
+            }
+        } finally {
+            scanDone(c);
         }
     }
 
