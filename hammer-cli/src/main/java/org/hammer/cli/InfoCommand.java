@@ -95,8 +95,9 @@ final class InfoCommand extends ShortCommand {
             out.println("Volume identification");
             out.printf("    Label               %s%n", h.label());
             out.printf("    FSID                %s%n", h.fsUuid());
-            out.printf("    Format version      %d%s%n", h.formatVersion(), h.formatVersion() < StoreHeader.FORMAT_VERSION
-                    ? " (hammer version-upgrade moves it to " + StoreHeader.FORMAT_VERSION + ")" : "");
+            String older = h.formatVersion() < StoreHeader.FORMAT_VERSION
+                    ? " (hammer version-upgrade moves it to " + StoreHeader.FORMAT_VERSION + ")" : "";
+            out.printf("    Format version      %d%s%n", h.formatVersion(), older);
             out.println("Space information");
             out.printf("    Used                %d bytes (%s)%n", used, human(used));
             out.printf("    Limit               %d bytes (%s)%n", h.maxSize(), human(h.maxSize()));

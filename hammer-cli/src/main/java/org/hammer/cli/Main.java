@@ -90,10 +90,10 @@ public final class Main implements Runnable {
      */
     static final List<String> NAMES = List.of(
             "newfs", "info", "max-size", "version", "version-upgrade", "synctid", "pfs-master", "pfs-slave",
-            "pfs-status", "pfs-update", "pfs-upgrade", "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write", "mirror-copy", "mirror-dump",
-            "mirror-verify", "mirror-prune", "scrub", "history", "undo", "snapshot", "snap", "snapls", "snaprm",
-            "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup", "mirror-stream",
-            "mirror-read-stream", "ssh-remote", "mount", "umount");
+            "pfs-status", "pfs-update", "pfs-upgrade", "pfs-downgrade", "pfs-destroy", "mirror-read", "mirror-write",
+            "mirror-copy", "mirror-dump", "mirror-verify", "mirror-prune", "scrub", "history", "undo", "snapshot",
+            "snap", "snapls", "snaprm", "prune", "prune-everything", "cleanup", "config", "viconfig", "cpdup",
+            "mirror-stream", "mirror-read-stream", "ssh-remote", "mount", "umount");
 
     static final int EXIT_USAGE = 2;
     static final int EXIT_INTERNAL = 70;

@@ -33,8 +33,8 @@ final class VersionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         int current;
-        try (Store store = Store.open(ScrubTarget.resolve(path).storeDir())) {
-            current = store.header().formatVersion();
+        try {
+            current = Store.header(ScrubTarget.resolve(path).storeDir()).formatVersion();
         } catch (HammerException e) {
             throw Failure.about(path, e);
         }

@@ -57,13 +57,15 @@ public final class Env implements AutoCloseable {
      * transaction. A missing table without {@code create} is {@link LmdbException#NOTFOUND}.
      */
     public Dbi openDbi(String name, boolean create) {
-        final int mdbCreate = 0x40000;
         try (Txn t = create ? txnWrite() : txnRead()) {
-            int h = Native.dbiOpen(t.live(), name, create ? mdbCreate : 0);
+            Dbi d = create ? createDbi(t, name) : new Dbi(name, Native.dbiOpen(t.live(), name, 0));
             t.commit();
-            return new Dbi(name, h);
+            return d;
         }
     }
+
+    /** LMDB's MDB_CREATE. */
+    private static final int MDB_CREATE = 0x40000;
 
     /**
      * Makes the named table, if missing, in write transaction {@code t}: it exists for others once
@@ -71,11 +73,10 @@ public final class Env implements AutoCloseable {
      * table would be a commit of its own).
      */
     public Dbi createDbi(Txn t, String name) {
-        final int mdbCreate = 0x40000;
         if (t.readOnly()) {
             throw new IllegalArgumentException("a table is made in a write transaction");
         }
-        return new Dbi(name, Native.dbiOpen(t.live(), name, mdbCreate));
+        return new Dbi(name, Native.dbiOpen(t.live(), name, MDB_CREATE));
     }
 
     public Txn txnRead() {

@@ -369,22 +369,8 @@ final class LmdbStore implements Store {
         }
         int from = header.formatVersion();
         if (blocks == null) {
-            Path outer = NativeFaults.enter(dir);
-            try (Txn txn = env.txnWrite()) {
-                Dbi made = env.createDbi(txn, "blocks");
-                LmdbTxn t = new LmdbTxn(this, txn, true, false);
-                try {
-                    t.finish(); // the seal: this commit is one of the store's own
-                } finally {
-                    t.close();
-                }
-                txn.commit();
-                blocks = made;
-            } catch (RuntimeException e) {
-                throw LmdbErrors.translate(dir, "write", e);
-            } finally {
-                NativeFaults.leave(outer);
-            }
+            // made in a commit of the store's own, which carries its seal
+            blocks = writeTxn(w -> env.createDbi(((LmdbTxn) w).txn(), "blocks"), false);
             sync(); // the table on disk before a header that needs it
             new StoreHeader(to, header.label(), header.fsUuid(), header.maxSize()).write(dir);
         }

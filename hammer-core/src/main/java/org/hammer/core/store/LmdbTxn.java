@@ -183,6 +183,11 @@ final class LmdbTxn implements StoreWriter {
         putMeta(LmdbStore.META_SEAL, ByteBuffer.allocate(8).putLong(txn.id()).array());
     }
 
+    /** The LMDB transaction underneath (for making a table in it). */
+    Txn txn() {
+        return txn;
+    }
+
     /** The id of the LMDB snapshot this transaction reads. */
     long snapshotId() {
         return txn.id();

@@ -71,6 +71,11 @@ public interface Store extends AutoCloseable {
         return LmdbErrors.isOutOfSpace(e);
     }
 
+    /** The header of the store in {@code dir}, read without opening the store (NOT_FOUND, or CORRUPT when damaged). */
+    static StoreHeader header(Path dir) {
+        return StoreHeader.read(dir);
+    }
+
     /** True when {@code dir} holds a store header. */
     static boolean isStore(Path dir) {
         return Files.isRegularFile(dir.resolve(StoreHeader.FILE_NAME));
