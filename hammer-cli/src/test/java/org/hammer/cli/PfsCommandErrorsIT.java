@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 import org.hammer.fixtures.CliResult;
 import org.hammer.fixtures.CliRunner;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,25 +131,33 @@ class PfsCommandErrorsIT {
 
     @Test
     void malformedAsOfTidsAreUsageErrorsWhereverAPathIsAccepted() {
-        for (String bad : new String[] {"test@@0xZZ", "test@@0x", "test@@0x1:abc", "test@@-2", "test@@0x1",
-            "test@@0x0000000000000000", "test@@0x0000000100000001:1", "test@@-1:0000a"}) {
-            String path = "s/pfs/" + bad;
-            String local = tmp.resolve("empty").toString();
-            failsWith(2, "hammer: pfs-status " + path + ": invalid TID: ", "pfs-status", path);
-            failsWith(2, "hammer: pfs-update " + path + ": invalid TID: ", "pfs-update", path, "label=x");
-            failsWith(2, "hammer: pfs-upgrade " + path + ": invalid TID: ", "pfs-upgrade", path);
-            failsWith(2, "hammer: synctid " + path + ": invalid TID: ", "synctid", path);
-            failsWith(2, "hammer: history " + path + "/f: invalid TID: ", "history", path + "/f");
-            failsWith(2, "hammer: history s/file@@" + bad.substring(6) + ": invalid TID: ", "history",
-                    "s/file@@" + bad.substring(6));
-            failsWith(2, "hammer: cpdup " + path + ": invalid TID: ", "cpdup", path, local + "/out");
-            failsWith(2, "hammer: cpdup " + path + ": invalid TID: ", "cpdup", local, path);
-            failsWith(2, "hammer: mirror-read " + path + ": invalid TID: ", "mirror-read", path);
-            failsWith(2, "hammer: mirror-copy " + path + ": invalid TID: ", "mirror-copy", path, "s/pfs/slave");
-            failsWith(2, "hammer: mirror-copy s/pfs/slave@@" + bad.substring(6) + ": invalid TID: ", "mirror-copy",
-                    "s/pfs/test",
-                    "s/pfs/slave@@" + bad.substring(6));
-            failsWith(2, "hammer: mount " + path + ": invalid TID: ", "mount", path, local);
+        String[] bads = {"test@@0xZZ", "test@@0x", "test@@0x1:abc", "test@@-2", "test@@0x1",
+            "test@@0x0000000000000000", "test@@0x0000000100000001:1", "test@@-1:0000a"};
+        String local = tmp.resolve("empty").toString();
+        // Every malformed form through one command, then every command with a form each (19 runs):
+        // the commands share one parser, which the whole cross product (104 runs) would only repeat.
+        for (String bad : bads) {
+            failsWith(2, "hammer: pfs-status s/pfs/" + bad + ": invalid TID: ", "pfs-status", "s/pfs/" + bad);
+        }
+        List<Consumer<String>> commands = List.of(
+                bad -> failsWith(2, "hammer: pfs-update s/pfs/" + bad + ": invalid TID: ",
+                        "pfs-update", "s/pfs/" + bad, "label=x"),
+                bad -> failsWith(2, "hammer: pfs-upgrade s/pfs/" + bad + ": invalid TID: ", "pfs-upgrade", "s/pfs/" + bad),
+                bad -> failsWith(2, "hammer: synctid s/pfs/" + bad + ": invalid TID: ", "synctid", "s/pfs/" + bad),
+                bad -> failsWith(2, "hammer: history s/pfs/" + bad + "/f: invalid TID: ", "history", "s/pfs/" + bad + "/f"),
+                bad -> failsWith(2, "hammer: history s/file@@" + bad.substring(6) + ": invalid TID: ",
+                        "history", "s/file@@" + bad.substring(6)),
+                bad -> failsWith(2, "hammer: cpdup s/pfs/" + bad + ": invalid TID: ",
+                        "cpdup", "s/pfs/" + bad, local + "/out"),
+                bad -> failsWith(2, "hammer: cpdup s/pfs/" + bad + ": invalid TID: ", "cpdup", local, "s/pfs/" + bad),
+                bad -> failsWith(2, "hammer: mirror-read s/pfs/" + bad + ": invalid TID: ", "mirror-read", "s/pfs/" + bad),
+                bad -> failsWith(2, "hammer: mirror-copy s/pfs/" + bad + ": invalid TID: ",
+                        "mirror-copy", "s/pfs/" + bad, "s/pfs/slave"),
+                bad -> failsWith(2, "hammer: mirror-copy s/pfs/slave@@" + bad.substring(6) + ": invalid TID: ",
+                        "mirror-copy", "s/pfs/test", "s/pfs/slave@@" + bad.substring(6)),
+                bad -> failsWith(2, "hammer: mount s/pfs/" + bad + ": invalid TID: ", "mount", "s/pfs/" + bad, local));
+        for (int i = 0; i < commands.size(); i++) {
+            commands.get(i).accept(bads[i % bads.length]);
         }
         assertThat(ok("pfs-status", "s/pfs/test").stdout()).as("nothing was changed").contains("label=\"\"");
     }
