@@ -1415,12 +1415,35 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_advise(JNIEnv *e, jclass
  * MADV_DONTNEED), so that the next touch of each huge page faults in a huge page where the kernel
  * has one, and the allocation's slack around it takes no memory: 0, else -errno. All of it reads as
  * zeros after. */
-JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_hugePages(JNIEnv *e, jclass c, jlong address, jlong length,
-        jlong drop, jlong dropLength) {
+/* length bytes of anonymous memory starting at a multiple of align (a power of two), advised
+ * MADV_HUGEPAGE before anything touches it, as a direct buffer: untouched, it costs nothing until
+ * used, and each huge page is then faulted in and zeroed by the kernel in one step (a buffer the
+ * JVM allocates is zeroed at once, a small page at a time, before it can be advised). NULL when
+ * the memory cannot be had. The advice is only advice: where the
+ * kernel declines it, the memory is small pages, as good as any. Freed by unmap. */
+JNIEXPORT jobject JNICALL Java_org_hammer_core_lmdb_Native_mapHuge(JNIEnv *e, jclass c, jlong length, jlong align) {
+    (void) c;
+    size_t len = (size_t) length, al = (size_t) align;
+    char *p = mmap(NULL, len + al, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    uintptr_t start = ((uintptr_t) p + al - 1) & ~(uintptr_t) (al - 1);
+    if (start > (uintptr_t) p) munmap(p, start - (uintptr_t) p);
+    uintptr_t end = (uintptr_t) p + len + al;
+    if (end > start + len) munmap((void *) (start + len), end - (start + len));
+    (void) madvise((void *) start, len, MADV_HUGEPAGE);
+    jobject b = (*e)->NewDirectByteBuffer(e, (void *) start, (jlong) len);
+    if (b == NULL) {
+        (*e)->ExceptionClear(e);
+        munmap((void *) start, len);
+    }
+    return b;
+}
+
+/* Frees memory mapHuge gave: 0, else -errno. */
+JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_unmap(JNIEnv *e, jclass c, jlong address, jlong length) {
     (void) e;
     (void) c;
-    if (madvise((void *) (uintptr_t) address, (size_t) length, MADV_HUGEPAGE) != 0) return -errno;
-    return madvise((void *) (uintptr_t) drop, (size_t) dropLength, MADV_DONTNEED) == 0 ? 0 : -errno;
+    return munmap((void *) (uintptr_t) address, (size_t) length) == 0 ? 0 : -errno;
 }
 
 /* Asks the kernel to read, without waiting, the page of the map holding the first byte at each of

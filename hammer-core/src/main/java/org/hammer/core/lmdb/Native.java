@@ -267,10 +267,14 @@ final class Native {
     static native int advise(long address, long length, int advice);
 
     /**
-     * A buffer's memory (aligned to huge pages) advised MADV_HUGEPAGE, then the small pages of
-     * [drop, drop + dropLength) (the buffer and its allocation's slack) dropped: 0, else -errno.
+     * {@code length} bytes of fresh anonymous memory starting at a multiple of {@code align},
+     * advised MADV_HUGEPAGE before anything touches it, as a direct buffer that frees nothing
+     * itself ({@link #unmap}); null when the memory cannot be had.
      */
-    static native int hugePages(long address, long length, long drop, long dropLength);
+    static native ByteBuffer mapHuge(long length, long align);
+
+    /** munmap of memory {@link #mapHuge} gave: 0, else -errno. */
+    static native int unmap(long address, long length);
 
     /** madvise(MADV_WILLNEED) of the page holding each of the first n addresses: the count asked for, else -errno. */
     static native int willNeed(long[] addresses, int n);

@@ -83,28 +83,36 @@ public final class Posix {
      * asked to back with huge pages ({@code MADV_HUGEPAGE}), for a buffer the disk reads into
      * over and over ({@code O_DIRECT}): the kernel pins a huge page in one step where it pins 512
      * small pages one by one, and hands the disk one stretch of memory where it would hand it
-     * 512. Where the advice is refused, or the native library is missing, it is an ordinary buffer
-     * of small pages; so with {@code -Dhammer.hugePages=false}. Aligned to 4 KiB at least either
-     * way.
+     * 512. The memory is mapped apart and advised before anything touches it, so it costs nothing
+     * until used and each huge page is then zeroed in one fault: a buffer the JVM allocates is
+     * zeroed at once, a small page at a time, which for the store's 16 MiB of read-ahead buffers
+     * was a tenth of a second in a cold read's first request (bench/PROFILE.md §5). It is unmapped
+     * once the buffer and every slice of it are unreachable. Where the native library is missing,
+     * or with {@code -Dhammer.hugePages=false}, it is an ordinary buffer of small pages. Zeroed, and
+     * aligned to 4 KiB at least either way.
      */
     public static ByteBuffer hugeBuffer(int length) {
-        if (!HUGE_PAGES) {
-            return ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
+        if (HUGE_PAGES) {
+            int rounded = (length + HUGE_PAGE - 1) & -HUGE_PAGE;
+            try {
+                loadNative();
+                ByteBuffer mapped = Native.mapHuge(rounded, HUGE_PAGE);
+                if (mapped != null) {
+                    long at = address(mapped);
+                    // slices keep the buffer they come from reachable, so this runs after the last of them
+                    Unmapper.CLEANER.register(mapped, () -> Native.unmap(at, rounded));
+                    return mapped.limit(length).slice();
+                }
+            } catch (RuntimeException | LinkageError e) {
+                // small pages, then
+            }
         }
-        int rounded = (length + HUGE_PAGE - 1) & -HUGE_PAGE;
-        ByteBuffer whole = ByteBuffer.allocateDirect(rounded + HUGE_PAGE);
-        ByteBuffer b = whole.alignedSlice(HUGE_PAGE).limit(rounded).slice();
-        try {
-            loadNative();
-            // the allocation's whole pages past the one it starts in (where the allocator keeps
-            // its own header), to the last whole page in it
-            long from = (address(whole) + 4096) & -4096L;
-            long to = (address(whole) + whole.capacity()) & -4096L;
-            Native.hugePages(address(b), rounded, from, to - from);
-        } catch (RuntimeException | LinkageError e) {
-            // small pages, then
-        }
-        return b.limit(length).slice();
+        return ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
+    }
+
+    /** The thread that unmaps huge buffers, started with the first of them. */
+    private static final class Unmapper {
+        static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
     }
 
     /** The address of a direct buffer's first byte (capacity 0: any). */

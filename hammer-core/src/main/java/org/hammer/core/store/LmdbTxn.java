@@ -848,7 +848,9 @@ final class LmdbTxn implements StoreWriter {
                     r = full(k, c.val());
                 } else {
                     if (++seen == HeadersAhead.AFTER && !writable && store.bounds.base() != 0) {
-                        ahead = new HeadersAhead(scanCursor(), kb, to);
+                        // In format 3 a header lies in its leaf: only the leaves are faulted in,
+                        // and a second cursor would walk them twice.
+                        ahead = new HeadersAhead(store.blocks == null ? scanCursor() : null, kb, to);
                         store.headerWalkStarted();
                         ahead.started = true;
                     }
@@ -869,7 +871,9 @@ final class LmdbTxn implements StoreWriter {
         } finally {
             scanDone(c);
             if (ahead != null) {
-                scanDone(ahead.cursor);
+                if (ahead.cursor != null) {
+                    scanDone(ahead.cursor);
+                }
                 if (ahead.started) {
                     store.headerWalkEnded();
                 }
@@ -901,10 +905,11 @@ final class LmdbTxn implements StoreWriter {
         /** Entries asked for ahead of the walk's position. */
         private int lead;
 
+        /** {@code cursor} null: nothing to ask for, the walk only has the map's read-around off. */
         HeadersAhead(Cursor cursor, ByteBuffer at, ByteBuffer to) {
             this.cursor = cursor;
             this.to = to;
-            done = !cursor.seekRange(at);
+            done = cursor == null || !cursor.seekRange(at);
         }
 
         /** The walk is at its next entry: asks for another batch once less than half of one is ahead. */
