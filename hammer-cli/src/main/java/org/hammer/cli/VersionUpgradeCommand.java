@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
             "To format 3, records' data of more than 1 KiB moves out of their values into the blocks table, "
                     + "so that a removal or an overwrite no longer writes the data it drops again. Every checksum "
                     + "of the store is checked first, and a store with any damage is not upgraded (exit 5); each "
-                    + "record's data is checked again as it moves. It moves in commits of 16 MiB: interrupted, the "
-                    + "store is whole and readable in the format its header says, and version-upgrade run again "
-                    + "goes on where it stopped. History, TIDs and mirroring are unchanged: slaves and masters of "
+                    + "record's data is checked again as it moves. It moves in commits of 16 MiB, smaller on a store "
+                    + "near its size limit or its disk's end; with no room for the next block it stops (exit 1). "
+                    + "Stopped or interrupted, the store is whole and readable in the format its header says, and "
+                    + "version-upgrade run again goes on where it stopped. History, TIDs and mirroring are unchanged: slaves and masters of "
                     + "either format mirror to each other. A format is never lowered. 'force' is accepted for "
                     + "compatibility; no format here is a work in progress.",
             "When standard error is a terminal, the bytes moved so far are shown on it; -v prints a line at each "

@@ -131,6 +131,36 @@ class StoreCommandsIT {
         ok("mirror-verify", "old/pfs/m", "new/pfs/s");
     }
 
+    @Test
+    void aVersionUpgradeWithoutRoomSaysSoAndGoesOnOnceGivenRoom() throws Exception {
+        Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        byte[] b = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(b);
+        Files.write(src.resolve("f"), b);
+        ok("newfs", "-V", "2", "old");
+        ok("cpdup", "-q", "src", "old/d");
+        // the lowest limit max-size takes: the pages the store already has
+        CliResult low = hammer.run("max-size", "old", "1");
+        assertThat(low.exitCode()).as(low.toString()).isEqualTo(3);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("already reach (\\d+) bytes").matcher(low.stderr());
+        assertThat(m.find()).as(low.stderr()).isTrue();
+        ok("max-size", "old", m.group(1));
+
+        CliResult full = hammer.run("version-upgrade", "old", "3");
+        assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
+        assertThat(full.stdout()).isEmpty();
+        assertThat(full.stderr()).startsWith("hammer: version-upgrade old: ").contains("no room to move the next block",
+                "hammer max-size raises the limit", "the upgrade stopped whole", "goes on when run again").hasLineCount(1);
+        ok("scrub", "-q", "old");
+        ok("max-size", "old", "1G");
+        assertThat(ok("version-upgrade", "old", "3").stdout())
+                .endsWith("moved into the blocks table (the rest of an upgrade that stopped)\n");
+        ok("scrub", "-q", "old");
+        ok("cpdup", "-q", "old/d", "out");
+        assertThat(Files.readAllBytes(tmp.resolve("out/f"))).isEqualTo(b);
+    }
+
     // disk1/             store "DATA", PFS #0
     // └── pfs/
     //     ├── test  -> @@PFS00001   master, mounted (per the mount table) on /mnt/test

@@ -324,7 +324,8 @@ final class LmdbStore implements Store {
      * so the exclusive lock replaces LMDB's; the descriptor that holds it is closed only after the
      * environment.) Then, refusing a store with any damage: the blocks table is made, in a commit
      * with its seal, and synced; the header says format 3; records' data moves into the table in
-     * transactions of {@link #UPGRADE_BATCH}. Interrupted anywhere, the store is whole in the
+     * transactions of {@link #UPGRADE_BATCH}, smaller when the store has less room ({@link #upgradeStep});
+     * with no room for the next block it stops, saying so. Interrupted anywhere, the store is whole in the
      * format its header says (a format 3 store reads data in either place), and the upgrade run
      * again goes on.
      */
@@ -379,7 +380,19 @@ final class LmdbStore implements Store {
         byte[] next = null;
         do {
             byte[] at = next;
-            LmdbTxn.Moved m = writeTxn(w -> ((LmdbTxn) w).moveDataOut(at, batch), false);
+            long step = upgradeStep(batch, room());
+            LmdbTxn.Moved m;
+            try {
+                m = writeTxn(w -> ((LmdbTxn) w).moveDataOut(at, step), false);
+            } catch (HammerException e) {
+                if (!LmdbErrors.isOutOfSpace(e)) {
+                    throw e;
+                }
+                throw new HammerException(HammerException.Kind.FAILURE, dir + ": no room to move the next block"
+                        + " (the store's size limit or its disk is reached; hammer max-size raises the limit): the"
+                        + " upgrade stopped whole, the data of " + records + " record" + (records == 1 ? "" : "s")
+                        + " moved, and goes on when run again", e);
+            }
             records += m.records();
             bytes += m.bytes();
             next = m.next();
@@ -387,6 +400,20 @@ final class LmdbStore implements Store {
         } while (next != null);
         sync();
         return new FormatUpgrade(from, to, records, bytes);
+    }
+
+    /** Room an upgrade's commit leaves for the pages of the records it rewrites, the table's own and the free list. */
+    static final long UPGRADE_RESERVE = 1L << 20;
+
+    /**
+     * The data an upgrade moves in its next commit: {@code batch}, or less when the store has less
+     * room. A commit writes the data it moves anew (in overflow pages, a sixteenth more) before the
+     * values it leaves are freed, and those pages are taken again two commits on: so a store near
+     * its limit, which is where a removal in format 2 fails and format 3 is wanted, moves
+     * its data in smaller steps instead of failing. At least one record each time.
+     */
+    static long upgradeStep(long batch, long room) {
+        return Math.max(1, Math.min(batch, (room - UPGRADE_RESERVE) / 17 * 16));
     }
 
     @Override

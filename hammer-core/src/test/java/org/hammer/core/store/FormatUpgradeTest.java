@@ -181,6 +181,98 @@ class FormatUpgradeTest {
         }
     }
 
+    /** A format 2 store of one file written in one commit, with its data: no free pages to take. */
+    private static long oneFile(Path dir, byte[] data) {
+        LmdbStore.create(dir, "FULL", 1L << 30, 2).close();
+        try (Store s = Store.open(dir)) {
+            Pfses.format(s, "FULL");
+            return s.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long f = fs.mknod(FsReader.ROOT, "f", 0644, 0, 0, 0);
+                fs.write(f, 0, data, 0, data.length);
+                return f;
+            });
+        }
+    }
+
+    /** The records of file {@code ino} whose data lies in the blocks table. */
+    private static long external(Store s, long ino) {
+        long[] n = {0};
+        s.read(r -> {
+            r.scan(new RecordKey(0, ino, RecordType.DATA, 0, 0), new RecordKey(0, ino, RecordType.DATA, -1L, -1L),
+                    false, rec -> {
+                        n[0] += r.head(rec.key()).external() ? 1 : 0;
+                        return true;
+                    });
+            return null;
+        });
+        return n[0];
+    }
+
+    /**
+     * A store near its size limit, where format 2 cannot remove a large file and format 3 is most
+     * wanted, is upgraded in commits as small as its room: one of 16 MiB would not fit.
+     */
+    @Test
+    void aStoreNearItsLimitIsUpgradedInStepsThatFit() {
+        Path dir = tmp.resolve("s");
+        byte[] data = random(12 * MIB, 5);
+        long f = oneFile(dir, data);
+        long used;
+        try (Store s = Store.open(dir)) {
+            used = s.usedBytes();
+            assertThat(s.room()).as("room is the limit's").isGreaterThan(100L * MIB);
+        }
+        Store.changeMaxSize(dir, used + 3 * MIB);
+        List<Long> progress = new ArrayList<>();
+        FormatUpgrade u = Store.upgradeFormat(dir, 3, progress::add);
+
+        assertThat(u.bytes()).isEqualTo(data.length);
+        assertThat(progress).as("commits").hasSizeGreaterThan(4);
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i) - progress.get(i - 1)).as("commit %d", i).isLessThanOrEqualTo(3L * MIB);
+        }
+        try (Store s = Store.open(dir)) {
+            assertThat(external(s, f)).isEqualTo(u.records());
+            assertThat(read(s, f, Long.MAX_VALUE, data.length)).isEqualTo(data);
+            assertThat(check(s)).isEmpty();
+        }
+    }
+
+    /** With no room for one block it stops, says so, and leaves a whole store that the next run, given room, finishes. */
+    @Test
+    void anUpgradeWithNoRoomStopsWholeAndGoesOnOnceGivenRoom() {
+        Path dir = tmp.resolve("s");
+        byte[] data = random(4 * MIB, 6);
+        long f = oneFile(dir, data);
+        long used;
+        try (Store s = Store.open(dir)) {
+            used = s.usedBytes();
+        }
+        Store.changeMaxSize(dir, used + 32 * 1024);
+        HammerException e = catchThrowableOfType(HammerException.class, () -> Store.upgradeFormat(dir, 3, b -> { }));
+        assertThat(e).isNotNull();
+        assertThat(e.kind()).isEqualTo(HammerException.Kind.FAILURE);
+        assertThat(e.getMessage()).contains(dir.toString(), "no room to move the next block", "max-size",
+                "stopped whole", "goes on when run again");
+        assertThat(StoreRegistry.openEnvironments()).isZero();
+        long moved;
+        try (Store s = Store.open(dir)) {
+            moved = external(s, f);
+            assertThat(e.getMessage()).contains("the data of " + moved + " record");
+            assertThat(moved).as("blocks moved in the 32 KiB of room").isLessThan(3);
+            assertThat(read(s, f, Long.MAX_VALUE, data.length)).isEqualTo(data);
+            assertThat(check(s)).isEmpty();
+        }
+        Store.changeMaxSize(dir, 1L << 30);
+        FormatUpgrade rest = Store.upgradeFormat(dir, 3, b -> { });
+        try (Store s = Store.open(dir)) {
+            assertThat(external(s, f)).isEqualTo(moved + rest.records()).isGreaterThan(60);
+            assertThat(read(s, f, Long.MAX_VALUE, data.length)).isEqualTo(data);
+            assertThat(check(s)).isEmpty();
+        }
+    }
+
     @Test
     void refusedWhileAnotherProcessHasTheStoreOpen() throws Exception {
         Old old = new Old(tmp.resolve("s"));
