@@ -47,12 +47,7 @@ class ColdValuesTest {
         System.arraycopy(MARKER, 0, content, MARKED_AT, MARKER.length);
         try (Store s = Store.create(dir, "S", 1L << 30)) {
             Pfses.format(s, "S");
-            ino = s.write(w -> {
-                var fs = Pfses.writer(w, 0);
-                long f = fs.mknod(FsReader.ROOT, "f", 0644, 0, 0, 0);
-                fs.write(f, 0, content, 0, content.length);
-                return f;
-            });
+            ino = StoreFiles.write(s, "f", content);
         }
         assumeTrue(uncache(), "the file system takes no O_DIRECT");
     }

@@ -181,18 +181,21 @@ class FormatUpgradeTest {
         }
     }
 
-    /** A format 2 store of one file written in one commit, with its data: no free pages to take. */
-    private static long oneFile(Path dir, byte[] data) {
+    /**
+     * A format 2 store of one file written in one commit, so with no free pages to take, its size
+     * limit then set {@code room} bytes past the pages it uses; returns the file.
+     */
+    private static long oneFile(Path dir, byte[] data, long room) {
         LmdbStore.create(dir, "FULL", 1L << 30, 2).close();
+        long f;
+        long used;
         try (Store s = Store.open(dir)) {
             Pfses.format(s, "FULL");
-            return s.write(w -> {
-                var fs = Pfses.writer(w, 0);
-                long f = fs.mknod(FsReader.ROOT, "f", 0644, 0, 0, 0);
-                fs.write(f, 0, data, 0, data.length);
-                return f;
-            });
+            f = StoreFiles.write(s, "f", data);
+            used = s.usedBytes();
         }
+        Store.changeMaxSize(dir, used + room);
+        return f;
     }
 
     /** The records of file {@code ino} whose data lies in the blocks table. */
@@ -217,13 +220,7 @@ class FormatUpgradeTest {
     void aStoreNearItsLimitIsUpgradedInStepsThatFit() {
         Path dir = tmp.resolve("s");
         byte[] data = random(12 * MIB, 5);
-        long f = oneFile(dir, data);
-        long used;
-        try (Store s = Store.open(dir)) {
-            used = s.usedBytes();
-            assertThat(s.room()).as("room is the limit's").isGreaterThan(100L * MIB);
-        }
-        Store.changeMaxSize(dir, used + 3 * MIB);
+        long f = oneFile(dir, data, 3 * MIB);
         List<Long> progress = new ArrayList<>();
         FormatUpgrade u = Store.upgradeFormat(dir, 3, progress::add);
 
@@ -244,12 +241,7 @@ class FormatUpgradeTest {
     void anUpgradeWithNoRoomStopsWholeAndGoesOnOnceGivenRoom() {
         Path dir = tmp.resolve("s");
         byte[] data = random(4 * MIB, 6);
-        long f = oneFile(dir, data);
-        long used;
-        try (Store s = Store.open(dir)) {
-            used = s.usedBytes();
-        }
-        Store.changeMaxSize(dir, used + 32 * 1024);
+        long f = oneFile(dir, data, 32 * 1024);
         HammerException e = catchThrowableOfType(HammerException.class, () -> Store.upgradeFormat(dir, 3, b -> { }));
         assertThat(e).isNotNull();
         assertThat(e.kind()).isEqualTo(HammerException.Kind.FAILURE);

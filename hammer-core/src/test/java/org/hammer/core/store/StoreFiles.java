@@ -28,6 +28,16 @@ final class StoreFiles {
         });
     }
 
+    /** Makes file {@code name} in the root of PFS #0 (formatted already) holding {@code data}, in one commit; returns it. */
+    static long write(Store s, String name, byte[] data) {
+        return s.write(w -> {
+            var fs = org.hammer.core.pfs.Pfses.writer(w, 0);
+            long f = fs.mknod(FsReader.ROOT, name, 0644, 0, 0, 0);
+            fs.write(f, 0, data, 0, data.length);
+            return f;
+        });
+    }
+
     /** The damage a check of the whole store finds. */
     static List<StoreCheck.Damage> check(Store s) {
         List<StoreCheck.Damage> found = new ArrayList<>();

@@ -52,12 +52,7 @@ class StoreIntegrityTest {
             byte[] content = new byte[40 << 10];
             new java.util.Random(3).nextBytes(content);
             System.arraycopy(MARKER, 0, content, 0, MARKER.length);
-            s.write(w -> {
-                var fs = Pfses.writer(w, 0);
-                long f = fs.mknod(FsReader.ROOT, "f", 0644, 0, 0, 0);
-                fs.write(f, 0, content, 0, content.length);
-                return f;
-            });
+            StoreFiles.write(s, "f", content);
         }
     }
 
