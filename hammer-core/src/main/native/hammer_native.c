@@ -1409,18 +1409,12 @@ JNIEXPORT jint JNICALL Java_org_hammer_core_lmdb_Native_advise(JNIEnv *e, jclass
     return madvise((void *) (uintptr_t) address, (size_t) length, advice) == 0 ? 0 : -errno;
 }
 
-/* Asks for [address, address + length) of a buffer of anonymous memory, aligned to huge pages, to be
- * backed by huge pages (MADV_HUGEPAGE), then drops the small pages of [drop, drop + dropLength), which
- * holds it and the rest of its allocation (the JVM zeroed them all when it allocated the buffer;
- * MADV_DONTNEED), so that the next touch of each huge page faults in a huge page where the kernel
- * has one, and the allocation's slack around it takes no memory: 0, else -errno. All of it reads as
- * zeros after. */
 /* length bytes of anonymous memory starting at a multiple of align (a power of two), advised
  * MADV_HUGEPAGE before anything touches it, as a direct buffer: untouched, it costs nothing until
  * used, and each huge page is then faulted in and zeroed by the kernel in one step (a buffer the
  * JVM allocates is zeroed at once, a small page at a time, before it can be advised). NULL when
- * the memory cannot be had. The advice is only advice: where the
- * kernel declines it, the memory is small pages, as good as any. Freed by unmap. */
+ * the memory cannot be had. The advice is only advice: where the kernel declines it, the memory
+ * is small pages, as good as any. Freed by unmap. */
 JNIEXPORT jobject JNICALL Java_org_hammer_core_lmdb_Native_mapHuge(JNIEnv *e, jclass c, jlong length, jlong align) {
     (void) c;
     size_t len = (size_t) length, al = (size_t) align;
