@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.hammer.core.HammerException;
 import org.hammer.core.tid.Tid;
@@ -329,12 +330,12 @@ final class LmdbStore implements Store {
      * format its header says (a format 3 store reads data in either place), and the upgrade run
      * again goes on.
      */
-    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+    static FormatUpgrade upgradeFormat(Path dir, int to, LongConsumer progress) {
         return upgradeFormat(dir, to, progress, UPGRADE_BATCH);
     }
 
-    /** {@link #upgradeFormat(Path, int, java.util.function.LongConsumer)} moving {@code batch} bytes per commit. */
-    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress, long batch) {
+    /** {@link #upgradeFormat(Path, int, LongConsumer)} moving {@code batch} bytes per commit. */
+    static FormatUpgrade upgradeFormat(Path dir, int to, LongConsumer progress, long batch) {
         StoreHeader h = StoreHeader.read(dir); // not a store, or a damaged header: said before anything opens
         if (to < h.formatVersion()) {
             throw HammerException.refused(dir + ": the store is format " + h.formatVersion() + "; a format is never"
@@ -361,7 +362,7 @@ final class LmdbStore implements Store {
         }
     }
 
-    private FormatUpgrade upgradeTo(int to, java.util.function.LongConsumer progress, long batch) throws IOException {
+    private FormatUpgrade upgradeTo(int to, LongConsumer progress, long batch) throws IOException {
         long[] damage = {0};
         check(d -> damage[0]++);
         if (damage[0] > 0) {

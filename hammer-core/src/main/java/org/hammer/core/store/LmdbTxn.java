@@ -3,7 +3,9 @@ package org.hammer.core.store;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -994,9 +996,7 @@ final class LmdbTxn implements StoreWriter {
         seek.flip();
         ByteBuffer afterBytes = null;
         if (afterKey != null) {
-            byte[] after = new byte[seek.remaining()];
-            seek.duplicate().get(after);
-            afterBytes = ByteBuffer.wrap(after);
+            afterBytes = ByteBuffer.wrap(copyOf(seek));
         }
         try (Cursor c = store.changes.openCursor(txn)) {
             boolean ok = seek(c, store.changes, seek, LmdbTxn::checkChange, "change index");
@@ -1098,9 +1098,7 @@ final class LmdbTxn implements StoreWriter {
         if (k.remaining() > MAX_KEY) {
             throw damaged("meta key of " + k.remaining() + " bytes");
         }
-        byte[] name = new byte[k.remaining()];
-        k.duplicate().get(name);
-        return name;
+        return copyOf(k);
     }
 
     /** A meta entry's payload, after checking the CRC that follows it over its name and payload. */
@@ -1114,9 +1112,7 @@ final class LmdbTxn implements StoreWriter {
         if (metaCrc(name, payload) != v.getInt(v.limit() - 4)) {
             throw damaged(what + ": checksum mismatch");
         }
-        byte[] out = new byte[payload.remaining()];
-        payload.get(out);
-        return out;
+        return copyOf(payload);
     }
 
     @Override
@@ -1283,7 +1279,7 @@ final class LmdbTxn implements StoreWriter {
         if (store.blocks == null) {
             throw new IllegalStateException(store.dir() + ": no blocks table to move data into");
         }
-        java.util.List<byte[]> moving = new java.util.ArrayList<>();
+        List<byte[]> moving = new ArrayList<>();
         long bytes = 0;
         byte[] next = null;
         try (Cursor c = store.records.openCursor(txn)) {
@@ -1323,6 +1319,7 @@ final class LmdbTxn implements StoreWriter {
         return new Moved(moving.size(), bytes, next);
     }
 
+    /** The remaining bytes of {@code b}, its position left where it was. */
     private static byte[] copyOf(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);

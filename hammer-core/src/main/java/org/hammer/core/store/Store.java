@@ -3,6 +3,7 @@ package org.hammer.core.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * A HAMMER filesystem: a directory holding a header and one LMDB environment with the records,
@@ -49,11 +50,11 @@ public interface Store extends AutoCloseable {
     /**
      * Upgrades the store in {@code dir}, which no process may have open, to format {@code to}
      * (at most {@link StoreHeader#FORMAT_VERSION}; a format is never lowered): to format 3, its
-     * records' data of more than 1 KiB moves into the blocks table, in commits of 16 MiB, each
-     * record checked first; {@code progress} hears the bytes moved so far. Refused for a store with
+     * records' data of more than 1 KiB moves into the blocks table, in commits of 16 MiB or of
+     * the room the store has, each record checked first; {@code progress} hears the bytes moved so far. Refused for a store with
      * any damage. Safe to interrupt and to run again: it goes on where it stopped.
      */
-    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+    static FormatUpgrade upgradeFormat(Path dir, int to, LongConsumer progress) {
         return StoreRegistry.upgradeFormat(dir, to, progress);
     }
 

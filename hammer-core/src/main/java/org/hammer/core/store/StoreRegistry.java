@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.hammer.core.HammerException;
 
 /**
@@ -74,7 +75,7 @@ final class StoreRegistry {
         }
     }
 
-    static FormatUpgrade upgradeFormat(Path dir, int to, java.util.function.LongConsumer progress) {
+    static FormatUpgrade upgradeFormat(Path dir, int to, LongConsumer progress) {
         synchronized (OPEN) { // held throughout, as for changeMaxSize
             if (OPEN.containsKey(key(dir))) {
                 throw HammerException.refused(dir + ": the store is open in this process; its format is changed"

@@ -11,11 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
@@ -43,15 +41,6 @@ class BlocksTableTest {
     @TempDir
     Path tmp;
 
-    private static long put(Store s, String name, byte[] data) {
-        return s.write(w -> {
-            var fs = Pfses.writer(w, 0);
-            long f = fs.mknod(FsReader.ROOT, name, 0644, 0, 0, 0);
-            fs.write(f, 0, data, 0, data.length);
-            return f;
-        });
-    }
-
     /**
      * The most bytes of pages removing a file of {@code size} random bytes can have written: the
      * growth of the data file and the free list it could take pages from. The file stays readable
@@ -59,7 +48,7 @@ class BlocksTableTest {
      */
     private static long growthOfARemoval(Store s, int size) {
         byte[] data = random(size, size);
-        long f = put(s, "big", data);
+        long f = StoreFiles.write(s, "big", data);
         long before = s.lastTid();
         long used = s.usedBytes();
         long free = s.freeBytes();
@@ -157,8 +146,8 @@ class BlocksTableTest {
         byte[] other = random(zero.length, 10);
         try (Store s = Store.create(tmp.resolve("z"), "Z", 1L << 30)) {
             Pfses.format(s, "Z");
-            long z = put(s, "z", zero);
-            long o = put(s, "o", other);
+            long z = StoreFiles.write(s, "z", zero);
+            long o = StoreFiles.write(s, "o", other);
             assertThat(headerOfFirstBlock(s, z).external()).isFalse();
             assertThat(headerOfFirstBlock(s, z).dataLength()).isEqualTo(zero.length);
             assertThat(headerOfFirstBlock(s, o).external()).isTrue();
@@ -180,7 +169,7 @@ class BlocksTableTest {
         RecordKey k;
         try (Store s = Store.create(dir, "K", 1L << 30)) {
             Pfses.format(s, "K");
-            f = put(s, "f", data);
+            f = StoreFiles.write(s, "f", data);
             k = s.read(r -> {
                 RecordKey[] first = {null};
                 r.scan(new RecordKey(0, f, RecordType.DATA, 0, 0), new RecordKey(0, f, RecordType.DATA, -1L, -1L), false,

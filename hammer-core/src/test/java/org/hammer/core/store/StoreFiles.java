@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.hammer.core.fs.FsReader;
+import org.hammer.core.pfs.Pfses;
 
 /** Files of PFS #0 written and read back through the fs layer, for the store's layout tests. */
 final class StoreFiles {
@@ -31,7 +32,7 @@ final class StoreFiles {
     /** Makes file {@code name} in the root of PFS #0 (formatted already) holding {@code data}, in one commit; returns it. */
     static long write(Store s, String name, byte[] data) {
         return s.write(w -> {
-            var fs = org.hammer.core.pfs.Pfses.writer(w, 0);
+            var fs = Pfses.writer(w, 0);
             long f = fs.mknod(FsReader.ROOT, name, 0644, 0, 0, 0);
             fs.write(f, 0, data, 0, data.length);
             return f;
