@@ -3,7 +3,6 @@ package org.hammer.core.mirror;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,12 +24,14 @@ import org.hammer.core.store.Store;
  * reordered frames, huge length fields) to a slave, in its own JVM with a small heap. Every
  * mutation must be rejected as CORRUPT, and the slave must still equal its master as of its
  * sync-end-tid. Prints one line {@code OK <n>} or the first problem, and exits non-zero on one.
+ * Arguments: the seed, the number of mutations, and a directory for the two stores (the caller's,
+ * which it removes: this JVM may end without cleaning up).
  */
 public final class CorruptionRun {
     public static void main(String[] args) throws Exception {
         long seed = Long.parseLong(args[0]);
         int n = Integer.parseInt(args[1]);
-        Path tmp = Files.createTempDirectory("corrupt");
+        Path tmp = Path.of(args[2]);
         Random rnd = new Random(seed);
         try (Store a = Store.create(tmp.resolve("a"), "A", 1L << 30);
                 Store b = Store.create(tmp.resolve("b"), "B", 1L << 30)) {

@@ -3,13 +3,17 @@ package org.hammer.core.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A thousand seeded mutations of a valid stream, each rejected, in a JVM with a 64 MiB heap. */
 class StreamCorruptionTest {
+    @TempDir
+    Path tmp;
 
     @Test
     void everyMutationIsRejectedAndTheSlaveStaysConsistentUnderA64MiBHeap() throws IOException,
@@ -17,7 +21,7 @@ class StreamCorruptionTest {
         long seed = Long.getLong("corruption.seed", System.nanoTime());
         System.out.println("StreamCorruptionTest seed=" + seed);
         List<String> cmd = org.hammer.core.ChildJvm.command(List.of("-Xmx64m"), CorruptionRun.class,
-                Long.toString(seed), "1000");
+                Long.toString(seed), "1000", tmp.toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         boolean done = p.waitFor(240, TimeUnit.SECONDS);
         if (!done) {
