@@ -168,7 +168,7 @@ abstract class FileCallbacks extends FuseStubFS {
     @Override
     public int getxattr(String path, String name, Pointer value, long size) {
         if (FileIo.isAcl(name)) {
-            return -Errno.ENODATA.code(); // none is stored: the mode says it all
+            return -FileIo.EOPNOTSUPP; // none is stored: the mode says it all (FileIo.isAcl)
         }
         Caller c = caller();
         return call(() -> {

@@ -57,7 +57,12 @@ final class FileIo {
         return (flags & O_TRUNC) != 0 ? mask | Caller.W : mask;
     }
 
-    /** A POSIX ACL's extended attribute: the mount stores none (see {@link #minimalAcl}). */
+    /**
+     * A POSIX ACL's extended attribute: the mount stores none (see {@link #minimalAcl}). Reading
+     * one is EOPNOTSUPP, as on a local disk without ACLs (ext4's {@code noacl}): tools then take
+     * the mode for the ACL, and {@code ls -l}, which asks for every file's ACL while the answer
+     * is ENODATA, asks once per file system (a round trip per file through the mount).
+     */
     static boolean isAcl(String name) {
         return name.startsWith("system.posix_acl_");
     }

@@ -368,7 +368,7 @@ abstract class KernelFiles extends Operations {
     @Override
     public int getxattr(Request r, String name, int size, Reply out) {
         if (FileIo.isAcl(name)) {
-            return Errno.ENODATA.code(); // none is stored: the mode says it all
+            return FileIo.EOPNOTSUPP; // none is stored: the mode says it all (FileIo.isAcl)
         }
         Caller c = caller(r);
         return run(() -> {

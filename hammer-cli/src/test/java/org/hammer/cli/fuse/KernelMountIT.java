@@ -219,6 +219,24 @@ class KernelMountIT {
     }
 
     /**
+     * {@code ls -l} asks for each file's access ACL (and each directory's default one) until a
+     * file system answers that it has none (EOPNOTSUPP), then no more on it: a round trip per file
+     * saved. Its other question per file, the SELinux label, is still asked (ENODATA: the mount
+     * keeps security attributes).
+     */
+    @Test
+    void lsAsksForACLsOnce() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        ok(h.dir, "mkdir mnt/d && for i in $(seq 50); do echo $i > mnt/d/$i; mkdir mnt/d/d$i; done");
+        double before = asked(port, mnt, "getxattr", "listxattr");
+        assertThat(ok(h.dir, "ls -l mnt/d | grep -c '^[-d]rw'")).isEqualTo("100\n");
+        assertThat(asked(port, mnt, "getxattr", "listxattr") - before)
+                .as("extended attributes asked by ls -l of 50 files and 50 directories")
+                .isLessThanOrEqualTo(105);
+    }
+
+    /**
      * The kernel keeps a master's names and attributes past a second, a name's absence, and a
      * directory's listing: fifty stats, a look for a missing name and a listing a second and a
      * half after the last cost no request, and a file made where the kernel kept the name's
