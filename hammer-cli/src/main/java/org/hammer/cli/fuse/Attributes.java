@@ -53,7 +53,8 @@ final class Attributes {
     }
 
     /**
-     * A regular file's blocks, from its stored blocks. Counting walks the file's block records (for
+     * A regular file's blocks, from its stored blocks: from the count its inode keeps (store format
+     * 4), or for a file made before, by walking its block records (for
      * any file over ~2 KB each record's checked header is in LMDB's overflow pages, beside its
      * data: a read from the disk when not cached), so the count is kept until the file's size,
      * mtime or ctime change (every write changes them; a large write that leaves no hole carries
@@ -61,6 +62,9 @@ final class Attributes {
      * inode alone.
      */
     private long blocks(Ctx ctx, Node n, Inode i) {
+        if (i.counted()) {
+            return (ctx.reader(n.view()).storedBytes(n.ino(), i) + 511) / 512;
+        }
         Counted c = counted.get(n);
         if (c != null && c.of(i)) {
             return (c.bytes() + 511) / 512;

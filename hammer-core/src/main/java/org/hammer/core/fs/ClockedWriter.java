@@ -140,6 +140,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public int format() {
+        return w.format();
+    }
+
+    @Override
     public boolean hasRecords(int pfs) {
         return w.hasRecords(pfs);
     }

@@ -3,6 +3,7 @@ package org.hammer.core.fs;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.hammer.core.HammerException;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordType;
@@ -58,12 +59,16 @@ final class FileData {
         }
         long pos = offset;
         long end = offset + len;
+        long added = 0; // the sizes of the blocks this write stores where none was
         for (int k = 0; pos < end; k++) {
             long bs = Blocks.start(pos);
             int within = (int) (pos - bs);
             int chunk = (int) Math.min(Blocks.size(bs) - within, end - pos);
             int from = src.position() + (int) (pos - offset);
             Record cur = fs.visible(ino, RecordType.DATA, bs);
+            if (cur == null) {
+                added += Blocks.size(bs);
+            }
             if (within == 0 && (cur == null || cur.data().length <= chunk)) {
                 // The whole block is new: stored from the caller's bytes, without a copy of its own.
                 ByteBuffer piece = src.slice(from, chunk);
@@ -79,7 +84,8 @@ final class FileData {
             }
             pos += chunk;
         }
-        fs.putInode(ino, i.withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));
+        fs.putInode(ino, counted(i, added).withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), fs.nowNs(),
+                fs.nowNs()));
         return len;
     }
 
@@ -96,6 +102,7 @@ final class FileData {
         if (size < 0) {
             throw new FsException(Errno.EINVAL, "size " + size + ": negative");
         }
+        long dropped = 0; // the sizes of the blocks the file loses
         if (size < i.size()) {
             long first = Blocks.start(size);
             List<Record> blocks = new ArrayList<>();
@@ -104,6 +111,7 @@ final class FileData {
                 long bs = b.key().key();
                 if (bs >= size) {
                     fs.dropRecord(b);
+                    dropped += Blocks.size(bs);
                 } else {
                     Record full = fs.visible(ino, RecordType.DATA, bs);
                     int keep = (int) (size - bs);
@@ -113,6 +121,23 @@ final class FileData {
                 }
             }
         }
-        fs.putInode(ino, i.withSize(size).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));
+        fs.putInode(ino, counted(i, -dropped).withSize(size).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));
+    }
+
+    /**
+     * {@code i} with {@code delta} bytes of blocks more in its count, where it keeps one. The count
+     * holds every stored block's size whole: no block lies at or past a file's end (a write makes
+     * the file as long as what it wrote, a truncate drops the blocks past the new end), so only
+     * the last one can reach past it, and {@link FsReader#storedBytes(long, Inode)} takes that off.
+     */
+    private static Inode counted(Inode i, long delta) {
+        if (!i.counted() || delta == 0) {
+            return i;
+        }
+        if (i.blockBytes() + delta < 0) {
+            throw HammerException.corrupt("object of size " + i.size() + ": its inode counts "
+                    + i.blockBytes() + " bytes of blocks, fewer than the " + -delta + " it drops");
+        }
+        return i.withBlockBytes(i.blockBytes() + delta);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.hammer.core.HammerException;
 import org.hammer.core.btree.DirEntry;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
@@ -174,11 +175,38 @@ public class FsReader {
     }
 
     /**
-     * The bytes of file {@code ino}, {@code size} bytes long, that lie in stored blocks: what
-     * st_blocks counts. Each stored block counts whole (16 or 64 KiB, no further than the end of
-     * the file), as a local disk counts its allocation unit; a hole (never written, or truncated
-     * away and grown again) counts nothing, so a sparse file is not counted at its size. Walks
-     * the file's block records (their headers, not their data).
+     * The bytes of file {@code ino} with inode {@code i} that lie in stored blocks: what st_blocks
+     * counts. Each stored block counts whole (16 or 64 KiB, no further than the end of the file),
+     * as a local disk counts its allocation unit; a hole (never written, or truncated away and
+     * grown again) counts nothing, so a sparse file is not counted at its size. From the count
+     * the inode keeps (store format 4), less what of the last block lies past the end (one lookup
+     * of that block's record); else from a walk over the file's blocks.
+     */
+    public long storedBytes(long ino, Inode i) {
+        if (!i.counted()) {
+            return storedBytes(ino, i.size());
+        }
+        long size = i.size();
+        if (size == 0) {
+            return 0;
+        }
+        long last = Blocks.start(size - 1);
+        boolean[] stored = {false};
+        scanVisible(ino, RecordType.DATA, last, last + 1, false, rec -> {
+            stored[0] = true;
+            return false;
+        });
+        long past = stored[0] ? last + Blocks.size(last) - size : 0;
+        if (stored[0] && i.blockBytes() < Blocks.size(last)) {
+            throw HammerException.corrupt("object " + String.format("%016x", ino) + ": its inode counts "
+                    + i.blockBytes() + " bytes of blocks, fewer than its last block holds");
+        }
+        return i.blockBytes() - past;
+    }
+
+    /**
+     * As {@link #storedBytes(long, Inode)}, by walking the file's block records (their headers, not
+     * their data): what an inode without a count ({@link Inode#counted}) needs.
      */
     public long storedBytes(long ino, long size) {
         long[] total = {0};

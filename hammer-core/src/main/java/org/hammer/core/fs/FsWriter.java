@@ -9,6 +9,7 @@ import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
+import org.hammer.core.store.StoreHeader;
 import org.hammer.core.store.StoreWriter;
 import org.hammer.core.tid.Tid;
 
@@ -197,7 +198,15 @@ public final class FsWriter extends FsReader {
         } else if (type == Inode.S_IFDIR || type == Inode.S_IFLNK) {
             throw new FsException(Errno.EINVAL, name + ": mknod cannot make a directory or symlink");
         }
-        return newObject(dir, name, new Inode(mode, uid, gid, 1, 0, rdev, nowNs, nowNs, nowNs, dir));
+        return newObject(dir, name, new Inode(mode, uid, gid, 1, 0, rdev, nowNs, nowNs, nowNs, dir, counted(mode)));
+    }
+
+    /**
+     * The block count a new object of {@code mode} starts with: none stored (0) for a regular file
+     * in a store whose format counts them, else {@link Inode#UNCOUNTED}.
+     */
+    private long counted(int mode) {
+        return (mode & Inode.S_IFMT) == Inode.S_IFREG && w.format() >= StoreHeader.COUNTED_INODES ? 0 : Inode.UNCOUNTED;
     }
 
     /**
@@ -208,7 +217,8 @@ public final class FsWriter extends FsReader {
     public long mkunnamed(long dir, int mode, int uid, int gid) {
         dir(dir);
         long ino = Math.max(w.maxObj(pfs), ROOT) + 1;
-        putInode(ino, new Inode(Inode.S_IFREG | (mode & 07777), uid, gid, 0, 0, 0, nowNs, nowNs, nowNs, dir));
+        putInode(ino, new Inode(Inode.S_IFREG | (mode & 07777), uid, gid, 0, 0, 0, nowNs, nowNs, nowNs, dir,
+                counted(Inode.S_IFREG)));
         return ino;
     }
 

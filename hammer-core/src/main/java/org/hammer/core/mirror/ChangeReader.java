@@ -8,6 +8,7 @@ import java.util.List;
 import org.hammer.core.HammerException;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreReader;
 import org.hammer.proto.Rec;
@@ -167,7 +168,7 @@ final class ChangeReader {
                             + ", which cannot be found (hammer scrub " + store.dir() + " lists all damage)");
                 }
                 Rec m = toRec(rec, t, end);
-                ByteBuffer data = m.getPass() ? null : rec.data();
+                ByteBuffer data = m.getPass() && k.type() != RecordType.INODE ? null : rec.data();
                 size[0] += frame(m, data);
                 size[1] += data == null ? 0 : data.remaining();
                 count[0]++;
@@ -179,7 +180,12 @@ final class ChangeReader {
         });
     }
 
-    /** A create event carries the data; any other event only the delete TID (a pass record). */
+    /**
+     * A create event carries the data; any other event only the delete TID (a pass record). A pass
+     * record of an inode carries its data all the same (a few dozen bytes): a target whose store
+     * holds that inode without its count of blocks (a format before 4, MirrorTarget) checks its
+     * copy against the data, where a CRC alone would not match.
+     */
     private static Rec toRec(StoreReader.Stored rec, long changeTid, long end) {
         Record.Header h = rec.header();
         long delete = h.deleteTid();
@@ -207,9 +213,9 @@ final class ChangeReader {
             long[] size = {0, 0};
             RecordKey[] last = {after};
             boolean[] full = {false};
-            RecordKey from = after == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+            RecordKey from = after == null ? new RecordKey(pfs, 0, RecordType.INODE, 0, 0)
                     : new RecordKey(pfs, after.obj(), after.type(), after.key(), after.createTid() + 1);
-            RecordKey to = new RecordKey(pfs, -1L, org.hammer.core.btree.RecordType.CONFIG, -1L, -1L);
+            RecordKey to = new RecordKey(pfs, -1L, RecordType.CONFIG, -1L, -1L);
             r.scan(from, to, false, head -> {
                 if (size[0] >= FRAME_TARGET) {
                     full[0] = true;
@@ -232,6 +238,11 @@ final class ChangeReader {
                     dataCrc = full2.dataCrc();
                     m.setData(UnsafeByteOperations.unsafeWrap(full2.data()));
                     size[1] += full2.data().length;
+                } else if (k.type() == RecordType.INODE) {
+                    Record inode = r.get(k); // a pass record with its data: see toRec
+                    dataCrc = inode.dataCrc();
+                    m.setData(UnsafeByteOperations.unsafeWrap(inode.data())).setPass(true);
+                    size[1] += inode.data().length;
                 } else {
                     dataCrc = r.head(k).dataCrc();
                     m.setPass(true);

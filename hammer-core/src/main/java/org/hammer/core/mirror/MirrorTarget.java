@@ -10,13 +10,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
+import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.PfsTable;
 import org.hammer.core.pfs.Pfses;
 import org.hammer.core.pfs.ResumeCursor;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreHeader;
 import org.hammer.core.store.StoreWriter;
 import org.hammer.core.tid.Tid;
 import org.hammer.proto.Batch;
@@ -365,7 +368,7 @@ public final class MirrorTarget {
      * Records created at or after {@code end} (an aborted earlier batch) are left alone.
      */
     private void deleteTo(StoreWriter w, RecordKey upTo, long end) {
-        RecordKey from = reconciled == null ? new RecordKey(pfs, 0, org.hammer.core.btree.RecordType.INODE, 0, 0)
+        RecordKey from = reconciled == null ? new RecordKey(pfs, 0, RecordType.INODE, 0, 0)
                 : new RecordKey(pfs, reconciled.obj(), reconciled.type(), reconciled.key(), reconciled.createTid() + 1);
         List<RecordKey> stale = new ArrayList<>();
         w.scan(from, upTo, false, r -> {
@@ -379,32 +382,63 @@ public final class MirrorTarget {
         }
     }
 
-    /** Lays down one record idempotently; returns the highest TID it carries. */
+    /**
+     * Lays down one record idempotently; returns the highest TID it carries. A store before format
+     * 4 holds an inode that counts its file's blocks without the count ({@link #uncounted}), as
+     * the file's own store would have made it: the slave walks the file for st_blocks instead.
+     */
     private long apply(StoreWriter w, Rec rec) {
         RecordKey k = Codec.key(rec.getKey(), who).withPfs(pfs);
         if (!k.type().mirrored()) {
             return 0;
         }
+        java.nio.ByteBuffer data = rec.getData().asReadOnlyByteBuffer();
+        int dataCrc = rec.getDataCrc();
+        byte[] held = w.format() < StoreHeader.COUNTED_INODES ? uncounted(k, rec) : null;
+        if (held != null) {
+            data = java.nio.ByteBuffer.wrap(held);
+            dataCrc = Record.dataCrc(held);
+        }
         Record.Header have = w.head(k);
         if (have == null) {
             if (!rec.getPass()) {
-                w.insertAbsent(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), rec.getDataCrc(),
-                        rec.getData().asReadOnlyByteBuffer());
-                checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
+                w.insertAbsent(k, rec.getDeleteTid(), rec.getCreateTs(), rec.getDeleteTs(), dataCrc, data);
+                checkApplied(w, k, rec.getDeleteTid(), dataCrc);
             }
             return Math.max(k.createTid(), rec.getDeleteTid());
         }
-        // The same record on both sides: the data the slave holds must be the data the source holds.
-        if (have.dataCrc() != rec.getDataCrc()) {
+        // The same record on both sides: the data the slave holds must be the data the source holds
+        // (or that inode without its count, laid down while the slave's store was format 3 or before).
+        if (have.dataCrc() != dataCrc && (held != null || (held = uncounted(k, rec)) == null
+                || have.dataCrc() != Record.dataCrc(held))) {
             throw HammerException.corrupt(who + ": record " + k.describe() + " of target " + path
                     + " holds other data than the source's (data checksum " + String.format("%08x", have.dataCrc())
                     + ", source " + String.format("%08x", rec.getDataCrc()) + ")");
         }
         if (rec.getDeleteTid() != 0 && rec.getDeleteTid() != have.deleteTid()) {
             w.setDelete(k, rec.getDeleteTid(), rec.getDeleteTs());
-            checkApplied(w, k, rec.getDeleteTid(), rec.getDataCrc());
+            checkApplied(w, k, rec.getDeleteTid(), have.dataCrc());
         }
         return Math.max(k.createTid(), rec.getDeleteTid());
+    }
+
+    /**
+     * The data of inode record {@code rec} without its count of blocks, when it keeps one (store
+     * format 4), checked against the source's data CRC first (a pass record's data, which
+     * {@link #check} leaves, included); else null.
+     */
+    private byte[] uncounted(RecordKey k, Rec rec) {
+        if (k.type() != RecordType.INODE || rec.getData().isEmpty()) {
+            return null; // a pass record from a source before format 4 carries no data: it holds no count
+        }
+        byte[] d = rec.getData().toByteArray();
+        if (!Inode.isCounted(d)) {
+            return null;
+        }
+        if (Record.dataCrc(d) != rec.getDataCrc()) {
+            throw HammerException.corrupt(who + ": record " + k.describe() + " from the source: data checksum mismatch");
+        }
+        return Inode.decode(d).withBlockBytes(Inode.UNCOUNTED).encode();
     }
 
     /** Reads back what was laid down: its record checksum verified, its TIDs and data CRC the source's. */

@@ -324,11 +324,13 @@ final class LmdbStore implements Store {
      * keeps any from opening it until the environment is closed. (Record locks are per process,
      * so the exclusive lock replaces LMDB's; the descriptor that holds it is closed only after the
      * environment.) Then, refusing a store with any damage: the blocks table is made, in a commit
-     * with its seal, and synced; the header says format 3; records' data moves into the table in
+     * with its seal, and synced; the header says the new format; records' data moves into the table in
      * transactions of {@link #UPGRADE_BATCH}, smaller when the store has less room ({@link #upgradeStep});
      * with no room for the next block it stops, saying so. Interrupted anywhere, the store is whole in the
      * format its header says (a format 3 store reads data in either place), and the upgrade run
-     * again goes on.
+     * again goes on. From format 3 to 4 nothing moves and no record changes: the header says 4
+     * after the walk finds nothing to move, and files made from then on count their blocks in
+     * their inodes (those made before are walked for st_blocks, as before).
      */
     static FormatUpgrade upgradeFormat(Path dir, int to, LongConsumer progress) {
         return upgradeFormat(dir, to, progress, UPGRADE_BATCH);
@@ -400,6 +402,10 @@ final class LmdbStore implements Store {
             progress.accept(bytes);
         } while (next != null);
         sync();
+        if (header.formatVersion() < to && from >= 3) {
+            // Format 4 changes no record in place: files made from now on count their blocks.
+            new StoreHeader(to, header.label(), header.fsUuid(), header.maxSize()).write(dir);
+        }
         return new FormatUpgrade(from, to, records, bytes);
     }
 

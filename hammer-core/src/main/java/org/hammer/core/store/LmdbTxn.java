@@ -1041,6 +1041,11 @@ final class LmdbTxn implements StoreWriter {
     }
 
     @Override
+    public int format() {
+        return store.header().formatVersion();
+    }
+
+    @Override
     public long maxObj(int pfs) {
         owned();
         if (pfs == maxObjPfs) {

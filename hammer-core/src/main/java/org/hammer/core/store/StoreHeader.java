@@ -18,12 +18,16 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
 
     public static final String FILE_NAME = "hammer-store";
     /**
-     * 3: a block's data in a table of its own (blocks), so that a record's delete TID is set
+     * 4: a regular file's inode counts its stored blocks (layout 2), so that st_blocks needs no
+     * walk over them; files made before keep layout 1 and are walked as before. 3: a block's data
+     * in a table of its own (blocks), so that a record's delete TID is set
      * without copying its data. 2: record checksums over key and value, checksummed change index
      * and meta entries, the seal; read and written as they are (every record keeps its data in its
      * value). Version 1 stores checked only record data; they are refused, not misread (FORMAT.md).
      */
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
+    /** The first format whose inodes count their files' blocks. */
+    public static final int COUNTED_INODES = 4;
     /** The oldest format read and written. */
     public static final int OLDEST_FORMAT = 2;
 
@@ -33,6 +37,7 @@ public record StoreHeader(int formatVersion, String label, UUID fsUuid, long max
             case 1 -> "data checksums only (no longer read)";
             case 2 -> "record checksums over key and value, the seal; a record holds its data";
             case 3 -> "a block's data in a table of its own: removals and overwrites leave it where it is";
+            case 4 -> "a file's inode counts its stored blocks: st_blocks without a walk over them";
             default -> "unknown";
         };
     }

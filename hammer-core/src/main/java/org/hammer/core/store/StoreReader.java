@@ -81,6 +81,9 @@ public interface StoreReader {
     /** The largest object id with any record in {@code pfs}, or 0. */
     long maxObj(int pfs);
 
+    /** The store's format ({@link StoreHeader#formatVersion}): what its records may hold. */
+    int format();
+
     /** Whether {@code pfs} has any record at all. */
     boolean hasRecords(int pfs);
 

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
@@ -231,6 +232,65 @@ class MirrorEngineTest {
                 .isInstanceOf(HammerException.class)
                 .hasMessageContaining("different shared-uuids")
                 .extracting(e -> ((HammerException) e).kind()).isEqualTo(HammerException.Kind.REFUSED);
+    }
+
+    /**
+     * A slave in a store of format 3 holds the master's inodes without their counts of blocks (a
+     * format 4 inode layout it cannot hold), and its files are walked for st_blocks: the files,
+     * their removals (pass records, which for an inode carry its data, checked without the count)
+     * and, once that store is upgraded to format 4, new files with their counts, and removals of
+     * files it holds without one.
+     */
+    @Test
+    void aSlaveInAFormat3StoreHoldsInodesWithoutTheirCountsAndGoesOnOnceUpgraded() {
+        Path c = tmp.resolve("c");
+        Store.create(c, "C", 1L << 32, 3).close();
+        try (Store old = Store.open(c)) {
+            Pfses.format(old, "C");
+        }
+        MirrorOptions o = MirrorOptions.defaults().withTwoWay(true);
+        Runnable copyToC = () -> {
+            try (LocalTarget t = new LocalTarget(c.resolve("test").toString(), q -> true)) {
+                MirrorCopy.run((in, out) -> new MirrorSource(a, master.id(), "a/test", o).run(in, out),
+                        (in, out) -> new MirrorTarget(t, "c/test", o).run(in, out));
+            }
+        };
+        write("one", "first");
+        write("two", "second");
+        write("three", "third");
+        copyToC.run();
+        assertSlaveInCEqualsMaster(c, "one", false);
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "two");
+            return null;
+        });
+        write("one", "again");
+        copyToC.run();
+        assertSlaveInCEqualsMaster(c, "one", false);
+        Store.upgradeFormat(c, 4, x -> { });
+        write("four", "fourth");
+        a.write(w -> {
+            Pfses.writer(w, master.id()).unlink(FsReader.ROOT, "three");
+            return null;
+        });
+        copyToC.run();
+        assertSlaveInCEqualsMaster(c, "four", true);
+        assertSlaveInCEqualsMaster(c, "one", false);
+    }
+
+    private void assertSlaveInCEqualsMaster(Path c, String name, boolean counted) {
+        try (Store s = Store.open(c)) {
+            int slave = s.read(r -> PfsTable.list(r).stream().filter(PfsConfig::isSlave).findFirst().orElseThrow().id());
+            long end = s.read(r -> PfsTable.get(r, slave).syncEndTid());
+            Map<String, String> slaveTree = s.read(r -> TreeDigest.of(Pfses.reader(r, slave)));
+            Map<String, String> masterTree = a.read(r -> TreeDigest.of(new FsReader(r, master.id(), end)));
+            assertThat(slaveTree).isEqualTo(masterTree).isNotEmpty();
+            boolean isCounted = s.read(r -> {
+                FsReader f = Pfses.reader(r, slave);
+                return f.getattr(f.lookup(FsReader.ROOT, name)).counted();
+            });
+            assertThat(isCounted).as(name + " counts its blocks on the slave").isEqualTo(counted);
+        }
     }
 
     @Test

@@ -67,7 +67,7 @@ class BlocksTableTest {
     @Test
     void removingALargeFileWritesItsRecordsNotItsData() {
         try (Store s = Store.create(tmp.resolve("s3"), "S", 1L << 30)) {
-            assertThat(s.header().formatVersion()).isEqualTo(3);
+            assertThat(s.header().formatVersion()).isGreaterThanOrEqualTo(3);
             Pfses.format(s, "S");
             assertThat(growthOfARemoval(s, 16 * MIB)).as("pages written by removing 16 MiB").isLessThan(MIB);
         }

@@ -355,13 +355,51 @@ class FormatUpgradeTest {
         Store.create(dir, "NEW", 1L << 30).close();
         HammerException lower = catchThrowableOfType(HammerException.class, () -> Store.upgradeFormat(dir, 2, b -> { }));
         assertThat(lower.kind()).isEqualTo(HammerException.Kind.REFUSED);
-        assertThat(lower.getMessage()).contains("is format 3; a format is never lowered");
-        HammerException newer = catchThrowableOfType(HammerException.class, () -> Store.upgradeFormat(dir, 4, b -> { }));
+        assertThat(lower.getMessage()).contains("is format 4; a format is never lowered");
+        HammerException newer = catchThrowableOfType(HammerException.class, () -> Store.upgradeFormat(dir, 5, b -> { }));
         assertThat(newer.kind()).isEqualTo(HammerException.Kind.REFUSED);
-        assertThat(newer.getMessage()).contains("format 4 is newer than this hammer makes (3)");
+        assertThat(newer.getMessage()).contains("format 5 is newer than this hammer makes (4)");
         Old old = new Old(tmp.resolve("old"));
         assertThat(Store.upgradeFormat(old.dir, 2, b -> { })).as("already format 2").isEqualTo(new FormatUpgrade(2, 2, 0, 0));
         assertThat(StoreHeader.read(old.dir).formatVersion()).isEqualTo(2);
+    }
+
+    /**
+     * Format 2 to 4 in one run: the data moves as to format 3, then the header says 4; files made
+     * before keep inodes without a count, and files made after count their blocks. From 3 to 4
+     * nothing moves and no TID is taken.
+     */
+    @Test
+    void aFormat2StoreGoesToFormat4InOneRunAndAFormat3StoreWithoutMovingAnything() {
+        Old old = new Old(tmp.resolve("old"));
+        FormatUpgrade u = Store.upgradeFormat(old.dir, 4, b -> { });
+        assertThat(u.from()).isEqualTo(2);
+        assertThat(u.to()).isEqualTo(4);
+        assertThat(u.records()).isPositive();
+        assertThat(StoreHeader.read(old.dir).formatVersion()).isEqualTo(4);
+        try (Store s = Store.open(old.dir)) {
+            old.readsAsBefore(s);
+            assertThat(check(s)).isEmpty();
+            boolean[] counted = s.write(w -> {
+                var fs = Pfses.writer(w, 0);
+                long made = fs.mknod(FsReader.ROOT, "made", 0644, 0, 0, 0);
+                return new boolean[] {fs.getattr(old.big).counted(), fs.getattr(made).counted()};
+            });
+            assertThat(counted).containsExactly(false, true);
+        }
+        Path three = tmp.resolve("three");
+        Store.create(three, "T", 1L << 30, 3).close();
+        long lastTid;
+        try (Store s = Store.open(three)) {
+            Pfses.format(s, "T");
+            lastTid = s.lastTid();
+        }
+        FormatUpgrade up = Store.upgradeFormat(three, 4, b -> { });
+        assertThat(up.records()).isZero();
+        assertThat(StoreHeader.read(three).formatVersion()).isEqualTo(4);
+        try (Store s = Store.open(three)) {
+            assertThat(s.lastTid()).isEqualTo(lastTid);
+        }
     }
 
     private static int indexOf(byte[] hay, byte[] needle, int from) {
