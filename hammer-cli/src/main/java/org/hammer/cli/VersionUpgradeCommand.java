@@ -22,7 +22,11 @@ import picocli.CommandLine.Spec;
                     + "near its size limit or its disk's end; with no room for the next block it stops (exit 1). "
                     + "Stopped or interrupted, the store is whole and readable in the format its header says, and "
                     + "version-upgrade run again goes on where it stopped. History, TIDs and mirroring are unchanged: slaves and masters of "
-                    + "either format mirror to each other. A format is never lowered. 'force' is accepted for "
+                    + "either format mirror to each other. To format 4 (from 3), nothing moves and no record "
+                    + "changes: regular files made from then on keep a count of their stored blocks in their "
+                    + "inodes, so that st_blocks (du, stat) needs no walk over a large file's blocks; files made "
+                    + "before are walked as before. From 2, both steps run in one. A slave in a store of an older "
+                    + "format holds such inodes without the count. A format is never lowered. 'force' is accepted for "
                     + "compatibility; no format here is a work in progress.",
             "When standard error is a terminal, the bytes moved so far are shown on it; -v prints a line at each "
                     + "commit instead."})
@@ -67,6 +71,9 @@ final class VersionUpgradeCommand implements Callable<Integer> {
         out.println("hammer version-upgrade: succeeded");
         if (u.from() == u.to() && u.records() == 0) {
             out.printf("%s: already format %d%n", path, u.to());
+        } else if (u.records() == 0) {
+            out.printf("%s: format %d (was %d); nothing moved%s%n", path, u.to(), u.from(),
+                    u.to() >= 4 ? ": files made from now on count their blocks in their inodes" : "");
         } else {
             out.printf("%s: format %d%s; the data of %d record%s (%s) moved into the blocks table%s%n", path, u.to(),
                     u.from() == u.to() ? "" : " (was " + u.from() + ")", u.records(), u.records() == 1 ? "" : "s",

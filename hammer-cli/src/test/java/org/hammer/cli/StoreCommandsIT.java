@@ -34,7 +34,7 @@ class StoreCommandsIT {
         CliResult r = ok("newfs", "-L", "DATA", "--max-size", "64m", "disk1");
 
         assertThat(r.stdout()).startsWith("Created store disk1\n    label=\"DATA\"\n")
-                .containsPattern("    fs-uuid=[0-9a-f-]{36}\n").contains("    format=3\n", "    max-size=67108864\n");
+                .containsPattern("    fs-uuid=[0-9a-f-]{36}\n").contains("    format=4\n", "    max-size=67108864\n");
         assertThat(tmp.resolve("disk1/hammer-store")).isRegularFile();
         assertThat(ok("pfs-status", "disk1").stdout()).contains("label=\"DATA\"", "operating as a MASTER");
     }
@@ -49,9 +49,9 @@ class StoreCommandsIT {
         Files.write(src.resolve("big"), big);
         Files.writeString(src.resolve("d/small"), "small\n");
         assertThat(ok("newfs", "-V", "2", "old").stdout()).contains("    format=2\n");
-        assertThat(ok("version", "old").stdout()).startsWith("min=2 wip=none max=3 current=2 description=\"")
-                .contains("\navailable versions:\n    2\tNORM\t", "\n    3\tNORM\t");
-        assertThat(ok("info", "old").stdout()).contains("    Format version      2 (hammer version-upgrade moves it to 3)\n");
+        assertThat(ok("version", "old").stdout()).startsWith("min=2 wip=none max=4 current=2 description=\"")
+                .contains("\navailable versions:\n    2\tNORM\t", "\n    3\tNORM\t", "\n    4\tNORM\t");
+        assertThat(ok("info", "old").stdout()).contains("    Format version      2 (hammer version-upgrade moves it to 4)\n");
         ok("pfs-master", "old/pfs/m");
         ok("cpdup", "-q", "src", "old/pfs/m");
         ok("newfs", "new");
@@ -61,9 +61,9 @@ class StoreCommandsIT {
 
         assertThat(up.stdout()).matches("hammer version-upgrade: succeeded\nold: format 3 \\(was 2\\); the data of "
                 + "\\d+ records \\(3\\.\\d MiB\\) moved into the blocks table\n");
-        assertThat(ok("version", "-q", "old/pfs/m").stdout()).startsWith("min=2 wip=none max=3 current=3 ")
+        assertThat(ok("version", "-q", "old/pfs/m").stdout()).startsWith("min=2 wip=none max=4 current=3 ")
                 .hasLineCount(1);
-        assertThat(ok("info", "old").stdout()).contains("    Format version      3\n");
+        assertThat(ok("info", "old").stdout()).contains("    Format version      3 (hammer version-upgrade moves it to 4)\n");
         assertThat(ok("version-upgrade", "old", "3", "force").stdout()).endsWith("old: already format 3\n");
         Files.writeString(src.resolve("d/small"), "changed\n");
         Files.write(src.resolve("big"), java.util.Arrays.copyOf(big, 1 << 20));
@@ -80,8 +80,22 @@ class StoreCommandsIT {
         assertThat(odd.stderr()).startsWith("hammer: version-upgrade expected PATH VERSION [force], got 'now'\n");
         CliResult made = hammer.run("newfs", "-V", "1", "older");
         assertThat(made.exitCode()).isEqualTo(3);
-        assertThat(made.stderr()).contains("format 1 is not one this hammer makes (2 to 3)").hasLineCount(1);
+        assertThat(made.stderr()).contains("format 1 is not one this hammer makes (2 to 4)").hasLineCount(1);
         assertThat(tmp.resolve("older")).doesNotExist();
+
+        // on to format 4: nothing moves; files made after count their blocks, and still mirror both ways
+        assertThat(ok("version-upgrade", "old", "4").stdout()).endsWith("old: format 4 (was 3); nothing moved: files"
+                + " made from now on count their blocks in their inodes\n");
+        assertThat(ok("info", "old").stdout()).contains("    Format version      4\n");
+        Files.write(src.resolve("d/later"), big);
+        ok("cpdup", "-q", "src", "old/pfs/m");
+        ok("mirror-copy", "-q", "old/pfs/m", "new/pfs/s");
+        ok("newfs", "-V", "3", "three");
+        ok("mirror-copy", "-y", "-q", "old/pfs/m", "three/pfs/s");
+        ok("mirror-verify", "old/pfs/m", "new/pfs/s");
+        ok("mirror-verify", "old/pfs/m", "three/pfs/s");
+        ok("scrub", "-q", "old", "new", "three");
+        assertThat(ok("version", "-q", "three").stdout()).startsWith("min=2 wip=none max=4 current=3 ");
     }
 
     /**
@@ -177,7 +191,7 @@ class StoreCommandsIT {
         CliResult mounted = ok("info");
 
         assertThat(named.stdout()).startsWith(tmp.resolve("disk1") + "\n")
-                .contains("    Label               DATA\n", "    Format version      3\n")
+                .contains("    Label               DATA\n", "    Format version      4\n")
                 .containsPattern("    FSID                [0-9a-f-]{36}\n")
                 .containsPattern("    Used                [1-9][0-9]* bytes")
                 .containsPattern("    Newest TID          0x00000001[0-9a-f]{8}\n")

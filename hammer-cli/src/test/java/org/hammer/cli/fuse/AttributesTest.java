@@ -13,7 +13,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A regular file's st_blocks: counted from its stored blocks, and kept across writes that leave no hole. */
+/**
+ * A regular file's st_blocks: in a store of format 3, whose inodes keep no count, counted from its
+ * stored blocks and kept across writes that leave no hole; in format 4, from the count its inode
+ * keeps, never walked.
+ */
 class AttributesTest {
     private static final int MIB = 1 << 20;
 
@@ -25,7 +29,7 @@ class AttributesTest {
 
     @BeforeEach
     void makeStore() {
-        store = Store.create(dir.resolve("s"), "T", Store.DEFAULT_MAX_SIZE);
+        store = Store.create(dir.resolve("s"), "T", Store.DEFAULT_MAX_SIZE, 3);
         Pfses.format(store, "T");
         long ino = store.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "f", 0644, 0, 0, 0));
         file = new Node(View.current(0), ino);
@@ -87,5 +91,28 @@ class AttributesTest {
         write(4L * MIB, MIB); // its "before" is not the count's
         assertThat(blocks()).isEqualTo(2L * MIB / 512);
         assertThat(attrs.walks.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatCountsItsBlocksIsNeverWalked() {
+        try (Store counted = Store.create(dir.resolve("s4"), "T", Store.DEFAULT_MAX_SIZE)) {
+            Pfses.format(counted, "T");
+            Node f = new Node(View.current(0), counted.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "f", 0644, 0,
+                    0, 0)));
+            java.util.function.LongSupplier blocks = () -> counted.read(r -> attrs.stat(new Ctx(r, null), f).blocks());
+            assertThat(blocks.getAsLong()).isZero();
+            long[][] writes = {{0, MIB}, {5L * MIB, MIB}, {6L * MIB + 1000, 20_000}};
+            for (long[] wr : writes) {
+                counted.write(w -> new FsWriter(w, 0).write(f.ino(), wr[0], new byte[(int) wr[1]], 0, (int) wr[1]));
+            }
+            assertThat(blocks.getAsLong()).as("1 MiB, a hole of 4, 1 MiB, then the last block to the end (21,000 bytes)")
+                    .isEqualTo((2L * MIB + 21_000 + 511) / 512);
+            counted.write(w -> {
+                new FsWriter(w, 0).truncate(f.ino(), 3L * MIB);
+                return null;
+            });
+            assertThat(blocks.getAsLong()).as("the first MiB; the blocks past 3 MiB dropped").isEqualTo(MIB / 512);
+            assertThat(attrs.walks.sum()).isZero();
+        }
     }
 }
