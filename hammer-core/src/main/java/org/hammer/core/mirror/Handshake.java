@@ -23,8 +23,9 @@ final class Handshake {
         this.who = who;
     }
 
-    void sendHello(boolean zstd) {
-        Hello.Builder h = Hello.newBuilder().setVersion(Frames.VERSION).setMinVersion(Frames.MIN_VERSION)
+    /** HELLO: this hammer's stream version, and {@code minVersion}, the least its peer must speak. */
+    void sendHello(boolean zstd, int minVersion) {
+        Hello.Builder h = Hello.newBuilder().setVersion(Frames.VERSION).setMinVersion(minVersion)
                 .setProgram("hammer").addFeatures(Frames.FEATURE_CRC32C);
         if (zstd) {
             h.addFeatures(Frames.FEATURE_ZSTD);

@@ -97,7 +97,7 @@ public final class MirrorSource {
         PfsConfig cfg = store.read(r -> PfsTable.get(r, pfs));
         long end = currentEnd();
         handshake = new Handshake(out, in, path);
-        handshake.sendHello(opts.zstdLevel() > 0);
+        handshake.sendHello(opts.zstdLevel() > 0, Frames.minVersionOf(store));
         out.write(FrameType.PFSD, Codec.pfsd(cfg, end, path, true).toByteArray());
         out.flush();
         long beg;

@@ -158,7 +158,7 @@ public final class MirrorTarget {
         Handshake.checkPair(Codec.config(source, "source"), source.getSyncEndTid(), source.getPath(), mine, false);
         synced = syncEnd;
         if (out != null) {
-            hs.sendHello(false);
+            hs.sendHello(false, Frames.MIN_VERSION);
             out.write(FrameType.PFSD, mine.toByteArray());
             out.flush();
         }

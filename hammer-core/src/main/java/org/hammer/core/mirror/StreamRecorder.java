@@ -77,7 +77,7 @@ public final class StreamRecorder implements MirrorCopy.End {
         PfsConfig target = sink.target(source);
         Handshake.checkPair(source, sourceHeader.getSyncEndTid(), sourceHeader.getPath(),
                 Codec.pfsd(target, target.syncEndTid(), name, true), false);
-        hs.sendHello(false);
+        hs.sendHello(false, Frames.MIN_VERSION);
         back.write(FrameType.PFSD, Codec.pfsd(target, target.syncEndTid(), name, true).toByteArray());
         back.flush();
         FrameWriter out = null;

@@ -278,6 +278,34 @@ class MirrorEngineTest {
         assertSlaveInCEqualsMaster(c, "one", false);
     }
 
+    /**
+     * A source whose store is format 4 asks for stream version 3 at least, which a hammer that
+     * speaks only 2 refuses ("upgrade hammer on this side") rather than laying down inodes its store
+     * cannot hold; a source of a format 3 store asks for 2, as before.
+     */
+    @Test
+    void aFormat4SourceAsksForStreamVersion3AndAFormat3OneFor2() {
+        write("one", "first");
+        Path c = tmp.resolve("c");
+        Store.create(c, "C", 1L << 32, 3).close();
+        int[][] asked = new int[2][];
+        try (Store three = Store.open(c)) {
+            Pfses.format(three, "C");
+            PfsConfig m = Pfses.create(three, FsReader.ROOT, "m", PfsMode.MASTER, null);
+            Store[] stores = {a, three};
+            int[] ids = {master.id(), m.id()};
+            for (int i = 0; i < 2; i++) {
+                ByteArrayOutputStream stream = new ByteArrayOutputStream();
+                new MirrorSource(stores[i], ids[i], "s", MirrorOptions.defaults()).run(null, stream);
+                FrameReader in = new FrameReader(new ByteArrayInputStream(stream.toByteArray()), "s");
+                org.hammer.proto.Hello h = new Handshake(null, in, "s").expectHello();
+                asked[i] = new int[] {h.getVersion(), h.getMinVersion()};
+            }
+        }
+        assertThat(asked[0]).as("format 4").containsExactly(3, 3);
+        assertThat(asked[1]).as("format 3").containsExactly(3, 2);
+    }
+
     private void assertSlaveInCEqualsMaster(Path c, String name, boolean counted) {
         try (Store s = Store.open(c)) {
             int slave = s.read(r -> PfsTable.list(r).stream().filter(PfsConfig::isSlave).findFirst().orElseThrow().id());
