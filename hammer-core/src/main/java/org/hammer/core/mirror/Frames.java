@@ -1,5 +1,8 @@
 package org.hammer.core.mirror;
 
+import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreHeader;
+
 /**
  * The frame layout: {@code magic u32 "HMR1" | type u8 | flags u8 | reserved u16 | seq u32 |
  * length u32 | crc u32}, then {@code length} payload bytes. The CRC32C covers header bytes 4..16
@@ -21,13 +24,13 @@ final class Frames {
     static final int VERSION = 3;
     /** The oldest stream version this hammer reads, and what a source of a store before format 4 asks for. */
     static final int MIN_VERSION = 2;
-
-    /** The least stream version a target must speak to take the records of {@code store}. */
-    static int minVersionOf(org.hammer.core.store.Store store) {
-        return store.header().formatVersion() >= org.hammer.core.store.StoreHeader.COUNTED_INODES ? 3 : MIN_VERSION;
-    }
     static final String FEATURE_ZSTD = "zstd";
     static final String FEATURE_CRC32C = "crc32c";
+
+    /** The least stream version a target must speak to take the records of {@code store}. */
+    static int minVersionOf(Store store) {
+        return store.header().formatVersion() >= StoreHeader.COUNTED_INODES ? 3 : MIN_VERSION;
+    }
 
     private Frames() {
     }
