@@ -68,7 +68,7 @@ class PfsCommandErrorsIT {
         Files.writeString(header, Files.readString(header).replaceAll("format=\\d+", "format=99"));
 
         fails(3, "hammer: pfs-status future: " + tmp.resolve("future")
-                + ": store format version 99 is newer than this hammer supports (3)", "pfs-status", "future");
+                + ": store format version 99 is newer than this hammer supports (4)", "pfs-status", "future");
     }
 
     @Test
