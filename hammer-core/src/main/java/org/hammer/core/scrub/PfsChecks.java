@@ -3,6 +3,12 @@ package org.hammer.core.scrub;
 import java.util.List;
 import java.util.function.Consumer;
 import org.hammer.core.HammerException;
+import org.hammer.core.btree.CorruptRecordException;
+import org.hammer.core.btree.Inode;
+import org.hammer.core.btree.Record;
+import org.hammer.core.btree.RecordKey;
+import org.hammer.core.btree.RecordType;
+import org.hammer.core.fs.Blocks;
 import org.hammer.core.pfs.LineageSegment;
 import org.hammer.core.pfs.PfsConfig;
 import org.hammer.core.pfs.ResumeCursor;
@@ -36,6 +42,7 @@ final class PfsChecks {
         if (end != 0) {
             checks.syncTids(end);
             checks.lineage(end);
+            checks.blockCounts(end, names);
         }
         checks.cursor();
         if (newest != 0) {
@@ -115,6 +122,59 @@ final class PfsChecks {
         } else if (newest != 0 && after(cur.tid(), newest)) {
             damaged("resume cursor at " + Tid.format(cur.tid()) + " is after the store's newest TID "
                     + Tid.format(newest));
+        }
+    }
+
+    /**
+     * Each regular file whose inode counts its blocks (store format 4) as of {@code end} has the
+     * blocks it counts: the sum of the sizes of its data blocks visible then. One pass over the
+     * PFS's keys, in key order, where a file's inode comes before its blocks; each counted inode's
+     * data is read once. (The count is covered by the inode's checksums as every field is; this
+     * finds a count that was kept wrong.)
+     */
+    private void blockCounts(long end, PathNames names) {
+        Record[] inode = {null};
+        long[] count = {Inode.UNCOUNTED, 0};
+        long[] damaged = {-1}; // an object with a record the scan stepped over: its blocks are not all known
+        Runnable compare = () -> {
+            if (inode[0] != null && count[0] != Inode.UNCOUNTED && count[0] != count[1]
+                    && inode[0].key().obj() != damaged[0]) {
+                RecordKey k = inode[0].key();
+                report.accept(Finding.record("records", k, "the inode counts " + count[0]
+                        + " bytes of blocks; the file's blocks add up to " + count[1],
+                        names.of(r, k.pfs(), k.obj(), k.createTid())));
+            }
+            inode[0] = null;
+            count[0] = Inode.UNCOUNTED;
+            count[1] = 0;
+        };
+        boolean whole = RecordScan.scan(r, RecordScan.first(c.id()), RecordScan.last(c.id()), false, rec -> {
+            RecordKey k = rec.key();
+            if (inode[0] != null && k.obj() != inode[0].key().obj()) {
+                compare.run();
+            }
+            if (!rec.visibleAt(end)) {
+                return true;
+            }
+            if (k.type() == RecordType.INODE) {
+                compare.run();
+                inode[0] = rec;
+                try {
+                    Record full = r.get(k);
+                    count[0] = full == null ? Inode.UNCOUNTED : Inode.decode(full.data()).blockBytes();
+                } catch (CorruptRecordException e) {
+                    throw e; // the record's own damage: the store check reports it, the scan steps over it
+                } catch (HammerException e) {
+                    report.accept(Finding.record("records", k, e.getMessage(), names.of(r, k.pfs(), k.obj(),
+                            k.createTid())));
+                }
+            } else if (k.type() == RecordType.DATA && inode[0] != null) {
+                count[1] += Blocks.size(k.key());
+            }
+            return true;
+        }, k -> damaged[0] = k.obj());
+        if (whole) {
+            compare.run();
         }
     }
 

@@ -2,6 +2,7 @@ package org.hammer.core.scrub;
 
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.hammer.core.btree.CorruptRecordException;
 import org.hammer.core.btree.Record;
@@ -32,6 +33,12 @@ final class RecordScan {
      * at all, or a failure below the records (LMDB's own pages).
      */
     static boolean scan(StoreReader r, RecordKey from, RecordKey to, boolean withData, Predicate<Record> visitor) {
+        return scan(r, from, to, withData, visitor, k -> { });
+    }
+
+    /** As above, telling {@code stepped} the key of each damaged record it steps over, before it goes on. */
+    static boolean scan(StoreReader r, RecordKey from, RecordKey to, boolean withData, Predicate<Record> visitor,
+            Consumer<RecordKey> stepped) {
         RecordKey at = from;
         boolean[] stopped = {false};
         while (at != null && at.compareTo(to) < 0) {
@@ -53,6 +60,7 @@ final class RecordScan {
                     // neighbour of where it landed, and will again; nothing further can be read here
                     return false;
                 }
+                stepped.accept(e.key());
                 // Each retry starts strictly after the damaged key: the loop ends.
                 at = successor(e.key());
             } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 import org.hammer.core.HammerException;
+import org.hammer.core.btree.Inode;
 import org.hammer.core.btree.Record;
 import org.hammer.core.btree.RecordKey;
 import org.hammer.core.btree.RecordType;
@@ -150,6 +151,32 @@ class ScrubTest {
         assertThat(s.result().metaEntries()).isGreaterThanOrEqualTo(5);
         assertThat(s.result().bytes()).isGreaterThan(2 * 8192);
         assertThat(s.result().summary("scrub x")).startsWith("scrub x: 3 PFSes, ").contains(" MB/s)");
+    }
+
+    /**
+     * A file's inode that counts other blocks than the file has (store format 4), with every
+     * checksum right: found by the count check and named with its path; the file before it counts
+     * right, and a store without the wrong count is clean (above).
+     */
+    @Test
+    void anInodeThatCountsOtherBlocksThanItsFileHasIsReported() {
+        RecordKey k = keyOf(test, file, RecordType.INODE);
+        try (Store st = Store.open(dir)) {
+            st.write(w -> {
+                Inode i = Inode.decode(w.get(k).data());
+                assertThat(i.blockBytes()).as("8 KiB written: one block of 16 KiB").isEqualTo(16384);
+                w.setDelete(k, w.tid(), w.nowMicros());
+                w.insert(Record.live(new RecordKey(test, file, RecordType.INODE, 0, w.tid()), w.nowMicros(),
+                        i.withBlockBytes(32768).encode()));
+                return null;
+            });
+        }
+
+        Scrubbed s = scrub(test);
+
+        assertThat(s.findings()).hasSize(1);
+        assertThat(s.findings().get(0).line()).contains("INODE",
+                "/d/file: the inode counts 32768 bytes of blocks; the file's blocks add up to 16384");
     }
 
     @Test
