@@ -3,6 +3,7 @@ package org.hammer.cli.fuse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.FsReader;
 import org.hammer.core.fs.FsWriter;
@@ -99,7 +100,7 @@ class AttributesTest {
             Pfses.format(counted, "T");
             Node f = new Node(View.current(0), counted.write(w -> new FsWriter(w, 0).mknod(FsReader.ROOT, "f", 0644, 0,
                     0, 0)));
-            java.util.function.LongSupplier blocks = () -> counted.read(r -> attrs.stat(new Ctx(r, null), f).blocks());
+            LongSupplier blocks = () -> counted.read(r -> attrs.stat(new Ctx(r, null), f).blocks());
             assertThat(blocks.getAsLong()).isZero();
             long[][] writes = {{0, MIB}, {5L * MIB, MIB}, {6L * MIB + 1000, 20_000}};
             for (long[] wr : writes) {

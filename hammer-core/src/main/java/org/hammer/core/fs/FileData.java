@@ -84,7 +84,7 @@ final class FileData {
             }
             pos += chunk;
         }
-        fs.putInode(ino, counted(i, added).withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), fs.nowNs(),
+        fs.putInode(ino, counted(ino, i, added).withSize(Math.max(i.size(), end)).withTimes(i.atimeNs(), fs.nowNs(),
                 fs.nowNs()));
         return len;
     }
@@ -121,21 +121,22 @@ final class FileData {
                 }
             }
         }
-        fs.putInode(ino, counted(i, -dropped).withSize(size).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));
+        fs.putInode(ino, counted(ino, i, -dropped).withSize(size).withTimes(i.atimeNs(), fs.nowNs(), fs.nowNs()));
     }
 
     /**
-     * {@code i} with {@code delta} bytes of blocks more in its count, where it keeps one. The count
-     * holds every stored block's size whole: no block lies at or past a file's end (a write makes
-     * the file as long as what it wrote, a truncate drops the blocks past the new end), so only
-     * the last one can reach past it, and {@link FsReader#storedBytes(long, Inode)} takes that off.
+     * {@code i}, the inode of {@code ino}, with {@code delta} bytes of blocks more in its count,
+     * where it keeps one. The count holds every stored block's size whole: no block lies at or past
+     * a file's end (a write makes the file as long as what it wrote, a truncate drops the blocks
+     * past the new end), so only the last one can reach past it, and
+     * {@link FsReader#storedBytes(long, Inode)} takes that off.
      */
-    private static Inode counted(Inode i, long delta) {
+    private static Inode counted(long ino, Inode i, long delta) {
         if (!i.counted() || delta == 0) {
             return i;
         }
         if (i.blockBytes() + delta < 0) {
-            throw HammerException.corrupt("object of size " + i.size() + ": its inode counts "
+            throw HammerException.corrupt("object " + String.format("%016x", ino) + ": its inode counts "
                     + i.blockBytes() + " bytes of blocks, fewer than the " + -delta + " it drops");
         }
         return i.withBlockBytes(i.blockBytes() + delta);

@@ -2,6 +2,7 @@ package org.hammer.core.mirror;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -392,11 +393,11 @@ public final class MirrorTarget {
         if (!k.type().mirrored()) {
             return 0;
         }
-        java.nio.ByteBuffer data = rec.getData().asReadOnlyByteBuffer();
+        ByteBuffer data = rec.getData().asReadOnlyByteBuffer();
         int dataCrc = rec.getDataCrc();
         byte[] held = w.format() < StoreHeader.COUNTED_INODES ? uncounted(k, rec) : null;
         if (held != null) {
-            data = java.nio.ByteBuffer.wrap(held);
+            data = ByteBuffer.wrap(held);
             dataCrc = Record.dataCrc(held);
         }
         Record.Header have = w.head(k);

@@ -3,6 +3,7 @@ package org.hammer.core.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +121,7 @@ class BlockCountTest {
         assertThat(counted.encode()).hasSize(plain.encode().length + 8);
         for (long bad : new long[] {-16384, 1000, (16L << 10) + 1}) {
             byte[] b = counted.encode();
-            java.nio.ByteBuffer.wrap(b).putLong(b.length - 8, bad);
+            ByteBuffer.wrap(b).putLong(b.length - 8, bad);
             assertThatThrownBy(() -> Inode.decode(b)).isInstanceOfSatisfying(HammerException.class,
                     e -> assertThat(e.kind()).isEqualTo(HammerException.Kind.CORRUPT));
         }

@@ -23,6 +23,7 @@ import org.hammer.core.store.ForwardingStore;
 import org.hammer.core.store.Store;
 import org.hammer.core.store.StoreWriter;
 import org.hammer.core.tid.Tid;
+import org.hammer.proto.Hello;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,7 +299,7 @@ class MirrorEngineTest {
                 ByteArrayOutputStream stream = new ByteArrayOutputStream();
                 new MirrorSource(stores[i], ids[i], "s", MirrorOptions.defaults()).run(null, stream);
                 FrameReader in = new FrameReader(new ByteArrayInputStream(stream.toByteArray()), "s");
-                org.hammer.proto.Hello h = new Handshake(null, in, "s").expectHello();
+                Hello h = new Handshake(null, in, "s").expectHello();
                 asked[i] = new int[] {h.getVersion(), h.getMinVersion()};
             }
         }
