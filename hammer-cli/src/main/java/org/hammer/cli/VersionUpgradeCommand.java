@@ -6,6 +6,7 @@ import org.hammer.core.HammerException;
 import org.hammer.core.scrub.ScrubTarget;
 import org.hammer.core.store.FormatUpgrade;
 import org.hammer.core.store.Store;
+import org.hammer.core.store.StoreHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -73,7 +74,7 @@ final class VersionUpgradeCommand implements Callable<Integer> {
             out.printf("%s: already format %d%n", path, u.to());
         } else if (u.records() == 0) {
             out.printf("%s: format %d (was %d); nothing moved%s%n", path, u.to(), u.from(),
-                    u.to() >= 4 ? ": files made from now on count their blocks in their inodes" : "");
+                    u.to() >= StoreHeader.COUNTED_INODES ? ": files made from now on count their blocks in their inodes" : "");
         } else {
             out.printf("%s: format %d%s; the data of %d record%s (%s) moved into the blocks table%s%n", path, u.to(),
                     u.from() == u.to() ? "" : " (was " + u.from() + ")", u.records(), u.records() == 1 ? "" : "s",

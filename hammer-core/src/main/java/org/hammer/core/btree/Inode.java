@@ -110,7 +110,7 @@ public record Inode(int mode, int uid, int gid, int nlink, long size, long rdev,
      * multiple of 16 KiB). Anything else is CORRUPT.
      */
     public static Inode decode(byte[] data) {
-        boolean counted = data.length == COUNTED_BYTES && data[0] == COUNTED;
+        boolean counted = isCounted(data);
         if (!counted && (data.length != BYTES || data[0] != VERSION)) {
             throw HammerException.corrupt("inode record: unknown layout (" + data.length + " bytes)");
         }

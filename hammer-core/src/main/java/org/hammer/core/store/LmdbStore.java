@@ -402,7 +402,7 @@ final class LmdbStore implements Store {
             progress.accept(bytes);
         } while (next != null);
         sync();
-        if (header.formatVersion() < to && from >= 3) {
+        if (from >= 3 && from < to) {
             // Format 4 changes no record in place: files made from now on count their blocks.
             new StoreHeader(to, header.label(), header.fsUuid(), header.maxSize()).write(dir);
         }
