@@ -18,6 +18,9 @@ import org.hammer.core.fs.ReadAhead;
 final class FileIo {
     static final int O_ACCMODE = 3;
     static final int O_TRUNC = 01000;
+    static final int O_WRONLY = 1;
+    /** The file capabilities a write drops (include/uapi/linux/xattr.h). */
+    static final String CAPABILITY = "security.capability";
     /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
     private static final int FMODE_EXEC = 040;
     /** POSIX ACLs beyond the mode are not supported: tools then fall back to chmod. */
@@ -143,8 +146,9 @@ final class FileIo {
 
     /**
      * As above, also clearing the set-id bits of {@code kill} (S_ISUID, S_ISGID) that the file has
-     * when the write is applied: a write by a caller without CAP_FSETID. Returns true when the
-     * mode may change.
+     * when the write is applied: a write by a caller without CAP_FSETID. Through a {@link
+     * Handles.Handle#direct} handle it also drops the file's {@code security.capability}. Returns
+     * true when the mode may change.
      */
     boolean writeBehind(Handles.Handle h, long offset, byte[] data, int len, int kill) {
         return writeBehind(h, offset, ByteBuffer.wrap(data, 0, len), kill, null);
@@ -168,6 +172,7 @@ final class FileIo {
         boolean drop = h.dropSetGid;
         h.dropSetGid = false;
         int clear = kill | (drop ? Inode.S_ISGID : 0);
+        boolean direct = h.direct;
         // A large write's CRCs are made here, while its data is fresh in this CPU's cache, and
         // not on the writer thread, which every write waits for.
         int[] crcs = len >= CRCS_HERE ? FsWriter.pieceCrcs(offset, data) : null;
@@ -177,6 +182,9 @@ final class FileIo {
             // more inode reads would cost more than a count of its few blocks.
             Inode before = len >= CRCS_HERE ? w.getattr(n.ino()) : null;
             int count = w.write(n.ino(), offset, data, crcs);
+            if (direct && w.xattr(n.ino(), CAPABILITY) != null) {
+                w.removexattr(n.ino(), CAPABILITY); // what the kernel's cached write path does
+            }
             if (clear != 0) {
                 int mode = w.getattr(n.ino()).mode();
                 if ((mode & clear) != 0) {

@@ -36,6 +36,12 @@ final class Handles implements OpenFiles {
         final Node node;
         /** The first write through this handle drops the file's set-group-id bit. */
         volatile boolean dropSetGid;
+        /**
+         * Opened for writing alone, with the kernel's page cache bypassed (FOPEN_DIRECT_IO): the
+         * kernel then leaves it to the mount to drop the file's {@code security.capability} at
+         * each write, as it does itself on the cached path.
+         */
+        volatile boolean direct;
         /** Whether this handle's reads come in sequence, and what to ask the store for ahead of them. */
         final ReadAhead ahead = new ReadAhead();
 

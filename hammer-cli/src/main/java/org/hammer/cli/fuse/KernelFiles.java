@@ -50,6 +50,18 @@ abstract class KernelFiles extends Operations {
     static final long WATCHED_NS = (long) (Double.parseDouble(System.getProperty("hammer.fuse.watched", "60")) * SECOND);
     /** Names and directory attributes of a slave, which moves forward under the mount. */
     static final long SLAVE_NS = SECOND / 10;
+    /**
+     * The handle's reads and writes bypass the kernel's page cache. Given to handles opened for
+     * writing alone (a reader can map or cache nothing through them): each write(2) is then one
+     * WRITE, where the cached path splits a write that ends inside a page, and the kernel does
+     * not ask for {@code security.capability} before the file's first write, a round trip that
+     * every attribute reply (CREATE's too) made necessary again. The mount drops a capability a
+     * write should drop itself ({@link Handles.Handle#direct}); the kernel drops the cached
+     * pages of the range each such write covers (Linux 6.6 on).
+     * {@code -Dhammer.fuse.writeDirect=false} turns it off.
+     */
+    static final int FOPEN_DIRECT_IO = 1 << 0;
+    static final boolean WRITE_DIRECT = !"false".equals(System.getProperty("hammer.fuse.writeDirect"));
     static final int FOPEN_KEEP_CACHE = 1 << 1;
     /** The kernel keeps a directory's listing (Linux 4.20 on), until the directory changes. */
     static final int FOPEN_CACHE_DIR = 1 << 3;
@@ -205,6 +217,20 @@ abstract class KernelFiles extends Operations {
         return v.isPinned() || !ctx.config(v.pfs()).isSlave() ? FOPEN_KEEP_CACHE : 0;
     }
 
+    /** Whether an open or create with {@code flags} gets a {@link #FOPEN_DIRECT_IO} handle. */
+    static boolean writesDirect(int flags) {
+        return WRITE_DIRECT && (flags & FileIo.O_ACCMODE) == FileIo.O_WRONLY;
+    }
+
+    /** A new handle of {@code n} for an open with {@code flags}. */
+    long openHandle(Node n, int flags, boolean dropSetGid) {
+        long fh = handles.open(n);
+        Handles.Handle h = handles.handle(fh);
+        h.dropSetGid = dropSetGid;
+        h.direct = writesDirect(flags);
+        return fh;
+    }
+
     @Override
     public void request(int opcode) {
         probe.operation(opcode);
@@ -236,9 +262,8 @@ abstract class KernelFiles extends Operations {
             if ((flags & FileIo.O_TRUNC) != 0 && (flags & FileIo.O_ACCMODE) != 0) {
                 truncateOnOpen(n, openFlags < 0 ? !c.root() : (openFlags & OPEN_KILL_SUIDGID) != 0);
             }
-            long fh = handles.open(n);
-            handles.handle(fh).dropSetGid = dropSetGid[0];
-            out.open(fh, open[0]);
+            long fh = openHandle(n, flags, dropSetGid[0]);
+            out.open(fh, open[0] | (writesDirect(flags) ? FOPEN_DIRECT_IO : 0));
             return 0;
         });
     }

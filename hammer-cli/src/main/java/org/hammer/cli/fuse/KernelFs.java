@@ -188,9 +188,9 @@ final class KernelFs extends KernelFiles {
         return run(() -> {
             Node n = ns.mknod(node(r), name, (mode & Inode.S_IFMT) == 0 ? mode | Inode.S_IFREG : mode, 0, c);
             Found f = stat(n);
-            long fh = handles.open(n);
+            long fh = openHandle(n, flags, false);
             entry(f, NodeIds.Key.of(n), out);
-            out.open(fh, f.openFlags());
+            out.open(fh, f.openFlags() | (writesDirect(flags) ? FOPEN_DIRECT_IO : 0));
             return 0;
         });
     }

@@ -71,7 +71,9 @@
  * unlinked open file keeps its node id, so no Exchange is needed; an open with O_TRUNC truncates
  * (FUSE_ATOMIC_O_TRUNC). The mount clears set-id bits itself where the kernel says a caller
  * without CAP_FSETID writes, truncates or chowns (FUSE_HANDLE_KILLPRIV_V2), so the kernel does not
- * ask for {@code security.capability} before every write. A user other than root mounts through
+ * ask for {@code security.capability} before every write; a handle opened to write alone bypasses
+ * the kernel's page cache (FOPEN_DIRECT_IO), so the kernel does not ask it before the first either,
+ * and the mount drops a capability such a write drops. A user other than root mounts through
  * {@code fusermount3}, without {@code allow_other} unless fuse.conf has {@code user_allow_other}.
  * The kernel's write-back cache stays off: it would keep a regular file's size and mtime as the
  * kernel last wrote them, never as the store says, and a slave seen through a PFS link of a master

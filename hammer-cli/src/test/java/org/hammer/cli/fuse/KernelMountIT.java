@@ -200,6 +200,85 @@ class KernelMountIT {
     }
 
     /**
+     * A file made and written as {@code tar -x} and {@code cp} make one (opened to write alone,
+     * three writes of 10 KiB, ending mid-page): each write is one WRITE, and the kernel does not
+     * ask for {@code security.capability} before the first (the build before asked once per file
+     * and split each write that began mid-page in two: 50 GETXATTRs and 100 WRITEs more).
+     */
+    @Test
+    void aFileOpenedToWriteAloneCostsOneRequestPerWrite() throws IOException {
+        int port = MetricsEndpoint.freePort();
+        Path mnt = mount("--metrics", "127.0.0.1:" + port);
+        ok(h.dir, "mkdir mnt/d");
+        double xattrs = count(MetricsEndpoint.scrape(port), mnt, "getxattr");
+        double writes = count(MetricsEndpoint.scrape(port), mnt, "write");
+        assertThat(ok(h.dir, "python3 -c \"\n"
+                + "import os\n"
+                + "for i in range(50):\n"
+                + "    fd = os.open('mnt/d/%d' % i, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
+                + "    for j in range(3):\n"
+                + "        os.write(fd, bytes([65 + j]) * 10240)\n"
+                + "    os.close(fd)\n"
+                + "print(sum(open('mnt/d/%d' % i, 'rb').read() == b'A' * 10240 + b'B' * 10240 + b'C' * 10240"
+                + " for i in range(50)))\n"
+                + "\"")).isEqualTo("50\n");
+        assertThat(count(MetricsEndpoint.scrape(port), mnt, "getxattr") - xattrs)
+                .as("GETXATTRs for 50 files written").isLessThan(10);
+        assertThat(count(MetricsEndpoint.scrape(port), mnt, "write") - writes)
+                .as("WRITEs for 150 writes").isEqualTo(150);
+    }
+
+    /**
+     * A write drops the file's capabilities, as on a local disk: through a handle opened to write
+     * alone (whose writes bypass the kernel's cache, so the mount drops them) and through one
+     * opened to read and write (the kernel asks and drops them itself).
+     */
+    @Test
+    void aWriteDropsTheFilesCapabilities() throws IOException {
+        mount();
+        assertThat(ok(h.dir, "python3 -c \"\n"
+                + "import errno, os, struct\n"
+                + "cap = struct.pack('<5I', 0x02000001, 1 << 13, 0, 0, 0)\n"
+                + "for flags in (os.O_WRONLY, os.O_RDWR):\n"
+                + "    open('mnt/f', 'w').write('x')\n"
+                + "    os.setxattr('mnt/f', 'security.capability', cap)\n"
+                + "    kept = os.getxattr('mnt/f', 'security.capability') == cap\n"
+                + "    fd = os.open('mnt/f', flags | os.O_APPEND)\n"
+                + "    os.write(fd, b'y')\n"
+                + "    os.close(fd)\n"
+                + "    try:\n"
+                + "        os.getxattr('mnt/f', 'security.capability')\n"
+                + "        print(kept, 'still there')\n"
+                + "    except OSError as e:\n"
+                + "        print(kept, errno.errorcode[e.errno], open('mnt/f').read())\n"
+                + "    os.unlink('mnt/f')\n"
+                + "\"")).isEqualTo("True ENODATA xy\nTrue ENODATA xy\n");
+    }
+
+    /**
+     * What one process has read stays true for it after another overwrites the same bytes
+     * through a handle opened to write alone (which bypasses the kernel's cache): the reader's
+     * next read, and a new open's, see the new bytes.
+     */
+    @Test
+    void aReaderSeesBytesWrittenPastTheCache() throws IOException {
+        mount();
+        assertThat(ok(h.dir, "python3 -c \"\n"
+                + "import os\n"
+                + "open('mnt/f', 'wb').write(b'a' * 100000)\n"
+                + "r = os.open('mnt/f', os.O_RDONLY)\n"
+                + "first = os.pread(r, 100000, 0)\n"
+                + "w = os.open('mnt/f', os.O_WRONLY)\n"
+                + "os.pwrite(w, b'b' * 5000, 40000)\n"
+                + "os.close(w)\n"
+                + "again = os.pread(r, 100000, 0)\n"
+                + "os.close(r)\n"
+                + "want = b'a' * 40000 + b'b' * 5000 + b'a' * 55000\n"
+                + "print(first == b'a' * 100000, again == want, open('mnt/f', 'rb').read() == want)\n"
+                + "\"")).isEqualTo("True True True\n");
+    }
+
+    /**
      * A handle opened only to read has nothing written back whose error its close would report:
      * the kernel is told not to send a FLUSH when it closes (one round trip per file a reader such
      * as {@code git add} opens). A handle opened to write still is flushed at every close.
