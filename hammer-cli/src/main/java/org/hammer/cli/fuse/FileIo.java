@@ -1,6 +1,7 @@
 package org.hammer.cli.fuse;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
@@ -21,6 +22,11 @@ final class FileIo {
     static final int O_WRONLY = 1;
     /** The file capabilities a write drops (include/uapi/linux/xattr.h). */
     static final String CAPABILITY = "security.capability";
+    /**
+     * Counts the times a file's capability may have been set (through the mount, or by another
+     * process): each {@link Handles.Handle#direct} handle's next write looks for one again.
+     */
+    final AtomicLong capabilitiesSet = new AtomicLong();
     /** __FMODE_EXEC: the open of a file being executed (include/linux/fs.h). */
     private static final int FMODE_EXEC = 040;
     /** POSIX ACLs beyond the mode are not supported: tools then fall back to chmod. */
@@ -172,7 +178,13 @@ final class FileIo {
         boolean drop = h.dropSetGid;
         h.dropSetGid = false;
         int clear = kill | (drop ? Inode.S_ISGID : 0);
-        boolean direct = h.direct;
+        // As the kernel's S_NOSEC: looked for at a handle's first write, and again after a
+        // capability may have been set on any file.
+        long capabilities = capabilitiesSet.get();
+        boolean direct = h.direct && h.capabilitiesSeen != capabilities;
+        if (direct) {
+            h.capabilitiesSeen = capabilities;
+        }
         // A large write's CRCs are made here, while its data is fresh in this CPU's cache, and
         // not on the writer thread, which every write waits for.
         int[] crcs = len >= CRCS_HERE ? FsWriter.pieceCrcs(offset, data) : null;

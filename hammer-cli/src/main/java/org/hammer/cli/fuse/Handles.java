@@ -38,10 +38,12 @@ final class Handles implements OpenFiles {
         volatile boolean dropSetGid;
         /**
          * Opened for writing alone, with the kernel's page cache bypassed (FOPEN_DIRECT_IO): the
-         * kernel then leaves it to the mount to drop the file's {@code security.capability} at
-         * each write, as it does itself on the cached path.
+         * kernel then leaves it to the mount to drop the file's {@code security.capability} at a
+         * write, as it does itself on the cached path.
          */
         volatile boolean direct;
+        /** The {@link FileIo#capabilitiesSet} count at which a write through this handle last looked for a capability. */
+        volatile long capabilitiesSeen = -1;
         /** Whether this handle's reads come in sequence, and what to ask the store for ahead of them. */
         final ReadAhead ahead = new ReadAhead();
 

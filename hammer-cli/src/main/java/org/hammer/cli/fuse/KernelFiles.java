@@ -133,6 +133,7 @@ abstract class KernelFiles extends Operations {
      * the store found damaged so, the mount refuses every change from then on ({@link Committer#damaged}).
      */
     private void writtenElsewhere(StoreReader now, long sinceTid) {
+        io.capabilitiesSet.incrementAndGet(); // the other process may have set one
         Session s = session();
         if (s == null) {
             return;
@@ -386,6 +387,9 @@ abstract class KernelFiles extends Operations {
         Caller c = caller(r);
         return run(() -> {
             ns.setxattr(node(r), name, value, flags, c);
+            if (name.equals(FileIo.CAPABILITY)) {
+                io.capabilitiesSet.incrementAndGet();
+            }
             return 0;
         });
     }

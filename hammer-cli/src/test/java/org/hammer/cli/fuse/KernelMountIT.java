@@ -231,7 +231,8 @@ class KernelMountIT {
     /**
      * A write drops the file's capabilities, as on a local disk: through a handle opened to write
      * alone (whose writes bypass the kernel's cache, so the mount drops them) and through one
-     * opened to read and write (the kernel asks and drops them itself).
+     * opened to read and write (the kernel asks and drops them itself); and a capability set
+     * while a file is open to write alone is dropped by its next write.
      */
     @Test
     void aWriteDropsTheFilesCapabilities() throws IOException {
@@ -252,7 +253,13 @@ class KernelMountIT {
                 + "    except OSError as e:\n"
                 + "        print(kept, errno.errorcode[e.errno], open('mnt/f').read())\n"
                 + "    os.unlink('mnt/f')\n"
-                + "\"")).isEqualTo("True ENODATA xy\nTrue ENODATA xy\n");
+                + "fd = os.open('mnt/g', os.O_WRONLY | os.O_CREAT, 0o600)\n"
+                + "os.write(fd, b'x')\n"
+                + "os.setxattr('mnt/g', 'security.capability', cap)\n"
+                + "os.write(fd, b'y')\n"
+                + "os.close(fd)\n"
+                + "print('security.capability' in os.listxattr('mnt/g'), open('mnt/g').read())\n"
+                + "\"")).isEqualTo("True ENODATA xy\nTrue ENODATA xy\nFalse xy\n");
     }
 
     /**
