@@ -57,7 +57,8 @@ abstract class KernelFiles extends Operations {
      * not ask for {@code security.capability} before the file's first write, a round trip that
      * every attribute reply (CREATE's too) made necessary again. The mount drops a capability a
      * write should drop itself ({@link Handles.Handle#direct}); the kernel drops the cached
-     * pages of the range each such write covers (Linux 6.6 on).
+     * pages of the range each such write covers (Linux 6.6 on; before, another handle's next read
+     * drops them, finding the file's mtime changed: FUSE_AUTO_INVAL_DATA).
      * {@code -Dhammer.fuse.writeDirect=false} turns it off.
      */
     static final int FOPEN_DIRECT_IO = 1 << 0;
