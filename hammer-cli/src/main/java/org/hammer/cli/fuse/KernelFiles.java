@@ -224,6 +224,11 @@ abstract class KernelFiles extends Operations {
         return WRITE_DIRECT && (flags & FileIo.O_ACCMODE) == FileIo.O_WRONLY;
     }
 
+    /** {@link #FOPEN_DIRECT_IO} where {@link #writesDirect} says so, else 0: for the open's reply. */
+    static int directIo(int flags) {
+        return writesDirect(flags) ? FOPEN_DIRECT_IO : 0;
+    }
+
     /** A new handle of {@code n} for an open with {@code flags}. */
     long openHandle(Node n, int flags, boolean dropSetGid) {
         long fh = handles.open(n);
@@ -265,7 +270,7 @@ abstract class KernelFiles extends Operations {
                 truncateOnOpen(n, openFlags < 0 ? !c.root() : (openFlags & OPEN_KILL_SUIDGID) != 0);
             }
             long fh = openHandle(n, flags, dropSetGid[0]);
-            out.open(fh, open[0] | (writesDirect(flags) ? FOPEN_DIRECT_IO : 0));
+            out.open(fh, open[0] | directIo(flags));
             return 0;
         });
     }

@@ -190,7 +190,7 @@ final class KernelFs extends KernelFiles {
             Found f = stat(n);
             long fh = openHandle(n, flags, false);
             entry(f, NodeIds.Key.of(n), out);
-            out.open(fh, f.openFlags() | (writesDirect(flags) ? FOPEN_DIRECT_IO : 0));
+            out.open(fh, f.openFlags() | directIo(flags));
             return 0;
         });
     }
