@@ -181,8 +181,8 @@ final class FileIo {
         // As the kernel's S_NOSEC: looked for at a handle's first write, and again after a
         // capability may have been set on any file.
         long capabilities = capabilitiesSet.get();
-        boolean direct = h.direct && h.capabilitiesSeen != capabilities;
-        if (direct) {
+        boolean lookForCapability = h.direct && h.capabilitiesSeen != capabilities;
+        if (lookForCapability) {
             h.capabilitiesSeen = capabilities;
         }
         // A large write's CRCs are made here, while its data is fresh in this CPU's cache, and
@@ -194,7 +194,7 @@ final class FileIo {
             // more inode reads would cost more than a count of its few blocks.
             Inode before = len >= CRCS_HERE ? w.getattr(n.ino()) : null;
             int count = w.write(n.ino(), offset, data, crcs);
-            if (direct && w.xattr(n.ino(), CAPABILITY) != null) {
+            if (lookForCapability && w.xattr(n.ino(), CAPABILITY) != null) {
                 w.removexattr(n.ino(), CAPABILITY); // what the kernel's cached write path does
             }
             if (clear != 0) {

@@ -92,7 +92,7 @@ final class FileData {
     private Inode regular(long ino) {
         Inode i = fs.getattr(ino);
         if (i.isDir()) {
-            throw new FsException(Errno.EISDIR, "object " + String.format("%016x", ino) + ": is a directory");
+            throw new FsException(Errno.EISDIR, FsReader.object(ino) + ": is a directory");
         }
         return i;
     }
@@ -136,7 +136,7 @@ final class FileData {
             return i;
         }
         if (i.blockBytes() + delta < 0) {
-            throw HammerException.corrupt("object " + String.format("%016x", ino) + ": its inode counts "
+            throw HammerException.corrupt(FsReader.object(ino) + ": its inode counts "
                     + i.blockBytes() + " bytes of blocks, fewer than the " + -delta + " it drops");
         }
         return i.withBlockBytes(i.blockBytes() + delta);

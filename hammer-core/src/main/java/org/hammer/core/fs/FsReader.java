@@ -50,11 +50,16 @@ public class FsReader {
         return r.visible(pfs, obj, type, key, asOf);
     }
 
+    /** How an error names object {@code ino}: "object" and its 16 hex digits. */
+    static String object(long ino) {
+        return "object " + String.format("%016x", ino);
+    }
+
     /** The attributes of {@code ino}, or ENOENT. */
     public Inode getattr(long ino) {
         Record rec = visible(ino, RecordType.INODE, 0);
         if (rec == null) {
-            throw new FsException(Errno.ENOENT, "object " + String.format("%016x", ino) + ": no such file");
+            throw new FsException(Errno.ENOENT, object(ino) + ": no such file");
         }
         return Inode.decode(rec.data());
     }
@@ -66,7 +71,7 @@ public class FsReader {
     Inode dir(long ino) {
         Inode i = getattr(ino);
         if (!i.isDir()) {
-            throw new FsException(Errno.ENOTDIR, "object " + String.format("%016x", ino) + ": not a directory");
+            throw new FsException(Errno.ENOTDIR, object(ino) + ": not a directory");
         }
         return i;
     }
@@ -198,7 +203,7 @@ public class FsReader {
         });
         long past = stored[0] ? last + Blocks.size(last) - size : 0;
         if (stored[0] && i.blockBytes() < Blocks.size(last)) {
-            throw HammerException.corrupt("object " + String.format("%016x", ino) + ": its inode counts "
+            throw HammerException.corrupt(object(ino) + ": its inode counts "
                     + i.blockBytes() + " bytes of blocks, fewer than its last block holds");
         }
         return i.blockBytes() - past;
@@ -242,7 +247,7 @@ public class FsReader {
     public int read(long ino, long offset, ByteBuffer dst) {
         Inode i = getattr(ino);
         if (i.isDir()) {
-            throw new FsException(Errno.EISDIR, "object " + String.format("%016x", ino) + ": is a directory");
+            throw new FsException(Errno.EISDIR, object(ino) + ": is a directory");
         }
         if (offset >= i.size() || !dst.hasRemaining()) {
             return 0;
@@ -272,7 +277,7 @@ public class FsReader {
     public String readlink(long ino) {
         Inode i = getattr(ino);
         if (!i.isSymlink()) {
-            throw new FsException(Errno.EINVAL, "object " + String.format("%016x", ino) + ": not a symlink");
+            throw new FsException(Errno.EINVAL, object(ino) + ": not a symlink");
         }
         Record rec = visible(ino, RecordType.SYMLINK, 0);
         return rec == null ? "" : new String(rec.data(), StandardCharsets.UTF_8);
