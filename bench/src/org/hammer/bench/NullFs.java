@@ -469,9 +469,11 @@ public final class NullFs extends Operations {
         synchronized (n) {
             v = n.xattrs.get(name);
         }
-        if (v == null) {
-            return ENODATA;
-        }
+        return v == null ? ENODATA : answer(v, size, out);
+    }
+
+    /** A value or name list as getxattr(2) asks for it: its size alone when {@code size} is 0; ERANGE when larger. */
+    private static int answer(byte[] v, int size, Reply out) {
         if (size == 0) {
             out.xattrSize(v.length);
         } else if (v.length > size) {
@@ -491,15 +493,7 @@ public final class NullFs extends Operations {
                 b.append(name).append('\0');
             }
         }
-        byte[] list = b.toString().getBytes(StandardCharsets.UTF_8);
-        if (size == 0) {
-            out.xattrSize(list.length);
-        } else if (list.length > size) {
-            return ERANGE;
-        } else {
-            out.data(list, 0, list.length);
-        }
-        return 0;
+        return answer(b.toString().getBytes(StandardCharsets.UTF_8), size, out);
     }
 
     @Override
