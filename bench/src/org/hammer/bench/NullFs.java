@@ -24,7 +24,7 @@ import org.hammer.cli.fuse.kernel.Session;
  * kernel sends: names and attributes kept for a minute, files opened to write alone past the page
  * cache, no FLUSH for files opened to read, no OPENDIR. What it does per request is a map lookup
  * and, for data, a copy: the floor any daemon on this transport could reach on this machine, to
- * set beside the mount and the local disk (bench/fuse-floor). Nothing it holds survives it; it is
+ * set beside the mount and the local disk (bench/fuse-backends' side {@code null}). Nothing it holds survives it; it is
  * not a file system to keep anything on. Runs until unmounted (fusermount3 -u).
  */
 public final class NullFs extends Operations {
@@ -38,7 +38,7 @@ public final class NullFs extends Operations {
     private static final class Node {
         final long ino;
         int mode, uid, gid, nlink;
-        /** Open handles; a node without names or handles is dropped with its bytes. */
+        /** Open handles; a file without names or handles gives its bytes up. */
         int opens;
         long atime, mtime, ctime, size;
         /**
@@ -289,16 +289,17 @@ public final class NullFs extends Operations {
         return 0;
     }
 
-    /** Drops a file that has neither a name nor an open handle. */
-    private void dropIfGone(Node n) {
+    /**
+     * Gives up the bytes of a file that has neither a name nor an open handle. The node itself stays
+     * (a few fields): the kernel may still ask about its number until it forgets it.
+     */
+    private static void dropIfGone(Node n) {
         synchronized (n) {
-            if (n.nlink > 0 || n.opens > 0 || (n.mode & S_IFMT) == S_IFDIR) {
-                return;
+            if (n.nlink <= 0 && n.opens <= 0 && (n.mode & S_IFMT) != S_IFDIR) {
+                n.chunks.clear();
+                n.size = 0;
             }
-            n.chunks.clear();
-            n.size = 0;
         }
-        nodes.remove(n.ino);
     }
 
     @Override

@@ -506,18 +506,24 @@ final class Namespace {
         return getxattr(ctx -> resolver.resolve(ctx, path, c), path, name, c);
     }
 
+    /**
+     * Read after the node's written-back writes, as its attributes are: one through a handle
+     * opened to write alone drops its {@code security.capability} (FileIo#writeBehind), and may
+     * still be queued, or run in a transaction not yet committed, when the file is closed.
+     */
     byte[] getxattr(Node n, String name, Caller c) {
-        return getxattr(ctx -> n, "", name, c);
+        return committer.readData(n, ctx -> xattr(ctx, n, "", name, c));
     }
 
     private byte[] getxattr(Function<Ctx, Node> at, String path, String name, Caller c) {
-        return committer.read(ctx -> {
-            Node n = at.apply(ctx);
-            if (!c.root()) {
-                checkXattr(c, ctx.getattr(n), name, Caller.R, path);
-            }
-            return ctx.reader(n.view()).xattr(n.ino(), name);
-        });
+        return committer.read(ctx -> xattr(ctx, at.apply(ctx), path, name, c));
+    }
+
+    private byte[] xattr(Ctx ctx, Node n, String path, String name, Caller c) {
+        if (!c.root()) {
+            checkXattr(c, ctx.getattr(n), name, Caller.R, path);
+        }
+        return ctx.reader(n.view()).xattr(n.ino(), name);
     }
 
     /** The attribute names; trusted.* ones only to root, as a local filesystem lists them. */
@@ -525,19 +531,18 @@ final class Namespace {
         return listxattr(ctx -> resolver.resolve(ctx, path, c), path, c);
     }
 
+    /** Read after the node's written-back writes, as {@link #getxattr(Node, String, Caller)}. */
     List<String> listxattr(Node n, Caller c) {
-        return listxattr(ctx -> n, "", c);
+        return committer.readData(n, ctx -> xattrNames(ctx, n, c));
     }
 
     private List<String> listxattr(Function<Ctx, Node> at, String path, Caller c) {
-        return committer.read(ctx -> {
-            Node n = at.apply(ctx);
-            List<String> names = ctx.reader(n.view()).listxattr(n.ino());
-            if (!c.root()) {
-                names = names.stream().filter(x -> !x.startsWith("trusted.")).toList();
-            }
-            return names;
-        });
+        return committer.read(ctx -> xattrNames(ctx, at.apply(ctx), c));
+    }
+
+    private static List<String> xattrNames(Ctx ctx, Node n, Caller c) {
+        List<String> names = ctx.reader(n.view()).listxattr(n.ino());
+        return c.root() ? names : names.stream().filter(x -> !x.startsWith("trusted.")).toList();
     }
 
     private static boolean protectedHardlinks() {

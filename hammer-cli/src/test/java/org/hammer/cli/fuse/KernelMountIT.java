@@ -261,6 +261,42 @@ class KernelMountIT {
     }
 
     /**
+     * A write that drops a capability may run on the engine's writer thread, behind other
+     * written-back writes, and be committed only later: the file's attributes are read after it all
+     * the same. Another process keeps the engine busy meanwhile, so that writes are queued.
+     */
+    @Test
+    void aCapabilityDroppedBehindOtherWritesIsGoneWhenTheFileIsClosed() throws IOException {
+        mount();
+        assertThat(ok(h.dir, "python3 -c \"\n"
+                + "import os, struct, threading\n"
+                + "cap = struct.pack('<5I', 0x02000001, 1 << 13, 0, 0, 0)\n"
+                + "done = threading.Event()\n"
+                + "def busy():\n"
+                + "    fd = os.open('mnt/busy', os.O_WRONLY | os.O_CREAT, 0o600)\n"
+                + "    block = b'z' * (256 << 10)\n"
+                + "    for i in range(16384):\n"
+                + "        if done.is_set():\n"
+                + "            break\n"
+                + "        os.pwrite(fd, block, (i % 64) << 18)\n"
+                + "    os.close(fd)\n"
+                + "t = threading.Thread(target=busy)\n"
+                + "t.start()\n"
+                + "kept = 0\n"
+                + "for i in range(20):\n"
+                + "    open('mnt/f', 'w').write('x')\n"
+                + "    os.setxattr('mnt/f', 'security.capability', cap)\n"
+                + "    fd = os.open('mnt/f', os.O_WRONLY | os.O_APPEND)\n"
+                + "    os.write(fd, b'y')\n"
+                + "    os.close(fd)\n"
+                + "    kept += 'security.capability' in os.listxattr('mnt/f')\n"
+                + "done.set()\n"
+                + "t.join()\n"
+                + "print(kept, 'of 20 kept')\n"
+                + "\"")).isEqualTo("0 of 20 kept\n");
+    }
+
+    /**
      * What one process has read stays true for it after another overwrites the same bytes
      * through a handle opened to write alone (which bypasses the kernel's cache): the reader's
      * next read, and a new open's, see the new bytes.
