@@ -358,27 +358,18 @@ static struct node *make(fuse_req_t req, fuse_ino_t parent, const char *text, mo
     return n;
 }
 
-static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode)
-{
-    struct fuse_entry_param e;
-    pthread_rwlock_wrlock(&lock);
-    struct node *n = make(req, parent, text, S_IFDIR | (mode & 07777));
-    if (n)
-        entry_of(n, &e);
-    pthread_rwlock_unlock(&lock);
-    if (n)
-        fuse_reply_entry(req, &e);
-    else
-        fuse_reply_err(req, EEXIST);
-}
-
-static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode, dev_t rdev)
+/* A new directory, special file or symbolic link, answered with its entry (EEXIST if the name is taken). */
+static void reply_made(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode, dev_t rdev, const char *target)
 {
     struct fuse_entry_param e;
     pthread_rwlock_wrlock(&lock);
     struct node *n = make(req, parent, text, mode);
     if (n) {
         n->st.st_rdev = rdev;
+        if (target) {
+            n->link = strdup(target);
+            n->st.st_size = strlen(target);
+        }
         entry_of(n, &e);
     }
     pthread_rwlock_unlock(&lock);
@@ -386,6 +377,16 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t
         fuse_reply_entry(req, &e);
     else
         fuse_reply_err(req, EEXIST);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode)
+{
+    reply_made(req, parent, text, S_IFDIR | (mode & 07777), 0, NULL);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode, dev_t rdev)
+{
+    reply_made(req, parent, text, mode, rdev, NULL);
 }
 
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode, struct fuse_file_info *fi)
@@ -609,19 +610,7 @@ static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t parent, const cha
 
 static void op_symlink(fuse_req_t req, const char *target, fuse_ino_t parent, const char *text)
 {
-    struct fuse_entry_param e;
-    pthread_rwlock_wrlock(&lock);
-    struct node *n = make(req, parent, text, S_IFLNK | 0777);
-    if (n) {
-        n->link = strdup(target);
-        n->st.st_size = strlen(target);
-        entry_of(n, &e);
-    }
-    pthread_rwlock_unlock(&lock);
-    if (n)
-        fuse_reply_entry(req, &e);
-    else
-        fuse_reply_err(req, EEXIST);
+    reply_made(req, parent, text, S_IFLNK | 0777, 0, target);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
