@@ -154,7 +154,7 @@ static struct node *make_node(mode_t mode, uid_t uid, gid_t gid)
     return n;
 }
 
-static struct name *add_name(struct node *dir, const char *text, uint64_t ino)
+static void add_name(struct node *dir, const char *text, uint64_t ino)
 {
     if (dir->nchildren == dir->cap) {
         dir->cap = dir->cap ? dir->cap * 2 : 16;
@@ -170,7 +170,6 @@ static struct name *add_name(struct node *dir, const char *text, uint64_t ino)
     m->next = *p;
     *p = m;
     dir->children[dir->nchildren++] = m;
-    return m;
 }
 
 static void remove_name(struct node *dir, struct name **p)
@@ -343,7 +342,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *a, int to_se
     fuse_reply_attr(req, &st, KEEP);
 }
 
-/* A new node named text in parent; NULL (and *err) if the name is taken or memory is out. */
+/* A new node named text in parent; NULL if the name is taken. */
 static struct node *make(fuse_req_t req, fuse_ino_t parent, const char *text, mode_t mode)
 {
     const struct fuse_ctx *ctx = fuse_req_ctx(req);
