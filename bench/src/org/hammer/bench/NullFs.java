@@ -32,6 +32,11 @@ public final class NullFs extends Operations {
     private static final int ENOENT = 2, EEXIST = 17, ENOTEMPTY = 39, ENODATA = 61, ERANGE = 34, EINVAL = 22;
     private static final int S_IFDIR = 0040000, S_IFREG = 0100000, S_IFMT = 0170000;
     private static final int O_ACCMODE = 3, O_WRONLY = 1, O_TRUNC = 01000;
+    /**
+     * {@code -Dnullfs.writeback=true}: the kernel's write-back cache asked for at INIT (the side
+     * {@code nullwb}), which the mount does not ask for: the floor with it, to say what it would buy.
+     */
+    private static final boolean WB = Boolean.getBoolean("nullfs.writeback");
     private static final int FOPEN_DIRECT_IO = 1, FOPEN_NOFLUSH = 1 << 5;
 
     /** A node: its attributes, a directory's names, a file's bytes; guarded by its own monitor. */
@@ -226,10 +231,14 @@ public final class NullFs extends Operations {
         return 0;
     }
 
-    /** As the mount's: past the page cache when opened to write alone, no FLUSH when opened to read alone. */
+    /**
+     * As the mount's: past the page cache when opened to write alone, no FLUSH when opened to read
+     * alone. With the write-back cache every write goes through the page cache (the kernel opens a
+     * file to write as to read and write then, so that it can fill a page it writes in part).
+     */
     private static int openFlags(int flags) {
         int access = flags & O_ACCMODE;
-        return access == O_WRONLY ? FOPEN_DIRECT_IO : access == 0 ? FOPEN_NOFLUSH : 0;
+        return access == O_WRONLY && !WB ? FOPEN_DIRECT_IO : access == 0 ? FOPEN_NOFLUSH : 0;
     }
 
     @Override
@@ -519,6 +528,6 @@ public final class NullFs extends Operations {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         NullFs fs = new NullFs();
         int fd = KernelMount.mount(Path.of(args[0]), new KernelMount.Options("nullfs", "nullfs", false, true, true));
-        new Session(fd, fs, false, 4 << 20).rings().serve(threads); // the readahead the mount asks for
+        new Session(fd, fs, WB, 4 << 20).rings().serve(threads); // the readahead the mount asks for
     }
 }
