@@ -2,6 +2,7 @@ package org.hammer.cli.fuse;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hammer.cli.metrics.MountProbe;
 import org.hammer.core.btree.Inode;
 import org.hammer.core.fs.Committer;
@@ -19,8 +20,9 @@ import org.hammer.core.store.StoreReader;
 
 /**
  * The store as one mount operation sees it: a snapshot (or the open write transaction, for
- * changes), with PFS configs read once per operation so a slave's moving sync-end-tid is never
- * cached across operations.
+ * changes), with PFS configs read once per operation, or once per snapshot where operations
+ * share one ({@link SnapshotConfigs}): a slave's sync-end-tid moves with every commit that moves
+ * it, and is never kept past it.
  */
 final class Ctx {
     /** What a PFS without a root yet (a new slave) shows: an empty, read-only directory. */
@@ -29,10 +31,40 @@ final class Ctx {
     private final StoreReader r;
     private final Committer.Txn txn;
     private final Map<Integer, PfsConfig> configs = new HashMap<>(4);
+    /** The configs of the last snapshot read, shared by one engine's operations; null for none. */
+    private final SnapshotConfigs shared;
+
+    /**
+     * The PFS configs decoded from the newest snapshot an operation read, kept for the next
+     * operations that read the same snapshot: every read request (a lookup, a stat, a read)
+     * needs its PFS's config, and on a store nobody is changing they all read one snapshot. Keyed
+     * by {@link StoreReader#snapshot}, which a write transaction does not have: its configs are read
+     * anew by each operation, as they may change inside it.
+     */
+    static final class SnapshotConfigs {
+        private record Kept(long snapshot, PfsConfig config) {
+        }
+
+        private final ConcurrentHashMap<Integer, Kept> kept = new ConcurrentHashMap<>();
+
+        PfsConfig get(long snapshot, int pfs) {
+            Kept k = kept.get(pfs);
+            return k != null && k.snapshot() == snapshot ? k.config() : null;
+        }
+
+        void put(long snapshot, int pfs, PfsConfig c) {
+            kept.put(pfs, new Kept(snapshot, c));
+        }
+    }
 
     Ctx(StoreReader r, Committer.Txn txn) {
+        this(r, txn, null);
+    }
+
+    Ctx(StoreReader r, Committer.Txn txn, SnapshotConfigs shared) {
         this.r = r;
         this.txn = txn;
+        this.shared = shared;
     }
 
     /**
@@ -41,7 +73,8 @@ final class Ctx {
      * stamps its lineage, and {@code probe} hears how long each commit took.
      */
     static Committer<Ctx> committer(Store store, OpenFiles open, MountProbe probe) {
-        return Committer.builder(store, Ctx::new)
+        SnapshotConfigs shared = new SnapshotConfigs();
+        return Committer.<Ctx>builder(store, (r, txn) -> new Ctx(r, txn, shared))
                 .openFiles(open)
                 .firstWrite(Pfses::writer)
                 .errors(ErrorSink.stderr("hammer mount: "))
@@ -56,9 +89,16 @@ final class Ctx {
     PfsConfig config(int pfs) {
         PfsConfig c = configs.get(pfs);
         if (c == null) {
-            c = PfsTable.find(r, pfs);
+            long snapshot = shared != null ? r.snapshot() : 0;
+            c = snapshot != 0 ? shared.get(snapshot, pfs) : null;
             if (c == null) {
-                throw new FsException(Errno.ENOENT, String.format("PFS#%d: no such PFS", pfs));
+                c = PfsTable.find(r, pfs);
+                if (c == null) {
+                    throw new FsException(Errno.ENOENT, String.format("PFS#%d: no such PFS", pfs));
+                }
+                if (snapshot != 0) {
+                    shared.put(snapshot, pfs, c);
+                }
             }
             configs.put(pfs, c);
         }

@@ -116,6 +116,11 @@ final class LmdbTxn implements StoreWriter {
         this.now = micros(Instant.now());
     }
 
+    @Override
+    public long snapshot() {
+        return readSnapshot;
+    }
+
     static long micros(Instant i) {
         return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
     }

@@ -12,6 +12,16 @@ public interface StoreReader {
     /** The newest TID committed when this snapshot was taken (or the TID being written). */
     long lastTid();
 
+    /**
+     * This read's snapshot as an id that no other snapshot of the store has (LMDB's transaction
+     * id: every commit makes a new one, a mirrored commit that adds no TID too), so that what a
+     * reader decodes from one snapshot may be kept for the next read of the same one; 0 in a write
+     * transaction, whose contents change as it runs, and where the store gives no such id.
+     */
+    default long snapshot() {
+        return 0;
+    }
+
     /** The record with exactly this key, or null. */
     Record get(RecordKey key);
 
