@@ -84,6 +84,11 @@ final class ClockedWriter implements StoreWriter {
     }
 
     @Override
+    public long snapshot() {
+        return w.snapshot();
+    }
+
+    @Override
     public Record get(RecordKey key) {
         return w.get(key);
     }
