@@ -186,6 +186,27 @@ public final class Env implements AutoCloseable {
     }
 
     /**
+     * How this process's commits write the stretches of large values' pages: {@code true} past
+     * the page cache ({@code O_DIRECT}, the default), {@code false} through it, as every other
+     * page. {@code HAMMER_LMDB_DIRECT} in the environment ({@code 0} or {@code 1}), when set, is
+     * the operator's choice and wins: {@code preferred} applies only without it. Returns whether
+     * large values now go direct.
+     */
+    public static boolean preferDirectWrites(boolean preferred) {
+        boolean on = directWrites(System.getenv("HAMMER_LMDB_DIRECT"), preferred);
+        Native.directWrites(on);
+        return on;
+    }
+
+    /** Whether large values go direct, given {@code HAMMER_LMDB_DIRECT}'s value (null: unset) and what the process prefers. */
+    static boolean directWrites(String env, boolean preferred) {
+        if (env == null || env.isEmpty()) {
+            return preferred;
+        }
+        return !env.equals("0");
+    }
+
+    /**
      * Whether every page of the {@code length} bytes at {@code address} (in the map) is in the page
      * cache; true when that cannot be told (the map is then read as always).
      */

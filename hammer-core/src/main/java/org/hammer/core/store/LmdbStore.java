@@ -253,6 +253,10 @@ final class LmdbStore implements Store {
         }
     }
 
+    static boolean preferDirectWrites(boolean direct) {
+        return Env.preferDirectWrites(direct);
+    }
+
     static LmdbStore open(Path dir) {
         StoreHeader h = StoreHeader.read(dir);
         return new LmdbStore(dir, h, false);

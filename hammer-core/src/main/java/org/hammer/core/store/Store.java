@@ -37,6 +37,18 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * How this process's commits write the blocks of large files: {@code true} past the page cache
+     * (the default, which a large copy gains from: less CPU, and the page cache left to what is
+     * read again), {@code false} through it (what a mount's frequent small commits gain from:
+     * bench/PROFILE.md §5, "A mount's large write through the page cache"). The bytes written, their
+     * order and the commit's {@code fdatasync} are the same either way. {@code HAMMER_LMDB_DIRECT}
+     * (0 or 1), when set, wins. Returns whether they now go past the page cache.
+     */
+    static boolean preferDirectWrites(boolean direct) {
+        return LmdbStore.preferDirectWrites(direct);
+    }
+
+    /**
      * Sets the size limit of the store in {@code dir} to {@code maxSize} bytes (newfs's
      * {@code --max-size}) and returns its header as it was. Only the header changes, atomically;
      * the next opening maps the new size. Refused (REFUSED) while any process, this one included,

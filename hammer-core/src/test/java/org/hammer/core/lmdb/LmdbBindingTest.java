@@ -164,6 +164,37 @@ class LmdbBindingTest {
         }
     }
 
+    @Test
+    void whatAProcessPrefersDecidesHowLargeValuesAreWrittenUnlessTheEnvironmentSays() {
+        assertThat(Env.directWrites(null, true)).isTrue();
+        assertThat(Env.directWrites(null, false)).isFalse();
+        assertThat(Env.directWrites("", false)).as("set but empty: unset").isFalse();
+        assertThat(Env.directWrites("0", true)).as("the operator's 0 wins").isFalse();
+        assertThat(Env.directWrites("1", false)).as("the operator's 1 wins").isTrue();
+    }
+
+    @Test
+    void aProcessThatPrefersThePageCacheWritesNoLargeValueDirect() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("HAMMER_LMDB_DIRECT") == null,
+                "HAMMER_LMDB_DIRECT is set: the operator's choice wins over the process's");
+        try {
+            assertThat(Env.preferDirectWrites(false)).isFalse();
+            Writes before = Writes.now();
+            assertThat(before.directOn()).isFalse();
+            try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+                putBlocks(env, env.openDbi("t", true), 128, 3); // 8 MiB of large values
+                assertThat(Writes.now().directWrites()).as("none past the page cache")
+                        .isEqualTo(before.directWrites());
+            }
+            try (Env env = Env.open(dir, 1 << 28, 4, 16, Env.NOTLS, null)) {
+                assertBlocks(env, env.openDbi("t", false), 128, 3);
+            }
+        } finally {
+            assertThat(Env.preferDirectWrites(true)).isTrue();
+        }
+        assertThat(Writes.now().directOn()).as("the default back for the other tests").isTrue();
+    }
+
     /** A key of 480 bytes: eight to a leaf, so that LMDB puts a leaf between every few values. */
     private static ByteBuffer wideKey(int i) {
         ByteBuffer k = ByteBuffer.allocateDirect(480);
