@@ -136,8 +136,8 @@ char *mdb_strerror(int err);
  *   in calls of at most WRITE_PIECE bytes, each piece's writeback started as it goes (the
  *   commit's fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy 2.59 →
  *   2.02 s, medians of 5).
- * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false)) keeps every write in the
- * page cache.
+ * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false), which a process that
+ * prefers it calls: Env.preferDirectWrites) keeps every write in the page cache.
  */
 #define WRITE_PIECE (512 << 10)
 #define DIRECT_RUN (64 << 10)

@@ -14,7 +14,9 @@
  * value into fresh page-cache pages was most of a large copy's CPU (bench/PROFILE.md §2); LMDB
  * fixes both when it is compiled. The bytes, their order and their offsets are LMDB's, and its
  * commit's {@code fdatasync} follows as before. {@code Native.writeStats} tells whether the
- * redirection took and what it did; {@code HAMMER_LMDB_DIRECT=0} keeps every write in the page
- * cache.
+ * redirection took and what it did. A process may prefer the page cache for its large values too
+ * ({@link org.hammer.core.lmdb.Env#preferDirectWrites}: the mount, whose commits are small); the
+ * operator's {@code HAMMER_LMDB_DIRECT} ({@code 0}: every write in the page cache, {@code 1}:
+ * large values direct), when set, wins.
  */
 package org.hammer.core.lmdb;
