@@ -136,8 +136,8 @@ char *mdb_strerror(int err);
  *   in calls of at most WRITE_PIECE bytes, each piece's writeback started as it goes (the
  *   commit's fdatasync then waits for less: a 1 GiB cpdup 1.79 → 1.68 s, a mirror-copy 2.59 →
  *   2.02 s, medians of 5).
- * HAMMER_LMDB_DIRECT=0 in the environment (or Native.directWrites(false), which a process that
- * prefers it calls: Env.preferDirectWrites) keeps every write in the page cache.
+ * Native.directWrites(false) keeps every write in the page cache: what the Java side sets as the
+ * library loads when HAMMER_LMDB_DIRECT=0, and when a process prefers it (Env.preferDirectWrites).
  */
 #define WRITE_PIECE (512 << 10)
 #define DIRECT_RUN (64 << 10)
@@ -543,8 +543,6 @@ static void hook_lmdb_writev(void) {
             + repoint(r, rela, relaSize, symtab, strtab, "writev", (void *) lmdb_writev) > 0;
     pwriteHooked = repoint(r, jmprel, jmprelSize, symtab, strtab, "pwrite", (void *) lmdb_pwrite)
             + repoint(r, rela, relaSize, symtab, strtab, "pwrite", (void *) lmdb_pwrite) > 0;
-    const char *env = getenv("HAMMER_LMDB_DIRECT");
-    if (env != NULL && strcmp(env, "0") == 0) directOn = 0;
 #endif
 }
 

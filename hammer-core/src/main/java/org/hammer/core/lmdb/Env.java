@@ -193,17 +193,9 @@ public final class Env implements AutoCloseable {
      * large values now go direct.
      */
     public static boolean preferDirectWrites(boolean preferred) {
-        boolean on = directWrites(System.getenv("HAMMER_LMDB_DIRECT"), preferred);
+        boolean on = Native.directFor(System.getenv("HAMMER_LMDB_DIRECT"), preferred);
         Native.directWrites(on);
         return on;
-    }
-
-    /** Whether large values go direct, given {@code HAMMER_LMDB_DIRECT}'s value (null: unset) and what the process prefers. */
-    static boolean directWrites(String env, boolean preferred) {
-        if (env == null || env.isEmpty()) {
-            return preferred;
-        }
-        return !env.equals("0");
     }
 
     /**

@@ -45,6 +45,20 @@ final class Native {
         }
         DIRECTORY = dir;
         FAILURE = failure;
+        if (failure == null) {
+            directWrites(directFor(System.getenv("HAMMER_LMDB_DIRECT"), true));
+        }
+    }
+
+    /**
+     * Whether large values go past the page cache, given {@code HAMMER_LMDB_DIRECT}'s value (null
+     * or empty: unset) and what the process prefers: the operator's {@code 0} or {@code 1} wins.
+     */
+    static boolean directFor(String env, boolean preferred) {
+        if (env == null || env.isEmpty()) {
+            return preferred;
+        }
+        return !env.equals("0");
     }
 
     /** Throws, saying why, unless the library is loaded. */
@@ -204,7 +218,7 @@ final class Native {
      */
     static native void writeStats(long[] out);
 
-    /** Whether LMDB's large values may be written past the page cache (on unless HAMMER_LMDB_DIRECT=0). */
+    /** Whether LMDB's large values may be written past the page cache (as {@link #directFor} chose at load). */
     static native void directWrites(boolean on);
 
     static native long txnBegin(long env, boolean readOnly);

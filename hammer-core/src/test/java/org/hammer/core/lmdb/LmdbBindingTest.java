@@ -166,11 +166,11 @@ class LmdbBindingTest {
 
     @Test
     void whatAProcessPrefersDecidesHowLargeValuesAreWrittenUnlessTheEnvironmentSays() {
-        assertThat(Env.directWrites(null, true)).isTrue();
-        assertThat(Env.directWrites(null, false)).isFalse();
-        assertThat(Env.directWrites("", false)).as("set but empty: unset").isFalse();
-        assertThat(Env.directWrites("0", true)).as("the operator's 0 wins").isFalse();
-        assertThat(Env.directWrites("1", false)).as("the operator's 1 wins").isTrue();
+        assertThat(Native.directFor(null, true)).isTrue();
+        assertThat(Native.directFor(null, false)).isFalse();
+        assertThat(Native.directFor("", false)).as("set but empty: unset").isFalse();
+        assertThat(Native.directFor("0", true)).as("the operator's 0 wins").isFalse();
+        assertThat(Native.directFor("1", false)).as("the operator's 1 wins").isTrue();
     }
 
     @Test
