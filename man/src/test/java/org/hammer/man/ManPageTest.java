@@ -27,7 +27,8 @@ class ManPageTest {
         String page = ManPage.render(Main.model().getCommandSpec(), "Overview.", "1.0", "2026-01-02");
 
         assertThat(page).contains(".SH EXAMPLES\n", ".SH ENVIRONMENT\n", ".SH FILES\n", ".SH \"EXIT STATUS\"\n")
-                .contains(".B HAMMER_RSH\n", ".B HAMMER_RUN_DIR\n", ".B HAMMER_JAVA_OPTS\n", ".B HAMMER_CDS\n")
+                .contains(".B HAMMER_RSH\n", ".B HAMMER_RUN_DIR\n", ".B HAMMER_JAVA_OPTS\n", ".B HAMMER_CDS\n",
+                        ".B HAMMER_LMDB_DIRECT\n")
                 .contains(".B $HAMMER_RUN_DIR/mounts\n", ".B hammer help mirror\\-copy\n");
         assertThat(page.indexOf(".SH EXAMPLES")).isLessThan(page.indexOf(".SH ENVIRONMENT"));
         assertThat(page.indexOf(".SH FILES")).isLessThan(page.indexOf(".SH \"EXIT STATUS\""));
