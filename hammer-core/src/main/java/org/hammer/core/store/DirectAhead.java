@@ -23,7 +23,7 @@ import org.hammer.core.lmdb.Txn;
  * here (the snapshot changed, the buffers all taken, the read refused or failed) is read as
  * before. A copy is checked by its reader against the value's checksums exactly as any other.
  *
- * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (16 MiB), reused oldest first; a
+ * <p>Bounded: {@link #PIECES} buffers of {@link #PIECE} bytes (32 MiB), reused oldest first; a
  * piece being copied from, or held by a reader reading a value in place ({@link #hold}), is not
  * reused. They are one buffer on huge pages ({@link Posix#hugeBuffer}), allocated at the first
  * piece asked for: an O_DIRECT read pins its buffer's pages and hands them to the disk one by
@@ -36,8 +36,8 @@ import org.hammer.core.lmdb.Txn;
 final class DirectAhead {
     /** One read and one buffer. */
     static final int PIECE = 1 << 20;
-    /** Buffers: two read-ahead windows of 8 MiB ({@code fs.ReadAhead.WINDOW}). */
-    static final int PIECES = 16;
+    /** Buffers: two read-ahead windows of 16 MiB ({@code fs.ReadAhead.WINDOW}). */
+    static final int PIECES = 32;
     /**
      * Threads reading pieces, each one read at a time: the disk gets four queued, as the kernel's
      * own readahead would give it several (with two, a cold read of a store written by cpdup took
