@@ -14,10 +14,9 @@ package org.hammer.core.fs;
  */
 public final class ReadAhead {
     /**
-     * How far ahead of a sequential reader its blocks are asked for. At 8 MiB a fresh mount's
-     * first cold read of a 2 GiB file waited for blocks still being read (their keys' leaves
-     * read from the disk first): 1.00 s against 0.92 s at 16 MiB, medians of 10 (bench/PROFILE.md
-     * §5, "A longer read-ahead window").
+     * How far ahead of a sequential reader its blocks are asked for: a fresh mount's first cold
+     * read of a 2 GiB file took 1.02 s with 8 MiB, 0.93 s with 16 (medians of 10 interleaved;
+     * bench/PROFILE.md §5, "A longer read-ahead window").
      */
     public static final long WINDOW = 16L << 20;
 
