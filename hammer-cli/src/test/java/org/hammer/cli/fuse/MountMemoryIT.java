@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The mount daemon's own memory stays bounded while data passes through it: its anonymous
  * resident memory, sampled every 100 ms through a tree of small files, 1 GiB written and read
  * back in sequence (the store's read-ahead buffers made then), stays under 256 MiB, on either FUSE
- * backend. Without a heap bound the JVM's default heap (a quarter of
- * the machine) grew to ~540 MB on this workload; without the bound on glibc's arenas the
- * kernel-protocol backend's six workers took it just over 256 MiB.
+ * backend. Without a heap bound the JVM's default heap (a quarter of the machine) grew to ~540 MB
+ * on this workload; without the bound on glibc's arenas the kernel-protocol backend's six workers
+ * took it just over 256 MiB.
  *
  * <pre>
  * tree.tar      3,000 files of 1–16 KiB in 30 directories
