@@ -60,7 +60,7 @@ public final class ManPage {
             + "launcher's own sizes."},
         {"HAMMER_CDS", "0 turns off the class-data-sharing archive that shortens start-up."},
         {"HAMMER_MOUNT_JAVA_OPTS", "Extra JVM options for mount daemons alone; one that sizes the heap replaces "
-            + "the daemon's own bound of 128 MiB."},
+            + "the daemon's own bound of 96 MiB."},
         {"HAMMER_LMDB_DIRECT", "How commits write the blocks of large files: 1 past the page cache (O_DIRECT), "
             + "0 through it. Unset, commands write them past it and mount daemons, whose commits are small, "
             + "through it."},

@@ -68,9 +68,13 @@ final class DaemonLauncher {
      * the machine's memory) grows with what passes through the mount, not with what it holds
      * (the write-back queue is bounded at {@code Committer.MAX_QUEUED}, 32 MiB). Measured: 4 ×
      * {@code tar -x} of a 5,000-file tree then 2 GiB written, peak anonymous memory 515 MB by
-     * default, 241–246 MB with this bound (bench/PROFILE.md §5).
+     * default, 241–246 MB with 128 MiB. The heap is all resident once its old generation has
+     * filled with what the write-back queue held across young collections (the libfuse backend's
+     * copies); with 128 MiB that, the read-ahead's 32 MiB and the rest came to 245–262 MiB in
+     * MountMemoryIT's workload, with 96 MiB to 223 MiB. The live heap after that workload is
+     * ~5 MB; each node the kernel holds takes ~220 bytes (bench/PROFILE.md §5).
      */
-    static final String HEAP = "-Xmx128m";
+    static final String HEAP = "-Xmx96m";
     private static final Pattern HEAP_SIZE = Pattern.compile("-Xmx|-XX:(MaxHeapSize|MaxRAMPercentage|MaxRAM|MaxRAMFraction)=");
 
     /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
