@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.hammer.fixtures.CliRunner;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher, and with FUSE mounts when asked for slow tests. The script lives beside the project ({@code ../shared}), not in it; the test is
  * skipped where it is absent.
  */
+@Tag("fuse") // one of its runs mounts: it runs with the other tests that do, one at a time
 class WalkthroughIT {
     @TempDir
     Path tmp;

@@ -75,6 +75,15 @@ final class DaemonLauncher {
      * ~5 MB; each node the kernel holds takes ~220 bytes (bench/PROFILE.md §5).
      */
     static final String HEAP = "-Xmx96m";
+    /**
+     * A daemon whose heap runs out ends at once, as a killed one would (what an fsync
+     * acknowledged is in the store; the next mount clears the dead mount point): a JVM out of
+     * heap fails wherever it next allocates, its error handlers included, and left running it
+     * leaves requests unanswered and their callers waiting for good. What fills the heap is the
+     * kernel's nodes, ~220 bytes each: with {@link #HEAP}, a quarter of a million files held by
+     * the kernel at once.
+     */
+    static final String OUT_OF_HEAP = "-XX:+ExitOnOutOfMemoryError";
     private static final Pattern HEAP_SIZE = Pattern.compile("-Xmx|-XX:(MaxHeapSize|MaxRAMPercentage|MaxRAM|MaxRAMFraction)=");
 
     /** The launcher's JVM options tuned for a short command, not passed on to the daemon. */
@@ -101,6 +110,7 @@ final class DaemonLauncher {
                 && extras.stream().noneMatch(o -> HEAP_SIZE.matcher(o).lookingAt())) {
             cmd.add(HEAP);
         }
+        cmd.add(OUT_OF_HEAP);
         cmd.addAll(extras);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

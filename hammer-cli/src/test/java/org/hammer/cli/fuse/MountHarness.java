@@ -29,7 +29,8 @@ final class MountHarness implements AutoCloseable {
     final Path dir;
     final Path runDir;
     final CliRunner hammer;
-    private final List<Path> mounts = new ArrayList<>();
+    /** Mount points to unmount at the end. */
+    final List<Path> mounts = new ArrayList<>();
     /** While set, {@link #close} adds the daemons' logs here before removing them ({@link UringMounts} reads them). */
     static volatile StringBuilder keptLogs;
 

@@ -120,6 +120,49 @@ class MountLifecycleIT {
     }
 
     /**
+     * A daemon whose heap runs out ends as a killed one does, instead of leaving requests
+     * unanswered: here an 8 MiB heap, filled by the kernel's nodes of tens of thousands of new
+     * files. The creating process gets an error at once (ENOTCONN, or ECONNABORTED over
+     * io_uring), the daemon's log says why, and the next mount serves what was fsynced and the
+     * files made before the last commit.
+     */
+    @Test
+    void aDaemonOutOfHeapEndsAndTheNextMountServesWhatWasFsynced() throws Exception {
+        Path small = h.store("small.hammer");
+        Path m = h.dir("small");
+        CliResult r = h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS", "-Xmx8m").run("mount", small.toString(), m.toString());
+        assertThat(r.exitCode()).as(r + h.log(m)).isZero();
+        h.mounts.add(m);
+        long pid = h.daemonPid(m);
+        ok(m, "echo fsynced > keep && sync keep && mkdir a");
+        // Bounded: at most 300,000 creates (~220 bytes of heap each) and 100 s.
+        MountHarness.Sh made = sh(m, "timeout 100 python3 -c '\n"
+                + "import os, sys\n"
+                + "for i in range(300000):\n"
+                + "    try:\n"
+                + "        os.close(os.open(\"a/f%d\" % i, os.O_CREAT | os.O_WRONLY, 0o644))\n"
+                + "    except OSError as e:\n"
+                + "        print(i, e.strerror); sys.exit(3)\n"
+                + "'");
+        assertThat(made.code()).as(made.out()).isEqualTo(3);
+        assertThat(made.out()).containsAnyOf("not connected", "connection abort");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!MountHarness.gone(pid) && System.nanoTime() < until) {
+            MountHarness.sleep(50);
+        }
+        assertThat(MountHarness.gone(pid)).as("the daemon ended").isTrue();
+        assertThat(h.log(m)).contains("OutOfMemoryError");
+
+        h.mount(small.toString(), m);
+        assertThat(Files.readString(m.resolve("keep"))).isEqualTo("fsynced\n");
+        long before = Long.parseLong(made.out().strip().split(" ")[0]);
+        try (var names = Files.list(m.resolve("a"))) {
+            assertThat(names.count()).as("files made before the heap ran out: %d", before).isPositive()
+                    .isLessThanOrEqualTo(before + 1);
+        }
+    }
+
+    /**
      * An open file unlinked is an orphan in the store until its handle is closed; when the daemon
      * dies first (SIGKILL), the orphan outlives it, and the next mount of the store reclaims it.
      */
