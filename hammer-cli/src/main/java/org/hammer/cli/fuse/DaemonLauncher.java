@@ -70,8 +70,8 @@ final class DaemonLauncher {
      * {@code tar -x} of a 5,000-file tree then 2 GiB written, peak anonymous memory 515 MB by
      * default, 241–246 MB with 128 MiB. The heap is all resident once its old generation has
      * filled with what the write-back queue held across young collections (the libfuse backend's
-     * copies); with 128 MiB that, the read-ahead's 32 MiB and the rest came to 245–262 MiB in
-     * MountMemoryIT's workload, with 96 MiB to 223 MiB. The live heap after that workload is
+     * copies); with 128 MiB that, the read-ahead's 32 MiB and the rest came to 240–260 MiB in
+     * MountMemoryIT's workload, with 96 MiB to 210–227 MiB. The live heap after that workload is
      * ~5 MB; each node the kernel holds takes ~220 bytes (bench/PROFILE.md §5).
      */
     static final String HEAP = "-Xmx96m";
