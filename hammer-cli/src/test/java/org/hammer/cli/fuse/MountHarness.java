@@ -29,8 +29,7 @@ final class MountHarness implements AutoCloseable {
     final Path dir;
     final Path runDir;
     final CliRunner hammer;
-    /** Mount points to unmount at the end. */
-    final List<Path> mounts = new ArrayList<>();
+    private final List<Path> mounts = new ArrayList<>();
     /** While set, {@link #close} adds the daemons' logs here before removing them ({@link UringMounts} reads them). */
     static volatile StringBuilder keptLogs;
 
@@ -75,11 +74,16 @@ final class MountHarness implements AutoCloseable {
 
     /** {@code hammer mount args... mountPoint}, asserted to succeed silently. */
     Path mount(String source, Path mountPoint, String... options) {
+        return mount(hammer, source, mountPoint, options);
+    }
+
+    /** As {@link #mount(String, Path, String...)}, run by {@code runner} (another environment). */
+    Path mount(CliRunner runner, String source, Path mountPoint, String... options) {
         List<String> args = new ArrayList<>(List.of("mount"));
         args.addAll(List.of(options));
         args.add(source);
         args.add(mountPoint.toString());
-        CliResult r = hammer.run(args.toArray(String[]::new));
+        CliResult r = runner.run(args.toArray(String[]::new));
         assertThat(r.exitCode()).as(r + log(mountPoint)).isZero();
         assertThat(r.stdout() + r.stderr()).as("mount prints nothing on success").isEmpty();
         mounts.add(mountPoint);

@@ -129,10 +129,7 @@ class MountLifecycleIT {
     @Test
     void aDaemonOutOfHeapEndsAndTheNextMountServesWhatWasFsynced() throws Exception {
         Path small = h.store("small.hammer");
-        Path m = h.dir("small");
-        CliResult r = h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS", "-Xmx8m").run("mount", small.toString(), m.toString());
-        assertThat(r.exitCode()).as(r + h.log(m)).isZero();
-        h.mounts.add(m);
+        Path m = h.mount(h.hammer.withEnv("HAMMER_MOUNT_JAVA_OPTS", "-Xmx8m"), small.toString(), h.dir("small"));
         long pid = h.daemonPid(m);
         ok(m, "echo fsynced > keep && sync keep && mkdir a");
         // Bounded: at most 300,000 creates (~220 bytes of heap each) and 100 s.
